@@ -1,0 +1,64 @@
+import fastifyStatic from '@fastify/static';
+import { type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Environment, LogLevel } from '@plexus/config';
+import { join } from 'node:path';
+import { AdminAssets } from './admin-assets';
+import { AppModule } from './app.module';
+import { HttpErrorFilter } from './http-error.filter';
+
+const BODY_LIMIT = 30 * 1024 * 1024;
+
+const NEST_LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export interface CreateAppOptions {
+  /** Where the built admin console lives; defaults to the build output beside this app. */
+  adminRoot?: string;
+}
+
+export async function createApp(environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment), adapter, {
+    logger: NEST_LOG_LEVELS[environment.LOG_LEVEL],
+    bufferLogs: false,
+  });
+  app.enableShutdownHooks();
+  app.enableCors({
+    origin: '*',
+    allowedHeaders: ['Content-Type', 'Authorization', 'x-api-key', 'x-admin-key', 'x-goog-api-key', 'x-client-request-id'],
+    exposedHeaders: ['x-request-id', 'x-client-request-id', 'retry-after'],
+  });
+
+  const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));
+  app.useGlobalFilters(new HttpErrorFilter(adminAssets));
+  if (adminAssets.available) {
+    await app.register(fastifyStatic, { root: adminAssets.root, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+
+  const document = openApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.getHttpAdapter().get('/.well-known/plexus/openapi.json', (_request: unknown, reply: { send(body: unknown): void }) => {
+    reply.send(document);
+  });
+  return app;
+}
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Plexus')
+    .setDescription('Universal LLM API gateway: inference endpoints and the /v0/management API')
+    .setVersion('0.1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-admin-key' }, 'AdminKey')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

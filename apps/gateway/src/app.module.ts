@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ConfigModule, type Environment } from '@plexus/config';
+import { IngressModule } from '@plexus/ingress';
+import { ManagementModule } from '@plexus/management';
+import { PersistenceModule } from '@plexus/persistence';
+import { HealthController } from './health/health.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(environment: Environment): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(environment),
+        PersistenceModule.forRoot(),
+        TerminusModule,
+        IngressModule,
+        ManagementModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { IngressModule } from './ingress.module';
+export { toGatewayException } from './openai-chat/openai-chat-exception.filter';

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@plexus/auth';
+import { ProvidersModule } from '@plexus/providers';
+import { RoutingModule } from '@plexus/routing';
+import { UsageModule } from '@plexus/usage';
+import { ApiKeyGuard } from './api-key.guard';
+import { OpenAiChatController } from './openai-chat/openai-chat.controller';
+import { ExecutionService } from './pipeline/execution.service';
+
+@Module({
+  imports: [AuthModule, ProvidersModule, RoutingModule, UsageModule],
+  controllers: [OpenAiChatController],
+  providers: [ExecutionService, ApiKeyGuard],
+})
+export class IngressModule {}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
+import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
+import { RouterService, type RouteTarget } from '@plexus/routing';
+import { UsageRecorder } from '@plexus/usage';
+import { Observable, throwError } from 'rxjs';
+import { withFailover } from './failover';
+import type { RequestContext } from './request-context';
+import { UsageTap } from './usage-tap';
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+export interface ExecutionParams {
+  context: RequestContext;
+  request: CanonicalRequest;
+  /** The client's body as received, for the same-format pass-through. */
+  rawBody: Record<string, unknown>;
+}
+
+export interface Execution {
+  /** Cold: subscribing sends the request; unsubscribing aborts it and records a cancellation. */
+  chunks$: Observable<CanonicalChunk>;
+  alias: string;
+}
+
+/**
+ * The request pipeline: route, call the upstream through its adapter, fail over while
+ * nothing has reached the client, and record usage when the request ends however it ends.
+ */
+@Injectable()
+export class ExecutionService {
+  constructor(
+    private readonly router: RouterService,
+    private readonly adapters: ProviderAdapterRegistry,
+    private readonly usage: UsageRecorder,
+  ) {}
+
+  execute(params: ExecutionParams): Execution {
+    const { context, request, rawBody } = params;
+    const plan = this.router.route({ model: request.model, incoming: context.format, policy: context.principal.policy });
+    const targets = plan.targets;
+    const isPassthrough = (target: RouteTarget): boolean => target.apiType === context.format;
+    const tap = new UsageTap(context, request.model, request.stream, isPassthrough);
+
+    const attempt = (index: number): Observable<CanonicalChunk> => {
+      const target = targets[index] as RouteTarget;
+      const adapter = this.adapters.get(target.apiType);
+      if (!adapter) {
+        return throwError(
+          () =>
+            new GatewayException(ErrorCode.UNSUPPORTED_API_FORMAT, {
+              message: `Provider '${target.provider}' speaks '${target.apiType}', which this gateway cannot call yet`,
+            }),
+        );
+      }
+      const call: UpstreamCall = {
+        request,
+        target: {
+          provider: target.provider,
+          model: target.model,
+          baseUrl: target.baseUrl,
+          apiKey: target.apiKey,
+          headers: target.headers,
+          extraBody: target.extraBody,
+          timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        },
+        ...(isPassthrough(target) && { passthroughBody: { ...rawBody, model: target.model } }),
+      };
+      return adapter.execute(call);
+    };
+
+    const chunks$ = new Observable<CanonicalChunk>((subscriber) => {
+      let settled = false;
+      const finish = (status: 'success' | 'error' | 'timeout' | 'cancelled', httpStatus: number | null, error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.usage.record(tap.row({ status, httpStatus, error, now: performance.now() }));
+      };
+      const subscription = withFailover(targets.length, attempt, {
+        onAttemptStart: (index) => tap.attemptStarted(targets[index] as RouteTarget),
+        onAttemptFailed: (index, error) => tap.attemptFailed(targets[index] as RouteTarget, error),
+      }).subscribe({
+        next: (chunk) => {
+          tap.observe(chunk, performance.now());
+          subscriber.next(chunk);
+        },
+        error: (error: unknown) => {
+          const gateway = GatewayException.from(error);
+          finish(gateway.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'error', gateway.status, gateway);
+          subscriber.error(gateway);
+        },
+        complete: () => {
+          finish('success', 200);
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        finish('cancelled', null);
+      };
+    });
+    return { chunks$, alias: plan.alias ?? request.model };
+  }
+}

@@ -1,0 +1,105 @@
+import { GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
+import type { FastifyReply } from 'fastify';
+import type { Observable, Subscription } from 'rxjs';
+
+/** Turns canonical chunks into one wire format's SSE frames. */
+export interface StreamEncoder {
+  encode(chunk: CanonicalChunk): string;
+  /** Frames that close the stream. */
+  end(): string;
+}
+
+export interface WireCodec {
+  streamEncoder(): StreamEncoder;
+  encodeResponse(response: CanonicalResponse): unknown;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Writes an answer to the Fastify reply. Until the first chunk arrives nothing is sent,
+ * so an early failure rejects and the format's exception filter answers with a proper
+ * status; after that, a failure becomes the format's in-stream error event. Closing the
+ * connection unsubscribes, which aborts the upstream call.
+ */
+export class ReplyWriter {
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  stream(chunks$: Observable<CanonicalChunk>, encoder: StreamEncoder): Promise<void> {
+    const raw = this.reply.raw;
+    return new Promise<void>((resolve, reject) => {
+      let started = false;
+      let subscription: Subscription | undefined = undefined;
+      const onClose = (): void => {
+        if (!raw.writableFinished) subscription?.unsubscribe();
+        resolve();
+      };
+      raw.on('close', onClose);
+      subscription = chunks$.subscribe({
+        next: (chunk) => {
+          if (!started) {
+            started = true;
+            this.reply.hijack();
+            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+          }
+          const frame = encoder.encode(chunk);
+          if (frame) raw.write(frame);
+        },
+        error: (error: unknown) => {
+          if (!started) {
+            raw.off('close', onClose);
+            reject(error);
+            return;
+          }
+          raw.end(encoder.encode({ type: 'error', error: GatewayException.from(error).body }) + encoder.end());
+          resolve();
+        },
+        complete: () => {
+          if (!started) {
+            this.reply.hijack();
+            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+          }
+          raw.end(encoder.end());
+          resolve();
+        },
+      });
+    });
+  }
+
+  json(chunks$: Observable<CanonicalChunk>, codec: WireCodec): Promise<void> {
+    const raw = this.reply.raw;
+    return new Promise<void>((resolve, reject) => {
+      const accumulator = new ResponseAccumulator();
+      let passthrough = '';
+      let subscription: Subscription | undefined = undefined;
+      const onClose = (): void => {
+        if (!raw.writableFinished) subscription?.unsubscribe();
+      };
+      raw.on('close', onClose);
+      subscription = chunks$.subscribe({
+        next: (chunk) => {
+          if (chunk.type === 'passthrough') passthrough += chunk.data;
+          else accumulator.push(chunk);
+        },
+        error: (error: unknown) => {
+          raw.off('close', onClose);
+          reject(error);
+        },
+        complete: () => {
+          raw.off('close', onClose);
+          const body = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
+          this.reply.status(200).headers({ ...this.headers, 'content-type': 'application/json' }).send(body);
+          resolve();
+        },
+      });
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import type { ApiFormat } from '@plexus/core';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AuthenticatedRequest, RequestContext } from './request-context';
+
+const MAX_CLIENT_REQUEST_ID = 255;
+
+export function createRequestContext(request: FastifyRequest & AuthenticatedRequest, format: ApiFormat): RequestContext {
+  const principal = request.plexusPrincipal;
+  if (!principal) throw new Error('ApiKeyGuard must run before a request context is created');
+  const clientHeader = request.headers['x-client-request-id'];
+  const clientRequestId = (Array.isArray(clientHeader) ? clientHeader[0] : clientHeader)?.trim().slice(0, MAX_CLIENT_REQUEST_ID) || null;
+  return {
+    requestId: randomUUID(),
+    clientRequestId,
+    sourceIp: request.ip ?? null,
+    principal,
+    format,
+    startTime: new Date(),
+    startedAt: performance.now(),
+  };
+}
+
+/** Headers every inference response carries. */
+export function responseHeaders(context: RequestContext): Record<string, string> {
+  return {
+    'x-request-id': context.requestId,
+    ...(context.clientRequestId !== null && { 'x-client-request-id': context.clientRequestId }),
+  };
+}

@@ -1,0 +1,19 @@
+import type { ApiKeyPrincipal } from '@plexus/auth';
+import type { ApiFormat } from '@plexus/core';
+
+/** What the gateway knows about one client request before it is routed. */
+export interface RequestContext {
+  requestId: string;
+  clientRequestId: string | null;
+  sourceIp: string | null;
+  principal: ApiKeyPrincipal;
+  format: ApiFormat;
+  /** Wall-clock start, for the usage record. */
+  startTime: Date;
+  /** Monotonic start (performance.now()), for latencies. */
+  startedAt: number;
+}
+
+export interface AuthenticatedRequest {
+  plexusPrincipal?: ApiKeyPrincipal;
+}

@@ -1,0 +1,99 @@
+import type { CanonicalChunk, FinishReason, Usage } from '@plexus/core';
+import { GatewayException } from '@plexus/core';
+import type { AttemptRecord, UsageRow } from '@plexus/persistence';
+import type { RouteTarget } from '@plexus/routing';
+import type { RequestContext } from './request-context';
+
+/** Watches one request's chunks and attempts, and turns them into its usage row. */
+export class UsageTap {
+  private firstChunkAt: number | null = null;
+  private usage: Usage | null = null;
+  private finishReason: FinishReason | null = null;
+  private target: RouteTarget | null = null;
+  private readonly attempts: AttemptRecord[] = [];
+
+  constructor(
+    private readonly context: RequestContext,
+    private readonly alias: string,
+    private readonly stream: boolean,
+    private readonly passthrough: (target: RouteTarget) => boolean,
+  ) {}
+
+  attemptStarted(target: RouteTarget): void {
+    this.target = target;
+  }
+
+  attemptFailed(target: RouteTarget, error: unknown): void {
+    const gateway = error instanceof GatewayException ? error : null;
+    this.attempts.push({
+      index: this.attempts.length,
+      provider: target.provider,
+      model: target.model,
+      apiType: target.apiType,
+      status: 'failed',
+      reason: gateway?.message ?? (error as Error).message,
+      ...(gateway?.body.upstream?.status !== undefined && { statusCode: gateway.body.upstream.status }),
+    });
+  }
+
+  observe(chunk: CanonicalChunk, now: number): void {
+    this.firstChunkAt ??= now;
+    if (chunk.type === 'usage') this.usage = chunk.usage;
+    else if (chunk.type === 'finish') this.finishReason = chunk.reason;
+    else if (chunk.type === 'message') {
+      this.usage = chunk.response.usage ?? this.usage;
+      this.finishReason = chunk.response.finishReason;
+    }
+  }
+
+  row(outcome: { status: UsageRow['responseStatus']; httpStatus: number | null; error?: unknown; now: number }): UsageRow {
+    const { context } = this;
+    const target = this.target;
+    if (target && outcome.status === 'success') {
+      this.attempts.push({
+        index: this.attempts.length,
+        provider: target.provider,
+        model: target.model,
+        apiType: target.apiType,
+        status: 'success',
+      });
+    }
+    const durationMs = Math.round(outcome.now - context.startedAt);
+    const ttftMs = this.firstChunkAt === null ? null : Math.round(this.firstChunkAt - context.startedAt);
+    const usage = this.usage;
+    const generationSeconds = this.firstChunkAt === null ? 0 : (outcome.now - this.firstChunkAt) / 1000;
+    const tokensPerSec =
+      usage && this.stream && generationSeconds > 0 ? Math.round((usage.outputTokens / generationSeconds) * 100) / 100 : null;
+    return {
+      requestId: context.requestId,
+      clientRequestId: context.clientRequestId,
+      startTime: context.startTime,
+      apiKey: context.principal.keyName,
+      attribution: context.principal.attribution,
+      sourceIp: context.sourceIp,
+      incomingApiType: context.format,
+      outgoingApiType: target?.apiType ?? null,
+      incomingModelAlias: this.alias,
+      provider: target?.provider ?? null,
+      selectedModelName: target?.model ?? null,
+      isStreamed: this.stream,
+      isPassthrough: target ? this.passthrough(target) : false,
+      responseStatus: outcome.status,
+      httpStatus: outcome.httpStatus,
+      tokensInput: usage?.inputTokens ?? 0,
+      tokensOutput: usage?.outputTokens ?? 0,
+      tokensReasoning: usage?.reasoningTokens ?? 0,
+      tokensCached: usage?.cacheReadTokens ?? 0,
+      tokensCacheWrite: usage?.cacheWriteTokens ?? 0,
+      providerReportedCost: usage?.reportedCostUsd ?? null,
+      durationMs,
+      ttftMs,
+      tokensPerSec,
+      attemptCount: this.attempts.length,
+      retryHistory: this.attempts,
+      finishReason: this.finishReason,
+      errorMessage: outcome.error === undefined ? null : (outcome.error as Error).message,
+      clientDisconnected: outcome.status === 'cancelled',
+    };
+  }
+}

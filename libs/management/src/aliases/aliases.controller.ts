@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, Get, Param, Patch, Put, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard } from '@plexus/auth';
+import { AliasRepository, ProviderRepository, type AliasRecord } from '@plexus/persistence';
+import { RoutingConfigService } from '@plexus/routing';
+import { SuccessDto } from '../common/success.dto';
+import { notFound, validateBody, validationFailed, type ValidationIssue } from '../common/validation';
+import { SaveSlugResultDto } from '../providers/provider.dto';
+import { AliasConfigDto } from './alias.dto';
+import { aliasConfigOf, aliasRecordFrom, normalizeLegacyAlias } from './alias-config.mapper';
+
+@ApiTags('Management — Aliases')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management')
+export class AliasesController {
+  constructor(
+    private readonly aliases: AliasRepository,
+    private readonly providers: ProviderRepository,
+    private readonly routingConfig: RoutingConfigService,
+  ) {}
+
+  @Get('aliases')
+  @ApiOperation({ summary: 'All model aliases, keyed by slug' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'object' } } })
+  async list(): Promise<Record<string, Record<string, unknown>>> {
+    const records = await this.aliases.findAll();
+    return Object.fromEntries(records.map((record) => [record.slug, aliasConfigOf(record)]));
+  }
+
+  @Get('aliases/:slug')
+  @ApiOperation({ summary: 'One model alias' })
+  @ApiOkResponse({ type: AliasConfigDto })
+  async get(@Param('slug') slug: string): Promise<Record<string, unknown>> {
+    const record = await this.aliases.findBySlug(slug);
+    if (!record) throw notFound(`Alias '${slug}' not found`);
+    return aliasConfigOf(record);
+  }
+
+  @Put('aliases/:slug')
+  @ApiOperation({ summary: 'Create or replace a model alias' })
+  @ApiBody({ type: AliasConfigDto })
+  @ApiOkResponse({ type: SaveSlugResultDto })
+  async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
+    const config = validateBody(AliasConfigDto, normalizeLegacyAlias(body as Record<string, unknown>));
+    await this.save(aliasRecordFrom(slug, config));
+    return { success: true, slug };
+  }
+
+  @Patch('aliases/:slug')
+  @ApiOperation({ summary: 'Merge fields into a model alias, then validate the result' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: SaveSlugResultDto })
+  async patch(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
+    const existing = await this.aliases.findBySlug(slug);
+    if (!existing) throw notFound(`Alias '${slug}' not found`);
+    const merged = normalizeLegacyAlias({ ...aliasConfigOf(existing), ...(body as Record<string, unknown>) });
+    await this.save(aliasRecordFrom(slug, validateBody(AliasConfigDto, merged)));
+    return { success: true, slug };
+  }
+
+  @Delete('aliases/:slug')
+  @ApiOperation({ summary: 'Delete a model alias' })
+  @ApiOkResponse({ type: SuccessDto })
+  deleteAlias(@Param('slug') slug: string): Promise<SuccessDto> {
+    return this.remove(slug);
+  }
+
+  @Delete('models/:slug')
+  @ApiOperation({ summary: "Delete a model alias (the reference gateway's path)" })
+  @ApiOkResponse({ type: SuccessDto })
+  deleteModel(@Param('slug') slug: string): Promise<SuccessDto> {
+    return this.remove(slug);
+  }
+
+  private async remove(slug: string): Promise<SuccessDto> {
+    if (!(await this.aliases.delete(slug))) throw notFound(`Alias '${slug}' not found`);
+    await this.routingConfig.reload();
+    return { success: true };
+  }
+
+  /** Refuses targets on unknown providers, duplicate targets and names taken by another alias. */
+  private async save(record: AliasRecord): Promise<void> {
+    const issues: ValidationIssue[] = [];
+    const providerSlugs = new Set((await this.providers.findAll()).map((provider) => provider.slug));
+    const seen = new Set<string>();
+    record.targetGroups.forEach((group, groupIndex) =>
+      group.targets.forEach((target, targetIndex) => {
+        const path = ['target_groups', String(groupIndex), 'targets', String(targetIndex)];
+        if (!providerSlugs.has(target.provider)) {
+          issues.push({ path: [...path, 'provider'], message: `Unknown provider '${target.provider}'`, code: 'unknown_provider' });
+        }
+        const key = `${target.provider}/${target.model}`;
+        if (seen.has(key)) issues.push({ path, message: `Duplicate target '${key}'`, code: 'duplicate_target' });
+        seen.add(key);
+      }),
+    );
+    const others = (await this.aliases.findAll()).filter((alias) => alias.slug !== record.slug);
+    const taken = new Set(others.flatMap((alias) => [alias.slug, ...alias.additionalAliases]));
+    for (const name of record.additionalAliases) {
+      if (taken.has(name) || name === record.slug) {
+        issues.push({ path: ['additional_aliases'], message: `Name '${name}' is already in use`, code: 'duplicate_alias' });
+      }
+    }
+    if (issues.length > 0) throw validationFailed(issues);
+    await this.aliases.upsert(record);
+    await this.routingConfig.reload();
+  }
+}

@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
+
+/** An API key as the reference's KeyConfig. */
+export class KeyConfigDto {
+  [field: string]: unknown;
+
+  @ApiProperty({ description: 'The secret clients present. Write-only: responses show it masked.', writeOnly: true })
+  @IsString()
+  @IsNotEmpty()
+  secret!: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  comment?: string;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'Lifetime of a new key in minutes; fixed at creation' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expiresInMinutes?: number;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowedModels?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  excludedModels?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowedProviders?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  excludedProviders?: string[];
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  allowRawPassthrough?: boolean;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowedIps?: string[];
+
+  @ApiPropertyOptional({ type: 'string', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  quota?: string | null;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  quotas?: string[];
+}
+
+export class KeySaveResultDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+
+  @ApiProperty()
+  name!: string;
+}

@@ -1,0 +1,126 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard, ApiKeyDirectory, hashSecret, maskSecret } from '@plexus/auth';
+import { ApiKeyRepository, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
+import { SuccessDto } from '../common/success.dto';
+import { notFound, validateBody, validationFailed } from '../common/validation';
+import { KeyConfigDto, KeySaveResultDto } from './key.dto';
+
+const POLICY_FIELDS = [
+  'allowedModels',
+  'excludedModels',
+  'allowedProviders',
+  'excludedProviders',
+  'allowRawPassthrough',
+  'allowedIps',
+  'quota',
+  'quotas',
+] as const;
+
+@ApiTags('Management — Keys')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/keys')
+export class KeysController {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly directory: ApiKeyDirectory,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'All API keys, keyed by name (secrets masked)' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'object' } } })
+  async list(): Promise<Record<string, Record<string, unknown>>> {
+    const records = await this.keys.findAll();
+    return Object.fromEntries(records.map((record) => [record.name, keyConfigOf(record)]));
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'One API key (secret masked)' })
+  @ApiOkResponse({ type: KeyConfigDto })
+  async get(@Param('name') name: string): Promise<Record<string, unknown>> {
+    const record = await this.keys.findByName(name);
+    if (!record) throw notFound(`API key '${name}' not found`);
+    return keyConfigOf(record);
+  }
+
+  @Put(':name')
+  @ApiOperation({ summary: 'Create or replace an API key' })
+  @ApiBody({ type: KeyConfigDto })
+  @ApiOkResponse({ type: KeySaveResultDto })
+  async put(@Param('name') name: string, @Body() body: unknown): Promise<KeySaveResultDto> {
+    const config = validateBody(KeyConfigDto, body);
+    const existing = await this.keys.findByName(name);
+    await this.save(name, config, existing);
+    return { success: true, name };
+  }
+
+  @Patch(':name')
+  @ApiOperation({ summary: 'Merge fields into an API key, then validate the result' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: KeySaveResultDto })
+  async patch(@Param('name') name: string, @Body() body: unknown): Promise<KeySaveResultDto> {
+    const existing = await this.keys.findByName(name);
+    if (!existing) throw notFound(`API key '${name}' not found`);
+    const merged = { secret: existing.secret, comment: existing.comment ?? undefined, ...existing.policy, ...(body as object) };
+    await this.save(name, validateBody(KeyConfigDto, merged), existing);
+    return { success: true, name };
+  }
+
+  @Delete(':name')
+  @ApiOperation({ summary: 'Delete an API key' })
+  @ApiOkResponse({ type: SuccessDto })
+  async delete(@Param('name') name: string): Promise<SuccessDto> {
+    if (!(await this.keys.delete(name))) throw notFound(`API key '${name}' not found`);
+    await this.directory.reload();
+    return { success: true };
+  }
+
+  @Post(':name/disable')
+  @ApiOperation({ summary: 'Disable an API key now' })
+  @ApiOkResponse({ type: SuccessDto })
+  async disable(@Param('name') name: string): Promise<SuccessDto> {
+    const existing = await this.keys.findByName(name);
+    if (!existing) throw notFound(`API key '${name}' not found`);
+    await this.keys.upsert({ ...existing, disabledAt: existing.disabledAt ?? new Date() });
+    await this.directory.reload();
+    return { success: true };
+  }
+
+  private async save(name: string, config: KeyConfigDto, existing: ApiKeyRecord | null): Promise<void> {
+    if (name.includes('*')) {
+      throw validationFailed([{ path: ['name'], message: "Key names may not contain '*'", code: 'invalid_string' }]);
+    }
+    if (existing && config.expiresInMinutes !== undefined) {
+      throw validationFailed([
+        { path: ['expiresInMinutes'], message: 'expiresInMinutes can only be set when the key is created', code: 'immutable' },
+      ]);
+    }
+    const secretHash = hashSecret(config.secret);
+    const clash = (await this.keys.findAll()).find((key) => key.secretHash === secretHash && key.name !== name);
+    if (clash) throw validationFailed([{ path: ['secret'], message: 'This secret is already used by another key', code: 'duplicate' }]);
+    const policy: ApiKeyPolicy = {};
+    for (const field of POLICY_FIELDS) if (config[field] !== undefined) Object.assign(policy, { [field]: config[field] });
+    await this.keys.upsert({
+      name,
+      secret: config.secret,
+      secretHash,
+      comment: config.comment ?? null,
+      policy,
+      expiresAt:
+        existing?.expiresAt ?? (config.expiresInMinutes === undefined ? null : new Date(Date.now() + config.expiresInMinutes * 60_000)),
+      disabledAt: existing?.disabledAt ?? null,
+    });
+    await this.directory.reload();
+  }
+}
+
+function keyConfigOf(record: ApiKeyRecord): Record<string, unknown> {
+  return {
+    secret: maskSecret(record.secret),
+    ...(record.comment !== null && { comment: record.comment }),
+    ...record.policy,
+    ...(record.expiresAt !== null && { expiresAt: record.expiresAt.getTime() }),
+    ...(record.disabledAt !== null && { disabledAt: record.disabledAt.getTime() }),
+  };
+}

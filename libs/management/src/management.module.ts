@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@plexus/auth';
+import { RoutingModule } from '@plexus/routing';
+import { AliasesController } from './aliases/aliases.controller';
+import { KeysController } from './keys/keys.controller';
+import { ProvidersController } from './providers/providers.controller';
+
+@Module({
+  imports: [AuthModule, RoutingModule],
+  controllers: [ProvidersController, AliasesController, KeysController],
+})
+export class ManagementModule {}

@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsUrlOrUrlMap } from '../common/is-url-or-url-map.validator';
+
+/**
+ * A provider as the reference's ProviderConfig. Fields Plexus validates are declared;
+ * any other field is kept as given, so existing scripts' payloads round-trip.
+ */
+export class ProviderConfigDto {
+  [field: string]: unknown;
+
+  @ApiProperty({
+    oneOf: [{ type: 'string', format: 'uri' }, { type: 'object', additionalProperties: { type: 'string' } }],
+    description: 'Base URL, or a map of API type (chat, messages, gemini, responses...) to URL',
+  })
+  @IsUrlOrUrlMap()
+  api_base_url!: string | Record<string, string>;
+
+  @ApiPropertyOptional({ description: 'Human-readable label' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  display_name?: string;
+
+  @ApiPropertyOptional({ description: 'Upstream API key. Write-only: responses show it masked.', writeOnly: true })
+  @IsOptional()
+  @IsString()
+  api_key?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'object', additionalProperties: { type: 'object' } }],
+    description: 'Model names, or a map of model name to its settings (pricing, access_via, extraBody...)',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => !Array.isArray(value))
+  @IsObject({ message: 'models must be an array of model names or an object keyed by model name' })
+  models?: string[] | Record<string, Record<string, unknown>>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  extraBody?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Upstream timeout in milliseconds', minimum: 1000, maximum: 3_600_000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  timeoutMs?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @Min(0)
+  @Max(1)
+  discount?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  disable_cooldown?: boolean;
+}
+
+export class SaveSlugResultDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+
+  @ApiProperty()
+  slug!: string;
+}
+
+export class ProviderDeleteResultDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+
+  @ApiProperty()
+  provider!: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  removedTargets?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  affectedAliases?: string[];
+}

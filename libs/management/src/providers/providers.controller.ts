@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, Param, Patch, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard } from '@plexus/auth';
+import { AliasRepository, ProviderRepository } from '@plexus/persistence';
+import { RoutingConfigService } from '@plexus/routing';
+import { conflict, notFound, validateBody } from '../common/validation';
+import { ProviderConfigDto, ProviderDeleteResultDto, SaveSlugResultDto } from './provider.dto';
+import { providerConfigOf, providerRecordFrom } from './provider-config.mapper';
+
+@ApiTags('Management — Providers')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/providers')
+export class ProvidersController {
+  constructor(
+    private readonly providers: ProviderRepository,
+    private readonly aliases: AliasRepository,
+    private readonly routingConfig: RoutingConfigService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'All providers, keyed by slug (api_key masked)' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'object' } } })
+  async list(): Promise<Record<string, Record<string, unknown>>> {
+    const records = await this.providers.findAll();
+    return Object.fromEntries(records.map((record) => [record.slug, providerConfigOf(record)]));
+  }
+
+  @Get(':slug')
+  @ApiOperation({ summary: 'One provider (api_key masked)' })
+  @ApiOkResponse({ type: ProviderConfigDto })
+  async get(@Param('slug') slug: string): Promise<Record<string, unknown>> {
+    const record = await this.providers.findBySlug(slug);
+    if (!record) throw notFound(`Provider '${slug}' not found`);
+    return providerConfigOf(record);
+  }
+
+  @Put(':slug')
+  @ApiOperation({ summary: 'Create or replace a provider' })
+  @ApiBody({ type: ProviderConfigDto })
+  @ApiOkResponse({ type: SaveSlugResultDto })
+  async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
+    const config = validateBody(ProviderConfigDto, body);
+    await this.providers.upsert(providerRecordFrom(slug, config));
+    await this.routingConfig.reload();
+    return { success: true, slug };
+  }
+
+  @Patch(':slug')
+  @ApiOperation({ summary: 'Merge fields into a provider, then validate the result' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: SaveSlugResultDto })
+  async patch(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
+    const existing = await this.providers.findBySlug(slug);
+    if (!existing) throw notFound(`Provider '${slug}' not found`);
+    const merged = { ...providerConfigOf(existing, true), ...(body as Record<string, unknown>) };
+    const config = validateBody(ProviderConfigDto, merged);
+    await this.providers.upsert(providerRecordFrom(slug, config));
+    await this.routingConfig.reload();
+    return { success: true, slug };
+  }
+
+  @Delete(':slug')
+  @ApiOperation({ summary: 'Delete a provider; with cascade=true also remove alias targets that use it' })
+  @ApiQuery({ name: 'cascade', required: false, enum: ['true', 'false'] })
+  @ApiOkResponse({ type: ProviderDeleteResultDto })
+  async delete(@Param('slug') slug: string, @Query('cascade') cascade?: string): Promise<ProviderDeleteResultDto> {
+    if (!(await this.providers.findBySlug(slug))) throw notFound(`Provider '${slug}' not found`);
+    const aliases = await this.aliases.findAll();
+    const referencing = aliases.filter((alias) =>
+      alias.targetGroups.some((group) => group.targets.some((target) => target.provider === slug)),
+    );
+    if (referencing.length > 0 && cascade !== 'true') {
+      throw conflict(
+        `Provider '${slug}' is a target of ${referencing.map((alias) => alias.slug).join(', ')}: delete with ?cascade=true to remove those targets too`,
+      );
+    }
+    const removedTargets: string[] = [];
+    for (const alias of referencing) {
+      const targetGroups = alias.targetGroups.map((group) => ({
+        ...group,
+        targets: group.targets.filter((target) => {
+          if (target.provider !== slug) return true;
+          removedTargets.push(`${target.provider}/${target.model}`);
+          return false;
+        }),
+      }));
+      await this.aliases.upsert({ ...alias, targetGroups });
+    }
+    await this.providers.delete(slug);
+    await this.routingConfig.reload();
+    return cascade === 'true'
+      ? { success: true, provider: slug, removedTargets, affectedAliases: referencing.map((alias) => alias.slug) }
+      : { success: true, provider: slug };
+  }
+}

@@ -1,0 +1,22 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from '../entities';
+import { MIGRATIONS } from '../migrations';
+
+export interface DataSourceParams {
+  url: string;
+  /** Connections in the pool; the embedded database takes exactly one. */
+  poolSize: number;
+}
+
+export function dataSourceOptions(params: DataSourceParams): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: params.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: params.poolSize },
+  };
+}

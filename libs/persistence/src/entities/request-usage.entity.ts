@@ -1,0 +1,107 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type UsageStatus = 'success' | 'error' | 'timeout' | 'cancelled';
+
+export interface AttemptRecord {
+  index: number;
+  provider: string;
+  model: string;
+  apiType: string;
+  status: 'success' | 'failed';
+  reason?: string;
+  statusCode?: number;
+}
+
+/** One row per client request. Column names follow the reference's `request_usage`. */
+@Entity('request_usage')
+@Index('idx_request_usage_start_time', ['startTime'])
+@Index('idx_request_usage_api_key_start_time', ['apiKey', 'startTime'])
+@Index('idx_request_usage_provider', ['provider'])
+export class RequestUsageEntity {
+  @PrimaryColumn({ name: 'request_id', type: 'uuid' })
+  requestId!: string;
+
+  @Column({ name: 'client_request_id', type: 'varchar', length: 255, nullable: true })
+  clientRequestId!: string | null;
+
+  @Column({ name: 'start_time', type: 'timestamptz' })
+  startTime!: Date;
+
+  @Column({ name: 'api_key', type: 'varchar', length: 200, nullable: true })
+  apiKey!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  attribution!: string | null;
+
+  @Column({ name: 'source_ip', type: 'varchar', length: 64, nullable: true })
+  sourceIp!: string | null;
+
+  @Column({ name: 'incoming_api_type', type: 'varchar', length: 32 })
+  incomingApiType!: string;
+
+  @Column({ name: 'outgoing_api_type', type: 'varchar', length: 32, nullable: true })
+  outgoingApiType!: string | null;
+
+  @Column({ name: 'incoming_model_alias', type: 'varchar', length: 300, nullable: true })
+  incomingModelAlias!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  provider!: string | null;
+
+  @Column({ name: 'selected_model_name', type: 'varchar', length: 300, nullable: true })
+  selectedModelName!: string | null;
+
+  @Column({ name: 'is_streamed', type: 'boolean', default: false })
+  isStreamed!: boolean;
+
+  @Column({ name: 'is_passthrough', type: 'boolean', default: false })
+  isPassthrough!: boolean;
+
+  @Column({ name: 'response_status', type: 'varchar', length: 32 })
+  responseStatus!: UsageStatus;
+
+  @Column({ name: 'http_status', type: 'integer', nullable: true })
+  httpStatus!: number | null;
+
+  @Column({ name: 'tokens_input', type: 'integer', default: 0 })
+  tokensInput!: number;
+
+  @Column({ name: 'tokens_output', type: 'integer', default: 0 })
+  tokensOutput!: number;
+
+  @Column({ name: 'tokens_reasoning', type: 'integer', default: 0 })
+  tokensReasoning!: number;
+
+  @Column({ name: 'tokens_cached', type: 'integer', default: 0 })
+  tokensCached!: number;
+
+  @Column({ name: 'tokens_cache_write', type: 'integer', default: 0 })
+  tokensCacheWrite!: number;
+
+  @Column({ name: 'provider_reported_cost', type: 'double precision', nullable: true })
+  providerReportedCost!: number | null;
+
+  @Column({ name: 'duration_ms', type: 'integer', nullable: true })
+  durationMs!: number | null;
+
+  @Column({ name: 'ttft_ms', type: 'integer', nullable: true })
+  ttftMs!: number | null;
+
+  @Column({ name: 'tokens_per_sec', type: 'double precision', nullable: true })
+  tokensPerSec!: number | null;
+
+  @Column({ name: 'attempt_count', type: 'integer', default: 0 })
+  attemptCount!: number;
+
+  @Column({ name: 'retry_history', type: 'jsonb', default: () => "'[]'::jsonb" })
+  retryHistory!: AttemptRecord[];
+
+  @Column({ name: 'finish_reason', type: 'varchar', length: 32, nullable: true })
+  finishReason!: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  @Column({ name: 'client_disconnected', type: 'boolean', default: false })
+  clientDisconnected!: boolean;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
+import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
+import { ProviderAdapterRegistry } from './provider-adapter.registry';
+import { UpstreamHttpClient } from './upstream-http.client';
+
+const ADAPTERS = [OpenAiChatAdapter];
+
+@Module({
+  providers: [
+    UpstreamHttpClient,
+    ...ADAPTERS,
+    { provide: PROVIDER_ADAPTERS, inject: ADAPTERS, useFactory: (...adapters: ProviderAdapter[]) => adapters },
+    ProviderAdapterRegistry,
+  ],
+  exports: [ProviderAdapterRegistry],
+})
+export class ProvidersModule {}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
+import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
+import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
+import type { RoutePlan, RouteTarget } from './route-target';
+import { RoutingConfigService } from './routing-config.service';
+import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
+
+export interface RouteParams {
+  model: string;
+  incoming: ApiFormat;
+  policy: ApiKeyPolicy;
+}
+
+const DIRECT_PREFIX = 'direct/';
+const DEFAULT_SELECTOR = 'random';
+
+/** Turns the model a client named into the ordered list of targets to try. */
+@Injectable()
+export class RouterService {
+  private readonly selectors: ReadonlyMap<string, TargetSelector>;
+
+  constructor(
+    private readonly config: RoutingConfigService,
+    @Inject(TARGET_SELECTORS) selectors: TargetSelector[],
+  ) {
+    this.selectors = new Map(selectors.map((selector) => [selector.name, selector]));
+  }
+
+  route(params: RouteParams): RoutePlan {
+    const { policy } = params;
+    if (!listAllows(policy.allowedModels, policy.excludedModels, params.model)) {
+      throw new GatewayException(ErrorCode.FORBIDDEN, {
+        message: `This API key may not use model '${params.model}'`,
+        param: 'model',
+      });
+    }
+    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params) : this.routeAlias(params);
+    const allowed = plan.targets.filter((target) =>
+      listAllows(policy.allowedProviders, policy.excludedProviders, target.provider),
+    );
+    if (plan.targets.length > 0 && allowed.length === 0) {
+      throw new GatewayException(ErrorCode.FORBIDDEN, {
+        message: `This API key may not use any provider serving '${params.model}'`,
+        param: 'model',
+      });
+    }
+    if (allowed.length === 0) {
+      throw new GatewayException(ErrorCode.NO_HEALTHY_TARGET, {
+        message: `No enabled target for model '${params.model}'`,
+      });
+    }
+    return { alias: plan.alias, targets: allowed };
+  }
+
+  private routeDirect(params: RouteParams): RoutePlan {
+    const rest = params.model.slice(DIRECT_PREFIX.length);
+    const slash = rest.indexOf('/');
+    const providerSlug = slash < 0 ? rest : rest.slice(0, slash);
+    const model = slash < 0 ? '' : rest.slice(slash + 1);
+    const provider = this.config.provider(providerSlug);
+    if (!provider || !model) {
+      throw new GatewayException(ErrorCode.MODEL_NOT_FOUND, {
+        message: `The model '${params.model}' does not exist: expected direct/<provider>/<model> with a configured provider`,
+        param: 'model',
+      });
+    }
+    if (!provider.enabled) return { alias: null, targets: [] };
+    return { alias: null, targets: [toTarget(provider, model, params.incoming, 'direct')] };
+  }
+
+  private routeAlias(params: RouteParams): RoutePlan {
+    const alias = this.config.alias(params.model);
+    if (!alias) {
+      throw new GatewayException(ErrorCode.MODEL_NOT_FOUND, {
+        message: `The model '${params.model}' does not exist`,
+        param: 'model',
+      });
+    }
+    const targets: RouteTarget[] = [];
+    const seen = new Set<string>();
+    for (const group of alias.targetGroups) {
+      const healthy = group.targets
+        .map((target) => this.resolveTarget(target, params.incoming, group.name))
+        .filter((target): target is RouteTarget => target !== null);
+      const selector = this.selectors.get(group.selector) ?? this.selectors.get(DEFAULT_SELECTOR);
+      for (const target of selector ? selector.order(healthy) : healthy) {
+        const key = `${target.provider}\u0000${target.model}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        targets.push(target);
+      }
+    }
+    return { alias: alias.slug, targets };
+  }
+
+  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string): RouteTarget | null {
+    if (target.enabled === false) return null;
+    const provider = this.config.provider(target.provider);
+    if (!provider?.enabled) return null;
+    return toTarget(provider, target.model, incoming, group);
+  }
+}
+
+function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, group: string): RouteTarget {
+  const modelConfig = provider.models.find((candidate) => candidate.name === model)?.config ?? {};
+  const apiType = chooseApiType(providerApiTypes(provider), incoming);
+  const settings = provider.settings;
+  return {
+    provider: provider.slug,
+    model,
+    apiType,
+    baseUrl: baseUrlFor(provider, apiType),
+    apiKey: provider.apiKey,
+    headers: (settings['headers'] as Record<string, string> | undefined) ?? {},
+    extraBody: {
+      ...((settings['extraBody'] as Record<string, unknown> | undefined) ?? {}),
+      ...((modelConfig['extraBody'] as Record<string, unknown> | undefined) ?? {}),
+    },
+    timeoutMs: typeof settings['timeoutMs'] === 'number' ? settings['timeoutMs'] : null,
+    group,
+  };
+}
+
+/** Exact-match allow and deny lists: deny wins, an empty allow list allows all. */
+function listAllows(allowed: string[] | undefined, excluded: string[] | undefined, value: string): boolean {
+  if (excluded?.includes(value)) return false;
+  return !allowed || allowed.length === 0 || allowed.includes(value);
+}

@@ -1,0 +1,2 @@
+export * from './usage-recorder.service';
+export { UsageModule } from './usage.module';

@@ -1,0 +1,82 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { UsageRepository, type UsageRow } from '@plexus/persistence';
+
+export interface UsageRecorderOptions {
+  flushIntervalMs: number;
+  batchSize: number;
+  /** Rows held while the database is unreachable; beyond it the oldest are dropped and counted. */
+  maxBuffered: number;
+}
+
+export const DEFAULT_USAGE_RECORDER_OPTIONS: UsageRecorderOptions = {
+  flushIntervalMs: 500,
+  batchSize: 500,
+  maxBuffered: 100_000,
+};
+
+/**
+ * Usage rows leave the request's path at once: they are buffered and written in
+ * multi-row inserts. A failed write keeps its rows for the next flush.
+ */
+@Injectable()
+export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UsageRecorder.name);
+  private buffer: UsageRow[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private droppedCount = 0;
+  private readonly options: UsageRecorderOptions = DEFAULT_USAGE_RECORDER_OPTIONS;
+
+  constructor(private readonly repository: UsageRepository) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(row: UsageRow): void {
+    this.buffer.push(row);
+    if (this.buffer.length > this.options.maxBuffered) {
+      const excess = this.buffer.length - this.options.maxBuffered;
+      this.buffer.splice(0, excess);
+      this.droppedCount += excess;
+      this.logger.error(`usage buffer full: dropped ${excess} oldest rows (${this.droppedCount} in all)`);
+    }
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Writes everything buffered; concurrent callers share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+    if (this.buffer.length > 0) this.logger.error(`${this.buffer.length} usage rows could not be written at shutdown`);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.batchSize);
+      try {
+        await this.repository.insertMany(batch);
+      } catch (error) {
+        this.buffer.unshift(...batch);
+        this.logger.warn(`usage write failed, ${this.buffer.length} rows kept for retry: ${(error as Error).message}`);
+        return;
+      }
+    }
+  }
+}
