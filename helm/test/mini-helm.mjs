@@ -287,7 +287,8 @@ function sprintf(format, args) {
 
 function toYaml(v) {
   if (v === null || v === undefined) return 'null';
-  return yaml.dump(v, { sortKeys: true, lineWidth: -1 }).replace(/\n$/, '');
+  // Formatted like helm's toYaml (sigs.k8s.io/yaml): sorted keys, lists not indented under their key.
+  return yaml.dump(v, { sortKeys: true, lineWidth: -1, seqNoIndent: true }).replace(/\n$/, '');
 }
 
 function randAlphaNum(n) {

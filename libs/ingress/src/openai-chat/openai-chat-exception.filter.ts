@@ -20,17 +20,25 @@ export class OpenAiChatExceptionFilter implements ExceptionFilter {
 
 export function toGatewayException(exception: unknown): GatewayException {
   if (exception instanceof GatewayException) return exception;
+  // Nest wraps Fastify's body-parsing errors in an HttpException; the cause tells which.
+  const fastifyError = ((exception instanceof HttpException ? exception.cause : exception) ?? {}) as {
+    statusCode?: number;
+    code?: string;
+    message?: string;
+  };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new GatewayException(ErrorCode.MALFORMED_JSON, { message: `Request body is not valid JSON` });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE);
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code =
       status === 404 ? ErrorCode.NOT_FOUND : status === 413 ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL;
     return new GatewayException(code, { status, message: exception.message });
   }
-  const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || exception instanceof SyntaxError) {
-    return new GatewayException(ErrorCode.MALFORMED_JSON, { message: `Request body is not valid JSON: ${fastifyError.message ?? ''}`.trim() });
-  }
-  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE);
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return new GatewayException(ErrorCode.INVALID_REQUEST, { status: fastifyError.statusCode, message: fastifyError.message ?? 'Invalid request' });
   }

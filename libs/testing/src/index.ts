@@ -1,0 +1,4 @@
+export * from './scripted-upstream';
+export * from './openai-chat.fixtures';
+export * from './test-database';
+export * from './gateway-process';

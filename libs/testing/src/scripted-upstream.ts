@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+export type ScriptedReply =
+  | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'sse'; events: string[]; delayMs?: number; headers?: Record<string, string> }
+  /** Sends the first `events`, then keeps the connection open without another byte. */
+  | { kind: 'hang'; events?: string[] }
+  /** Drops the connection without answering. */
+  | { kind: 'destroy' };
+
+export type ScriptHandler = (request: RecordedRequest) => ScriptedReply;
+
+/**
+ * A provider on loopback that answers each request with what the test scripted, in the
+ * provider's own wire format, and records what it received.
+ */
+export class ScriptedUpstream {
+  readonly requests: RecordedRequest[] = [];
+  /** Set when a client closed a connection before its reply was complete. */
+  readonly aborted: RecordedRequest[] = [];
+  private handler: ScriptHandler = () => ({ kind: 'json', status: 500, body: { error: { message: 'no script' } } });
+  private readonly server: Server;
+
+  private constructor() {
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  static async start(): Promise<ScriptedUpstream> {
+    const upstream = new ScriptedUpstream();
+    await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
+    return upstream;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  script(handler: ScriptHandler): void {
+    this.handler = handler;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // recorded as text
+    }
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body };
+    this.requests.push(recorded);
+    response.on('close', () => {
+      if (!response.writableFinished) this.aborted.push(recorded);
+    });
+    const reply = this.handler(recorded);
+    switch (reply.kind) {
+      case 'json':
+        response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+        response.end(JSON.stringify(reply.body));
+        return;
+      case 'sse':
+        response.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+        for (const event of reply.events) {
+          if (response.destroyed) return;
+          response.write(`data: ${event}\n\n`);
+          if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+        }
+        response.end();
+        return;
+      case 'hang':
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const event of reply.events ?? []) response.write(`data: ${event}\n\n`);
+        return;
+      case 'destroy':
+        request.socket.destroy();
+        return;
+    }
+  }
+}
