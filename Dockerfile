@@ -19,8 +19,9 @@ WORKDIR /app
 
 # Manifests first: this layer (the slow one) is reused until they change.
 # npm ci honours package.json's allowScripts, so only the approved packages
-# (esbuild, @swc/core, lmdb, ...) run install scripts.
-COPY package.json package-lock.json ./
+# (esbuild, @swc/core, lmdb, ...) run install scripts. `.npmrc*` copies the
+# project's npm settings when there is such a file (the glob may match none).
+COPY package.json package-lock.json .npmrc* ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 

@@ -13,7 +13,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(environment),
-        PersistenceModule.forRoot(),
+        PersistenceModule.forRoot({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR }),
         TerminusModule,
         IngressModule,
         ManagementModule,

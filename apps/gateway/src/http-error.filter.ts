@@ -57,8 +57,8 @@ function typeOf(status: number): string {
 
 /** Nest's own `{statusCode, message, error}` bodies become `{error:{message,type}}`. */
 function normalize(body: object, status: number): object {
-  if ('error' in body && typeof (body as { error: unknown }).error === 'object') return body;
-  if ('details' in body) return body;
-  const { message } = body as { message?: unknown };
-  return { error: { message: Array.isArray(message) ? message.join('; ') : String(message ?? 'Error'), type: typeOf(status) } };
+  if ('details' in body || ('error' in body && typeof body.error === 'object')) return body;
+  const message = 'message' in body ? body.message : undefined;
+  const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : 'Error';
+  return { error: { message: text, type: typeOf(status) } };
 }

@@ -214,7 +214,7 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     const first = await iterator.next();
     expect(first.done).toBe(false);
     abort.abort();
-    await waitFor(async () => (upstream.aborted.length > 0 ? true : undefined));
+    await waitFor(() => Promise.resolve(upstream.aborted.length > 0 ? true : undefined));
   });
 
   it('lists aliases at /v1/models', async () => {

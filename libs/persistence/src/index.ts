@@ -2,7 +2,7 @@ export * from './entities';
 export { MIGRATIONS } from './migrations';
 export { dataSourceOptions, type DataSourceParams } from './database/data-source-options';
 export { EmbeddedPostgres } from './database/embedded-postgres';
-export { DatabaseEndpoint } from './database/database-endpoint';
+export { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
 export { PersistenceModule } from './persistence.module';
 export * from './repositories/provider.repository';
 export * from './repositories/alias.repository';

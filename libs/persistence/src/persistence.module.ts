@@ -1,8 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import { Environment } from '@plexus/config';
 import type { DataSource } from 'typeorm';
-import { DatabaseEndpoint } from './database/database-endpoint';
+import { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
 import { dataSourceOptions } from './database/data-source-options';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -25,25 +24,33 @@ class EmbeddedDatabaseShutdown implements OnApplicationShutdown {
   }
 }
 
-@Module({
-  providers: [
-    { provide: DatabaseEndpoint, inject: [Environment], useFactory: (env: Environment) => DatabaseEndpoint.resolve(env) },
-  ],
-  exports: [DatabaseEndpoint],
-})
-class DatabaseEndpointModule {}
+const DATABASE_PARAMS = Symbol('DATABASE_PARAMS');
+
+@Module({})
+class DatabaseEndpointModule {
+  static register(params: DatabaseParams): DynamicModule {
+    return {
+      module: DatabaseEndpointModule,
+      global: true,
+      providers: [
+        { provide: DATABASE_PARAMS, useValue: params },
+        { provide: DatabaseEndpoint, inject: [DATABASE_PARAMS], useFactory: (p: DatabaseParams) => DatabaseEndpoint.resolve(p) },
+      ],
+      exports: [DatabaseEndpoint],
+    };
+  }
+}
 
 /** The database: TypeORM over PostgreSQL (a server, or embedded PGlite). Migrations run at start. */
 @Module({})
 export class PersistenceModule {
-  static forRoot(): DynamicModule {
+  static forRoot(params: DatabaseParams): DynamicModule {
     return {
       module: PersistenceModule,
       global: true,
       imports: [
-        DatabaseEndpointModule,
+        DatabaseEndpointModule.register(params),
         TypeOrmModule.forRootAsync({
-          imports: [DatabaseEndpointModule],
           inject: [DatabaseEndpoint],
           useFactory: (endpoint: DatabaseEndpoint) => ({
             ...dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }),

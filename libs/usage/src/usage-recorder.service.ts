@@ -1,5 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { UsageRepository, type UsageRow } from '@plexus/persistence';
+import { UsageRepository, type AttemptRecord, type UsageRow } from '@plexus/persistence';
+
+/** One request's usage row, as the usage lib records it. */
+export type UsageRecord = UsageRow;
+export type { AttemptRecord };
 
 export interface UsageRecorderOptions {
   flushIntervalMs: number;
@@ -21,7 +25,7 @@ export const DEFAULT_USAGE_RECORDER_OPTIONS: UsageRecorderOptions = {
 @Injectable()
 export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(UsageRecorder.name);
-  private buffer: UsageRow[] = [];
+  private buffer: UsageRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private droppedCount = 0;
@@ -34,7 +38,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     this.timer.unref();
   }
 
-  record(row: UsageRow): void {
+  record(row: UsageRecord): void {
     this.buffer.push(row);
     if (this.buffer.length > this.options.maxBuffered) {
       const excess = this.buffer.length - this.options.maxBuffered;

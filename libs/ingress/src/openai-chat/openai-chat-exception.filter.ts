@@ -32,6 +32,9 @@ export function toGatewayException(exception: unknown): GatewayException {
       return new GatewayException(ErrorCode.MALFORMED_JSON, { message: `Request body is not valid JSON` });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE);
+    case undefined:
+    default:
+      break;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -43,7 +43,7 @@ export class ExecutionService {
     const tap = new UsageTap(context, request.model, request.stream, isPassthrough);
 
     const attempt = (index: number): Observable<CanonicalChunk> => {
-      const target = targets[index] as RouteTarget;
+      const target = targets[index];
       const adapter = this.adapters.get(target.apiType);
       if (!adapter) {
         return throwError(
@@ -77,8 +77,8 @@ export class ExecutionService {
         this.usage.record(tap.row({ status, httpStatus, error, now: performance.now() }));
       };
       const subscription = withFailover(targets.length, attempt, {
-        onAttemptStart: (index) => tap.attemptStarted(targets[index] as RouteTarget),
-        onAttemptFailed: (index, error) => tap.attemptFailed(targets[index] as RouteTarget, error),
+        onAttemptStart: (index) => tap.attemptStarted(targets[index]),
+        onAttemptFailed: (index, error) => tap.attemptFailed(targets[index], error),
       }).subscribe({
         next: (chunk) => {
           tap.observe(chunk, performance.now());

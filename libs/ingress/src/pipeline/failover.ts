@@ -13,7 +13,18 @@ export function isRetryable(error: unknown): boolean {
       return true;
     case ErrorCode.UPSTREAM_ERROR:
       return RETRYABLE_STATUSES.has(error.status) || error.status > 500;
-    default:
+    case ErrorCode.INVALID_REQUEST:
+    case ErrorCode.MALFORMED_JSON:
+    case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.MISSING_API_KEY:
+    case ErrorCode.INVALID_API_KEY:
+    case ErrorCode.FORBIDDEN:
+    case ErrorCode.MODEL_NOT_FOUND:
+    case ErrorCode.PROVIDER_NOT_FOUND:
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.NO_HEALTHY_TARGET:
+    case ErrorCode.UNSUPPORTED_API_FORMAT:
+    case ErrorCode.INTERNAL:
       return false;
   }
 }

@@ -56,7 +56,7 @@ export class ReplyWriter {
         error: (error: unknown) => {
           if (!started) {
             raw.off('close', onClose);
-            reject(error);
+            reject(GatewayException.from(error));
             return;
           }
           raw.end(encoder.encode({ type: 'error', error: GatewayException.from(error).body }) + encoder.end());
@@ -91,7 +91,7 @@ export class ReplyWriter {
         },
         error: (error: unknown) => {
           raw.off('close', onClose);
-          reject(error);
+          reject(GatewayException.from(error));
         },
         complete: () => {
           raw.off('close', onClose);

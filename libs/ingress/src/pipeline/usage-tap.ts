@@ -1,6 +1,6 @@
 import type { CanonicalChunk, FinishReason, Usage } from '@plexus/core';
 import { GatewayException } from '@plexus/core';
-import type { AttemptRecord, UsageRow } from '@plexus/persistence';
+import type { AttemptRecord, UsageRecord } from '@plexus/usage';
 import type { RouteTarget } from '@plexus/routing';
 import type { RequestContext } from './request-context';
 
@@ -46,7 +46,7 @@ export class UsageTap {
     }
   }
 
-  row(outcome: { status: UsageRow['responseStatus']; httpStatus: number | null; error?: unknown; now: number }): UsageRow {
+  row(outcome: { status: UsageRecord['responseStatus']; httpStatus: number | null; error?: unknown; now: number }): UsageRecord {
     const { context } = this;
     const target = this.target;
     if (target && outcome.status === 'success') {

@@ -1,5 +1,11 @@
-import { Environment } from '@plexus/config';
 import { EmbeddedPostgres } from './embedded-postgres';
+
+export interface DatabaseParams {
+  /** A PostgreSQL server; without one, the embedded database under `dataDir`. */
+  databaseUrl?: string;
+  /** Undefined with no databaseUrl: an in-memory embedded database. */
+  dataDir?: string;
+}
 
 /** Where the database is: the configured server, or the embedded one started for us. */
 export class DatabaseEndpoint {
@@ -9,9 +15,9 @@ export class DatabaseEndpoint {
     readonly embedded: EmbeddedPostgres | null,
   ) {}
 
-  static async resolve(env: Pick<Environment, 'DATABASE_URL' | 'DATA_DIR'>): Promise<DatabaseEndpoint> {
-    if (env.DATABASE_URL) return new DatabaseEndpoint(env.DATABASE_URL, 10, null);
-    const embedded = await EmbeddedPostgres.start(env.DATA_DIR);
+  static async resolve(params: DatabaseParams): Promise<DatabaseEndpoint> {
+    if (params.databaseUrl) return new DatabaseEndpoint(params.databaseUrl, 10, null);
+    const embedded = await EmbeddedPostgres.start(params.dataDir);
     return new DatabaseEndpoint(embedded.url, 1, embedded);
   }
 }

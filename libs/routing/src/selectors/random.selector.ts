@@ -11,7 +11,7 @@ export class RandomSelector implements TargetSelector {
     const shuffled = [...targets];
     for (let i = shuffled.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
-      [shuffled[i], shuffled[j]] = [shuffled[j] as RouteTarget, shuffled[i] as RouteTarget];
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
     }
     return shuffled;
   }
