@@ -41,9 +41,10 @@ RUN npm run build \
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 
-# tini as PID 1 forwards SIGTERM to node (a PID 1 without a handler ignores
-# it, so `docker stop` / a pod deletion would wait for SIGKILL) and reaps
-# zombie processes.
+# tini runs as PID 1: it forwards SIGTERM to node and reaps zombies. Node as
+# PID 1 would ignore SIGTERM until the app installs its shutdown hooks (e.g.
+# while booting or migrating), so `docker stop` / a pod deletion would then
+# wait for SIGKILL.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
