@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
+import { registerJsonBodyParser } from './json-body.parser';
 
 const BODY_LIMIT = 30 * 1024 * 1024;
 
@@ -30,7 +31,10 @@ export async function createApp(environment: Environment, options: CreateAppOpti
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment), adapter, {
     logger: NEST_LOG_LEVELS[environment.LOG_LEVEL],
     bufferLogs: false,
+    // Our own JSON parser replaces Nest's (see json-body.parser.ts).
+    bodyParser: false,
   });
+  registerJsonBodyParser(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.enableCors({
     origin: '*',

@@ -7,7 +7,7 @@ export const GATEWAY_MAIN = join(__dirname, '..', '..', '..', 'dist', 'apps', 'g
 export interface GatewayProcess {
   url: string;
   output(): string;
-  /** SIGTERM, then the exit code once the process has shut down. */
+  /** SIGTERM, then the exit code once the process has shut down (0 for a clean shutdown). */
   stop(): Promise<number | null>;
 }
 
@@ -47,9 +47,10 @@ function stopChild(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(kill);
-      resolve(code);
+      // Nest re-raises SIGTERM once its shutdown hooks have run.
+      resolve(code ?? (signal === 'SIGTERM' ? 0 : null));
     });
     child.kill('SIGTERM');
   });

@@ -16,7 +16,8 @@ export function dataSourceOptions(params: DataSourceParams): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's query log prints bound parameters, which can be secrets.
+    logging: false,
     extra: { max: params.poolSize },
   };
 }

@@ -1,0 +1,23 @@
+import { errorCodes, type FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+
+/**
+ * Fastify's JSON parser, except that an empty body is no body: scripts commonly send
+ * `content-type: application/json` on DELETE and POST requests that carry nothing.
+ * Prototype poisoning is still refused, as by Fastify's own parser.
+ */
+export function registerJsonBodyParser(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch {
+      done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+    }
+  });
+}

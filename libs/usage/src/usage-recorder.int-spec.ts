@@ -1,0 +1,89 @@
+import { dataSourceOptions, UsageRepository, type UsageRow } from '@plexus/persistence';
+import { createTestDatabase, type TestDatabase } from '@plexus/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { UsageRecorder } from './usage-recorder.service';
+
+function row(): UsageRow {
+  return {
+    requestId: randomUUID(),
+    clientRequestId: null,
+    startTime: new Date(),
+    apiKey: 'k',
+    attribution: null,
+    sourceIp: null,
+    incomingApiType: 'chat',
+    outgoingApiType: 'chat',
+    incomingModelAlias: 'a',
+    provider: 'p',
+    selectedModelName: 'm',
+    isStreamed: true,
+    isPassthrough: true,
+    responseStatus: 'success',
+    httpStatus: 200,
+    tokensInput: 1,
+    tokensOutput: 2,
+    tokensReasoning: 0,
+    tokensCached: 0,
+    tokensCacheWrite: 0,
+    providerReportedCost: null,
+    durationMs: 3,
+    ttftMs: 1,
+    tokensPerSec: null,
+    attemptCount: 1,
+    retryHistory: [],
+    finishReason: 'stop',
+    errorMessage: null,
+    clientDisconnected: false,
+  };
+}
+
+describe('UsageRecorder against PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let recorder: UsageRecorder;
+
+  const count = async (): Promise<number> =>
+    Number((await dataSource.query<Array<{ n: string }>>('SELECT count(*) AS n FROM request_usage'))[0]?.n);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource(dataSourceOptions({ url: database.url, poolSize: 2 }));
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+
+  beforeEach(() => {
+    recorder = new UsageRecorder(new UsageRepository(dataSource));
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('writes buffered rows in batches on flush and at shutdown', async () => {
+    for (let i = 0; i < 1200; i++) recorder.record(row());
+    await recorder.flush();
+    recorder.record(row());
+    await recorder.beforeApplicationShutdown();
+    expect(await count()).toBe(1201);
+    expect(recorder.pending).toBe(0);
+    expect(recorder.dropped).toBe(0);
+  });
+
+  it('keeps rows while the table cannot be written, and writes them when it can again', async () => {
+    await dataSource.query('DELETE FROM request_usage');
+    await dataSource.query('ALTER TABLE request_usage RENAME TO request_usage_away');
+    try {
+      for (let i = 0; i < 10; i++) recorder.record(row());
+      await recorder.flush();
+      expect(recorder.pending).toBe(10);
+    } finally {
+      await dataSource.query('ALTER TABLE request_usage_away RENAME TO request_usage');
+    }
+    await recorder.flush();
+    expect(recorder.pending).toBe(0);
+    expect(await count()).toBe(10);
+  });
+});
