@@ -16,7 +16,7 @@ describe('/v0/management on the built gateway', () => {
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
   };
 
   beforeAll(async () => {
