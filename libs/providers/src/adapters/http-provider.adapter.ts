@@ -1,0 +1,142 @@
+import { ErrorCode, GatewayException, type ApiFormat, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
+import { createParser } from 'eventsource-parser';
+import { Observable, type Subscriber } from 'rxjs';
+import type { ProviderAdapter, UpstreamCall, UpstreamTarget } from '../provider-adapter';
+import { upstreamHttpError, upstreamTransportError } from '../upstream-error';
+import type { UpstreamHttpClient } from '../upstream-http.client';
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Turns one upstream's SSE events into canonical chunks. */
+export interface StreamDecoder {
+  decode(eventName: string | undefined, data: unknown): CanonicalChunk[];
+  end(): CanonicalChunk[];
+}
+
+/**
+ * An upstream reached by one JSON POST that answers JSON or SSE. Subclasses say where and
+ * how to call, and which codec reads the answer; this class does the call, the abort on
+ * unsubscribe, error mapping, and the same-format pass-through (frames relayed verbatim,
+ * only the events that carry usage or the finish reason are parsed).
+ */
+export abstract class HttpProviderAdapter implements ProviderAdapter {
+  abstract readonly apiType: ApiFormat;
+
+  protected constructor(private readonly http: UpstreamHttpClient) {}
+
+  protected abstract url(target: UpstreamTarget, stream: boolean): string;
+  protected abstract authHeaders(target: UpstreamTarget): Record<string, string>;
+  protected abstract encodeRequest(call: UpstreamCall): object;
+  protected abstract decodeResponse(body: unknown): CanonicalResponse;
+  protected abstract createStreamDecoder(): StreamDecoder;
+
+  /** The pass-through body; the default is the client's own, already re-targeted. */
+  protected passthroughRequest(_call: UpstreamCall, body: Record<string, unknown>): object {
+    return body;
+  }
+
+  /** Whether a relayed event carries usage or a finish reason, and so must be parsed. */
+  protected abstract carriesAccounting(eventName: string | undefined, data: string): boolean;
+
+  /** The frame relayed to the client for one upstream event, or null to hold it back. */
+  protected relayFrame(eventName: string | undefined, data: string, _call: UpstreamCall): string | null {
+    return eventName ? `event: ${eventName}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
+  }
+
+  /** Events that end the stream's data (e.g. OpenAI's `[DONE]`), never parsed as JSON. */
+  protected isTerminator(data: string): boolean {
+    return data === '[DONE]';
+  }
+
+  execute(call: UpstreamCall): Observable<CanonicalChunk> {
+    return new Observable<CanonicalChunk>((subscriber) => {
+      const abort = new AbortController();
+      this.run(call, subscriber, abort.signal).then(
+        () => subscriber.complete(),
+        (error: unknown) => {
+          if (!abort.signal.aborted) subscriber.error(upstreamTransportError(call.target, error));
+        },
+      );
+      return () => abort.abort();
+    });
+  }
+
+  private async run(call: UpstreamCall, subscriber: Subscriber<CanonicalChunk>, signal: AbortSignal): Promise<void> {
+    const { target, request } = call;
+    const body = call.passthroughBody ? this.passthroughRequest(call, call.passthroughBody) : this.encodeRequest(call);
+    const response = await this.http.post({
+      url: this.url(target, request.stream),
+      headers: {
+        'content-type': 'application/json',
+        accept: request.stream ? 'text/event-stream' : 'application/json',
+        ...this.authHeaders(target),
+        ...target.headers,
+      },
+      body: JSON.stringify({ ...body, ...target.extraBody }),
+      signal,
+      timeoutMs: target.timeoutMs,
+    });
+
+    if (response.statusCode >= 400) {
+      const text = await readLimited(response.body, MAX_ERROR_BODY);
+      throw upstreamHttpError(target, response.statusCode, text, response.headers['retry-after']);
+    }
+
+    if (!request.stream) {
+      const text = await response.body.text();
+      const decoded = this.decodeResponse(parseJson(text));
+      if (call.passthroughBody) {
+        subscriber.next({ type: 'passthrough', data: text });
+        if (decoded.usage) subscriber.next({ type: 'usage', usage: decoded.usage, observed: true });
+        subscriber.next({ type: 'finish', reason: decoded.finishReason, observed: true });
+      } else {
+        subscriber.next({ type: 'message', response: decoded });
+      }
+      return;
+    }
+
+    const decoder = this.createStreamDecoder();
+    const passthrough = call.passthroughBody !== undefined;
+    const parser = createParser({
+      onEvent: (event) => {
+        if (this.isTerminator(event.data)) return;
+        if (!passthrough) {
+          for (const chunk of decoder.decode(event.event, parseJson(event.data))) subscriber.next(chunk);
+          return;
+        }
+        const frame = this.relayFrame(event.event, event.data, call);
+        if (frame !== null) subscriber.next({ type: 'passthrough', data: frame });
+        if (!this.carriesAccounting(event.event, event.data)) return;
+        for (const chunk of decoder.decode(event.event, parseJson(event.data))) {
+          if (chunk.type === 'usage' || chunk.type === 'finish') subscriber.next({ ...chunk, observed: true });
+        }
+      },
+    });
+    const text = new TextDecoder();
+    for await (const bytes of response.body) parser.feed(text.decode(bytes as Uint8Array, { stream: true }));
+    if (!passthrough) for (const chunk of decoder.end()) subscriber.next(chunk);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+      message: 'Upstream sent a body that is not valid JSON',
+      cause: error,
+    });
+  }
+}
+
+async function readLimited(body: AsyncIterable<unknown>, limit: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    parts.push(buffer);
+    size += buffer.length;
+    if (size >= limit) break;
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, limit);
+}
