@@ -1,2 +1,2 @@
 export { IngressModule } from './ingress.module';
-export { toGatewayException } from './openai-chat/openai-chat-exception.filter';
+export { toGatewayException } from './errors/wire-exception.filter';

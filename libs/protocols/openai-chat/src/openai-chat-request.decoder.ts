@@ -11,7 +11,7 @@ import {
   type ToolChoice,
   type ToolResultPart,
 } from '@plexus/core';
-import type { ChatCompletionRequest, ChatContentPart, ChatMessage, ChatToolChoice } from './openai-chat.types';
+import type { ChatCompletionRequest, ChatContentPart, ChatMessage, ChatOtherTool, ChatTool, ChatToolChoice } from './openai-chat.types';
 
 /** Request fields with a canonical meaning; everything else rides in `extensions.chat`. */
 const MAPPED_FIELDS = new Set([
@@ -102,13 +102,15 @@ export function decodeChatRequest(body: unknown): CanonicalRequest {
     model: body.model,
     instructions,
     messages,
-    tools: (body.tools ?? []).map((tool) => ({
+    tools: (body.tools ?? []).filter(isFunctionTool).map((tool) => ({
       name: tool.function.name,
       ...(tool.function.description !== undefined && { description: tool.function.description }),
       parameters: tool.function.parameters ?? { type: 'object', properties: {} },
       ...(tool.function.strict !== undefined && { strict: tool.function.strict }),
     })),
-    ...(body.tool_choice !== undefined && { toolChoice: decodeToolChoice(body.tool_choice) }),
+    ...(body.tool_choice !== undefined && decodeToolChoice(body.tool_choice) !== undefined && {
+      toolChoice: decodeToolChoice(body.tool_choice),
+    }),
     ...(body.parallel_tool_calls !== undefined && { parallelToolCalls: body.parallel_tool_calls }),
     sampling: {
       ...(maxOutputTokens !== undefined && { maxOutputTokens }),
@@ -192,6 +194,13 @@ function decodePart(part: ChatContentPart): ContentPart {
           : { kind: 'file', fileId: part.file.file_id ?? '' },
         ...(part.file.filename !== undefined && { title: part.file.filename }),
       };
+    case 'refusal':
+      return { type: 'text', text: part.refusal };
+    default:
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+        message: `Unsupported content part type '${(part as { type?: unknown }).type as string}'`,
+        param: 'messages',
+      });
   }
 }
 
@@ -203,9 +212,15 @@ export function mediaSourceOf(url: string): MediaSource {
   return { kind: 'url', url };
 }
 
-function decodeToolChoice(choice: ChatToolChoice): ToolChoice {
+function isFunctionTool(tool: ChatTool | ChatOtherTool): tool is ChatTool {
+  return tool.type === 'function' && typeof (tool as ChatTool).function?.name === 'string';
+}
+
+/** Choices among non-function tools have no canonical meaning: only pass-through keeps them. */
+function decodeToolChoice(choice: ChatToolChoice): ToolChoice | undefined {
   if (typeof choice === 'string') return { type: choice };
-  return { type: 'tool', name: choice.function.name };
+  const named = (choice as { function?: { name?: unknown } }).function?.name;
+  return choice.type === 'function' && typeof named === 'string' ? { type: 'tool', name: named } : undefined;
 }
 
 function decodeResponseFormat(format: NonNullable<ChatCompletionRequest['response_format']>): ResponseFormat {

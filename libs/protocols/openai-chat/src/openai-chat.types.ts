@@ -16,7 +16,11 @@ export interface ChatFilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string };
 }
-export type ChatContentPart = ChatTextPart | ChatImagePart | ChatAudioPart | ChatFilePart;
+export interface ChatRefusalPart {
+  type: 'refusal';
+  refusal: string;
+}
+export type ChatContentPart = ChatTextPart | ChatImagePart | ChatAudioPart | ChatFilePart | ChatRefusalPart;
 
 export interface ChatToolCall {
   id: string;
@@ -40,7 +44,18 @@ export interface ChatTool {
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
 }
 
-export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+/** Tool kinds beyond functions (`custom`, ...): relayed by pass-through, not translated. */
+export interface ChatOtherTool {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type ChatToolChoice =
+  | 'auto'
+  | 'none'
+  | 'required'
+  | { type: 'function'; function: { name: string } }
+  | { type: string; [field: string]: unknown };
 
 export interface ChatResponseFormat {
   type: 'text' | 'json_object' | 'json_schema';
@@ -62,7 +77,7 @@ export interface ChatCompletionRequest {
   n?: number;
   presence_penalty?: number;
   frequency_penalty?: number;
-  tools?: ChatTool[];
+  tools?: Array<ChatTool | ChatOtherTool>;
   tool_choice?: ChatToolChoice;
   parallel_tool_calls?: boolean;
   response_format?: ChatResponseFormat;
