@@ -3,8 +3,10 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * Who may import whom (DESIGN.md section 3), enforced. `auth` is a lib of ours beyond the
- * design's table: API-key and admin-key authentication, shared by ingress and management.
+ * Who may import whom (DESIGN.md section 3), enforced. Two libs go beyond the design's
+ * table: `auth` (API-key and admin-key authentication, shared by ingress and management)
+ * and `conversations` (Responses API state, which ingress needs and may not reach in
+ * persistence directly).
  */
 const LAYERS = {
   'libs/core': [],
@@ -16,9 +18,10 @@ const LAYERS = {
   'libs/routing': ['core', 'config', 'persistence'],
   'libs/quota': ['core', 'config', 'persistence'],
   'libs/usage': ['core', 'config', 'persistence'],
+  'libs/conversations': ['core', 'persistence'],
   'libs/oauth': ['core', 'config', 'persistence'],
   'libs/mcp': ['core', 'config', 'persistence', 'oauth'],
-  'libs/ingress': ['core', 'auth', 'protocols', 'providers', 'routing', 'quota', 'usage', 'oauth'],
+  'libs/ingress': ['core', 'auth', 'conversations', 'protocols', 'providers', 'routing', 'quota', 'usage', 'oauth'],
   'libs/management': ['core', 'auth', 'persistence', 'routing', 'quota', 'usage', 'oauth', 'mcp'],
   'libs/testing': ['core', 'protocols'],
 };

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, type Environment } from '@plexus/config';
 import { IngressModule } from '@plexus/ingress';
@@ -14,6 +15,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(environment),
         PersistenceModule.forRoot({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR }),
+        ScheduleModule.forRoot(),
         TerminusModule,
         IngressModule,
         ManagementModule,

@@ -8,3 +8,4 @@ export * from './repositories/provider.repository';
 export * from './repositories/alias.repository';
 export * from './repositories/api-key.repository';
 export * from './repositories/usage.repository';
+export * from './repositories/stored-response.repository';

@@ -6,9 +6,10 @@ import { dataSourceOptions } from './database/data-source-options';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { ProviderRepository } from './repositories/provider.repository';
+import { StoredResponseRepository } from './repositories/stored-response.repository';
 import { UsageRepository } from './repositories/usage.repository';
 
-const REPOSITORIES = [ProviderRepository, AliasRepository, ApiKeyRepository, UsageRepository];
+const REPOSITORIES = [ProviderRepository, AliasRepository, ApiKeyRepository, UsageRepository, StoredResponseRepository];
 
 /** Closes the pool before the embedded database it talks to. */
 class EmbeddedDatabaseShutdown implements OnApplicationShutdown {

@@ -3,11 +3,13 @@ import { ModelAliasEntity } from './model-alias.entity';
 import { ProviderModelEntity } from './provider-model.entity';
 import { ProviderEntity } from './provider.entity';
 import { RequestUsageEntity } from './request-usage.entity';
+import { StoredResponseEntity } from './stored-response.entity';
 
 export * from './api-key.entity';
 export * from './model-alias.entity';
 export * from './provider-model.entity';
 export * from './provider.entity';
 export * from './request-usage.entity';
+export * from './stored-response.entity';
 
-export const ENTITIES = [ProviderEntity, ProviderModelEntity, ModelAliasEntity, ApiKeyEntity, RequestUsageEntity];
+export const ENTITIES = [ProviderEntity, ProviderModelEntity, ModelAliasEntity, ApiKeyEntity, RequestUsageEntity, StoredResponseEntity];

@@ -1,0 +1,2 @@
+export * from './response-store.service';
+export { ConversationsModule } from './conversations.module';

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { LessThan, type DataSource } from 'typeorm';
+import { StoredResponseEntity } from '../entities/stored-response.entity';
+
+export interface StoredResponseRecord {
+  id: string;
+  apiKey: string;
+  history: { instructions: unknown[]; messages: unknown[] };
+  response: Record<string, unknown>;
+  createdAt?: Date;
+}
+
+@Injectable()
+export class StoredResponseRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(record: StoredResponseRecord): Promise<void> {
+    const repository = this.dataSource.getRepository(StoredResponseEntity);
+    await repository.save(repository.create(record));
+  }
+
+  async find(id: string, apiKey: string): Promise<StoredResponseRecord | null> {
+    return this.dataSource.getRepository(StoredResponseEntity).findOne({ where: { id, apiKey } });
+  }
+
+  async delete(id: string, apiKey: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(StoredResponseEntity).delete({ id, apiKey });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.dataSource.getRepository(StoredResponseEntity).delete({ createdAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+}
