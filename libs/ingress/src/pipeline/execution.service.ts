@@ -15,6 +15,8 @@ export interface ExecutionParams {
   request: CanonicalRequest;
   /** The client's body as received, for the same-format pass-through. */
   rawBody: Record<string, unknown>;
+  /** False when the gateway must see the canonical answer (e.g. to store it). */
+  allowPassthrough?: boolean;
 }
 
 export interface Execution {
@@ -37,9 +39,10 @@ export class ExecutionService {
 
   execute(params: ExecutionParams): Execution {
     const { context, request, rawBody } = params;
+    const allowPassthrough = params.allowPassthrough ?? true;
     const plan = this.router.route({ model: request.model, incoming: context.format, policy: context.principal.policy });
     const targets = plan.targets;
-    const isPassthrough = (target: RouteTarget): boolean => target.apiType === context.format;
+    const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
     const tap = new UsageTap(context, request.model, request.stream, isPassthrough);
 
     const attempt = (index: number): Observable<CanonicalChunk> => {
@@ -64,7 +67,7 @@ export class ExecutionService {
           extraBody: target.extraBody,
           timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         },
-        ...(isPassthrough(target) && { passthroughBody: { ...rawBody, model: target.model } }),
+        ...(isPassthrough(target) && { passthroughBody: rawBody }),
       };
       return adapter.execute(call);
     };

@@ -22,6 +22,7 @@ export function isRetryable(error: unknown): boolean {
     case ErrorCode.MODEL_NOT_FOUND:
     case ErrorCode.PROVIDER_NOT_FOUND:
     case ErrorCode.NOT_FOUND:
+    case ErrorCode.RESPONSE_NOT_FOUND:
     case ErrorCode.NO_HEALTHY_TARGET:
     case ErrorCode.UNSUPPORTED_API_FORMAT:
     case ErrorCode.INTERNAL:

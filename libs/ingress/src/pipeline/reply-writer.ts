@@ -74,7 +74,8 @@ export class ReplyWriter {
     });
   }
 
-  json(chunks$: Observable<CanonicalChunk>, codec: WireCodec): Promise<void> {
+  /** `wrap` reshapes the JSON text (e.g. into a one-element array) without re-parsing it. */
+  json(chunks$: Observable<CanonicalChunk>, codec: WireCodec, wrap?: (json: string) => string): Promise<void> {
     const raw = this.reply.raw;
     return new Promise<void>((resolve, reject) => {
       const accumulator = new ResponseAccumulator();
@@ -95,7 +96,8 @@ export class ReplyWriter {
         },
         complete: () => {
           raw.off('close', onClose);
-          const body = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
+          const json = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
+          const body = wrap ? wrap(json) : json;
           this.reply.status(200).headers({ ...this.headers, 'content-type': 'application/json' }).send(body);
           resolve();
         },

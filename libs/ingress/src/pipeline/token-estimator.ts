@@ -1,0 +1,47 @@
+import type { CanonicalRequest, ContentPart } from '@plexus/core';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
+
+/** A flat per-image figure: providers size images differently, and none tells us how. */
+const IMAGE_TOKENS = 765;
+const PER_MESSAGE_OVERHEAD = 4;
+
+let encoder: Tiktoken | null = null;
+
+function tokens(text: string): number {
+  encoder ??= new Tiktoken(o200kBase);
+  return encoder.encode(text).length;
+}
+
+function partTokens(part: ContentPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'thinking':
+      return tokens(part.text);
+    case 'tool_call':
+      return tokens(part.name) + tokens(part.arguments);
+    case 'tool_result':
+      return part.content.reduce((sum, inner) => sum + partTokens(inner), 0);
+    case 'image':
+    case 'document':
+    case 'audio':
+      return IMAGE_TOKENS;
+    case 'redacted_thinking':
+      return 0;
+  }
+}
+
+/**
+ * Input tokens of a request, estimated with the o200k tokenizer: for count-tokens
+ * endpoints whose target can't count for us. An estimate, never billed.
+ */
+export function estimateInputTokens(request: CanonicalRequest): number {
+  let total = request.instructions.reduce((sum, block) => sum + tokens(block.text), 0);
+  for (const message of request.messages) {
+    total += PER_MESSAGE_OVERHEAD + message.content.reduce((sum, part) => sum + partTokens(part), 0);
+  }
+  for (const tool of request.tools) {
+    total += tokens(tool.name) + tokens(tool.description ?? '') + tokens(JSON.stringify(tool.parameters));
+  }
+  return total;
+}
