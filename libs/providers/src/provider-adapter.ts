@@ -17,8 +17,9 @@ export interface UpstreamCall {
   request: CanonicalRequest;
   target: UpstreamTarget;
   /**
-   * Same format in and out: the client's own body with the model replaced. The adapter
-   * relays the upstream's bytes as `passthrough` chunks and only observes usage.
+   * Same format in and out: the client's own body, which the adapter re-targets at the
+   * upstream model. The adapter relays the upstream's bytes as `passthrough` chunks and
+   * only observes usage.
    */
   passthroughBody?: Record<string, unknown>;
 }

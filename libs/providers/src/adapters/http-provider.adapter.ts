@@ -30,9 +30,9 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
   protected abstract decodeResponse(body: unknown): CanonicalResponse;
   protected abstract createStreamDecoder(): StreamDecoder;
 
-  /** The pass-through body; the default is the client's own, already re-targeted. */
-  protected passthroughRequest(_call: UpstreamCall, body: Record<string, unknown>): object {
-    return body;
+  /** The pass-through body: the client's own, re-targeted at the upstream model. */
+  protected passthroughRequest(call: UpstreamCall, body: Record<string, unknown>): object {
+    return { ...body, model: call.target.model };
   }
 
   /** Whether a relayed event carries usage or a finish reason, and so must be parsed. */

@@ -38,7 +38,8 @@ export class OpenAiChatAdapter extends HttpProviderAdapter {
 
   /** Usage is requested on the client's behalf, so Plexus can record it. */
   protected override passthroughRequest(call: UpstreamCall, body: Record<string, unknown>): object {
-    return call.request.stream ? { ...body, stream_options: { include_usage: true } } : body;
+    const retargeted = super.passthroughRequest(call, body);
+    return call.request.stream ? { ...retargeted, stream_options: { include_usage: true } } : retargeted;
   }
 
   protected decodeResponse(body: unknown): CanonicalResponse {
