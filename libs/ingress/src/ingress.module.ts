@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@plexus/auth';
+import { ConversationsModule } from '@plexus/conversations';
 import { ProvidersModule } from '@plexus/providers';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
+import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
-  imports: [AuthModule, ProvidersModule, RoutingModule, UsageModule],
-  controllers: [OpenAiChatController],
+  imports: [AuthModule, ConversationsModule, ProvidersModule, RoutingModule, UsageModule],
+  controllers: [OpenAiChatController, OpenAiResponsesController],
   providers: [ExecutionService, ApiKeyGuard],
 })
 export class IngressModule {}

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
+import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
 import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
 import { UpstreamHttpClient } from './upstream-http.client';
 
-const ADAPTERS = [OpenAiChatAdapter];
+const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter];
 
 @Module({
   providers: [

@@ -1,4 +1,5 @@
 export * from './scripted-upstream';
 export * from './openai-chat.fixtures';
+export * from './openai-responses.fixtures';
 export * from './test-database';
 export * from './gateway-process';

@@ -8,11 +8,14 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** An SSE event: its data, or a named event (`event: <name>` before the data). */
+export type ScriptedEvent = string | { event: string; data: string };
+
 export type ScriptedReply =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'sse'; events: string[]; delayMs?: number; headers?: Record<string, string> }
+  | { kind: 'sse'; events: ScriptedEvent[]; delayMs?: number; headers?: Record<string, string> }
   /** Sends the first `events`, then keeps the connection open without another byte. */
-  | { kind: 'hang'; events?: string[] }
+  | { kind: 'hang'; events?: ScriptedEvent[] }
   /** Drops the connection without answering. */
   | { kind: 'destroy' };
 
@@ -77,18 +80,22 @@ export class ScriptedUpstream {
         response.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
         for (const event of reply.events) {
           if (response.destroyed) return;
-          response.write(`data: ${event}\n\n`);
+          response.write(frame(event));
           if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         }
         response.end();
         return;
       case 'hang':
         response.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (const event of reply.events ?? []) response.write(`data: ${event}\n\n`);
+        for (const event of reply.events ?? []) response.write(frame(event));
         return;
       case 'destroy':
         request.socket.destroy();
         return;
     }
   }
+}
+
+function frame(event: ScriptedEvent): string {
+  return typeof event === 'string' ? `data: ${event}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
 }

@@ -1,0 +1,139 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ResponseStore, type ConversationHistory } from '@plexus/conversations';
+import { ErrorCode, GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
+import {
+  ResponsesStreamEncoder,
+  decodeResponsesRequest,
+  encodeResponsesResponse,
+  responseOutputMessages,
+} from '@plexus/protocols/openai-responses';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { concatWith, defer, EMPTY, from, ignoreElements, map, tap, type Observable } from 'rxjs';
+import { ApiKeyGuard } from '../api-key.guard';
+import { ExecutionService } from '../pipeline/execution.service';
+import { ReplyWriter, type WireCodec } from '../pipeline/reply-writer';
+import type { AuthenticatedRequest } from '../pipeline/request-context';
+import { createRequestContext, responseHeaders } from '../pipeline/request-context.factory';
+import { OpenAiResponsesExceptionFilter } from './openai-responses-exception.filter';
+
+/**
+ * OpenAI Responses ingress, with Plexus-side state: answers are stored per API key
+ * (unless `store: false`) so `previous_response_id` continues a conversation on whatever
+ * provider answers next. Requests that need the store take the translated path, since
+ * the stored answer is the canonical one; `store: false` requests may pass through.
+ */
+@ApiTags('Inference')
+@ApiSecurity('ApiKey')
+@Controller('v1')
+@UseFilters(OpenAiResponsesExceptionFilter)
+@UseGuards(ApiKeyGuard)
+export class OpenAiResponsesController {
+  constructor(
+    private readonly execution: ExecutionService,
+    private readonly store: ResponseStore,
+  ) {}
+
+  @Post(['responses', 'codex/responses'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'OpenAI Responses, streamed (SSE) or not' })
+  @ApiBody({ schema: { type: 'object', required: ['model', 'input'], additionalProperties: true } })
+  async createResponse(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const context = createRequestContext(request, 'responses');
+    const keyName = context.principal.keyName;
+    const raw = body as Record<string, unknown>;
+    const previousId = typeof raw['previous_response_id'] === 'string' ? raw['previous_response_id'] : undefined;
+    const canonical = await this.withHistory(decodeResponsesRequest(body), previousId, keyName);
+    const stored = raw['store'] !== false;
+    const responseId = `resp_${context.requestId.replaceAll('-', '')}`;
+
+    const { chunks$ } = this.execution.execute({
+      context,
+      request: canonical,
+      rawBody: raw,
+      allowPassthrough: !stored && previousId === undefined,
+    });
+    const answer$ = stored ? this.storing(chunks$, { responseId, keyName, request: canonical }) : chunks$;
+    const writer = new ReplyWriter(reply, responseHeaders(context));
+    const codec: WireCodec = {
+      streamEncoder: () => new ResponsesStreamEncoder({ fallbackId: responseId, fallbackModel: canonical.model }),
+      encodeResponse: (response) => encodeResponsesResponse(response, { id: responseId }),
+    };
+    await (canonical.stream ? writer.stream(answer$, codec.streamEncoder()) : writer.json(answer$, codec));
+  }
+
+  @Get('responses/:id')
+  @ApiOperation({ summary: 'A stored response of this API key' })
+  async getResponse(@Req() request: FastifyRequest & AuthenticatedRequest, @Param('id') id: string): Promise<Record<string, unknown>> {
+    const response = await this.store.response(id, principalOf(request));
+    if (!response) throw notFound(id);
+    return response;
+  }
+
+  @Delete('responses/:id')
+  @ApiOperation({ summary: 'Delete a stored response of this API key' })
+  async deleteResponse(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Param('id') id: string,
+  ): Promise<{ id: string; object: 'response'; deleted: true }> {
+    if (!(await this.store.delete(id, principalOf(request)))) throw notFound(id);
+    return { id, object: 'response', deleted: true };
+  }
+
+  private async withHistory(request: CanonicalRequest, previousId: string | undefined, keyName: string): Promise<CanonicalRequest> {
+    if (previousId === undefined) return request;
+    const history = await this.store.history(previousId, keyName);
+    if (!history) throw notFound(previousId, 'previous_response_id');
+    return {
+      ...request,
+      instructions: request.instructions.length > 0 ? request.instructions : history.instructions,
+      messages: [...history.messages, ...request.messages],
+    };
+  }
+
+  /**
+   * Gives the answer our own response id and stores it before the stream completes, so a
+   * client that continues at once finds it.
+   */
+  private storing(
+    chunks$: Observable<CanonicalChunk>,
+    params: { responseId: string; keyName: string; request: CanonicalRequest },
+  ): Observable<CanonicalChunk> {
+    const accumulator = new ResponseAccumulator();
+    const save = defer(() => {
+      const response = { ...accumulator.result(), id: params.responseId };
+      const history: ConversationHistory = {
+        instructions: params.request.instructions,
+        messages: [...params.request.messages, ...responseOutputMessages(response)],
+      };
+      const wire = encodeResponsesResponse(response, { id: params.responseId }) as unknown as Record<string, unknown>;
+      return from(this.store.save({ id: params.responseId, apiKey: params.keyName, history, response: wire }));
+    });
+    return chunks$.pipe(
+      map((chunk): CanonicalChunk => {
+        if (chunk.type === 'start') return { ...chunk, id: params.responseId };
+        if (chunk.type === 'message') return { ...chunk, response: { ...chunk.response, id: params.responseId } };
+        return chunk;
+      }),
+      tap((chunk) => accumulator.push(chunk)),
+      concatWith(save.pipe(ignoreElements()), EMPTY),
+    );
+  }
+}
+
+function principalOf(request: AuthenticatedRequest): string {
+  const principal = request.plexusPrincipal;
+  if (!principal) throw new GatewayException(ErrorCode.MISSING_API_KEY);
+  return principal.keyName;
+}
+
+function notFound(id: string, param?: string): GatewayException {
+  return new GatewayException(ErrorCode.RESPONSE_NOT_FOUND, {
+    message: `Response with id '${id}' not found.`,
+    ...(param !== undefined && { param }),
+  });
+}
