@@ -5,13 +5,14 @@ import { ProvidersModule } from '@plexus/providers';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
+import { GeminiController } from './gemini/gemini.controller';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
   imports: [AuthModule, ConversationsModule, ProvidersModule, RoutingModule, UsageModule],
-  controllers: [OpenAiChatController, OpenAiResponsesController],
+  controllers: [OpenAiChatController, OpenAiResponsesController, GeminiController],
   providers: [ExecutionService, ApiKeyGuard],
 })
 export class IngressModule {}

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { GeminiAdapter } from './adapters/gemini/gemini.adapter';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
 import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
 import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
 import { UpstreamHttpClient } from './upstream-http.client';
 
-const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter];
+const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, GeminiAdapter];
 
 @Module({
   providers: [
