@@ -5,6 +5,7 @@ import { ProvidersModule } from '@plexus/providers';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
+import { AnthropicMessagesController } from './anthropic/anthropic-messages.controller';
 import { GeminiController } from './gemini/gemini.controller';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
@@ -12,7 +13,7 @@ import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
   imports: [AuthModule, ConversationsModule, ProvidersModule, RoutingModule, UsageModule],
-  controllers: [OpenAiChatController, OpenAiResponsesController, GeminiController],
+  controllers: [OpenAiChatController, OpenAiResponsesController, AnthropicMessagesController, GeminiController],
   providers: [ExecutionService, ApiKeyGuard],
 })
 export class IngressModule {}

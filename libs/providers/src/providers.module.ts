@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnthropicAdapter } from './adapters/anthropic/anthropic.adapter';
 import { GeminiAdapter } from './adapters/gemini/gemini.adapter';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
 import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
@@ -6,7 +7,7 @@ import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
 import { UpstreamHttpClient } from './upstream-http.client';
 
-const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, GeminiAdapter];
+const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, GeminiAdapter];
 
 @Module({
   providers: [
