@@ -8,12 +8,19 @@ import { ApiKeyGuard } from './api-key.guard';
 import { AnthropicMessagesController } from './anthropic/anthropic-messages.controller';
 import { GeminiController } from './gemini/gemini.controller';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
+import { OpenAiCompletionsController } from './openai-completions/openai-completions.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
   imports: [AuthModule, ConversationsModule, ProvidersModule, RoutingModule, UsageModule],
-  controllers: [OpenAiChatController, OpenAiResponsesController, AnthropicMessagesController, GeminiController],
+  controllers: [
+    OpenAiChatController,
+    OpenAiCompletionsController,
+    OpenAiResponsesController,
+    AnthropicMessagesController,
+    GeminiController,
+  ],
   providers: [ExecutionService, ApiKeyGuard],
 })
 export class IngressModule {}

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AnthropicAdapter } from './adapters/anthropic/anthropic.adapter';
 import { GeminiAdapter } from './adapters/gemini/gemini.adapter';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
+import { OpenAiCompletionsAdapter } from './adapters/openai-completions/openai-completions.adapter';
 import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
 import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
 import { UpstreamHttpClient } from './upstream-http.client';
 
-const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, GeminiAdapter];
+const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, GeminiAdapter, OpenAiCompletionsAdapter];
 
 @Module({
   providers: [
