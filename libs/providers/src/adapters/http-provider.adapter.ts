@@ -51,13 +51,21 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
   execute(call: UpstreamCall): Observable<CanonicalChunk> {
     return new Observable<CanonicalChunk>((subscriber) => {
       const abort = new AbortController();
+      let settled = false;
       this.run(call, subscriber, abort.signal).then(
-        () => subscriber.complete(),
+        () => {
+          settled = true;
+          subscriber.complete();
+        },
         (error: unknown) => {
+          settled = true;
           if (!abort.signal.aborted) subscriber.error(upstreamTransportError(call.target, error));
         },
       );
-      return () => abort.abort();
+      // Aborting a finished call costs a DOMException and undici bookkeeping per request.
+      return () => {
+        if (!settled) abort.abort();
+      };
     });
   }
 
