@@ -13,6 +13,8 @@ const swc = [
 ];
 
 const moduleNameMapper = {
+  // ESM-style relative specifiers (`./x.js`) name TypeScript sources.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
   '^@plexus/protocols/(.*)$': '<rootDir>/libs/protocols/$1/src',
   '^@plexus/(.*)$': '<rootDir>/libs/$1/src',
 };

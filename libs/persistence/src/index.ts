@@ -1,7 +1,6 @@
 export * from './entities';
 export { MIGRATIONS } from './migrations';
 export { dataSourceOptions, type DataSourceParams } from './database/data-source-options';
-export { EmbeddedPostgres } from './database/embedded-postgres';
 export { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
 export { PersistenceModule } from './persistence.module';
 export * from './repositories/provider.repository';

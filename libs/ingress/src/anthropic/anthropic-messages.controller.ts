@@ -43,8 +43,8 @@ export class AnthropicMessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Estimated input tokens of a Messages request' })
   @ApiBody({ schema: { type: 'object', required: ['model', 'messages'], additionalProperties: true } })
-  countTokens(@Body() body: unknown): { input_tokens: number } {
+  async countTokens(@Body() body: unknown): Promise<{ input_tokens: number }> {
     const withMaxTokens = { max_tokens: 1, ...(body as Record<string, unknown>) };
-    return { input_tokens: estimateInputTokens(decodeAnthropicRequest(withMaxTokens)) };
+    return { input_tokens: await estimateInputTokens(decodeAnthropicRequest(withMaxTokens)) };
   }
 }

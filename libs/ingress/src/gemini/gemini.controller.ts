@@ -66,7 +66,7 @@ export class GeminiController {
     if (action === 'countTokens') {
       const countable = (body as { generateContentRequest?: unknown } | undefined)?.generateContentRequest ?? body;
       const canonical = decodeGeminiRequest(countable, { model, stream: false });
-      void reply.status(200).send({ totalTokens: estimateInputTokens(canonical) });
+      void reply.status(200).send({ totalTokens: await estimateInputTokens(canonical) });
       return;
     }
     // Without alt=sse Google streams one JSON array: Plexus answers it whole, as one element.

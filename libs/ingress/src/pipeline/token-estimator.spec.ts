@@ -6,9 +6,9 @@ function request(overrides: Partial<CanonicalRequest>): CanonicalRequest {
 }
 
 describe('estimateInputTokens', () => {
-  it('grows with the text of instructions, messages and tools', () => {
-    const short = estimateInputTokens(request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }));
-    const long = estimateInputTokens(
+  it('grows with the text of instructions, messages and tools', async () => {
+    const short = await estimateInputTokens(request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }));
+    const long = await estimateInputTokens(
       request({
         instructions: [{ role: 'system', text: 'You are a careful assistant who answers in full sentences.' }],
         messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi, tell me about the weather in Paris today.' }] }],
@@ -19,8 +19,8 @@ describe('estimateInputTokens', () => {
     expect(long).toBeGreaterThan(short + 20);
   });
 
-  it('counts a tokenizer-exact figure for plain text', () => {
+  it('counts a tokenizer-exact figure for plain text', async () => {
     // "hello world" is two o200k tokens, plus the per-message overhead of four.
-    expect(estimateInputTokens(request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hello world' }] }] }))).toBe(6);
+    expect(await estimateInputTokens(request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hello world' }] }] }))).toBe(6);
   });
 });

@@ -1,19 +1,19 @@
 import type { CanonicalRequest, ContentPart } from '@plexus/core';
 import { Tiktoken } from 'js-tiktoken/lite';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
 
 /** A flat per-image figure: providers size images differently, and none tells us how. */
 const IMAGE_TOKENS = 765;
 const PER_MESSAGE_OVERHEAD = 4;
 
-let encoder: Tiktoken | null = null;
+let encoder: Promise<Tiktoken> | null = null;
 
-function tokens(text: string): number {
-  encoder ??= new Tiktoken(o200kBase);
-  return encoder.encode(text).length;
+/** The rank table is ~12 MiB in memory: loaded on the first count, not at boot. */
+function loadEncoder(): Promise<Tiktoken> {
+  encoder ??= import('js-tiktoken/ranks/o200k_base').then((ranks) => new Tiktoken(ranks.default));
+  return encoder;
 }
 
-function partTokens(part: ContentPart): number {
+function partTokens(part: ContentPart, tokens: (text: string) => number): number {
   switch (part.type) {
     case 'text':
     case 'thinking':
@@ -21,7 +21,7 @@ function partTokens(part: ContentPart): number {
     case 'tool_call':
       return tokens(part.name) + tokens(part.arguments);
     case 'tool_result':
-      return part.content.reduce((sum, inner) => sum + partTokens(inner), 0);
+      return part.content.reduce((sum, inner) => sum + partTokens(inner, tokens), 0);
     case 'image':
     case 'document':
     case 'audio':
@@ -35,10 +35,12 @@ function partTokens(part: ContentPart): number {
  * Input tokens of a request, estimated with the o200k tokenizer: for count-tokens
  * endpoints whose target can't count for us. An estimate, never billed.
  */
-export function estimateInputTokens(request: CanonicalRequest): number {
+export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
+  const tiktoken = await loadEncoder();
+  const tokens = (text: string): number => tiktoken.encode(text).length;
   let total = request.instructions.reduce((sum, block) => sum + tokens(block.text), 0);
   for (const message of request.messages) {
-    total += PER_MESSAGE_OVERHEAD + message.content.reduce((sum, part) => sum + partTokens(part), 0);
+    total += PER_MESSAGE_OVERHEAD + message.content.reduce((sum, part) => sum + partTokens(part, tokens), 0);
   }
   for (const tool of request.tools) {
     total += tokens(tool.name) + tokens(tool.description ?? '') + tokens(JSON.stringify(tool.parameters));

@@ -1,4 +1,4 @@
-import { EmbeddedPostgres } from './embedded-postgres';
+import type { EmbeddedPostgres } from './embedded-postgres';
 
 export interface DatabaseParams {
   /** A PostgreSQL server; without one, the embedded database under `dataDir`. */
@@ -17,6 +17,8 @@ export class DatabaseEndpoint {
 
   static async resolve(params: DatabaseParams): Promise<DatabaseEndpoint> {
     if (params.databaseUrl) return new DatabaseEndpoint(params.databaseUrl, 10, null);
+    // Loaded only when used: a gateway on a PostgreSQL server never pays for PGlite.
+    const { EmbeddedPostgres } = await import('./embedded-postgres.js');
     const embedded = await EmbeddedPostgres.start(params.dataDir);
     return new DatabaseEndpoint(embedded.url, 1, embedded);
   }
