@@ -329,6 +329,36 @@ describe('RouterService', () => {
     });
   });
 
+  describe('priority api_match', () => {
+    const targets = [
+      { provider: 'openai', model: 'gpt-4o' },
+      { provider: 'anthropic', model: 'claude-sonnet' },
+    ];
+
+    it("keeps only the group's targets that speak the client's format", async () => {
+      const matching = await buildRouter(PROVIDERS, [
+        alias('native', { priority: 'api_match', targetGroups: [{ name: 'g', selector: 'in_order', targets }] }),
+        alias('plain', { targetGroups: [{ name: 'g', selector: 'in_order', targets }] }),
+      ]);
+      expect(names(matching.route({ model: 'native', incoming: 'messages', policy: NO_POLICY }).targets)).toEqual(['anthropic/claude-sonnet']);
+      expect(names(matching.route({ model: 'native', incoming: 'chat', policy: NO_POLICY }).targets)).toEqual(['openai/gpt-4o']);
+      expect(names(matching.route({ model: 'plain', incoming: 'messages', policy: NO_POLICY }).targets)).toEqual([
+        'openai/gpt-4o',
+        'anthropic/claude-sonnet',
+      ]);
+    });
+
+    it('keeps every target when none speaks the format', async () => {
+      const matching = await buildRouter(PROVIDERS, [
+        alias('native', { priority: 'api_match', targetGroups: [{ name: 'g', selector: 'in_order', targets }] }),
+      ]);
+      expect(names(matching.route({ model: 'native', incoming: 'gemini', policy: NO_POLICY }).targets)).toEqual([
+        'openai/gpt-4o',
+        'anthropic/claude-sonnet',
+      ]);
+    });
+  });
+
   describe('configuration reload', () => {
     it('sees providers and aliases only after reload(), and lets a slug win over another alias of the same name', async () => {
       const providers = [provider('p1')];

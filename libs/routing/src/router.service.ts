@@ -80,9 +80,10 @@ export class RouterService {
     const targets: RouteTarget[] = [];
     const seen = new Set<string>();
     for (const group of alias.targetGroups) {
-      const healthy = group.targets
+      const enabled = group.targets
         .map((target) => this.resolveTarget(target, params.incoming, group.name))
         .filter((target): target is RouteTarget => target !== null);
+      const healthy = alias.priority === 'api_match' ? preferNative(enabled, params.incoming) : enabled;
       const selector = this.selectors.get(group.selector) ?? this.selectors.get(DEFAULT_SELECTOR);
       for (const target of selector ? selector.order(healthy) : healthy) {
         const key = `${target.provider}\u0000${target.model}`;
@@ -120,6 +121,12 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
     timeoutMs: typeof settings['timeoutMs'] === 'number' ? settings['timeoutMs'] : null,
     group,
   };
+}
+
+/** `priority: api_match`: a group's targets that speak the client's format, when it has any. */
+function preferNative(targets: RouteTarget[], incoming: ApiFormat): RouteTarget[] {
+  const native = targets.filter((target) => target.apiType === incoming);
+  return native.length > 0 ? native : targets;
 }
 
 /** Exact-match allow and deny lists: deny wins, an empty allow list allows all. */
