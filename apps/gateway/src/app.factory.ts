@@ -62,6 +62,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setDescription('Universal LLM API gateway: inference endpoints and the /v0/management API')
     .setVersion('0.1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-admin-key' }, 'AdminKey')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A Plexus API key (also accepted as a Bearer token)' }, 'ApiKey')
     .addBearerAuth()
     .build();
   return SwaggerModule.createDocument(app, config);
