@@ -94,19 +94,22 @@ export class AnthropicStreamEncoder {
     if (this.started) return '';
     this.started = true;
     this.startPending = false;
-    return frame({
-      type: 'message_start',
-      message: {
-        id: this.id,
-        type: 'message',
-        role: 'assistant',
-        model: this.model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: encodeAnthropicUsage(this.usage ?? emptyUsage()),
-      },
-    });
+    // Anthropic follows message_start with a ping; clients written against it expect one.
+    return (
+      frame({
+        type: 'message_start',
+        message: {
+          id: this.id,
+          type: 'message',
+          role: 'assistant',
+          model: this.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: encodeAnthropicUsage(this.usage ?? emptyUsage()),
+        },
+      }) + frame({ type: 'ping' })
+    );
   }
 
   private blockStart(canonicalIndex: number, block: BlockStart): string {

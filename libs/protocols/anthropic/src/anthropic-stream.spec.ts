@@ -218,7 +218,7 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
   it('gives an Anthropic client the event order it expects, final usage in message_delta', () => {
     const events = eventData(encodeAll(chatChunks));
     const block = (deltas: number): string[] => ['content_block_start', ...Array<string>(deltas).fill('content_block_delta'), 'content_block_stop'];
-    expect(events.map((event) => event['type'])).toEqual(['message_start', ...block(2), ...block(2), ...block(3), ...block(3), 'message_delta', 'message_stop']);
+    expect(events.map((event) => event['type'])).toEqual(['message_start', 'ping', ...block(2), ...block(2), ...block(3), ...block(3), 'message_delta', 'message_stop']);
     expect(events.filter((event) => event['type'] === 'content_block_start').map((event) => event['index'])).toEqual([0, 1, 2, 3]);
     expect(events.at(-2)).toEqual({
       type: 'message_delta',
@@ -275,6 +275,7 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
     const events = eventData(sse);
     expect(events.map((event) => event['type'])).toEqual([
       'message_start',
+      'ping',
       'content_block_start',
       'content_block_delta',
       'content_block_stop',
@@ -282,8 +283,8 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
       'message_stop',
     ]);
     expect(events[0]?.['message']).toMatchObject({ id: 'msg_fallback', model: 'alias', content: [], stop_reason: null });
-    expect(events[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-    expect(events[4]?.['delta']).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
+    expect(events[2]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    expect(events[5]?.['delta']).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
   });
 
   it('opens redacted thinking with its data and drops tool arguments whose call never opened', () => {
@@ -294,7 +295,7 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
         { type: 'block_delta', index: 1, delta: { kind: 'tool_arguments', json: '{}' } },
       ]),
     );
-    expect(events[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } });
+    expect(events[2]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } });
     expect(events.map((event) => event['type'])).not.toContain('content_block_delta');
   });
 
