@@ -13,6 +13,8 @@ export interface RouteTarget {
   timeoutMs: number | null;
   /** The alias target group it came from (`direct` for direct routing). */
   group: string;
+  /** The provider's settings for this model (pricing, access_via, extraBody...). */
+  modelConfig: Record<string, unknown>;
 }
 
 export interface RoutePlan {

@@ -120,6 +120,7 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
     },
     timeoutMs: typeof settings['timeoutMs'] === 'number' ? settings['timeoutMs'] : null,
     group,
+    modelConfig,
   };
 }
 

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
-import { RouterService, type RouteTarget } from '@plexus/routing';
+import { RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
 import { UsageRecorder } from '@plexus/usage';
 import { Observable, throwError } from 'rxjs';
 import { withFailover } from './failover';
 import type { RequestContext } from './request-context';
 import { UsageTap } from './usage-tap';
-
-const DEFAULT_TIMEOUT_MS = 300_000;
 
 export interface ExecutionParams {
   context: RequestContext;
@@ -35,6 +33,7 @@ export class ExecutionService {
     private readonly router: RouterService,
     private readonly adapters: ProviderAdapterRegistry,
     private readonly usage: UsageRecorder,
+    private readonly settings: RoutingSettings,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -65,7 +64,7 @@ export class ExecutionService {
           apiKey: target.apiKey,
           headers: target.headers,
           extraBody: target.extraBody,
-          timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          timeoutMs: target.timeoutMs ?? this.settings.current.timeout.defaultSeconds * 1000,
         },
         ...(isPassthrough(target) && { passthroughBody: rawBody }),
       };

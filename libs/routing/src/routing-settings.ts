@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+
+/** Selector exploration: how often a stats-driven selector tries a target it knows less. */
+export interface ExplorationSettings {
+  performanceExplorationRate: number;
+  latencyExplorationRate?: number;
+  e2ePerformanceExplorationRate?: number;
+}
+
+export interface CooldownSettings {
+  initialMinutes: number;
+  maxMinutes: number;
+}
+
+export interface FailoverSettings {
+  enabled: boolean;
+  retryableStatusCodes: number[];
+  /** Substrings of transport error codes or messages that allow a retry on the next target. */
+  retryableErrors: string[];
+  /** Attempts per request, all targets together. */
+  maxAttempts: number;
+}
+
+export interface TimeoutSettings {
+  defaultSeconds: number;
+}
+
+export interface RoutingSettingsValues {
+  exploration: ExplorationSettings;
+  cooldown: CooldownSettings;
+  failover: FailoverSettings;
+  timeout: TimeoutSettings;
+}
+
+export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
+  exploration: { performanceExplorationRate: 0.05 },
+  cooldown: { initialMinutes: 2, maxMinutes: 300 },
+  failover: {
+    enabled: true,
+    retryableStatusCodes: [402, 408, 409, 425, 429, 500, 502, 503, 504, 529],
+    retryableErrors: ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET'],
+    maxAttempts: 10,
+  },
+  timeout: { defaultSeconds: 300 },
+};
+
+/**
+ * The routing settings in force, read on the hot path without I/O. Whoever persists
+ * them (the management settings endpoints) replaces sections with `update`.
+ */
+@Injectable()
+export class RoutingSettings {
+  private values: RoutingSettingsValues = structuredClone(DEFAULT_ROUTING_SETTINGS);
+
+  get current(): Readonly<RoutingSettingsValues> {
+    return this.values;
+  }
+
+  update(patch: Partial<RoutingSettingsValues>): void {
+    this.values = { ...this.values, ...structuredClone(patch) };
+  }
+}
