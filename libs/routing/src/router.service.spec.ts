@@ -217,6 +217,7 @@ describe('RouterService', () => {
           extraBody: { service_tier: 'flex', shared: 'provider' },
           timeoutMs: 30_000,
           group: 'direct',
+          modelConfig: {},
         },
       ]);
     });
