@@ -217,6 +217,31 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     await waitFor(() => Promise.resolve(upstream.aborted.length > 0 ? true : undefined));
   });
 
+  it('lists the recorded requests at /v0/management/usage, filtered, paged and projected', async () => {
+    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'logged', completionTokens: 6 }) }));
+    const { response } = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'log me' }] }).withResponse();
+    const requestId = response.headers.get('x-request-id') as string;
+    await usageRow(requestId);
+
+    const page = (await (await admin(gateway, 'GET', '/usage?apiKey=e2e&limit=2&fields=requestId,tokensOutput,responseStatus')).json()) as {
+      data: Array<Record<string, unknown>>;
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    expect(page.limit).toBe(2);
+    expect(page.total).toBeGreaterThanOrEqual(3);
+    expect(page.data).toHaveLength(2);
+    expect(page.data[0]).toEqual({ requestId, tokensOutput: 6, responseStatus: 'success' });
+
+    const failures = (await (await admin(gateway, 'GET', '/usage?responseStatus=error')).json()) as { data: Array<{ hasError: boolean }> };
+    expect(failures.data.every((record) => record.hasError)).toBe(true);
+    expect((await admin(gateway, 'GET', '/usage?limit=9000')).status).toBe(400);
+
+    expect(await (await admin(gateway, 'DELETE', `/usage/${requestId}`)).json()).toEqual({ success: true });
+    expect((await admin(gateway, 'DELETE', `/usage/${requestId}`)).status).toBe(404);
+  });
+
   it('lists aliases at /v1/models', async () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id).sort()).toEqual(['fast', 'resilient']);

@@ -1,0 +1,51 @@
+import type { RequestUsageEntity } from '@plexus/persistence';
+import type { UsageRecordDto } from './usage.dto';
+
+/** A stored row in the reference's UsageRecord shape (camelCase, epoch and ISO times). */
+export function usageRecordOf(row: RequestUsageEntity): UsageRecordDto {
+  const attempts = row.retryHistory ?? [];
+  const last = attempts.at(-1);
+  return {
+    requestId: row.requestId,
+    date: row.startTime.toISOString(),
+    startTime: row.startTime.getTime(),
+    clientRequestId: row.clientRequestId,
+    sourceIp: row.sourceIp,
+    apiKey: row.apiKey,
+    attribution: row.attribution,
+    incomingApiType: row.incomingApiType,
+    outgoingApiType: row.outgoingApiType,
+    provider: row.provider,
+    attemptCount: row.attemptCount,
+    retryHistory: attempts.length > 0 ? JSON.stringify(attempts) : null,
+    incomingModelAlias: row.incomingModelAlias,
+    selectedModelName: row.selectedModelName,
+    finalAttemptProvider: last?.provider ?? null,
+    finalAttemptModel: last?.model ?? null,
+    allAttemptedProviders: attempts.length > 0 ? JSON.stringify([...new Set(attempts.map((attempt) => attempt.provider))]) : null,
+    tokensInput: row.tokensInput,
+    tokensOutput: row.tokensOutput,
+    tokensReasoning: row.tokensReasoning,
+    tokensCached: row.tokensCached,
+    tokensCacheWrite: row.tokensCacheWrite,
+    providerReportedCost: row.providerReportedCost,
+    durationMs: row.durationMs,
+    ttftMs: row.ttftMs,
+    tokensPerSec: row.tokensPerSec,
+    isStreamed: row.isStreamed,
+    isPassthrough: row.isPassthrough,
+    responseStatus: row.responseStatus,
+    httpStatus: row.httpStatus,
+    finishReason: row.finishReason,
+    errorMessage: row.errorMessage,
+    clientDisconnected: row.clientDisconnected,
+    hasError: row.responseStatus !== 'success',
+  };
+}
+
+/** Keeps only the requested fields; unknown names are dropped, as the reference does. */
+export function project(record: UsageRecordDto, fields: string | undefined): Partial<UsageRecordDto> {
+  if (!fields) return record;
+  const wanted = new Set(fields.split(',').map((field) => field.trim()));
+  return Object.fromEntries(Object.entries(record).filter(([field]) => wanted.has(field)));
+}

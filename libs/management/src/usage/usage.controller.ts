@@ -1,0 +1,66 @@
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard } from '@plexus/auth';
+import { UsageRepository, type UsageQuery } from '@plexus/persistence';
+import { notFound, validateBody } from '../common/validation';
+import { SuccessDto } from '../common/success.dto';
+import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQueryDto } from './usage.dto';
+import { project, usageRecordOf } from './usage-record.mapper';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Request usage records: the request log. */
+@ApiTags('Management — Usage')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/usage')
+export class UsageController {
+  constructor(private readonly usage: UsageRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Filtered, sorted, paged and optionally projected usage records' })
+  @ApiOkResponse({ type: UsageListDto })
+  async list(@Query() rawQuery: Record<string, unknown>): Promise<UsageListDto> {
+    const query = validateBody(UsageListQueryDto, rawQuery);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const filters: UsageQuery = {
+      limit,
+      offset,
+      // Costs are not recorded yet; sorting by cost keeps the default order until they are.
+      sortBy: query.sortBy === 'date' || query.sortBy === undefined || query.sortBy === 'costTotal' ? 'startTime' : query.sortBy,
+      sortDir: query.sortDir === 'asc' ? 'ASC' : 'DESC',
+      ...(query.startDate !== undefined && { startDate: new Date(query.startDate) }),
+      ...(query.endDate !== undefined && { endDate: new Date(query.endDate) }),
+      ...(query.apiKey !== undefined && { apiKey: query.apiKey }),
+      ...(query.attribution !== undefined && { attribution: query.attribution }),
+      ...(query.incomingApiType !== undefined && { incomingApiType: query.incomingApiType }),
+      ...(query.outgoingApiType !== undefined && { outgoingApiType: query.outgoingApiType }),
+      ...(query.provider !== undefined && { provider: query.provider }),
+      ...(query.incomingModelAlias !== undefined && { incomingModelAlias: query.incomingModelAlias }),
+      ...(query.selectedModelName !== undefined && { selectedModelName: query.selectedModelName }),
+      ...(query.responseStatus !== undefined && { responseStatus: query.responseStatus }),
+      ...(query.minDurationMs !== undefined && { minDurationMs: query.minDurationMs }),
+      ...(query.maxDurationMs !== undefined && { maxDurationMs: query.maxDurationMs }),
+    };
+    const { rows, total } = await this.usage.find(filters);
+    return { data: rows.map((row) => project(usageRecordOf(row), query.fields)), total, limit, offset };
+  }
+
+  @Delete()
+  @ApiOperation({ summary: 'Delete usage records, all or older than N days' })
+  @ApiOkResponse({ type: UsageDeleteResultDto })
+  async deleteMany(@Query() rawQuery: Record<string, unknown>): Promise<UsageDeleteResultDto> {
+    const { olderThanDays } = validateBody(UsageDeleteQueryDto, rawQuery);
+    const cutoff = olderThanDays === undefined ? undefined : new Date(Date.now() - olderThanDays * DAY_MS);
+    return { success: true, deleted: await this.usage.deleteOlderThan(cutoff) };
+  }
+
+  @Delete(':requestId')
+  @ApiOperation({ summary: 'Delete one usage record' })
+  @ApiOkResponse({ type: SuccessDto })
+  async deleteOne(@Param('requestId', new ParseUUIDPipe()) requestId: string): Promise<SuccessDto> {
+    if (!(await this.usage.deleteById(requestId))) throw notFound(`Usage record '${requestId}' not found`);
+    return { success: true };
+  }
+}
