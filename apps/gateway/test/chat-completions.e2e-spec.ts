@@ -242,6 +242,19 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect((await admin(gateway, 'DELETE', `/usage/${requestId}`)).status).toBe(404);
   });
 
+  it('exposes Prometheus metrics without naming API keys', async () => {
+    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'counted', completionTokens: 4 }) }));
+    await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'count me' }] });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/plexus_requests_total\{api_type="chat",provider="mock",model="gpt-upstream",status="success"\} \d+/);
+    expect(metrics).toMatch(/plexus_tokens_total\{provider="mock",model="gpt-upstream",kind="output"\} \d+/);
+    expect(metrics).toContain('plexus_in_flight 0');
+    expect(metrics).toContain('plexus_usage_buffer_depth');
+    expect(metrics).not.toContain('e2e');
+    expect((await fetch(`${gateway.url}/v0/management/metrics`)).status).toBe(401);
+    expect(await (await admin(gateway, 'GET', '/metrics')).text()).toContain('plexus_requests_total');
+  });
+
   it('lists aliases at /v1/models', async () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id).sort()).toEqual(['fast', 'resilient']);

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@plexus/auth';
 import { RoutingModule } from '@plexus/routing';
+import { UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
 import { KeysController } from './keys/keys.controller';
+import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
-  imports: [AuthModule, RoutingModule],
-  controllers: [ProvidersController, AliasesController, KeysController, UsageController],
+  imports: [AuthModule, RoutingModule, UsageModule],
+  controllers: [ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController],
 })
 export class ManagementModule {}

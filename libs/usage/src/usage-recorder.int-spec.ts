@@ -2,6 +2,7 @@ import { dataSourceOptions, UsageRepository, type UsageRow } from '@plexus/persi
 import { createTestDatabase, type TestDatabase } from '@plexus/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { GatewayMetrics } from './gateway-metrics.service';
 import { UsageRecorder } from './usage-recorder.service';
 
 function row(): UsageRow {
@@ -54,7 +55,7 @@ describe('UsageRecorder against PostgreSQL', () => {
   });
 
   beforeEach(() => {
-    recorder = new UsageRecorder(new UsageRepository(dataSource));
+    recorder = new UsageRecorder(new UsageRepository(dataSource), new GatewayMetrics());
   });
 
   afterAll(async () => {

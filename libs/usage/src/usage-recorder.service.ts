@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { UsageRepository, type AttemptRecord, type UsageRow } from '@plexus/persistence';
+import { GatewayMetrics } from './gateway-metrics.service';
 
 /** One request's usage row, as the usage lib records it. */
 export type UsageRecord = UsageRow;
@@ -31,7 +32,18 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private droppedCount = 0;
   private readonly options: UsageRecorderOptions = DEFAULT_USAGE_RECORDER_OPTIONS;
 
-  constructor(private readonly repository: UsageRepository) {}
+  constructor(
+    private readonly repository: UsageRepository,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    metrics.gauge('plexus_usage_buffer_depth', 'Usage records waiting to be written', () => this.buffer.length);
+    metrics.gauge('plexus_usage_dropped_total', 'Usage records dropped because the buffer was full', () => this.droppedCount);
+  }
+
+  /** A request entered the pipeline; `record` ends it. */
+  started(): void {
+    this.metrics.requestStarted();
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
@@ -39,6 +51,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   record(row: UsageRecord): void {
+    this.metrics.requestFinished(row);
     this.buffer.push(row);
     if (this.buffer.length > this.options.maxBuffered) {
       const excess = this.buffer.length - this.options.maxBuffered;

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { GatewayMetrics } from './gateway-metrics.service';
+import { MetricsController } from './metrics.controller';
 import { UsageRecorder } from './usage-recorder.service';
 
 @Module({
-  providers: [UsageRecorder],
-  exports: [UsageRecorder],
+  controllers: [MetricsController],
+  providers: [UsageRecorder, GatewayMetrics],
+  exports: [UsageRecorder, GatewayMetrics],
 })
 export class UsageModule {}

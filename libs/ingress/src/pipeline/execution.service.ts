@@ -72,6 +72,7 @@ export class ExecutionService {
     };
 
     const chunks$ = new Observable<CanonicalChunk>((subscriber) => {
+      this.usage.started();
       let settled = false;
       const finish = (status: 'success' | 'error' | 'timeout' | 'cancelled', httpStatus: number | null, error?: unknown): void => {
         if (settled) return;
