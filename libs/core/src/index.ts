@@ -8,3 +8,4 @@ export * from './canonical/chunk';
 export * from './canonical/response-accumulator';
 export * from './errors/error-code';
 export * from './errors/gateway-exception';
+export * from './pricing/cost-calculator';

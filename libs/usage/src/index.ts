@@ -1,4 +1,3 @@
 export * from './usage-recorder.service';
 export { UsageModule } from './usage.module';
 export { GatewayMetrics } from './gateway-metrics.service';
-export * from './pricing/cost-calculator';
