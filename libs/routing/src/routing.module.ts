@@ -1,21 +1,38 @@
 import { Module } from '@nestjs/common';
+import { PerformanceStats } from './performance/performance-stats.service';
 import { RouterService } from './router.service';
 import { RoutingConfigService } from './routing-config.service';
 import { RoutingSettings } from './routing-settings';
+import { CostSelector } from './selectors/cost.selector';
+import { E2ePerformanceSelector } from './selectors/e2e-performance.selector';
 import { InOrderSelector } from './selectors/in-order.selector';
+import { LatencySelector } from './selectors/latency.selector';
+import { PerformanceSelector } from './selectors/performance.selector';
+import { QuotaSelector } from './selectors/quota.selector';
 import { RandomSelector } from './selectors/random.selector';
+import { UsageSelector } from './selectors/usage.selector';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
 
-const SELECTORS = [RandomSelector, InOrderSelector];
+const SELECTORS = [
+  RandomSelector,
+  InOrderSelector,
+  CostSelector,
+  LatencySelector,
+  PerformanceSelector,
+  E2ePerformanceSelector,
+  UsageSelector,
+  QuotaSelector,
+];
 
 @Module({
   providers: [
     RoutingConfigService,
     RoutingSettings,
+    PerformanceStats,
     ...SELECTORS,
     { provide: TARGET_SELECTORS, inject: SELECTORS, useFactory: (...selectors: TargetSelector[]) => selectors },
     RouterService,
   ],
-  exports: [RoutingConfigService, RouterService, RoutingSettings],
+  exports: [RoutingConfigService, RouterService, RoutingSettings, PerformanceStats],
 })
 export class RoutingModule {}

@@ -5,3 +5,4 @@ export * from './gemini.fixtures';
 export * from './anthropic.fixtures';
 export * from './test-database';
 export * from './gateway-process';
+export * from './matrix';

@@ -83,6 +83,7 @@ function readResponseObject(response: Record<string, unknown>): ClientAnswer {
       answer.toolCalls.push({ id: asString(item['call_id']), name: asString(item['name']) ?? '', arguments: parseJsonOr(asString(item['arguments'])) });
     }
   }
+  answer.id = asString(response['id']);
   answer.finish = asString(response['status']);
   answer.usage = isRecord(response['usage']) ? response['usage'] : undefined;
   return answer;
@@ -96,7 +97,7 @@ export const responsesReader: ClientReader = {
     const calls = new Map<number, CallBuilder & { done: string | undefined }>();
     for (const { event: name, json } of jsonEvents(events)) {
       const event = asRecord(json);
-      const type = asString(event['type']) ?? name;
+      const type = asString(event['type']) ?? name ?? '';
       const index = typeof event['output_index'] === 'number' ? event['output_index'] : -1;
       const item = asRecord(event['item']);
       switch (type) {
@@ -122,6 +123,7 @@ export const responsesReader: ClientReader = {
         case 'response.completed':
         case 'response.incomplete': {
           const final = readResponseObject(asRecord(event['response']));
+          answer.id = final.id;
           answer.finish = final.finish;
           answer.usage = final.usage;
           answer.completed = true;
@@ -160,7 +162,7 @@ export const messagesReader: ClientReader = {
     for (const { event: name, json } of jsonEvents(events)) {
       const event = asRecord(json);
       const index = typeof event['index'] === 'number' ? event['index'] : -1;
-      switch (asString(event['type']) ?? name) {
+      switch (asString(event['type']) ?? name ?? '') {
         case 'message_start':
           usage = { ...asRecord(asRecord(event['message'])['usage']) };
           break;

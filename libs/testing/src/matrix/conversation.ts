@@ -47,12 +47,14 @@ export interface ReceivedConversation {
   model: string | undefined;
   /** Whether the upstream was asked for a stream. */
   streaming: boolean;
+  /** Whether a stream would report usage (Chat Completions only does when asked to). */
+  streamUsage: boolean;
   /** All instruction text (system prompts), joined. */
   system: string;
   /** Text of the user turns (tool results excluded), in order. */
   userTexts: string[];
   images: Array<{ mimeType: string; data: string }>;
-  tools: Array<{ name: string; schema: Record<string, unknown> | undefined }>;
+  tools: Array<{ name: string; description: string | undefined; schema: Record<string, unknown> | undefined }>;
   /** Earlier tool calls of assistant turns; arguments parsed from JSON where the format sends text. */
   toolCalls: Array<{ id: string | undefined; name: string; arguments: unknown }>;
   toolResults: Array<{ id: string | undefined; name: string | undefined; text: string }>;
@@ -62,6 +64,8 @@ export interface ReceivedConversation {
 
 /** What a client got back, read out of its own format (a JSON body or a reassembled stream). */
 export interface ClientAnswer {
+  /** The answer's id, where the reader keeps it (Responses: the response id). */
+  id?: string | undefined;
   text: string;
   /** Tool calls with their arguments parsed from JSON (undefined when unparseable). */
   toolCalls: Array<{ id: string | undefined; name: string; arguments: unknown }>;

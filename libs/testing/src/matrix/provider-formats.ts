@@ -11,6 +11,8 @@ export interface ProviderFormat {
   apiBaseUrl(url: string): Record<string, string>;
   /** The path (and query) the gateway must call. */
   path(stream: boolean): string;
+  /** The headers that authenticate the gateway to this provider with `apiKey`. */
+  authHeaders(apiKey: string): Record<string, string>;
   /** How this format ties a tool result to its call: by call id, or by function name. */
   linksResultsBy: 'id' | 'name';
   /** What the upstream received, read out of this format. */
@@ -55,6 +57,7 @@ function emptyReceived(body: Record<string, unknown>): ReceivedConversation {
   return {
     model: asString(body['model']),
     streaming: body['stream'] === true,
+    streamUsage: true,
     system: '',
     userTexts: [],
     images: [],
@@ -70,7 +73,11 @@ function emptyReceived(body: Record<string, unknown>): ReceivedConversation {
 
 function readChat(request: RecordedRequest): ReceivedConversation {
   const body = asRecord(request.body);
-  const received: ReceivedConversation = { ...emptyReceived(body), maxTokens: body['max_completion_tokens'] };
+  const received: ReceivedConversation = {
+    ...emptyReceived(body),
+    streamUsage: asRecord(body['stream_options'])['include_usage'] === true,
+    maxTokens: body['max_completion_tokens'],
+  };
   const system: string[] = [];
   for (const message of asArray(body['messages']).map(asRecord)) {
     const content = message['content'];
@@ -100,7 +107,7 @@ function readChat(request: RecordedRequest): ReceivedConversation {
   received.system = system.join('\n');
   for (const tool of asArray(body['tools']).map(asRecord)) {
     const fn = asRecord(tool['function']);
-    received.tools.push({ name: asString(fn['name']) ?? '', schema: asRecord(fn['parameters']) });
+    received.tools.push({ name: asString(fn['name']) ?? '', description: asString(fn['description']), schema: asRecord(fn['parameters']) });
   }
   return received;
 }
@@ -130,7 +137,8 @@ function readResponses(request: RecordedRequest): ReceivedConversation {
   }
   received.system = system.join('\n');
   for (const tool of asArray(body['tools']).map(asRecord)) {
-    if (tool['type'] === 'function') received.tools.push({ name: asString(tool['name']) ?? '', schema: asRecord(tool['parameters']) });
+    if (tool['type'] !== 'function') continue;
+    received.tools.push({ name: asString(tool['name']) ?? '', description: asString(tool['description']), schema: asRecord(tool['parameters']) });
   }
   return received;
 }
@@ -161,7 +169,7 @@ function readMessages(request: RecordedRequest): ReceivedConversation {
     }
   }
   for (const tool of asArray(body['tools']).map(asRecord)) {
-    received.tools.push({ name: asString(tool['name']) ?? '', schema: asRecord(tool['input_schema']) });
+    received.tools.push({ name: asString(tool['name']) ?? '', description: asString(tool['description']), schema: asRecord(tool['input_schema']) });
   }
   return received;
 }
@@ -209,7 +217,11 @@ function readGemini(request: RecordedRequest): ReceivedConversation {
   }
   for (const declaration of asArray(body['tools']).flatMap((tool) => asArray(asRecord(tool)['functionDeclarations'])).map(asRecord)) {
     const schema = declaration['parametersJsonSchema'] ?? declaration['parameters'];
-    received.tools.push({ name: asString(declaration['name']) ?? '', schema: schema === undefined ? undefined : asRecord(schema) });
+    received.tools.push({
+      name: asString(declaration['name']) ?? '',
+      description: asString(declaration['description']),
+      schema: schema === undefined ? undefined : asRecord(schema),
+    });
   }
   return received;
 }
@@ -220,6 +232,7 @@ export const PROVIDER_FORMATS: Record<WireFormat, ProviderFormat> = {
     model: 'chat-upstream-model',
     apiBaseUrl: (url) => ({ chat: `${url}/v1` }),
     path: () => '/v1/chat/completions',
+    authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
     linksResultsBy: 'id',
     read: readChat,
     replies: chatReplies,
@@ -229,6 +242,7 @@ export const PROVIDER_FORMATS: Record<WireFormat, ProviderFormat> = {
     model: 'responses-upstream-model',
     apiBaseUrl: (url) => ({ responses: `${url}/v1` }),
     path: () => '/v1/responses',
+    authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
     linksResultsBy: 'id',
     read: readResponses,
     replies: responsesReplies,
@@ -238,6 +252,7 @@ export const PROVIDER_FORMATS: Record<WireFormat, ProviderFormat> = {
     model: 'claude-upstream-model',
     apiBaseUrl: (url) => ({ messages: url }),
     path: () => '/v1/messages',
+    authHeaders: (apiKey) => ({ 'x-api-key': apiKey, 'anthropic-version': '2023-06-01' }),
     linksResultsBy: 'id',
     read: readMessages,
     replies: messagesReplies,
@@ -247,6 +262,7 @@ export const PROVIDER_FORMATS: Record<WireFormat, ProviderFormat> = {
     model: 'gemini-upstream-model',
     apiBaseUrl: (url) => ({ gemini: `${url}/v1beta` }),
     path: (stream) => `/v1beta/models/gemini-upstream-model:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    authHeaders: (apiKey) => ({ 'x-goog-api-key': apiKey }),
     linksResultsBy: 'name',
     read: readGemini,
     replies: geminiReplies,
