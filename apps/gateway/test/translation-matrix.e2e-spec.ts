@@ -173,4 +173,53 @@ describe('translation matrix: every client format to every provider format and b
       expect(result.answer.completed).toBe(false);
     });
   });
+
+  describe('usage accounting', () => {
+    interface RecordedUsage {
+      incomingApiType: string;
+      outgoingApiType: string | null;
+      responseStatus: string;
+      isStreamed: boolean;
+      tokensInput: number;
+      tokensCached: number;
+      tokensOutput: number;
+    }
+
+    it('records, for every pair and mode, exactly the usage the upstream reported, and prints the matrix', async () => {
+      const expected = { tokensInput: ANSWER.usage.input - ANSWER.usage.cached, tokensCached: ANSWER.usage.cached, tokensOutput: ANSWER.usage.output };
+      const fetchSuccesses = async (): Promise<RecordedUsage[]> => {
+        const fields = 'incomingApiType,outgoingApiType,responseStatus,isStreamed,tokensInput,tokensCached,tokensOutput';
+        const response = await fetch(`${gateway.url}/v0/management/usage?limit=500&responseStatus=success&fields=${fields}`, {
+          headers: { 'x-admin-key': ADMIN_KEY },
+        });
+        return ((await response.json()) as { data: RecordedUsage[] }).data;
+      };
+      // Usage rows are written in batches, off the request path: wait for this suite's.
+      let rows = await fetchSuccesses();
+      for (let tries = 0; tries < 40 && rows.length < PAIRS.length * MODES.length; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        rows = await fetchSuccesses();
+      }
+
+      const cell = (client: WireFormat, provider: WireFormat, stream: boolean): string => {
+        const matching = rows.filter((row) => row.incomingApiType === client && row.outgoingApiType === provider && row.isStreamed === stream);
+        if (matching.length === 0) return 'missing';
+        const exact = matching.every(
+          (row) => row.tokensInput === expected.tokensInput && row.tokensCached === expected.tokensCached && row.tokensOutput === expected.tokensOutput,
+        );
+        const sample = matching[0] as RecordedUsage;
+        return `${exact ? 'ok' : 'WRONG'} ${sample.tokensInput}+${sample.tokensCached}c/${sample.tokensOutput}`;
+      };
+      const lines = [
+        `recorded usage (input+cached/output; upstream reported ${expected.tokensInput}+${expected.tokensCached}c/${expected.tokensOutput}), JSON | stream:`,
+        ['client \\ provider', ...WIRE_FORMATS].join(' | '),
+        ...WIRE_FORMATS.map((client) =>
+          [client, ...WIRE_FORMATS.map((provider) => `${cell(client, provider, false)} | ${cell(client, provider, true)}`)].join(' | '),
+        ),
+      ];
+      process.stdout.write(`\n${lines.join('\n')}\n\n`);
+      const cells = PAIRS.flatMap(([client, provider]) => [cell(client, provider, false), cell(client, provider, true)]);
+      expect(cells.filter((value) => !value.startsWith('ok'))).toEqual([]);
+    });
+  });
 });
