@@ -207,7 +207,7 @@ describe('translation matrix: every client format to every provider format and b
         const exact = matching.every(
           (row) => row.tokensInput === expected.tokensInput && row.tokensCached === expected.tokensCached && row.tokensOutput === expected.tokensOutput,
         );
-        const sample = matching[0] as RecordedUsage;
+        const sample = matching[0];
         return `${exact ? 'ok' : 'WRONG'} ${sample.tokensInput}+${sample.tokensCached}c/${sample.tokensOutput}`;
       };
       const lines = [
