@@ -238,6 +238,21 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect(failures.data.every((record) => record.hasError)).toBe(true);
     expect((await admin(gateway, 'GET', '/usage?limit=9000')).status).toBe(400);
 
+    const summary = (await (await admin(gateway, 'GET', '/usage/summary?range=hour')).json()) as {
+      range: string;
+      series: Array<{ bucketStartMs: number; requests: number; outputTokens: number }>;
+      stats: { totalRequests: number };
+      today: { requests: number; outputTokens: number };
+    };
+    expect(summary.range).toBe('hour');
+    const requests = summary.series.reduce((sum, point) => sum + point.requests, 0);
+    // Every request of this suite so far used the one key the page was filtered by.
+    expect(requests).toBe(page.total);
+    expect(summary.series.every((point) => point.bucketStartMs % 3_600_000 === 0)).toBe(true);
+    expect(summary.stats.totalRequests).toBe(requests);
+    expect(summary.today.requests).toBe(requests);
+    expect((await admin(gateway, 'GET', '/usage/summary?range=custom')).status).toBe(400);
+
     expect(await (await admin(gateway, 'DELETE', `/usage/${requestId}`)).json()).toEqual({ success: true });
     expect((await admin(gateway, 'DELETE', `/usage/${requestId}`)).status).toBe(404);
   });

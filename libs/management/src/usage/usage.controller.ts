@@ -2,9 +2,11 @@ import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, UseGuards } from 
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
 import { UsageRepository, type UsageQuery } from '@plexus/persistence';
-import { notFound, validateBody } from '../common/validation';
+import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SuccessDto } from '../common/success.dto';
 import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQueryDto } from './usage.dto';
+import { UsageSummaryDto, UsageSummaryQueryDto } from './usage-summary.dto';
+import { seriesOf, statsOf, summaryWindow, todayOf, utcMidnight } from './usage-summary';
 import { project, usageRecordOf } from './usage-record.mapper';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,6 +47,26 @@ export class UsageController {
     };
     const { rows, total } = await this.usage.find(filters);
     return { data: rows.map((row) => project(usageRecordOf(row), query.fields)), total, limit, offset };
+  }
+
+  @Get('summary')
+  @ApiOperation({ summary: 'Requests, tokens and errors per time bucket, the last 7 days and today (UTC)' })
+  @ApiOkResponse({ type: UsageSummaryDto })
+  async summary(@Query() rawQuery: Record<string, unknown>): Promise<UsageSummaryDto> {
+    const query = validateBody(UsageSummaryQueryDto, rawQuery);
+    const range = query.range ?? 'day';
+    if (range === 'custom' && (query.startDate === undefined || query.endDate === undefined)) {
+      throw validationFailed([{ path: ['startDate'], message: 'range=custom needs startDate and endDate', code: 'invalid_range' }]);
+    }
+    const now = new Date();
+    const custom = range === 'custom' ? { from: new Date(query.startDate as string), to: new Date(query.endDate as string) } : undefined;
+    const window = summaryWindow(range, now, custom);
+    const [series, week, today] = await Promise.all([
+      this.usage.buckets(window),
+      this.usage.buckets({ from: new Date(now.getTime() - 7 * DAY_MS), to: now, bucket: 'day' }),
+      this.usage.buckets({ from: utcMidnight(now), to: now, bucket: 'day' }),
+    ]);
+    return { range, series: seriesOf(series), stats: statsOf(week), today: todayOf(today) };
   }
 
   @Delete()

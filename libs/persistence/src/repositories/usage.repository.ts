@@ -5,6 +5,20 @@ import { RequestUsageEntity } from '../entities/request-usage.entity';
 
 export type UsageRow = Omit<RequestUsageEntity, never>;
 
+export type UsageBucket = 'hour' | 'day' | 'week' | 'month';
+
+export interface UsageBucketRow {
+  bucketStartMs: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  errors: number;
+  totalDurationMs: number;
+}
+
 export const USAGE_SORT_COLUMNS = ['startTime', 'apiKey', 'provider', 'incomingModelAlias', 'durationMs'] as const;
 
 export interface UsageQuery {
@@ -66,6 +80,40 @@ export class UsageRepository {
       skip: query.offset,
     });
     return { rows, total };
+  }
+
+  /**
+   * Totals per time bucket (UTC) over [from, to), optionally for one API key. One
+   * aggregate query: PostgreSQL groups by `date_trunc`, nothing is loaded row by row.
+   */
+  async buckets(params: { from: Date; to: Date; bucket: UsageBucket; apiKey?: string }): Promise<UsageBucketRow[]> {
+    const rows = await this.dataSource.query<Array<Record<string, string | null>>>(
+      `SELECT (extract(epoch FROM date_trunc($1, start_time AT TIME ZONE 'UTC')) * 1000)::bigint AS bucket_ms,
+              count(*) AS requests,
+              coalesce(sum(tokens_input), 0) AS input_tokens,
+              coalesce(sum(tokens_output), 0) AS output_tokens,
+              coalesce(sum(tokens_cached), 0) AS cached_tokens,
+              coalesce(sum(tokens_cache_write), 0) AS cache_write_tokens,
+              coalesce(sum(tokens_reasoning), 0) AS reasoning_tokens,
+              count(*) FILTER (WHERE response_status <> 'success') AS errors,
+              coalesce(sum(duration_ms), 0) AS total_duration_ms
+         FROM request_usage
+        WHERE start_time >= $2 AND start_time < $3 AND ($4::varchar IS NULL OR api_key = $4)
+        GROUP BY bucket_ms
+        ORDER BY bucket_ms`,
+      [params.bucket, params.from, params.to, params.apiKey ?? null],
+    );
+    return rows.map((row) => ({
+      bucketStartMs: Number(row['bucket_ms']),
+      requests: Number(row['requests']),
+      inputTokens: Number(row['input_tokens']),
+      outputTokens: Number(row['output_tokens']),
+      cachedTokens: Number(row['cached_tokens']),
+      cacheWriteTokens: Number(row['cache_write_tokens']),
+      reasoningTokens: Number(row['reasoning_tokens']),
+      errors: Number(row['errors']),
+      totalDurationMs: Number(row['total_duration_ms']),
+    }));
   }
 
   /** Deletes rows that started before `cutoff` (all rows without one); returns how many. */

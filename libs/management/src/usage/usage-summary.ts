@@ -1,0 +1,74 @@
+import type { UsageBucket, UsageBucketRow } from '@plexus/persistence';
+import type { SummaryRange, UsageSeriesPointDto, UsageStatsDto, UsageTodayDto } from './usage-summary.dto';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface SummaryWindow {
+  from: Date;
+  to: Date;
+  bucket: UsageBucket;
+}
+
+/** The window and bucket size of a summary range, as the reference gateway sizes them. */
+export function summaryWindow(range: SummaryRange, now: Date, custom?: { from: Date; to: Date }): SummaryWindow {
+  switch (range) {
+    case 'hour':
+      return { from: new Date(now.getTime() - DAY_MS), to: now, bucket: 'hour' };
+    case 'day':
+      return { from: new Date(now.getTime() - 30 * DAY_MS), to: now, bucket: 'day' };
+    case 'week':
+      return { from: new Date(now.getTime() - 12 * 7 * DAY_MS), to: now, bucket: 'week' };
+    case 'month':
+      return { from: new Date(now.getTime() - 365 * DAY_MS), to: now, bucket: 'month' };
+    case 'custom': {
+      if (!custom) throw new Error('a custom range needs its dates');
+      const span = custom.to.getTime() - custom.from.getTime();
+      const bucket: UsageBucket = span <= 2 * DAY_MS ? 'hour' : span <= 90 * DAY_MS ? 'day' : 'week';
+      return { from: custom.from, to: custom.to, bucket };
+    }
+  }
+}
+
+export function seriesOf(rows: UsageBucketRow[]): UsageSeriesPointDto[] {
+  return rows.map((row) => ({
+    bucketStartMs: row.bucketStartMs,
+    requests: row.requests,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cachedTokens: row.cachedTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    reasoningTokens: row.reasoningTokens,
+    errors: row.errors,
+    tokens: row.inputTokens + row.outputTokens + row.cachedTokens + row.cacheWriteTokens,
+  }));
+}
+
+export function statsOf(rows: UsageBucketRow[]): UsageStatsDto {
+  const totalRequests = rows.reduce((sum, row) => sum + row.requests, 0);
+  const totalDurationMs = rows.reduce((sum, row) => sum + row.totalDurationMs, 0);
+  return {
+    totalRequests,
+    totalTokens: seriesOf(rows).reduce((sum, point) => sum + point.tokens, 0),
+    totalErrors: rows.reduce((sum, row) => sum + row.errors, 0),
+    totalDurationMs,
+    avgDurationMs: totalRequests === 0 ? 0 : Math.round(totalDurationMs / totalRequests),
+  };
+}
+
+export function todayOf(rows: UsageBucketRow[]): UsageTodayDto {
+  const sum = (pick: (row: UsageBucketRow) => number): number => rows.reduce((total, row) => total + pick(row), 0);
+  return {
+    requests: sum((row) => row.requests),
+    inputTokens: sum((row) => row.inputTokens),
+    outputTokens: sum((row) => row.outputTokens),
+    reasoningTokens: sum((row) => row.reasoningTokens),
+    cachedTokens: sum((row) => row.cachedTokens),
+    cacheWriteTokens: sum((row) => row.cacheWriteTokens),
+    errors: sum((row) => row.errors),
+  };
+}
+
+export function utcMidnight(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
