@@ -36,6 +36,12 @@ export class Environment {
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /** Usage records older than this are pruned, hourly; 0 keeps them forever. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 90 : Number(value)))
+  @IsInt({ message: 'USAGE_RETENTION_DAYS must be a whole number of days (0 keeps records forever)' })
+  @Min(0)
+  USAGE_RETENTION_DAYS = 90;
 }
 
 export class EnvironmentError extends Error {

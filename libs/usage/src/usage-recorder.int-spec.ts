@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { UsageRecorder } from './usage-recorder.service';
+import { UsageRetentionJob } from './usage-retention.job';
+import { loadEnvironment } from '@plexus/config';
 
 function row(): UsageRow {
   return {
@@ -86,5 +88,18 @@ describe('UsageRecorder against PostgreSQL', () => {
     await recorder.flush();
     expect(recorder.pending).toBe(0);
     expect(await count()).toBe(10);
+  });
+
+  it('prunes records past the retention age in batches, and keeps recent ones', async () => {
+    await dataSource.query('DELETE FROM request_usage');
+    const old = new Date(Date.now() - 100 * 24 * 60 * 60 * 1000);
+    for (let i = 0; i < 6000; i++) recorder.record({ ...row(), startTime: old });
+    for (let i = 0; i < 3; i++) recorder.record(row());
+    await recorder.flush();
+    const job = new UsageRetentionJob(new UsageRepository(dataSource), loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '30' }));
+    expect(await job.prune()).toBe(6000);
+    expect(await count()).toBe(3);
+    const keepForever = new UsageRetentionJob(new UsageRepository(dataSource), loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '0' }));
+    expect(await keepForever.prune(new Date(Date.now() + 365 * 24 * 60 * 60 * 1000))).toBe(0);
   });
 });

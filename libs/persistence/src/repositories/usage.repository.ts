@@ -123,6 +123,16 @@ export class UsageRepository {
     return result.affected ?? 0;
   }
 
+  /** Deletes up to `limit` rows older than `cutoff`, so a large backlog never holds one long lock. */
+  async deleteBatchOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const result = await this.dataSource.query<[unknown[], number]>(
+      `DELETE FROM request_usage WHERE request_id IN
+         (SELECT request_id FROM request_usage WHERE start_time < $1 ORDER BY start_time LIMIT $2)`,
+      [cutoff, limit],
+    );
+    return result[1];
+  }
+
   async deleteById(requestId: string): Promise<boolean> {
     const result = await this.dataSource.getRepository(RequestUsageEntity).delete({ requestId });
     return (result.affected ?? 0) > 0;
