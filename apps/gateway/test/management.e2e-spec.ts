@@ -146,4 +146,25 @@ describe('/v0/management on the built gateway', () => {
     expect((await call('DELETE', '/keys/team')).body).toEqual({ success: true });
     expect((await call('GET', '/keys/team')).status).toBe(404);
   });
+
+  it('lets an API key sign in as a limited principal that sees only its own usage', async () => {
+    expect((await call('PUT', '/keys/limited-one', { secret: 'sk-limited-one-secret', allowedModels: ['m1'] })).status).toBe(200);
+    expect(await call('GET', '/auth/verify')).toEqual({ status: 200, body: { ok: true, role: 'admin' } });
+    expect(await call('GET', '/auth/verify', undefined, 'sk-limited-one-secret')).toEqual({
+      status: 200,
+      body: { ok: true, role: 'limited', keyName: 'limited-one', allowedProviders: [], allowedModels: ['m1'], quotaName: null },
+    });
+    expect((await call('GET', '/auth/verify', undefined, 'sk-unknown')).status).toBe(401);
+
+    // Admin-only routes refuse it with 403; its own usage answers, scoped to its key whatever it asks.
+    expect(await call('GET', '/providers', undefined, 'sk-limited-one-secret')).toEqual({
+      status: 403,
+      body: { error: { message: 'Forbidden: admin only', type: 'forbidden', code: 403 } },
+    });
+    const own = await call('GET', '/usage?apiKey=someone-else', undefined, 'sk-limited-one-secret');
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ data: [], total: 0 });
+    expect((await call('GET', '/usage/summary', undefined, 'sk-limited-one-secret')).status).toBe(200);
+    expect((await call('DELETE', '/usage', undefined, 'sk-limited-one-secret')).status).toBe(403);
+  });
 });

@@ -3,6 +3,7 @@ import { AuthModule } from '@plexus/auth';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
+import { AuthVerifyController } from './auth/auth-verify.controller';
 import { KeysController } from './keys/keys.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ProvidersController } from './providers/providers.controller';
@@ -10,6 +11,6 @@ import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController],
 })
 export class ManagementModule {}

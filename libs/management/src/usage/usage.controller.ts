@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AdminKeyGuard } from '@plexus/auth';
+import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { UsageRepository, type UsageQuery } from '@plexus/persistence';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SuccessDto } from '../common/success.dto';
@@ -20,10 +20,11 @@ export class UsageController {
   constructor(private readonly usage: UsageRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'Filtered, sorted, paged and optionally projected usage records' })
+  @AllowLimited()
+  @ApiOperation({ summary: "Filtered, sorted, paged and optionally projected usage records (an API key sees only its own)" })
   @ApiOkResponse({ type: UsageListDto })
-  async list(@Query() rawQuery: Record<string, unknown>): Promise<UsageListDto> {
-    const query = validateBody(UsageListQueryDto, rawQuery);
+  async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageListDto> {
+    const query = { ...validateBody(UsageListQueryDto, rawQuery), ...ownKeyOnly(request) };
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const filters: UsageQuery = {
@@ -50,9 +51,11 @@ export class UsageController {
   }
 
   @Get('summary')
-  @ApiOperation({ summary: 'Requests, tokens and errors per time bucket, the last 7 days and today (UTC)' })
+  @AllowLimited()
+  @ApiOperation({ summary: 'Requests, tokens and errors per time bucket, the last 7 days and today (UTC); an API key sees only its own' })
   @ApiOkResponse({ type: UsageSummaryDto })
-  async summary(@Query() rawQuery: Record<string, unknown>): Promise<UsageSummaryDto> {
+  async summary(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageSummaryDto> {
+    const scope = ownKeyOnly(request);
     const query = validateBody(UsageSummaryQueryDto, rawQuery);
     const range = query.range ?? 'day';
     if (range === 'custom' && (query.startDate === undefined || query.endDate === undefined)) {
@@ -62,9 +65,9 @@ export class UsageController {
     const custom = range === 'custom' ? { from: new Date(query.startDate as string), to: new Date(query.endDate as string) } : undefined;
     const window = summaryWindow(range, now, custom);
     const [series, week, today] = await Promise.all([
-      this.usage.buckets(window),
-      this.usage.buckets({ from: new Date(now.getTime() - 7 * DAY_MS), to: now, bucket: 'day' }),
-      this.usage.buckets({ from: utcMidnight(now), to: now, bucket: 'day' }),
+      this.usage.buckets({ ...window, ...scope }),
+      this.usage.buckets({ from: new Date(now.getTime() - 7 * DAY_MS), to: now, bucket: 'day', ...scope }),
+      this.usage.buckets({ from: utcMidnight(now), to: now, bucket: 'day', ...scope }),
     ]);
     return { range, series: seriesOf(series), stats: statsOf(week), today: todayOf(today) };
   }
@@ -85,4 +88,10 @@ export class UsageController {
     if (!(await this.usage.deleteById(requestId))) throw notFound(`Usage record '${requestId}' not found`);
     return { success: true };
   }
+}
+
+/** A limited principal (an API key) is scoped to its own records, whatever it asked for. */
+function ownKeyOnly(request: ManagementRequest): { apiKey?: string } {
+  const principal = request.managementPrincipal;
+  return principal?.role === 'limited' ? { apiKey: principal.keyName } : {};
 }

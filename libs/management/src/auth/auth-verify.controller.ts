@@ -1,0 +1,36 @@
+import { Controller, Get, Req, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
+
+export class AuthVerifyResultDto {
+  @ApiProperty({ enum: [true] }) ok!: true;
+  @ApiProperty({ enum: ['admin', 'limited'] }) role!: 'admin' | 'limited';
+  @ApiPropertyOptional() keyName?: string;
+  @ApiPropertyOptional({ type: [String] }) allowedProviders?: string[];
+  @ApiPropertyOptional({ type: [String] }) allowedModels?: string[];
+  @ApiPropertyOptional({ type: String, nullable: true }) quotaName?: string | null;
+}
+
+/** The console's login check: who does this `x-admin-key` make me? */
+@ApiTags('Management — Auth')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/auth')
+export class AuthVerifyController {
+  @Get('verify')
+  @AllowLimited()
+  @ApiOperation({ summary: 'Verify an admin key or an API key (limited principal)' })
+  @ApiOkResponse({ type: AuthVerifyResultDto })
+  verify(@Req() request: ManagementRequest): AuthVerifyResultDto {
+    const principal = request.managementPrincipal;
+    if (!principal || principal.role === 'admin') return { ok: true, role: 'admin' };
+    return {
+      ok: true,
+      role: 'limited',
+      keyName: principal.keyName,
+      allowedProviders: principal.policy.allowedProviders ?? [],
+      allowedModels: principal.policy.allowedModels ?? [],
+      quotaName: principal.policy.quota ?? null,
+    };
+  }
+}
