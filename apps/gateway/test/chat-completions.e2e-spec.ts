@@ -309,6 +309,8 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
       code: 'upstream_unreachable',
     });
 
+    // The dropped connection cooled fast's only target down; clear it to serve again.
+    expect((await admin(gateway, 'DELETE', '/cooldowns')).status).toBe(200);
     upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'still here' }) }));
     const data = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] });
     expect(data.choices[0]?.message.content).toBe('still here');

@@ -4,13 +4,15 @@ import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
 import { AuthVerifyController } from './auth/auth-verify.controller';
+import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { KeysController } from './keys/keys.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ProvidersController } from './providers/providers.controller';
+import { SettingsController } from './settings/settings.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController],
 })
 export class ManagementModule {}

@@ -8,3 +8,5 @@ export * from './repositories/alias.repository';
 export * from './repositories/api-key.repository';
 export * from './repositories/usage.repository';
 export * from './repositories/stored-response.repository';
+export * from './repositories/cooldown.repository';
+export * from './repositories/system-settings.repository';

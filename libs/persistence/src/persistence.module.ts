@@ -5,11 +5,21 @@ import { DatabaseEndpoint, type DatabaseParams } from './database/database-endpo
 import { dataSourceOptions } from './database/data-source-options';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
+import { CooldownRepository } from './repositories/cooldown.repository';
 import { ProviderRepository } from './repositories/provider.repository';
 import { StoredResponseRepository } from './repositories/stored-response.repository';
+import { SystemSettingsRepository } from './repositories/system-settings.repository';
 import { UsageRepository } from './repositories/usage.repository';
 
-const REPOSITORIES = [ProviderRepository, AliasRepository, ApiKeyRepository, UsageRepository, StoredResponseRepository];
+const REPOSITORIES = [
+  ProviderRepository,
+  AliasRepository,
+  ApiKeyRepository,
+  UsageRepository,
+  StoredResponseRepository,
+  CooldownRepository,
+  SystemSettingsRepository,
+];
 
 /** Closes the pool before the embedded database it talks to. */
 class EmbeddedDatabaseShutdown implements OnApplicationShutdown {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
 import type { AliasRecord, AliasRepository, ApiKeyPolicy, ProviderRecord, ProviderRepository } from '@plexus/persistence';
+import type { CooldownService } from './cooldown/cooldown.service';
 import type { RouteTarget } from './route-target';
 import { RouterService } from './router.service';
 import { RoutingConfigService } from './routing-config.service';
@@ -116,7 +117,8 @@ async function buildRouter(providers = PROVIDERS, aliases = ALIASES): Promise<Ro
   const aliasRepository = { findAll: () => Promise.resolve(aliases) } as unknown as AliasRepository;
   const config = new RoutingConfigService(providerRepository, aliasRepository);
   await config.reload();
-  return new RouterService(config, [new RandomSelector(), new InOrderSelector()]);
+  const nothingCooling = { coolingUntil: () => null } as unknown as CooldownService;
+  return new RouterService(config, [new RandomSelector(), new InOrderSelector()], nothingCooling);
 }
 
 const NO_POLICY: ApiKeyPolicy = {};

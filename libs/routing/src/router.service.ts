@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
 import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
+import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget } from './route-target';
 import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
@@ -10,6 +11,12 @@ export interface RouteParams {
   model: string;
   incoming: ApiFormat;
   policy: ApiKeyPolicy;
+}
+
+/** A target left out because it is cooling down, and when its cooldown ends (epoch ms). */
+interface CoolingTarget {
+  provider: string;
+  until: number;
 }
 
 const DIRECT_PREFIX = 'direct/';
@@ -23,6 +30,7 @@ export class RouterService {
   constructor(
     private readonly config: RoutingConfigService,
     @Inject(TARGET_SELECTORS) selectors: TargetSelector[],
+    private readonly cooldowns: CooldownService,
   ) {
     this.selectors = new Map(selectors.map((selector) => [selector.name, selector]));
   }
@@ -35,14 +43,24 @@ export class RouterService {
         param: 'model',
       });
     }
-    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params) : this.routeAlias(params);
+    const cooling: CoolingTarget[] = [];
+    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params, cooling) : this.routeAlias(params, cooling);
     const allowed = plan.targets.filter((target) =>
       listAllows(policy.allowedProviders, policy.excludedProviders, target.provider),
     );
-    if (plan.targets.length > 0 && allowed.length === 0) {
+    const allowedCooling = cooling.filter((target) => listAllows(policy.allowedProviders, policy.excludedProviders, target.provider));
+    if (plan.targets.length + cooling.length > 0 && allowed.length + allowedCooling.length === 0) {
       throw new GatewayException(ErrorCode.FORBIDDEN, {
         message: `This API key may not use any provider serving '${params.model}'`,
         param: 'model',
+      });
+    }
+    if (allowed.length === 0 && allowedCooling.length > 0) {
+      const soonest = Math.min(...allowedCooling.map((target) => target.until));
+      const retryAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
+      throw new GatewayException(ErrorCode.NO_HEALTHY_TARGET, {
+        message: `Every target for model '${params.model}' is cooling down after failures; retry in ${retryAfterSeconds} s`,
+        retryAfterSeconds,
       });
     }
     if (allowed.length === 0) {
@@ -53,7 +71,7 @@ export class RouterService {
     return { alias: plan.alias, targets: allowed };
   }
 
-  private routeDirect(params: RouteParams): RoutePlan {
+  private routeDirect(params: RouteParams, cooling: CoolingTarget[]): RoutePlan {
     const rest = params.model.slice(DIRECT_PREFIX.length);
     const slash = rest.indexOf('/');
     const providerSlug = slash < 0 ? rest : rest.slice(0, slash);
@@ -66,10 +84,11 @@ export class RouterService {
       });
     }
     if (!provider.enabled) return { alias: null, targets: [] };
+    if (this.isCooling(provider.slug, model, cooling)) return { alias: null, targets: [] };
     return { alias: null, targets: [toTarget(provider, model, params.incoming, 'direct')] };
   }
 
-  private routeAlias(params: RouteParams): RoutePlan {
+  private routeAlias(params: RouteParams, cooling: CoolingTarget[]): RoutePlan {
     const alias = this.config.alias(params.model);
     if (!alias) {
       throw new GatewayException(ErrorCode.MODEL_NOT_FOUND, {
@@ -81,7 +100,7 @@ export class RouterService {
     const seen = new Set<string>();
     for (const group of alias.targetGroups) {
       const enabled = group.targets
-        .map((target) => this.resolveTarget(target, params.incoming, group.name))
+        .map((target) => this.resolveTarget(target, params.incoming, group.name, cooling))
         .filter((target): target is RouteTarget => target !== null);
       const healthy = alias.priority === 'api_match' ? preferNative(enabled, params.incoming) : enabled;
       const selector = this.selectors.get(group.selector) ?? this.selectors.get(DEFAULT_SELECTOR);
@@ -95,11 +114,20 @@ export class RouterService {
     return { alias: alias.slug, targets };
   }
 
-  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string): RouteTarget | null {
+  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string, cooling: CoolingTarget[]): RouteTarget | null {
     if (target.enabled === false) return null;
     const provider = this.config.provider(target.provider);
     if (!provider?.enabled) return null;
+    if (this.isCooling(provider.slug, target.model, cooling)) return null;
     return toTarget(provider, target.model, incoming, group);
+  }
+
+  /** Whether the provider+model (or the whole provider) is cooling down; if so, notes it in `cooling`. */
+  private isCooling(provider: string, model: string, cooling: CoolingTarget[]): boolean {
+    const until = this.cooldowns.coolingUntil(provider, model);
+    if (until === null) return false;
+    cooling.push({ provider, until });
+    return true;
   }
 }
 

@@ -25,11 +25,37 @@ export interface TimeoutSettings {
   defaultSeconds: number;
 }
 
+/**
+ * Stream stall detection. Stored and served by the management API; nothing enforces it
+ * yet (the pipeline has no stall watchdog so far).
+ */
+export interface StallSettings {
+  /** Seconds to wait for the first `ttfbBytes`; null disables the TTFB check. */
+  ttfbSeconds: number | null;
+  ttfbBytes: number;
+  /** Minimum throughput after the grace period; null disables the throughput check. */
+  minBytesPerSecond: number | null;
+  windowSeconds: number;
+  gracePeriodSeconds: number;
+}
+
+/**
+ * Background probing of stats-driven aliases. Stored and served by the management API;
+ * there is no background explorer yet to act on it.
+ */
+export interface BackgroundExplorationSettings {
+  enabled: boolean;
+  stalenessThresholdSeconds: number;
+  workerConcurrency: number;
+}
+
 export interface RoutingSettingsValues {
   exploration: ExplorationSettings;
   cooldown: CooldownSettings;
   failover: FailoverSettings;
   timeout: TimeoutSettings;
+  stall: StallSettings;
+  backgroundExploration: BackgroundExplorationSettings;
 }
 
 export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
@@ -42,6 +68,8 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
     maxAttempts: 10,
   },
   timeout: { defaultSeconds: 300 },
+  stall: { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30 },
+  backgroundExploration: { enabled: false, stalenessThresholdSeconds: 600, workerConcurrency: 2 },
 };
 
 /**

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { Environment } from '@plexus/config';
+import { CooldownService } from './cooldown/cooldown.service';
 import { PerformanceStats } from './performance/performance-stats.service';
 import { RouterService } from './router.service';
 import { RoutingConfigService } from './routing-config.service';
+import { RedisConnection } from './redis/redis-connection';
 import { RoutingSettings } from './routing-settings';
 import { CostSelector } from './selectors/cost.selector';
 import { E2ePerformanceSelector } from './selectors/e2e-performance.selector';
@@ -11,6 +14,7 @@ import { PerformanceSelector } from './selectors/performance.selector';
 import { QuotaSelector } from './selectors/quota.selector';
 import { RandomSelector } from './selectors/random.selector';
 import { UsageSelector } from './selectors/usage.selector';
+import { SettingsService } from './settings/settings.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
 
 const SELECTORS = [
@@ -28,11 +32,14 @@ const SELECTORS = [
   providers: [
     RoutingConfigService,
     RoutingSettings,
+    { provide: RedisConnection, inject: [Environment], useFactory: (env: Environment) => new RedisConnection(env.REDIS_URL) },
+    CooldownService,
+    SettingsService,
     PerformanceStats,
     ...SELECTORS,
     { provide: TARGET_SELECTORS, inject: SELECTORS, useFactory: (...selectors: TargetSelector[]) => selectors },
     RouterService,
   ],
-  exports: [RoutingConfigService, RouterService, RoutingSettings, PerformanceStats],
+  exports: [RoutingConfigService, RouterService, RoutingSettings, CooldownService, SettingsService, PerformanceStats],
 })
 export class RoutingModule {}

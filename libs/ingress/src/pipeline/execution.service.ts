@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
-import { RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
+import { CooldownService, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
 import { UsageRecorder } from '@plexus/usage';
 import { Observable, throwError } from 'rxjs';
-import { withFailover } from './failover';
+import { cooldownFailure, withFailover } from './failover';
 import type { RequestContext } from './request-context';
 import { UsageTap } from './usage-tap';
 
@@ -34,6 +34,7 @@ export class ExecutionService {
     private readonly adapters: ProviderAdapterRegistry,
     private readonly usage: UsageRecorder,
     private readonly settings: RoutingSettings,
+    private readonly cooldowns: CooldownService,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -79,10 +80,24 @@ export class ExecutionService {
         settled = true;
         this.usage.record(tap.row({ status, httpStatus, error, now: performance.now() }));
       };
-      const subscription = withFailover(targets.length, attempt, {
-        onAttemptStart: (index) => tap.attemptStarted(targets[index]),
-        onAttemptFailed: (index, error) => tap.attemptFailed(targets[index], error),
-      }).subscribe({
+      let current = 0;
+      const subscription = withFailover(
+        targets.length,
+        attempt,
+        {
+          onAttemptStart: (index) => {
+            current = index;
+            tap.attemptStarted(targets[index]);
+          },
+          onAttemptFailed: (index, error, afterFirstByte) => {
+            tap.attemptFailed(targets[index], error);
+            // Marked once, here, with the upstream's Retry-After when it sent one.
+            const failure = cooldownFailure(targets[index], error, afterFirstByte);
+            if (failure) this.cooldowns.recordFailure(failure);
+          },
+        },
+        this.settings.current.failover,
+      ).subscribe({
         next: (chunk) => {
           tap.observe(chunk, performance.now());
           subscriber.next(chunk);
@@ -93,6 +108,7 @@ export class ExecutionService {
           subscriber.error(gateway);
         },
         complete: () => {
+          this.cooldowns.recordSuccess(targets[current].provider, targets[current].model);
           finish('success', 200);
           subscriber.complete();
         },

@@ -1,18 +1,74 @@
 import { ErrorCode, GatewayException } from '@plexus/core';
+import { DEFAULT_ROUTING_SETTINGS, type FailureReport, type FailoverSettings } from '@plexus/routing';
 import { catchError, defer, tap, throwError, type Observable } from 'rxjs';
 
-/** Upstream statuses after which the next target may well succeed. */
-const RETRYABLE_STATUSES = new Set([402, 408, 409, 425, 429, 500, 502, 503, 504]);
+/** The request itself is at fault (too large, unprocessable): another target won't do better. */
+const NEVER_RETRY_STATUSES = new Set([413, 422]);
 
-export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof GatewayException)) return false;
+/** A 400 from a content filter: the next target would refuse the same content. */
+const CONTENT_FILTER = /content[_ -]?filter|content[_ ]policy|content management policy|responsibleaipolicyviolation|safety system/i;
+
+/**
+ * A 400 because the prompt exceeds the target's context window. A later target may have a
+ * larger window, so it fails over. (Checking that the next target's window actually is
+ * larger needs model metadata we don't have yet; every later target is tried.)
+ */
+const CONTEXT_LENGTH = /context_length_exceeded|maximum context length|prompt is too long/i;
+
+/** Whether the upstream status allows trying the next target under the failover policy. */
+function isRetryableStatus(status: number, message: string, policy: FailoverSettings): boolean {
+  if (NEVER_RETRY_STATUSES.has(status)) return false;
+  if (status === 400) {
+    if (CONTENT_FILTER.test(message)) return false;
+    if (CONTEXT_LENGTH.test(message)) return true;
+  }
+  return status === 402 || policy.retryableStatusCodes.includes(status);
+}
+
+/** The codes and messages of a transport failure and its causes. */
+function transportDescriptions(error: GatewayException): string[] {
+  const texts = [error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; depth < 3 && typeof cause === 'object' && cause !== null; depth++) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') texts.push(code);
+    if (typeof message === 'string') texts.push(message);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return texts;
+}
+
+/** `retryableErrors` entries are case-insensitive regular expressions, or substrings when they don't parse. */
+function matchesAny(texts: string[], patterns: readonly string[]): boolean {
+  return patterns.some((pattern) => {
+    let regex: RegExp | null = null;
+    try {
+      regex = new RegExp(pattern, 'i');
+    } catch {
+      // not a regular expression: a plain substring
+    }
+    const needle = pattern.toLowerCase();
+    return texts.some((text) => (regex ? regex.test(text) : text.toLowerCase().includes(needle)));
+  });
+}
+
+/**
+ * Whether the next target may be tried after this error, under the failover policy
+ * (`RoutingSettings.current.failover`): never when failover is off; upstream HTTP errors
+ * whose status is 402 or in `retryableStatusCodes` (never 413, 422 or a content-filter
+ * 400; always a context-length 400); transport failures whose code or message matches
+ * `retryableErrors`; upstream timeouts and invalid responses. Gateway errors never.
+ */
+export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover): boolean {
+  if (!(error instanceof GatewayException) || !policy.enabled) return false;
   switch (error.code) {
-    case ErrorCode.UPSTREAM_UNREACHABLE:
     case ErrorCode.UPSTREAM_TIMEOUT:
     case ErrorCode.UPSTREAM_INVALID_RESPONSE:
       return true;
+    case ErrorCode.UPSTREAM_UNREACHABLE:
+      return matchesAny(transportDescriptions(error), policy.retryableErrors);
     case ErrorCode.UPSTREAM_ERROR:
-      return RETRYABLE_STATUSES.has(error.status) || error.status > 500;
+      return isRetryableStatus(error.body.upstream?.status ?? error.status, error.message, policy);
     case ErrorCode.INVALID_REQUEST:
     case ErrorCode.MALFORMED_JSON:
     case ErrorCode.PAYLOAD_TOO_LARGE:
@@ -30,20 +86,53 @@ export function isRetryable(error: unknown): boolean {
   }
 }
 
+const TRANSPORT_FAILURES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.UPSTREAM_UNREACHABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_INVALID_RESPONSE,
+]);
+
+/**
+ * What a failed attempt tells the cooldowns: upstream HTTP errors with their status and
+ * Retry-After, transport failures, timeouts and invalid responses without a status. Null
+ * for the gateway's own errors, which say nothing about the target's health.
+ */
+export function cooldownFailure(
+  target: { provider: string; model: string },
+  error: unknown,
+  afterFirstByte: boolean,
+): FailureReport | null {
+  if (!(error instanceof GatewayException)) return null;
+  const base = { provider: target.provider, model: target.model, reason: error.message, afterFirstByte };
+  if (error.code === ErrorCode.UPSTREAM_ERROR) {
+    return {
+      ...base,
+      status: error.body.upstream?.status ?? error.status,
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    };
+  }
+  return TRANSPORT_FAILURES.has(error.code) ? { ...base, status: null } : null;
+}
+
 export interface FailoverHooks {
   onAttemptStart(index: number): void;
-  onAttemptFailed(index: number, error: unknown): void;
+  /** `afterFirstByte`: the attempt had already emitted, so the request is committed to it. */
+  onAttemptFailed(index: number, error: unknown, afterFirstByte: boolean): void;
 }
 
 /**
  * Tries `attempt(0)`, then the next ones while an attempt fails retryably before it has
- * emitted anything: once a chunk is out, the stream is committed to its target.
+ * emitted anything: once a chunk is out, the stream is committed to its target. With a
+ * policy, at most `maxAttempts` of the `count` targets are tried, and only the first
+ * when failover is disabled.
  */
 export function withFailover<T>(
   count: number,
   attempt: (index: number) => Observable<T>,
   hooks: FailoverHooks,
+  policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover,
 ): Observable<T> {
+  const limit = policy.enabled ? Math.min(count, Math.max(1, policy.maxAttempts)) : Math.min(count, 1);
   const run = (index: number): Observable<T> =>
     defer(() => {
       let emitted = false;
@@ -53,8 +142,8 @@ export function withFailover<T>(
           emitted = true;
         }),
         catchError((error: unknown) => {
-          hooks.onAttemptFailed(index, error);
-          if (!emitted && index + 1 < count && isRetryable(error)) return run(index + 1);
+          hooks.onAttemptFailed(index, error, emitted);
+          if (!emitted && index + 1 < limit && isRetryable(error, policy)) return run(index + 1);
           return throwError(() => error);
         }),
       );

@@ -1,9 +1,11 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { ModelAliasEntity } from './model-alias.entity';
+import { ProviderCooldownEntity } from './provider-cooldown.entity';
 import { ProviderModelEntity } from './provider-model.entity';
 import { ProviderEntity } from './provider.entity';
 import { RequestUsageEntity } from './request-usage.entity';
 import { StoredResponseEntity } from './stored-response.entity';
+import { SystemSettingEntity } from './system-setting.entity';
 
 export * from './api-key.entity';
 export * from './model-alias.entity';
@@ -11,5 +13,16 @@ export * from './provider-model.entity';
 export * from './provider.entity';
 export * from './request-usage.entity';
 export * from './stored-response.entity';
+export * from './provider-cooldown.entity';
+export * from './system-setting.entity';
 
-export const ENTITIES = [ProviderEntity, ProviderModelEntity, ModelAliasEntity, ApiKeyEntity, RequestUsageEntity, StoredResponseEntity];
+export const ENTITIES = [
+  ProviderEntity,
+  ProviderModelEntity,
+  ModelAliasEntity,
+  ApiKeyEntity,
+  RequestUsageEntity,
+  StoredResponseEntity,
+  ProviderCooldownEntity,
+  SystemSettingEntity,
+];
