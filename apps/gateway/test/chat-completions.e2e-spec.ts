@@ -257,6 +257,26 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect((await admin(gateway, 'DELETE', `/usage/${requestId}`)).status).toBe(404);
   });
 
+  it('prices a request on the target that answered, with the provider discount', async () => {
+    expect(
+      (
+        await admin(gateway, 'PUT', '/providers/priced', {
+          api_base_url: `${upstream.url}/v1`,
+          discount: 0.5,
+          models: { 'priced-model': { pricing: { source: 'simple', input: 2, output: 10 } } },
+        })
+      ).status,
+    ).toBe(200);
+    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'priced-model', content: 'paid', promptTokens: 1000, completionTokens: 500 }) }));
+    const { response } = await client.chat.completions
+      .create({ model: 'direct/priced/priced-model', messages: [{ role: 'user', content: 'bill me' }] })
+      .withResponse();
+    const row = await usageRow(response.headers.get('x-request-id') as string);
+    expect(row).toMatchObject({ cost_input: 0.001, cost_output: 0.0025, cost_total: 0.0035, cost_source: 'simple' });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/plexus_cost_usd_total\{provider="priced",model="priced-model"\} 0\.0035/);
+  });
+
   it('exposes Prometheus metrics without naming API keys', async () => {
     upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'counted', completionTokens: 4 }) }));
     await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'count me' }] });

@@ -15,6 +15,8 @@ export interface RouteTarget {
   group: string;
   /** The provider's settings for this model (pricing, access_via, extraBody...). */
   modelConfig: Record<string, unknown>;
+  /** The provider's negotiated discount (0..1) on computed costs. */
+  discount: number;
 }
 
 export interface RoutePlan {

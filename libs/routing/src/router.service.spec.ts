@@ -220,6 +220,7 @@ describe('RouterService', () => {
           timeoutMs: 30_000,
           group: 'direct',
           modelConfig: {},
+          discount: 0,
         },
       ]);
     });

@@ -149,6 +149,7 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
     timeoutMs: typeof settings['timeoutMs'] === 'number' ? settings['timeoutMs'] : null,
     group,
     modelConfig,
+    discount: typeof settings['discount'] === 'number' ? settings['discount'] : 0,
   };
 }
 

@@ -24,6 +24,12 @@ export class GatewayMetrics {
     labelNames: ['provider', 'model', 'kind'],
     registers: [this.registry],
   });
+  private readonly cost = new Counter({
+    name: 'plexus_cost_usd_total',
+    help: 'Spend in USD by provider and model',
+    labelNames: ['provider', 'model'],
+    registers: [this.registry],
+  });
   private readonly attempts = new Counter({
     name: 'plexus_upstream_failures_total',
     help: 'Failed upstream attempts (including ones a failover recovered), by provider and model',
@@ -71,6 +77,7 @@ export class GatewayMetrics {
       ['reasoning', record.tokensReasoning],
     ];
     for (const [kind, count] of kinds) if (count > 0) this.tokens.inc({ provider, model, kind }, count);
+    if (record.costTotal > 0) this.cost.inc({ provider, model }, record.costTotal);
     for (const attempt of record.retryHistory) {
       if (attempt.status === 'failed') this.attempts.inc({ provider: attempt.provider, model: attempt.model });
     }

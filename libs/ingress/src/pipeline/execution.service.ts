@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
-import { CooldownService, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
+import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
 import { UsageRecorder } from '@plexus/usage';
 import { Observable, throwError } from 'rxjs';
 import { cooldownFailure, withFailover } from './failover';
@@ -35,6 +35,7 @@ export class ExecutionService {
     private readonly usage: UsageRecorder,
     private readonly settings: RoutingSettings,
     private readonly cooldowns: CooldownService,
+    private readonly performance: PerformanceStats,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -78,7 +79,18 @@ export class ExecutionService {
       const finish = (status: 'success' | 'error' | 'timeout' | 'cancelled', httpStatus: number | null, error?: unknown): void => {
         if (settled) return;
         settled = true;
-        this.usage.record(tap.row({ status, httpStatus, error, now: performance.now() }));
+        const row = tap.row({ status, httpStatus, error, now: performance.now() });
+        this.usage.record(row);
+        if (status === 'success' && row.provider !== null && row.selectedModelName !== null) {
+          this.performance.record({
+            provider: row.provider,
+            model: row.selectedModelName,
+            ttftMs: row.ttftMs,
+            durationMs: row.durationMs ?? 0,
+            outputTokens: row.tokensOutput,
+            success: true,
+          });
+        }
       };
       let current = 0;
       const subscription = withFailover(
@@ -91,6 +103,8 @@ export class ExecutionService {
           },
           onAttemptFailed: (index, error, afterFirstByte) => {
             tap.attemptFailed(targets[index], error);
+            const failed = targets[index];
+            this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
             // Marked once, here, with the upstream's Retry-After when it sent one.
             const failure = cooldownFailure(targets[index], error, afterFirstByte);
             if (failure) this.cooldowns.recordFailure(failure);

@@ -1,4 +1,4 @@
-import type { CanonicalChunk, FinishReason, Usage } from '@plexus/core';
+import { calculateCost, type CanonicalChunk, type FinishReason, type ModelPricing, type Usage } from '@plexus/core';
 import { GatewayException } from '@plexus/core';
 import type { AttemptRecord, UsageRecord } from '@plexus/usage';
 import type { RouteTarget } from '@plexus/routing';
@@ -86,6 +86,7 @@ export class UsageTap {
       tokensCached: usage?.cacheReadTokens ?? 0,
       tokensCacheWrite: usage?.cacheWriteTokens ?? 0,
       providerReportedCost: usage?.reportedCostUsd ?? null,
+      ...costColumns(usage, target),
       durationMs,
       ttftMs,
       tokensPerSec,
@@ -96,4 +97,26 @@ export class UsageTap {
       clientDisconnected: outcome.status === 'cancelled',
     };
   }
+}
+
+/** The request's cost, priced on the target that answered; failed attempts are billed to nobody. */
+function costColumns(
+  usage: Usage | null,
+  target: RouteTarget | null,
+): Pick<UsageRecord, 'costInput' | 'costOutput' | 'costCached' | 'costCacheWrite' | 'costTotal' | 'costSource'> {
+  if (!usage || !target) return { costInput: 0, costOutput: 0, costCached: 0, costCacheWrite: 0, costTotal: 0, costSource: null };
+  const cost = calculateCost({
+    tokens: { input: usage.inputTokens, output: usage.outputTokens, cached: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens },
+    pricing: target.modelConfig['pricing'] as ModelPricing | undefined,
+    providerDiscount: target.discount,
+    ...(usage.reportedCostUsd !== undefined && { reportedCostUsd: usage.reportedCostUsd }),
+  });
+  return {
+    costInput: cost.input,
+    costOutput: cost.output,
+    costCached: cost.cached,
+    costCacheWrite: cost.cacheWrite,
+    costTotal: cost.total,
+    costSource: cost.source,
+  };
 }

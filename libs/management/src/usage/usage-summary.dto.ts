@@ -31,6 +31,7 @@ export class UsageSeriesPointDto {
   @ApiProperty() reasoningTokens!: number;
   @ApiProperty() errors!: number;
   @ApiProperty({ description: 'input + output + cached + cache write' }) tokens!: number;
+  @ApiProperty({ description: 'USD' }) cost!: number;
 }
 
 export class UsageStatsDto {
@@ -39,6 +40,7 @@ export class UsageStatsDto {
   @ApiProperty() totalErrors!: number;
   @ApiProperty() avgDurationMs!: number;
   @ApiProperty() totalDurationMs!: number;
+  @ApiProperty({ description: 'USD' }) totalCost!: number;
 }
 
 export class UsageTodayDto {
@@ -49,6 +51,7 @@ export class UsageTodayDto {
   @ApiProperty() cachedTokens!: number;
   @ApiProperty() cacheWriteTokens!: number;
   @ApiProperty() errors!: number;
+  @ApiProperty({ description: 'USD' }) totalCost!: number;
 }
 
 export class UsageSummaryDto {

@@ -41,6 +41,7 @@ export function seriesOf(rows: UsageBucketRow[]): UsageSeriesPointDto[] {
     reasoningTokens: row.reasoningTokens,
     errors: row.errors,
     tokens: row.inputTokens + row.outputTokens + row.cachedTokens + row.cacheWriteTokens,
+    cost: round(row.costUsd),
   }));
 }
 
@@ -53,6 +54,7 @@ export function statsOf(rows: UsageBucketRow[]): UsageStatsDto {
     totalErrors: rows.reduce((sum, row) => sum + row.errors, 0),
     totalDurationMs,
     avgDurationMs: totalRequests === 0 ? 0 : Math.round(totalDurationMs / totalRequests),
+    totalCost: round(rows.reduce((sum, row) => sum + row.costUsd, 0)),
   };
 }
 
@@ -66,7 +68,12 @@ export function todayOf(rows: UsageBucketRow[]): UsageTodayDto {
     cachedTokens: sum((row) => row.cachedTokens),
     cacheWriteTokens: sum((row) => row.cacheWriteTokens),
     errors: sum((row) => row.errors),
+    totalCost: round(sum((row) => row.costUsd)),
   };
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 1e8) / 1e8;
 }
 
 export function utcMidnight(now: Date): Date {

@@ -30,8 +30,7 @@ export class UsageController {
     const filters: UsageQuery = {
       limit,
       offset,
-      // Costs are not recorded yet; sorting by cost keeps the default order until they are.
-      sortBy: query.sortBy === 'date' || query.sortBy === undefined || query.sortBy === 'costTotal' ? 'startTime' : query.sortBy,
+      sortBy: query.sortBy === 'date' || query.sortBy === undefined ? 'startTime' : query.sortBy,
       sortDir: query.sortDir === 'asc' ? 'ASC' : 'DESC',
       ...(query.startDate !== undefined && { startDate: new Date(query.startDate) }),
       ...(query.endDate !== undefined && { endDate: new Date(query.endDate) }),

@@ -108,6 +108,13 @@ export class UsageRecordDto {
   @ApiProperty() tokensCached!: number;
   @ApiProperty() tokensCacheWrite!: number;
   @ApiProperty({ nullable: true, type: Number }) providerReportedCost!: number | null;
+  @ApiProperty({ description: 'USD' }) costInput!: number;
+  @ApiProperty({ description: 'USD' }) costOutput!: number;
+  @ApiProperty({ description: 'USD' }) costCached!: number;
+  @ApiProperty({ description: 'USD' }) costCacheWrite!: number;
+  @ApiProperty({ description: 'USD' }) costTotal!: number;
+  @ApiProperty({ nullable: true, enum: ['default', 'simple', 'defined', 'per_request', 'openrouter', 'provider_reported'] })
+  costSource!: string | null;
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) ttftMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) tokensPerSec!: number | null;

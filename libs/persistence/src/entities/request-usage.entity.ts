@@ -81,6 +81,25 @@ export class RequestUsageEntity {
   @Column({ name: 'provider_reported_cost', type: 'double precision', nullable: true })
   providerReportedCost!: number | null;
 
+  /** USD, split like the tokens; see the core cost calculator. */
+  @Column({ name: 'cost_input', type: 'double precision', default: 0 })
+  costInput!: number;
+
+  @Column({ name: 'cost_output', type: 'double precision', default: 0 })
+  costOutput!: number;
+
+  @Column({ name: 'cost_cached', type: 'double precision', default: 0 })
+  costCached!: number;
+
+  @Column({ name: 'cost_cache_write', type: 'double precision', default: 0 })
+  costCacheWrite!: number;
+
+  @Column({ name: 'cost_total', type: 'double precision', default: 0 })
+  costTotal!: number;
+
+  @Column({ name: 'cost_source', type: 'varchar', length: 32, nullable: true })
+  costSource!: string | null;
+
   @Column({ name: 'duration_ms', type: 'integer', nullable: true })
   durationMs!: number | null;
 

@@ -17,9 +17,10 @@ export interface UsageBucketRow {
   reasoningTokens: number;
   errors: number;
   totalDurationMs: number;
+  costUsd: number;
 }
 
-export const USAGE_SORT_COLUMNS = ['startTime', 'apiKey', 'provider', 'incomingModelAlias', 'durationMs'] as const;
+export const USAGE_SORT_COLUMNS = ['startTime', 'apiKey', 'provider', 'incomingModelAlias', 'durationMs', 'costTotal'] as const;
 
 export interface UsageQuery {
   limit: number;
@@ -96,7 +97,8 @@ export class UsageRepository {
               coalesce(sum(tokens_cache_write), 0) AS cache_write_tokens,
               coalesce(sum(tokens_reasoning), 0) AS reasoning_tokens,
               count(*) FILTER (WHERE response_status <> 'success') AS errors,
-              coalesce(sum(duration_ms), 0) AS total_duration_ms
+              coalesce(sum(duration_ms), 0) AS total_duration_ms,
+              coalesce(sum(cost_total), 0) AS cost_usd
          FROM request_usage
         WHERE start_time >= $2 AND start_time < $3 AND ($4::varchar IS NULL OR api_key = $4)
         GROUP BY bucket_ms
@@ -113,6 +115,7 @@ export class UsageRepository {
       reasoningTokens: Number(row['reasoning_tokens']),
       errors: Number(row['errors']),
       totalDurationMs: Number(row['total_duration_ms']),
+      costUsd: Number(row['cost_usd']),
     }));
   }
 

@@ -13,6 +13,7 @@ export function target(provider: string, model = 'm', modelConfig: Record<string
     timeoutMs: null,
     group: 'g',
     modelConfig,
+    discount: 0,
   };
 }
 
