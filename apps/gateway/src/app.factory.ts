@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Environment, LogLevel } from '@plexus/config';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
 import { AppModule } from './app.module';
@@ -27,7 +28,13 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false });
+  // Every request gets a UUID, echoed as x-request-id on every answer (errors included), and
+  // used as the usage record's id.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false, genReqId: () => randomUUID() });
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment), adapter, {
     logger: NEST_LOG_LEVELS[environment.LOG_LEVEL],
     bufferLogs: false,

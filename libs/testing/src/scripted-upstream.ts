@@ -17,7 +17,13 @@ export type ScriptedReply =
   /** Sends the first `events`, then keeps the connection open without another byte. */
   | { kind: 'hang'; events?: ScriptedEvent[] }
   /** Drops the connection without answering. */
-  | { kind: 'destroy' };
+  | { kind: 'destroy' }
+  /** Reads the request, then never answers: no status line, no headers. */
+  | { kind: 'silent' }
+  /** Sends the events, then drops the connection mid-stream. */
+  | { kind: 'cut'; events: ScriptedEvent[] }
+  /** Sends a raw SSE body as it is (malformed frames included). */
+  | { kind: 'raw-sse'; body: string };
 
 export type ScriptHandler = (request: RecordedRequest) => ScriptedReply;
 
@@ -91,6 +97,17 @@ export class ScriptedUpstream {
         return;
       case 'destroy':
         request.socket.destroy();
+        return;
+      case 'silent':
+        return;
+      case 'cut':
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const event of reply.events) response.write(frame(event));
+        setTimeout(() => request.socket.destroy(), 20);
+        return;
+      case 'raw-sse':
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(reply.body);
         return;
     }
   }

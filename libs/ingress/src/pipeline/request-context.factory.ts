@@ -1,6 +1,5 @@
 import type { ApiFormat } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { AuthenticatedRequest, RequestContext } from './request-context';
 
 const MAX_CLIENT_REQUEST_ID = 255;
@@ -11,7 +10,7 @@ export function createRequestContext(request: FastifyRequest & AuthenticatedRequ
   const clientHeader = request.headers['x-client-request-id'];
   const clientRequestId = (Array.isArray(clientHeader) ? clientHeader[0] : clientHeader)?.trim().slice(0, MAX_CLIENT_REQUEST_ID) || null;
   return {
-    requestId: randomUUID(),
+    requestId: request.id,
     clientRequestId,
     sourceIp: request.ip ?? null,
     principal,

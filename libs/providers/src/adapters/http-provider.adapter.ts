@@ -105,24 +105,43 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
 
     const decoder = this.createStreamDecoder();
     const passthrough = call.passthroughBody !== undefined;
+    let finished = false;
+    let firstFrameChecked = false;
+    const emit = (chunk: CanonicalChunk): void => {
+      if (chunk.type === 'finish') finished = true;
+      subscriber.next(chunk);
+    };
     const parser = createParser({
       onEvent: (event) => {
         if (this.isTerminator(event.data)) return;
         if (!passthrough) {
-          for (const chunk of decoder.decode(event.event, parseJson(event.data))) subscriber.next(chunk);
+          for (const chunk of decoder.decode(event.event, parseJson(event.data))) emit(chunk);
           return;
         }
+        // Relayed frames are not parsed, but the first one is: a garbled answer is caught while
+        // the request can still fail over, and the cost is one parse per stream.
+        if (!firstFrameChecked) {
+          parseJson(event.data);
+          firstFrameChecked = true;
+        }
         const frame = this.relayFrame(event.event, event.data, call);
-        if (frame !== null) subscriber.next({ type: 'passthrough', data: frame });
+        if (frame !== null) emit({ type: 'passthrough', data: frame });
         if (!this.carriesAccounting(event.event, event.data)) return;
         for (const chunk of decoder.decode(event.event, parseJson(event.data))) {
-          if (chunk.type === 'usage' || chunk.type === 'finish') subscriber.next({ ...chunk, observed: true });
+          if (chunk.type === 'usage' || chunk.type === 'finish') emit({ ...chunk, observed: true });
         }
       },
     });
     const text = new TextDecoder();
     for await (const bytes of response.body) parser.feed(text.decode(bytes as Uint8Array, { stream: true }));
-    if (!passthrough) for (const chunk of decoder.end()) subscriber.next(chunk);
+    if (!passthrough) for (const chunk of decoder.end()) emit(chunk);
+    // A stream that stops without saying why was cut: a truncated answer must not pass for a whole one.
+    if (!finished) {
+      throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+        message: `${target.provider}/${target.model} ended its stream before finishing the answer`,
+        upstream: { provider: target.provider, model: target.model },
+      });
+    }
   }
 }
 
