@@ -277,6 +277,21 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect(metrics).toMatch(/plexus_cost_usd_total\{provider="priced",model="priced-model"\} 0\.0035/);
   });
 
+  it('shows the performance the selectors route by at /v0/management/performance', async () => {
+    upstream.script(() => ({ kind: 'sse', delayMs: 5, events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['a', 'b', 'c'], completionTokens: 30 }) }));
+    const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'speed?' }] });
+    for await (const chunk of stream) void chunk;
+    const rows = (await (await admin(gateway, 'GET', '/performance?provider=mock&model=gpt-upstream')).json()) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([
+      expect.objectContaining({ provider: 'mock', model: 'gpt-upstream', avg_ttft_ms: expect.any(Number), failure_count: expect.any(Number) }),
+    ]);
+    expect(rows[0]?.['success_count']).toBeGreaterThan(0);
+    expect(rows[0]?.['avg_tokens_per_sec']).toBeGreaterThan(0);
+    expect(await (await admin(gateway, 'DELETE', '/performance?model=gpt-upstream')).json()).toEqual({ success: true, model: 'gpt-upstream' });
+    expect(await (await admin(gateway, 'GET', '/performance?model=gpt-upstream')).json()).toEqual([]);
+    expect((await admin(gateway, 'DELETE', '/performance')).status).toBe(400);
+  });
+
   it('exposes Prometheus metrics without naming API keys', async () => {
     upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'counted', completionTokens: 4 }) }));
     await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'count me' }] });

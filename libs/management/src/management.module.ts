@@ -7,12 +7,13 @@ import { AuthVerifyController } from './auth/auth-verify.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { KeysController } from './keys/keys.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
+import { PerformanceController } from './performance/performance.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { SettingsController } from './settings/settings.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, RoutingModule, UsageModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController],
 })
 export class ManagementModule {}

@@ -22,6 +22,10 @@ describe('PerformanceStats', () => {
       avgTokensPerSec: null,
       avgE2eTokensPerSec: null,
       lastUpdated: null,
+      successes: 0,
+      failures: 0,
+      minTtftMs: null,
+      maxTtftMs: null,
     });
     expect(stats.requestsInLast24h('p', 'm', T0)).toBe(0);
     expect(stats.snapshot(T0)).toEqual([]);
@@ -164,7 +168,22 @@ describe('PerformanceStats', () => {
       avgE2eTokensPerSec: expect.closeTo(100 / 1.2, 9) as number,
       lastUpdated: T0 + 1,
       requestsLast24h: 2,
+      successes: 2,
+      failures: 0,
+      minTtftMs: 200,
+      maxTtftMs: 200,
     });
+  });
+
+  it('forgets one model, a whole provider, or everything', () => {
+    stats.record(sample({ provider: 'a', model: 'x' }));
+    stats.record(sample({ provider: 'a', model: 'y' }));
+    stats.record(sample({ provider: 'b', model: 'x' }));
+    expect(stats.clear('a', 'x')).toBe(1);
+    expect(stats.snapshot(T0).map((entry) => `${entry.provider}/${entry.model}`)).toEqual(['a/y', 'b/x']);
+    expect(stats.clear('a')).toBe(1);
+    expect(stats.clear()).toBe(1);
+    expect(stats.snapshot(T0)).toEqual([]);
   });
 
   it(`tracks at most ${MAX_TRACKED_TARGETS} targets, dropping the least recently recorded`, () => {

@@ -25,6 +25,10 @@ export interface TargetPerformance {
   avgE2eTokensPerSec: number | null;
   /** The newest sample's time, or null when there is none. */
   lastUpdated: number | null;
+  successes: number;
+  failures: number;
+  minTtftMs: number | null;
+  maxTtftMs: number | null;
 }
 
 export interface TargetPerformanceEntry extends TargetPerformance {
@@ -131,6 +135,10 @@ const EMPTY: TargetPerformance = {
   avgTokensPerSec: null,
   avgE2eTokensPerSec: null,
   lastUpdated: null,
+  successes: 0,
+  failures: 0,
+  minTtftMs: null,
+  maxTtftMs: null,
 };
 
 /**
@@ -180,6 +188,18 @@ export class PerformanceStats {
     return this.targets.get(keyOf(provider, model))?.requests.count(now) ?? 0;
   }
 
+  /** Forgets one provider model, every model of a provider, or everything. */
+  clear(provider?: string, model?: string): number {
+    let removed = 0;
+    for (const [key, target] of this.targets) {
+      if ((provider === undefined || target.provider === provider) && (model === undefined || target.model === model)) {
+        this.targets.delete(key);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Every tracked provider model's stats, sorted by provider then model. */
   snapshot(now: number = Date.now()): TargetPerformanceEntry[] {
     return [...this.targets.values()]
@@ -205,13 +225,19 @@ function summarize(target: TargetRecord): TargetPerformance {
   let genMs = 0;
   let e2eTokens = 0;
   let e2eMs = 0;
+  let successes = 0;
+  let minTtft = Infinity;
+  let maxTtft = -Infinity;
   for (let i = 0; i < ring.size; i++) {
     const ttft = ring.ttftMs[i];
     const duration = ring.durationMs[i];
     const tokens = ring.outputTokens[i];
+    if (ring.success[i] === 1) successes++;
     if (!Number.isNaN(ttft)) {
       ttftSum += ttft;
       ttftCount++;
+      minTtft = Math.min(minTtft, ttft);
+      maxTtft = Math.max(maxTtft, ttft);
     }
     if (ring.success[i] !== 1 || tokens <= 0) continue;
     if (!Number.isNaN(ttft) && duration > ttft) {
@@ -229,6 +255,10 @@ function summarize(target: TargetRecord): TargetPerformance {
     avgTokensPerSec: genMs > 0 ? (genTokens * 1000) / genMs : null,
     avgE2eTokensPerSec: e2eMs > 0 ? (e2eTokens * 1000) / e2eMs : null,
     lastUpdated: ring.size > 0 ? target.lastUpdated : null,
+    successes,
+    failures: ring.size - successes,
+    minTtftMs: ttftCount > 0 ? minTtft : null,
+    maxTtftMs: ttftCount > 0 ? maxTtft : null,
   };
 }
 
