@@ -1,6 +1,9 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideApiConfiguration } from './api/api-configuration';
 import { routes } from './app.routes';
+import { adminKeyInterceptor } from './core/admin-key.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -9,5 +12,8 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     // provideRouter uses PathLocationStrategy by default (clean URLs; the gateway falls back to index.html).
     provideRouter(routes, withComponentInputBinding()),
+    provideHttpClient(withFetch(), withInterceptors([adminKeyInterceptor])),
+    // The console is served by the gateway itself: API paths are relative to its origin.
+    provideApiConfiguration(''),
   ],
 };

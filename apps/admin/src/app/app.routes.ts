@@ -1,40 +1,21 @@
 import { Routes } from '@angular/router';
-
-export interface NavEntry {
-  readonly path: string;
-  readonly label: string;
-  readonly comingSoon?: boolean;
-}
-
-/** Side-nav entries. `comingSoon` entries are shown disabled and have no route. */
-export const NAV_ENTRIES: readonly NavEntry[] = [
-  { path: 'dashboard', label: 'Dashboard' },
-  { path: 'providers', label: 'Providers' },
-  { path: 'models', label: 'Models' },
-  { path: 'keys', label: 'Keys' },
-  { path: 'quotas', label: 'Quotas' },
-  { path: 'logs', label: 'Logs' },
-  { path: 'errors', label: 'Errors' },
-  { path: 'performance', label: 'Performance' },
-  { path: 'settings', label: 'Settings' },
-  { path: 'mcp-servers', label: 'MCP servers', comingSoon: true },
-  { path: 'oauth-accounts', label: 'OAuth accounts', comingSoon: true },
-];
-
-const loadPlaceholder = () => import('./placeholder').then((m) => m.Placeholder);
+import { adminGuard } from './core/admin.guard';
+import { Shell } from './shell/shell';
 
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+  { path: 'login', title: 'Sign in · Plexus', loadComponent: () => import('./login/login').then((m) => m.Login) },
   {
-    path: 'dashboard',
-    title: 'Dashboard · Plexus',
-    loadComponent: () => import('./dashboard').then((m) => m.Dashboard),
+    path: '',
+    component: Shell,
+    canActivate: [adminGuard],
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
+      { path: 'dashboard', loadChildren: () => import('./dashboard/dashboard.routes') },
+      { path: 'providers', loadChildren: () => import('./providers/providers.routes') },
+      { path: 'models', loadChildren: () => import('./models/models.routes') },
+      { path: 'keys', loadChildren: () => import('./keys/keys.routes') },
+      { path: 'logs', loadChildren: () => import('./logs/logs.routes') },
+    ],
   },
-  ...NAV_ENTRIES.filter((e) => !e.comingSoon && e.path !== 'dashboard').map((e) => ({
-    path: e.path,
-    title: `${e.label} · Plexus`,
-    data: { heading: e.label },
-    loadComponent: loadPlaceholder,
-  })),
-  { path: '**', redirectTo: 'dashboard' },
+  { path: '**', redirectTo: '' },
 ];

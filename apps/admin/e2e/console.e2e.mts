@@ -1,0 +1,243 @@
+/**
+ * The admin console in headless Chromium (Debian's, driven by playwright-core) against the real
+ * built gateway and a scripted OpenAI-compatible upstream on loopback. Run: npm run test:admin:e2e
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startGateway, type RunningGateway } from './gateway.mts';
+import { UPSTREAM_REPLY, startUpstream, type ScriptedOpenAi } from './upstream.mts';
+
+const ADMIN_KEY = 'e2e-admin-key-0123456789';
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let upstream: ScriptedOpenAi;
+let gateway: RunningGateway;
+let browser: Browser;
+let page: Page;
+let clientSecret = '';
+const offOrigin: string[] = [];
+const pageErrors: string[] = [];
+
+/** A screenshot of the whole page once Material's animations have settled; the page scrolls inside the side-nav content, so the viewport grows to fit it. */
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  const viewport = page.viewportSize() ?? { width: 1400, height: 900 };
+  const height = await page.evaluate(() => {
+    const content = document.querySelector('mat-sidenav-content');
+    return content ? content.scrollHeight + content.getBoundingClientRect().top : document.documentElement.scrollHeight;
+  });
+  if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (height > viewport.height) await page.setViewportSize(viewport);
+}
+
+/** Navigates inside the single-page app, the way a person uses the side navigation. */
+async function nav(label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  upstream = await startUpstream();
+  gateway = await startGateway(ADMIN_KEY);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  // Material skips its animations under reduced motion, so screenshots show settled pages.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const origin = new URL(gateway.url).origin;
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) offOrigin.push(url);
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await upstream?.stop();
+});
+
+test('signing in: the guard sends visitors to login, a wrong key is refused, the right one lands on the dashboard', async () => {
+  await page.goto(`${gateway.url}/providers`);
+  await page.waitForURL(/\/login\?returnUrl=%2Fproviders/);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Enter the admin key').waitFor();
+  await shot('login');
+
+  await page.getByTestId('admin-key').fill('not-the-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That admin key was not accepted').waitFor();
+  await shot('login-wrong-key');
+
+  await page.getByTestId('admin-key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/providers$/);
+  const stored = await page.evaluate(() => Object.values(sessionStorage));
+  assert.deepEqual(stored, [ADMIN_KEY], 'the key is kept in sessionStorage only');
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+});
+
+test('providers: empty state, client-side validation, create, listed', async () => {
+  await page.getByTestId('empty-state').waitFor();
+  await shot('providers-empty');
+  await page.getByTestId('add-provider').click();
+  await page.getByTestId('save').click();
+  await page.getByText('Enter a slug').waitFor();
+  await page.getByText('Enter a URL').waitFor();
+  await page.getByText('Enter the upstream API key').waitFor();
+  await page.getByTestId('slug').fill('mock');
+  await page.getByTestId('display-name').fill('Scripted upstream');
+  await page.getByTestId('base-url').fill('not a url');
+  await page.getByTestId('timeout').fill('50');
+  await page.getByText('Not a valid URL').waitFor();
+  await page.getByText('Between 1,000 and 3,600,000').waitFor();
+  await shot('provider-form-invalid');
+  await page.getByTestId('base-url').fill(`${upstream.url}/v1`);
+  await page.getByTestId('timeout').fill('30000');
+  await page.getByTestId('api-key').fill('sk-upstream-secret');
+  await page.getByTestId('models').fill('mock-model');
+  await page.getByTestId('models').press('Enter');
+  await page.getByTestId('models').fill('other-model');
+  await page.getByTestId('models').press('Enter');
+  await shot('provider-form');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/\/providers$/);
+  const row = page.getByTestId('provider-mock');
+  await row.waitFor();
+  const text = await row.innerText();
+  for (const expected of ['mock', 'Scripted upstream', `${upstream.url}/v1`, 'enabled', 'mock-model', 'other-model']) assert.ok(text.includes(expected), `${expected} in ${text}`);
+  assert.ok(!text.includes('sk-upstream-secret'));
+  await shot('providers');
+});
+
+test('providers: editing keeps the stored key unless a new one is typed', async () => {
+  await page.getByTestId('provider-mock').getByRole('link', { name: 'Edit' }).click();
+  await page.getByText('A key is set. Leave empty to keep it.').waitFor();
+  assert.equal(await page.getByTestId('api-key').inputValue(), '');
+  assert.notEqual(await page.getByTestId('slug').getAttribute('readonly'), null, 'the slug is read-only when editing');
+  await page.getByTestId('display-name').fill('Scripted upstream (edited)');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/\/providers$/);
+  await page.getByTestId('provider-mock').getByText('Scripted upstream (edited)').waitFor();
+});
+
+test('models: create an alias with a target group', async () => {
+  await nav('Models');
+  await page.getByTestId('empty-state').waitFor();
+  await page.getByTestId('add-alias').click();
+  await page.getByTestId('alias-slug').fill('smart');
+  await page.getByTestId('target-provider-0-0').click();
+  await page.getByRole('option', { name: 'mock' }).click();
+  await page.getByTestId('target-model-0-0').fill('mock-model');
+  await shot('alias-form');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/\/models$/);
+  const row = page.getByTestId('alias-smart');
+  await row.waitFor();
+  assert.match(await row.innerText(), /mock\/mock-model/);
+  await shot('models');
+});
+
+test('keys: create a key, its secret is shown once, the list shows it masked', async () => {
+  await nav('Keys');
+  await page.getByTestId('empty-state').waitFor();
+  await page.getByTestId('add-key').click();
+  await page.getByTestId('key-name').fill('e2e-app');
+  await page.getByTestId('key-comment').fill('browser test');
+  await page.getByTestId('save').click();
+  const secret = page.getByTestId('new-secret');
+  await secret.waitFor();
+  clientSecret = (await secret.innerText()).trim();
+  assert.match(clientSecret, /^sk-[0-9a-f]{48}$/);
+  await shot('key-created');
+  await page.getByTestId('close-secret').click();
+  await page.waitForURL(/\/keys$/);
+  const row = page.getByTestId('key-e2e-app');
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.ok(!text.includes(clientSecret), 'the list never shows the secret');
+  assert.ok(text.includes(`sk-...${clientSecret.slice(-4)}`), text);
+  assert.ok(text.includes('browser test') && text.includes('active'));
+  await shot('keys');
+});
+
+test('a chat completion through /v1/chat/completions with the new key', async () => {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  const body = (await response.json()) as { choices?: { message?: { content?: string } }[] };
+  assert.equal(response.status, 200, JSON.stringify(body));
+  assert.equal(body.choices?.[0]?.message?.content, UPSTREAM_REPLY);
+  const calls = upstream.requests.filter((r) => r.path.endsWith('/chat/completions'));
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0]?.authorization, 'Bearer sk-upstream-secret', 'the edit kept the stored upstream key');
+});
+
+test('logs: the request is listed, filters apply, the drawer shows attempts and timings', async () => {
+  await nav('Logs');
+  const row = page.getByTestId('log-row').first();
+  for (let tries = 0; !(await row.isVisible()); tries++) {
+    assert.ok(tries < 40, 'the request reached the log');
+    await page.waitForTimeout(250);
+    await page.getByTestId('refresh').click();
+  }
+  const text = await row.innerText();
+  for (const expected of ['e2e-app', 'smart', 'mock/mock-model', '12 / 0 / 7 / 0', 'success']) assert.ok(text.includes(expected), `${expected} in ${text}`);
+  await shot('logs');
+
+  await page.getByTestId('filter-status').click();
+  await page.getByRole('option', { name: 'error' }).click();
+  await page.getByText('No requests match these filters.').waitFor();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await row.click();
+  const drawer = page.locator('plx-log-detail');
+  await drawer.getByRole('table', { name: 'Attempts' }).waitFor();
+  const detail = await drawer.innerText();
+  for (const expected of ['mock/mock-model', 'Time to first token', 'success', 'Routing']) assert.ok(detail.includes(expected), `${expected} in detail`);
+  await shot('log-detail');
+  await drawer.getByRole('button', { name: 'Close details' }).click();
+});
+
+test('dashboard: totals, charts and top models include the request', async () => {
+  await nav('Dashboard');
+  await page.getByTestId('top-models').getByText('smart').waitFor();
+  assert.equal((await page.getByTestId('stat-requests').innerText()).trim(), '1');
+  assert.equal((await page.getByTestId('stat-errors').innerText()).trim(), '0');
+  assert.equal(await page.locator('plx-bar-chart canvas').count(), 2);
+  await page.getByText('Gateway healthy').waitFor();
+  await shot('dashboard');
+});
+
+test('deleting a provider that aliases use: confirm, 409, cascade offered', async () => {
+  await nav('Providers');
+  await page.getByTestId('provider-mock').getByRole('button', { name: 'Delete' }).click();
+  await page.getByTestId('confirm').click();
+  await page.getByText("'mock' is in use").waitFor();
+  await shot('provider-delete-409');
+  await page.getByTestId('confirm').click();
+  await page.getByTestId('empty-state').waitFor();
+  await nav('Models');
+  const alias = page.getByTestId('alias-smart');
+  await alias.waitFor();
+  assert.ok(!(await alias.innerText()).includes('mock/mock-model'), 'the cascade removed the target');
+  await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 8000 });
+});
+
+test('the page itself never scrolls: the shell fills the viewport', async () => {
+  const overflow = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  assert.ok(overflow <= 0, `document overflows by ${overflow}px`);
+});
+
+test('the console fetched nothing outside the gateway and raised no page errors', () => {
+  assert.deepEqual(offOrigin, []);
+  assert.deepEqual(pageErrors, []);
+});

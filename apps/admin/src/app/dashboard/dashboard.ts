@@ -1,0 +1,92 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, resource, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatCardModule } from '@angular/material/card';
+import { Api } from '../api/api';
+import { healthControllerLive } from '../api/fn/health/health-controller-live';
+import { problemOf } from '../core/api-problem';
+import { usageList, usageSummary } from '../core/usage-requests';
+import { BarChart, type ChartSeries } from '../shared/bar-chart';
+import { formatCount, formatDuration, formatInt, formatUsd } from '../shared/format';
+import { LoadState } from '../shared/load-state';
+import { PageHeader } from '../shared/page-header';
+import { RANGES, SAMPLE_FIELDS, bucketLabel, fillSeries, topModels, totalsOf, type DashboardRange, type UsageSample } from './dashboard-data';
+
+const REFRESH_MS = 30_000;
+/** The most log records the top-models table looks at (the usage list's page limit). */
+const SAMPLE_LIMIT = 500;
+
+const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cached: '#7fa6ee', output: '#1f9d74', reasoning: '#b26ad9' };
+
+@Component({
+  selector: 'plx-dashboard',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [MatButtonModule, MatButtonToggleModule, MatCardModule, BarChart, LoadState, PageHeader],
+  templateUrl: './dashboard.html',
+  styleUrl: './dashboard.scss',
+})
+export class Dashboard {
+  private readonly api = inject(Api);
+
+  protected readonly ranges = Object.entries(RANGES).map(([value, r]) => ({ value: value as DashboardRange, label: r.label }));
+  protected readonly range = signal<DashboardRange>('hour');
+
+  protected readonly health = resource({ loader: () => this.api.invoke(healthControllerLive) });
+  protected readonly summary = resource({
+    params: () => ({ range: this.range() }),
+    loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageSummary, params) }),
+  });
+  protected readonly sample = resource({
+    params: () => ({ range: this.range() }),
+    loader: ({ params }) =>
+      this.api.invoke(usageList, {
+        limit: SAMPLE_LIMIT,
+        startDate: new Date(Date.now() - RANGES[params.range].spanMs).toISOString(),
+        fields: SAMPLE_FIELDS,
+      }),
+  });
+
+  private readonly window = computed(() => RANGES[this.range()]);
+  protected readonly series = computed(() => {
+    if (!this.summary.hasValue()) return [];
+    const { at, summary } = this.summary.value();
+    return fillSeries(summary.series, this.window().bucket, at - this.window().spanMs, at);
+  });
+  protected readonly totals = computed(() => totalsOf(this.series()));
+  protected readonly week = computed(() => (this.summary.hasValue() ? this.summary.value().summary.stats : null));
+  protected readonly today = computed(() => (this.summary.hasValue() ? this.summary.value().summary.today : null));
+  protected readonly labels = computed(() => this.series().map((p) => bucketLabel(p.bucketStartMs, this.window().bucket)));
+  protected readonly requestSeries = computed<ChartSeries[]>(() => [
+    { label: 'Succeeded', data: this.series().map((p) => p.requests - p.errors), color: COLORS.requests },
+    { label: 'Failed', data: this.series().map((p) => p.errors), color: COLORS.errors },
+  ]);
+  protected readonly tokenSeries = computed<ChartSeries[]>(() => [
+    { label: 'Input', data: this.series().map((p) => p.inputTokens), color: COLORS.input },
+    { label: 'Cached', data: this.series().map((p) => p.cachedTokens), color: COLORS.cached },
+    { label: 'Output', data: this.series().map((p) => p.outputTokens), color: COLORS.output },
+    { label: 'Reasoning', data: this.series().map((p) => p.reasoningTokens), color: COLORS.reasoning },
+  ]);
+  protected readonly models = computed(() => (this.sample.hasValue() ? topModels(this.sample.value().data as Partial<UsageSample>[]) : []));
+  protected readonly sampled = computed(() => (this.sample.hasValue() ? this.sample.value().total > SAMPLE_LIMIT : false));
+
+  protected readonly loadError = computed(() => {
+    const error = this.summary.error();
+    return error ? `Could not load usage: ${problemOf(error).message}` : null;
+  });
+
+  protected readonly count = formatCount;
+  protected readonly int = formatInt;
+  protected readonly duration = formatDuration;
+  protected readonly usd = formatUsd;
+
+  constructor() {
+    const timer = setInterval(() => this.refresh(), REFRESH_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  protected refresh(): void {
+    this.health.reload();
+    this.summary.reload();
+    this.sample.reload();
+  }
+}

@@ -1,0 +1,134 @@
+import { ChangeDetectionStrategy, Component, computed, inject, resource } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import { Api } from '../api/api';
+import { keysControllerDelete } from '../api/fn/management-keys/keys-controller-delete';
+import { keysControllerDisable } from '../api/fn/management-keys/keys-controller-disable';
+import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
+import { problemOf } from '../core/api-problem';
+import { confirm } from '../shared/confirm-dialog';
+import { formatDateTime } from '../shared/format';
+import { LoadState } from '../shared/load-state';
+import { PageHeader } from '../shared/page-header';
+import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
+
+@Component({
+  selector: 'plx-key-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, MatButtonModule, MatTableModule, LoadState, PageHeader],
+  template: `
+    <plx-page-header heading="Keys" subtitle="API keys clients use to call the gateway">
+      <a matButton="filled" routerLink="new" data-testid="add-key">Create key</a>
+    </plx-page-header>
+    <plx-load-state [loading]="keys.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="keys.reload()">
+      <span empty>No API keys yet. Create one for each app or person that calls the gateway.</span>
+      <table mat-table [dataSource]="rows()" class="table" aria-label="API keys">
+        <ng-container matColumnDef="name">
+          <th mat-header-cell *matHeaderCellDef>Name</th>
+          <td mat-cell *matCellDef="let k">
+            <a [routerLink]="[k.name]" class="slug">{{ k.name }}</a>
+            @if (k.comment) {
+              <div class="muted">{{ k.comment }}</div>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="secret">
+          <th mat-header-cell *matHeaderCellDef>Secret</th>
+          <td mat-cell *matCellDef="let k"><span class="url">{{ k.secret }}</span></td>
+        </ng-container>
+        <ng-container matColumnDef="access">
+          <th mat-header-cell *matHeaderCellDef>Access</th>
+          <td mat-cell *matCellDef="let k">
+            @for (line of access(k); track line) {
+              <div class="url">{{ line }}</div>
+            } @empty {
+              <span class="muted">all models and providers</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="status">
+          <th mat-header-cell *matHeaderCellDef>Status</th>
+          <td mat-cell *matCellDef="let k">
+            <span class="badge" [class.off]="status(k) !== 'active'">{{ status(k) }}</span>
+            @if (k.expiresAt !== null) {
+              <div class="muted">expires {{ when(k.expiresAt) }}</div>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="actions">
+          <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
+          <td mat-cell *matCellDef="let k" class="actions">
+            <a matButton [routerLink]="[k.name]">Edit</a>
+            @if (k.disabledAt === null) {
+              <button matButton type="button" (click)="disable(k)">Disable</button>
+            }
+            <button matButton type="button" class="danger" (click)="remove(k)">Delete</button>
+          </td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns" [attr.data-testid]="'key-' + row.name"></tr>
+      </table>
+    </plx-load-state>
+  `,
+  styleUrl: '../shared/table.scss',
+})
+export class KeyList {
+  private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
+
+  protected readonly columns = ['name', 'secret', 'access', 'status', 'actions'];
+  protected readonly keys = resource({ loader: () => this.api.invoke(keysControllerList) });
+  protected readonly rows = computed(() => (this.keys.hasValue() ? keyViewsOf(this.keys.value()) : []));
+  protected readonly loadError = computed(() => {
+    const error = this.keys.error();
+    return error ? `Could not load keys: ${problemOf(error).message}` : null;
+  });
+
+  protected access(key: KeyView): string[] {
+    return accessSummary(key);
+  }
+
+  protected status(key: KeyView): string {
+    return keyStatus(key, Date.now());
+  }
+
+  protected when(epochMs: number): string {
+    return formatDateTime(epochMs);
+  }
+
+  protected async disable(key: KeyView): Promise<void> {
+    const sure = await confirm(this.dialog, {
+      title: `Disable key '${key.name}'?`,
+      message: 'Requests with this key will be refused. The API cannot enable a disabled key again.',
+      confirmLabel: 'Disable',
+      danger: true,
+    });
+    if (!sure) return;
+    await this.act(() => this.api.invoke(keysControllerDisable, { name: key.name }), `Key '${key.name}' disabled`);
+  }
+
+  protected async remove(key: KeyView): Promise<void> {
+    const sure = await confirm(this.dialog, {
+      title: `Delete key '${key.name}'?`,
+      message: 'Clients using it lose access at once. This cannot be undone.',
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!sure) return;
+    await this.act(() => this.api.invoke(keysControllerDelete, { name: key.name }), `Key '${key.name}' deleted`);
+  }
+
+  private async act(call: () => Promise<unknown>, done: string): Promise<void> {
+    try {
+      await call();
+      this.snack.open(done, undefined, { duration: 4000 });
+    } catch (error) {
+      this.snack.open(`Failed: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.keys.reload();
+  }
+}

@@ -1,0 +1,98 @@
+import { HttpContext } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { FormField, form, required, submit } from '@angular/forms/signals';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { Router } from '@angular/router';
+import { Api } from '../api/api';
+import { authVerifyControllerVerify } from '../api/fn/management-auth/auth-verify-controller-verify';
+import { CANDIDATE_ADMIN_KEY } from '../core/admin-key.interceptor';
+import { AdminSession } from '../core/admin-session';
+import { problemOf } from '../core/api-problem';
+import { errorText } from '../shared/error-text';
+import { FieldErrors } from '../shared/field-errors';
+
+/** Only same-app paths are followed after signing in. */
+export function safeReturnUrl(url: string | undefined): string {
+  return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login') ? url : '/dashboard';
+}
+
+@Component({
+  selector: 'plx-login',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [FormField, FieldErrors, MatCardModule, MatFormFieldModule, MatInputModule, MatButtonModule],
+  template: `
+    <main class="page">
+      <mat-card appearance="outlined" class="card">
+        <mat-card-header>
+          <mat-card-title>Plexus admin console</mat-card-title>
+          <mat-card-subtitle>Sign in with the gateway's admin key</mat-card-subtitle>
+        </mat-card-header>
+        <form (submit)="signIn($event)" novalidate>
+          <mat-card-content>
+            <mat-form-field class="full">
+              <mat-label>Admin key</mat-label>
+              <input matInput type="password" autocomplete="current-password" [formField]="loginForm.key" data-testid="admin-key" />
+              <mat-hint>Kept for this browser tab only</mat-hint>
+              <mat-error>{{ errorText(loginForm.key) }}</mat-error>
+            </mat-form-field>
+            <plx-field-errors [field]="loginForm" [always]="true" />
+          </mat-card-content>
+          <mat-card-actions align="end">
+            <button matButton="filled" type="submit" [disabled]="loginForm().submitting()">Sign in</button>
+          </mat-card-actions>
+        </form>
+      </mat-card>
+    </main>
+  `,
+  styles: `
+    .page {
+      min-height: 100vh;
+      display: grid;
+      place-items: center;
+      background: var(--mat-sys-surface-container-low);
+    }
+    .card {
+      width: min(420px, 92vw);
+    }
+    .full {
+      width: 100%;
+      margin-top: 16px;
+    }
+  `,
+})
+export class Login {
+  /** Where to go once signed in (a route query parameter). */
+  readonly returnUrl = input<string>();
+
+  private readonly api = inject(Api);
+  private readonly session = inject(AdminSession);
+  private readonly router = inject(Router);
+
+  protected readonly errorText = errorText;
+  protected readonly model = signal({ key: '' });
+  protected readonly loginForm = form(this.model, (path) => {
+    required(path.key, { message: 'Enter the admin key' });
+  });
+
+  protected async signIn(event: Event): Promise<void> {
+    event.preventDefault();
+    await submit(this.loginForm, async () => {
+      const key = this.model().key;
+      let message: string | null = null;
+      try {
+        const who = await this.api.invoke(authVerifyControllerVerify, {}, new HttpContext().set(CANDIDATE_ADMIN_KEY, key));
+        if (who.role !== 'admin') message = 'That is an API key; the console needs the admin key';
+      } catch (error) {
+        const problem = problemOf(error);
+        message = problem.status === 401 ? 'That admin key was not accepted' : `Could not sign in: ${problem.message}`;
+      }
+      if (message !== null) return [{ kind: 'server', message, fieldTree: this.loginForm.key }];
+      this.session.signIn(key);
+      await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+      return undefined;
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import type { HttpTestingController } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdminSession } from '../core/admin-session';
+import { expectCall, render, settle, setUpHttp, text } from '../testing/test-setup';
+import { ProviderList } from './provider-list';
+
+function confirmDialog(): void {
+  (document.querySelector('[data-testid="confirm"]') as HTMLElement).click();
+}
+
+describe('ProviderList', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    sessionStorage.clear();
+    http = setUpHttp();
+    TestBed.inject(AdminSession).signIn('admin-key');
+  });
+
+  afterEach(() => {
+    http.verify();
+    document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
+  });
+
+  it('shows the empty state, then the error state with retry', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({});
+    await settle(fixture);
+    expect(text(fixture)).toContain('No providers yet');
+    (fixture.componentInstance as unknown as { providers: { reload(): void } }).providers.reload();
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ error: { message: 'db down' } }, { status: 500, statusText: 'Error' });
+    await settle(fixture);
+    expect(text(fixture)).toContain('Could not load providers: db down');
+    expect(text(fixture)).toContain('Retry');
+  });
+
+  it('lists slug, name, URLs, state and models without any key', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({
+      b: { display_name: 'Bee', api_base_url: { chat: 'http://c', messages: 'http://m' }, api_key: 'sk-...wxyz', enabled: false, models: ['m1'] },
+      a: { api_base_url: 'http://a/v1', enabled: true },
+    });
+    await settle(fixture);
+    const rows = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('tr[data-testid^="provider-"]')).map((row) =>
+      Array.from(row.querySelectorAll('td'), (cell) => cell.textContent?.replace(/\s+/g, ' ').trim()).join(' | '),
+    );
+    expect(rows).toEqual([
+      'a | — | http://a/v1 | enabled |  | EditDelete',
+      'b | Bee | chat http://c messages http://m | disabled | m1 | EditDelete',
+    ]);
+    expect(text(fixture)).not.toContain('wxyz');
+  });
+
+  it('deletes after confirmation, and offers the cascade when aliases still use the provider (409)', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x' } });
+    await settle(fixture);
+    ((fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-mock"] .danger') as HTMLElement).click();
+    await settle(fixture);
+    expect(document.body.textContent).toContain("Delete provider 'mock'?");
+    confirmDialog();
+    await settle(fixture);
+    expectCall(http, 'DELETE', '/v0/management/providers/mock').flush(
+      { error: { message: "Provider 'mock' is a target of smart", type: 'conflict' } },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle(fixture);
+    expect(document.body.textContent).toContain("Provider 'mock' is a target of smart");
+    confirmDialog();
+    await settle(fixture);
+    const cascade = expectCall(http, 'DELETE', '/v0/management/providers/mock');
+    expect(cascade.request.params.get('cascade')).toBe('true');
+    cascade.flush({ success: true, provider: 'mock', removedTargets: ['mock/m'], affectedAliases: ['smart'] });
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/providers').flush({});
+    await settle(fixture);
+    expect(document.body.textContent).toContain("Provider 'mock' deleted with 1 alias target(s)");
+  });
+});
