@@ -14,7 +14,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(environment),
-        PersistenceModule.forRoot({ databaseUrl: environment.DATABASE_URL, dataDir: environment.DATA_DIR }),
+        PersistenceModule.forRoot({
+          databaseUrl: environment.DATABASE_URL,
+          dataDir: environment.DATA_DIR,
+          encryptionKey: environment.ENCRYPTION_KEY,
+        }),
         ScheduleModule.forRoot(),
         TerminusModule,
         IngressModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { EnvironmentError, loadEnvironment, type Environment } from '@plexus/config';
 import { createApp } from './app.factory';
+import { rekey } from './cli/rekey.command';
 
 function environmentOrExit(): Environment {
   try {
@@ -23,7 +24,18 @@ async function bootstrap(): Promise<void> {
   process.stdout.write(`plexus: listening on http://${environment.HOST}:${port}\n`);
 }
 
-void bootstrap().catch((error: unknown) => {
-  process.stderr.write(`plexus: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+async function main(): Promise<void> {
+  if (process.argv[2] === 'rekey') {
+    process.stdout.write(`plexus: ${await rekey(process.env)}\n`);
+    return;
+  }
+  await bootstrap();
+}
+
+void main().catch((error: unknown) => {
+  // One line with the reason; the stack only when asked for.
+  const verbose = process.env['LOG_LEVEL'] === 'debug' || process.env['LOG_LEVEL'] === 'trace';
+  const reason = error instanceof Error ? (verbose ? (error.stack ?? error.message) : error.message) : String(error);
+  process.stderr.write(`plexus: failed: ${reason}\n`);
   process.exit(1);
 });

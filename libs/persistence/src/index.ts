@@ -10,3 +10,5 @@ export * from './repositories/usage.repository';
 export * from './repositories/stored-response.repository';
 export * from './repositories/cooldown.repository';
 export * from './repositories/system-settings.repository';
+export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
+export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';

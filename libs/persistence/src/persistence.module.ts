@@ -1,8 +1,10 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
 import { dataSourceOptions } from './database/data-source-options';
+import { SecretCipher, useSecretCipher } from './encryption/secret-cipher';
+import { reconcileSecretsAtRest } from './encryption/secrets-at-rest';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CooldownRepository } from './repositories/cooldown.repository';
@@ -35,6 +37,21 @@ class EmbeddedDatabaseShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Encrypts plaintext secrets once a key is configured; refuses to run without a needed key. */
+class SecretsAtRestInitializer implements OnModuleInit {
+  private readonly logger = new Logger('SecretsAtRest');
+
+  constructor(
+    @Inject(SecretCipher) private readonly cipher: SecretCipher,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const encrypted = await reconcileSecretsAtRest(this.dataSource, this.cipher);
+    if (encrypted > 0) this.logger.log(`encrypted ${encrypted} secrets stored in plaintext before ENCRYPTION_KEY was set`);
+  }
+}
+
 const DATABASE_PARAMS = Symbol('DATABASE_PARAMS');
 
 @Module({})
@@ -55,7 +72,9 @@ class DatabaseEndpointModule {
 /** The database: TypeORM over PostgreSQL (a server, or embedded PGlite). Migrations run at start. */
 @Module({})
 export class PersistenceModule {
-  static forRoot(params: DatabaseParams): DynamicModule {
+  static forRoot(params: DatabaseParams & { encryptionKey?: string }): DynamicModule {
+    const cipher = new SecretCipher(params.encryptionKey);
+    useSecretCipher(cipher);
     return {
       module: PersistenceModule,
       global: true,
@@ -69,7 +88,7 @@ export class PersistenceModule {
           }),
         }),
       ],
-      providers: [...REPOSITORIES, EmbeddedDatabaseShutdown],
+      providers: [...REPOSITORIES, EmbeddedDatabaseShutdown, { provide: SecretCipher, useValue: cipher }, SecretsAtRestInitializer],
       exports: [...REPOSITORIES],
     };
   }

@@ -1,3 +1,4 @@
+import { ENCRYPTED_COLUMN } from '../encryption/secret-cipher';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** Allow and deny lists and flags of a key (KeyConfig fields other than secret and comment). */
@@ -10,6 +11,8 @@ export interface ApiKeyPolicy {
   allowedIps?: string[];
   quota?: string | null;
   quotas?: string[];
+  /** Most requests of this key in flight at once (across replicas with Redis); absent: no limit. */
+  maxConcurrency?: number;
 }
 
 @Entity('api_keys')
@@ -20,7 +23,7 @@ export class ApiKeyEntity {
   @Column({ type: 'varchar', length: 200, unique: true })
   name!: string;
 
-  @Column({ type: 'text' })
+  @Column({ type: 'text', transformer: ENCRYPTED_COLUMN })
   secret!: string;
 
   /** SHA-256 of the secret, hex: what authentication looks up and compares. */

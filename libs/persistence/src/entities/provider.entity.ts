@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ENCRYPTED_COLUMN } from '../encryption/secret-cipher';
 import { ProviderModelEntity } from './provider-model.entity';
 
 /** A per-API-type URL map (`{chat: url, messages: url}`) or one URL for every type. */
@@ -18,7 +19,7 @@ export class ProviderEntity {
   @Column({ name: 'api_base_url', type: 'jsonb' })
   apiBaseUrl!: ApiBaseUrl;
 
-  @Column({ name: 'api_key', type: 'text', nullable: true })
+  @Column({ name: 'api_key', type: 'text', nullable: true, transformer: ENCRYPTED_COLUMN })
   apiKey!: string | null;
 
   @Column({ type: 'boolean', default: true })
