@@ -37,7 +37,7 @@ describe('secrets at rest (AES-256-GCM with ENCRYPTION_KEY)', () => {
         body: JSON.stringify({ model: 'direct/up/m', messages: [{ role: 'user', content: 'x' }] }),
       });
       expect(response.status).toBe(200);
-      return upstream.requests[0]?.headers['authorization'] as string | undefined;
+      return upstream.requests[0]?.headers['authorization'];
     } finally {
       expect(await gateway.stop()).toBe(0);
     }
