@@ -46,7 +46,16 @@ export async function createApp(environment: Environment, options: CreateAppOpti
   app.enableCors({
     origin: '*',
     allowedHeaders: ['Content-Type', 'Authorization', 'x-api-key', 'x-admin-key', 'x-goog-api-key', 'x-client-request-id'],
-    exposedHeaders: ['x-request-id', 'x-client-request-id', 'retry-after'],
+    exposedHeaders: [
+      'x-request-id',
+      'x-client-request-id',
+      'retry-after',
+      'x-plexus-quota',
+      'x-plexus-quota-limit',
+      'x-plexus-quota-remaining',
+      'x-plexus-quota-reset',
+      'x-plexus-quota-warning',
+    ],
   });
 
   const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));

@@ -119,6 +119,13 @@ describe('fault injection through the built gateway', () => {
     expect(cooling.map((entry) => entry.provider).sort()).toEqual(['a', 'b']);
     expect(cooling.every((entry) => entry.timeRemainingMs > 100_000 && entry.timeRemainingMs <= 120_000)).toBe(true);
     expect(await usageRow(outcome.requestId)).toMatchObject({ response_status: 'error', http_status: 429, attempt_count: 2 });
+    const errors = (await (await admin('GET', '/errors?limit=5')).json()) as { data: Array<Record<string, unknown>>; total: number };
+    expect(errors.data[0]).toMatchObject({
+      requestId: outcome.requestId,
+      responseStatus: 'error',
+      httpStatus: 429,
+      attempts: [expect.objectContaining({ provider: 'a', statusCode: 429 }), expect.objectContaining({ provider: 'b', statusCode: 429 })],
+    });
   });
 
   it("a single 500: fails over, and the answer and its accounting are the backup's", async () => {

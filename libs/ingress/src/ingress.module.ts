@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@plexus/auth';
 import { ConversationsModule } from '@plexus/conversations';
 import { ProvidersModule } from '@plexus/providers';
+import { QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
@@ -13,7 +14,7 @@ import { OpenAiResponsesController } from './openai-responses/openai-responses.c
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, ProvidersModule, RoutingModule, UsageModule],
+  imports: [AuthModule, ConversationsModule, ProvidersModule, QuotaModule, RoutingModule, UsageModule],
   controllers: [
     OpenAiChatController,
     OpenAiCompletionsController,

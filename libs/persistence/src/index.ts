@@ -10,5 +10,7 @@ export * from './repositories/usage.repository';
 export * from './repositories/stored-response.repository';
 export * from './repositories/cooldown.repository';
 export * from './repositories/system-settings.repository';
+export * from './repositories/user-quota.repository';
+export * from './repositories/quota-state.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';

@@ -12,6 +12,8 @@ import { ProviderRepository } from './repositories/provider.repository';
 import { StoredResponseRepository } from './repositories/stored-response.repository';
 import { SystemSettingsRepository } from './repositories/system-settings.repository';
 import { UsageRepository } from './repositories/usage.repository';
+import { QuotaStateRepository } from './repositories/quota-state.repository';
+import { UserQuotaRepository } from './repositories/user-quota.repository';
 
 const REPOSITORIES = [
   ProviderRepository,
@@ -21,6 +23,8 @@ const REPOSITORIES = [
   StoredResponseRepository,
   CooldownRepository,
   SystemSettingsRepository,
+  UserQuotaRepository,
+  QuotaStateRepository,
 ];
 
 /** Closes the pool before the embedded database it talks to. */

@@ -16,6 +16,8 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT',
   UPSTREAM_INVALID_RESPONSE = 'UPSTREAM_INVALID_RESPONSE',
   UNSUPPORTED_API_FORMAT = 'UNSUPPORTED_API_FORMAT',
+  QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
+  CONCURRENCY_LIMIT = 'CONCURRENCY_LIMIT',
   INTERNAL = 'INTERNAL',
 }
 
@@ -51,6 +53,12 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
     status: 400,
     message: 'No provider adapter speaks the requested API format',
     wireCode: 'unsupported_api_format',
+  },
+  [ErrorCode.QUOTA_EXCEEDED]: { status: 429, message: 'Quota exceeded', wireCode: 'quota_exceeded' },
+  [ErrorCode.CONCURRENCY_LIMIT]: {
+    status: 429,
+    message: 'Too many requests in flight for this API key',
+    wireCode: 'concurrency_limit_exceeded',
   },
   [ErrorCode.INTERNAL]: { status: 500, message: 'Internal error', wireCode: 'internal_error' },
 };

@@ -1,5 +1,6 @@
 import { HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ErrorCode, GatewayException, type GatewayErrorBody } from '@plexus/core';
+import { QuotaExceededException } from '@plexus/quota';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -17,6 +18,11 @@ export abstract class WireExceptionFilter implements ExceptionFilter {
     if (error.code === ErrorCode.INTERNAL) this.logger.error(error.cause ?? error);
     if (reply.sent || reply.raw.headersSent) return;
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof QuotaExceededException) {
+      // The reference's quota 429 body is the same in every format.
+      void reply.headers(error.headers).status(error.status).send(error.wireBody());
+      return;
+    }
     void reply.status(error.status).send(this.encode(error.body));
   }
 }

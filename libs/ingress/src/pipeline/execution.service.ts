@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
+import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
+import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
 import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
-import { UsageRecorder } from '@plexus/usage';
-import { Observable, throwError } from 'rxjs';
+import { UsageRecorder, type UsageRecord } from '@plexus/usage';
+import { Observable, throwError, type Subscription } from 'rxjs';
 import { cooldownFailure, withFailover } from './failover';
 import type { RequestContext } from './request-context';
 import { UsageTap } from './usage-tap';
@@ -36,6 +37,7 @@ export class ExecutionService {
     private readonly settings: RoutingSettings,
     private readonly cooldowns: CooldownService,
     private readonly performance: PerformanceStats,
+    private readonly quotas: QuotaService,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -76,11 +78,13 @@ export class ExecutionService {
     const chunks$ = new Observable<CanonicalChunk>((subscriber) => {
       this.usage.started();
       let settled = false;
+      let reservation: Reservation | null = null;
       const finish = (status: 'success' | 'error' | 'timeout' | 'cancelled', httpStatus: number | null, error?: unknown): void => {
         if (settled) return;
         settled = true;
         const row = tap.row({ status, httpStatus, error, now: performance.now() });
         this.usage.record(row);
+        if (reservation) this.chargeQuota(reservation, row);
         if (status === 'success' && row.provider !== null && row.selectedModelName !== null) {
           this.performance.record({
             provider: row.provider,
@@ -93,45 +97,97 @@ export class ExecutionService {
         }
       };
       let current = 0;
-      const subscription = withFailover(
-        targets.length,
-        attempt,
-        {
-          onAttemptStart: (index) => {
-            current = index;
-            tap.attemptStarted(targets[index]);
+      let subscription: Subscription | null = null;
+      const dispatch = (): void => {
+        subscription = withFailover(
+          targets.length,
+          attempt,
+          {
+            onAttemptStart: (index) => {
+              current = index;
+              tap.attemptStarted(targets[index]);
+            },
+            onAttemptFailed: (index, error, afterFirstByte) => {
+              tap.attemptFailed(targets[index], error);
+              const failed = targets[index];
+              this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
+              // Marked once, here, with the upstream's Retry-After when it sent one.
+              const failure = cooldownFailure(targets[index], error, afterFirstByte);
+              if (failure) this.cooldowns.recordFailure(failure);
+            },
           },
-          onAttemptFailed: (index, error, afterFirstByte) => {
-            tap.attemptFailed(targets[index], error);
-            const failed = targets[index];
-            this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
-            // Marked once, here, with the upstream's Retry-After when it sent one.
-            const failure = cooldownFailure(targets[index], error, afterFirstByte);
-            if (failure) this.cooldowns.recordFailure(failure);
+          this.settings.current.failover,
+        ).subscribe({
+          next: (chunk) => {
+            tap.observe(chunk, performance.now());
+            subscriber.next(chunk);
           },
-        },
-        this.settings.current.failover,
-      ).subscribe({
-        next: (chunk) => {
-          tap.observe(chunk, performance.now());
-          subscriber.next(chunk);
-        },
-        error: (error: unknown) => {
-          const gateway = GatewayException.from(error);
-          finish(gateway.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'error', gateway.status, gateway);
-          subscriber.error(gateway);
-        },
-        complete: () => {
-          this.cooldowns.recordSuccess(targets[current].provider, targets[current].model);
-          finish('success', 200);
-          subscriber.complete();
-        },
-      });
+          error: (error: unknown) => {
+            const gateway = GatewayException.from(error);
+            finish(gateway.code === ErrorCode.UPSTREAM_TIMEOUT ? 'timeout' : 'error', gateway.status, gateway);
+            subscriber.error(gateway);
+          },
+          complete: () => {
+            this.cooldowns.recordSuccess(targets[current].provider, targets[current].model);
+            finish('success', 200);
+            subscriber.complete();
+          },
+        });
+      };
+      // Quota admission before anything is dispatched: a refusal fails the request before
+      // its first byte, so the format's exception filter answers 429.
+      const admission = this.quotas.applies(context.principal) ? this.admit(context, request, targets[0]) : null;
+      if (admission === null) dispatch();
+      else {
+        admission.then(
+          (admitted) => {
+            if (settled) {
+              if (admitted) void this.quotas.release(admitted);
+              return;
+            }
+            reservation = admitted;
+            if (admitted && context.responseHeaders) Object.assign(context.responseHeaders, admitted.headers);
+            dispatch();
+          },
+          (error: unknown) => {
+            if (settled) return;
+            const gateway = GatewayException.from(error);
+            finish('error', gateway.status, gateway);
+            subscriber.error(gateway);
+          },
+        );
+      }
       return () => {
-        subscription.unsubscribe();
+        subscription?.unsubscribe();
         finish('cancelled', null);
       };
     });
     return { chunks$, alias: plan.alias ?? request.model };
+  }
+
+  /** Reserves the request's estimate (max output tokens + a cheap input count, priced on the first target). */
+  private admit(context: RequestContext, request: CanonicalRequest, first: RouteTarget | undefined): Promise<Reservation | null> {
+    const maxOutputTokens = request.sampling.maxOutputTokens;
+    const estimate = estimateUsage({
+      body: [request.instructions, request.messages, request.tools],
+      ...(maxOutputTokens !== undefined && { maxOutputTokens }),
+      ...(first?.modelConfig['pricing'] !== undefined && { pricing: first.modelConfig['pricing'] as ModelPricing }),
+      ...(first !== undefined && { providerDiscount: first.discount }),
+    });
+    return this.quotas.admit(context.principal, estimate);
+  }
+
+  /**
+   * Settles the reservation to the request's real usage (tokens as billed: input, cached,
+   * cache writes and output, which includes reasoning). A request that failed or was
+   * cancelled keeps its estimate when output had reached the client but no usage was
+   * reported, and gives everything back when nothing had.
+   */
+  private chargeQuota(reservation: Reservation, row: UsageRecord): void {
+    const tokens = row.tokensInput + row.tokensOutput + row.tokensCached + row.tokensCacheWrite;
+    const known = row.responseStatus === 'success' || tokens > 0 || row.costTotal > 0;
+    if (known) void this.quotas.settle(reservation, { tokens, cost: row.costTotal });
+    else if (row.ttftMs !== null) void this.quotas.settle(reservation, reservation.estimate);
+    else void this.quotas.release(reservation);
   }
 }

@@ -81,6 +81,8 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
     case ErrorCode.RESPONSE_NOT_FOUND:
     case ErrorCode.NO_HEALTHY_TARGET:
     case ErrorCode.UNSUPPORTED_API_FORMAT:
+    case ErrorCode.QUOTA_EXCEEDED:
+    case ErrorCode.CONCURRENCY_LIMIT:
     case ErrorCode.INTERNAL:
       return false;
   }

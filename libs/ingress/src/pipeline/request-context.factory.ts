@@ -17,13 +17,18 @@ export function createRequestContext(request: FastifyRequest & AuthenticatedRequ
     format,
     startTime: new Date(),
     startedAt: performance.now(),
+    responseHeaders: {},
   };
 }
 
-/** Headers every inference response carries. */
+/**
+ * Headers every inference response carries. The context's own object, so what the
+ * pipeline adds to it later (quota headers) is still written with the answer.
+ */
 export function responseHeaders(context: RequestContext): Record<string, string> {
-  return {
+  context.responseHeaders ??= {};
+  return Object.assign(context.responseHeaders, {
     'x-request-id': context.requestId,
     ...(context.clientRequestId !== null && { 'x-client-request-id': context.clientRequestId }),
-  };
+  });
 }

@@ -12,6 +12,11 @@ export interface RequestContext {
   startTime: Date;
   /** Monotonic start (performance.now()), for latencies. */
   startedAt: number;
+  /**
+   * The answer's headers, one object for the whole request: the pipeline adds to it
+   * (the `x-plexus-quota*` of the admission) before the first byte is written.
+   */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface AuthenticatedRequest {

@@ -30,7 +30,7 @@ export class AuthVerifyController {
       keyName: principal.keyName,
       allowedProviders: principal.policy.allowedProviders ?? [],
       allowedModels: principal.policy.allowedModels ?? [],
-      quotaName: principal.policy.quota ?? null,
+      quotaName: principal.policy.quota ?? principal.policy.quotas?.[0] ?? null,
     };
   }
 }

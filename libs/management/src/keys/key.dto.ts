@@ -68,6 +68,13 @@ export class KeyConfigDto {
   @IsArray()
   @IsString({ each: true })
   quotas?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, nullable: true, description: 'Most requests of this key in flight at once (429 beyond); null or absent: no limit' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  maxConcurrency?: number | null;
 }
 
 export class KeySaveResultDto {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Put, UseGuards } fro
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, ApiKeyDirectory, hashSecret, maskSecret } from '@plexus/auth';
 import { ApiKeyRepository, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
+import { QuotaDefinitions, assignedQuotaNames } from '@plexus/quota';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { KeyConfigDto, KeySaveResultDto } from './key.dto';
@@ -15,6 +16,7 @@ const POLICY_FIELDS = [
   'allowedIps',
   'quota',
   'quotas',
+  'maxConcurrency',
 ] as const;
 
 @ApiTags('Management — Keys')
@@ -25,6 +27,7 @@ export class KeysController {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly directory: ApiKeyDirectory,
+    private readonly quotaDefinitions: QuotaDefinitions,
   ) {}
 
   @Get()
@@ -100,7 +103,14 @@ export class KeysController {
     const clash = (await this.keys.findAll()).find((key) => key.secretHash === secretHash && key.name !== name);
     if (clash) throw validationFailed([{ path: ['secret'], message: 'This secret is already used by another key', code: 'duplicate' }]);
     const policy: ApiKeyPolicy = {};
-    for (const field of POLICY_FIELDS) if (config[field] !== undefined) Object.assign(policy, { [field]: config[field] });
+    for (const field of POLICY_FIELDS) if (config[field] !== undefined && config[field] !== null) Object.assign(policy, { [field]: config[field] });
+    if (config.quota === null) policy.quota = null;
+    const unknown = await this.quotaDefinitions.unknown(assignedQuotaNames(policy));
+    if (unknown.length > 0) {
+      throw validationFailed([
+        { path: [config.quotas?.includes(unknown[0]) ? 'quotas' : 'quota'], message: `Unknown user quota: ${unknown.join(', ')}`, code: 'unknown_quota' },
+      ]);
+    }
     await this.keys.upsert({
       name,
       secret: config.secret,

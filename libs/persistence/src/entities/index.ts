@@ -6,6 +6,8 @@ import { ProviderEntity } from './provider.entity';
 import { RequestUsageEntity } from './request-usage.entity';
 import { StoredResponseEntity } from './stored-response.entity';
 import { SystemSettingEntity } from './system-setting.entity';
+import { QuotaStateEntity } from './quota-state.entity';
+import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
 
 export * from './api-key.entity';
 export * from './model-alias.entity';
@@ -15,6 +17,8 @@ export * from './request-usage.entity';
 export * from './stored-response.entity';
 export * from './provider-cooldown.entity';
 export * from './system-setting.entity';
+export * from './user-quota-definition.entity';
+export * from './quota-state.entity';
 
 export const ENTITIES = [
   ProviderEntity,
@@ -25,4 +29,6 @@ export const ENTITIES = [
   StoredResponseEntity,
   ProviderCooldownEntity,
   SystemSettingEntity,
+  UserQuotaDefinitionEntity,
+  QuotaStateEntity,
 ];

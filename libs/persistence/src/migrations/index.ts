@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { StoredResponses1764000100000 } from './1764000100000-stored-responses';
 import { CooldownsAndSettings1764000200000 } from './1764000200000-cooldowns-and-settings';
 import { UsageCosts1764000300000 } from './1764000300000-usage-costs';
+import { UserQuotas1764000500000 } from './1764000500000-user-quotas';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   StoredResponses1764000100000,
   CooldownsAndSettings1764000200000,
   UsageCosts1764000300000,
+  UserQuotas1764000500000,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { RequestUsageEntity } from '../entities/request-usage.entity';
 
 export type UsageRow = Omit<RequestUsageEntity, never>;
@@ -39,6 +39,8 @@ export interface UsageQuery {
   responseStatus?: string;
   minDurationMs?: number;
   maxDurationMs?: number;
+  /** Only requests that did not succeed. */
+  failedOnly?: boolean;
 }
 
 @Injectable()
@@ -158,5 +160,6 @@ function usageWhere(query: UsageQuery): FindOptionsWhere<RequestUsageEntity> {
   const exact = ['apiKey', 'attribution', 'incomingApiType', 'outgoingApiType', 'provider', 'incomingModelAlias', 'selectedModelName'] as const;
   for (const field of exact) if (query[field] !== undefined) where[field] = query[field];
   if (query.responseStatus !== undefined) where.responseStatus = query.responseStatus as RequestUsageEntity['responseStatus'];
+  else if (query.failedOnly) where.responseStatus = Not('success');
   return where;
 }

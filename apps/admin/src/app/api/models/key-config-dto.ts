@@ -14,6 +14,11 @@ export interface KeyConfigDto {
    * Lifetime of a new key in minutes; fixed at creation
    */
   expiresInMinutes?: number;
+
+  /**
+   * Most requests of this key in flight at once (429 beyond); null or absent: no limit
+   */
+  maxConcurrency?: number | null;
   quota?: string | null;
   quotas?: Array<string>;
 

@@ -1,0 +1,76 @@
+import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
+import { UsageRepository, type RequestUsageEntity } from '@plexus/persistence';
+import { validateBody } from '../common/validation';
+
+export class ErrorsQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class InferenceErrorDto {
+  @ApiProperty() requestId!: string;
+  @ApiProperty({ format: 'date-time' }) date!: string;
+  @ApiProperty({ nullable: true, type: String }) apiKey!: string | null;
+  @ApiProperty({ nullable: true, type: String }) incomingModelAlias!: string | null;
+  @ApiProperty({ nullable: true, type: String }) provider!: string | null;
+  @ApiProperty({ nullable: true, type: String }) model!: string | null;
+  @ApiProperty() responseStatus!: string;
+  @ApiProperty({ nullable: true, type: Number }) httpStatus!: number | null;
+  @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
+  @ApiProperty({ description: 'Every attempt, with the reason each failed', type: 'array', items: { type: 'object' } })
+  attempts!: RequestUsageEntity['retryHistory'];
+}
+
+export class InferenceErrorListDto {
+  @ApiProperty({ type: [InferenceErrorDto] }) data!: InferenceErrorDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+/** Requests that failed (errors, timeouts, cancellations), newest first, with their attempts. */
+@ApiTags('Management — Usage')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/errors')
+export class ErrorsController {
+  constructor(private readonly usage: UsageRepository) {}
+
+  @Get()
+  @AllowLimited()
+  @ApiOperation({ summary: 'Failed inference requests (an API key sees only its own)' })
+  @ApiOkResponse({ type: InferenceErrorListDto })
+  async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<InferenceErrorListDto> {
+    const query = validateBody(ErrorsQueryDto, rawQuery);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const principal = request.managementPrincipal;
+    const { rows, total } = await this.usage.find({
+      limit,
+      offset,
+      failedOnly: true,
+      ...(principal?.role === 'limited' && { apiKey: principal.keyName }),
+    });
+    return {
+      data: rows.map((row) => ({
+        requestId: row.requestId,
+        date: row.startTime.toISOString(),
+        apiKey: row.apiKey,
+        incomingModelAlias: row.incomingModelAlias,
+        provider: row.provider,
+        model: row.selectedModelName,
+        responseStatus: row.responseStatus,
+        httpStatus: row.httpStatus,
+        errorMessage: row.errorMessage,
+        attempts: row.retryHistory,
+      })),
+      total,
+      limit,
+      offset,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Environment } from '@plexus/config';
+import { UserQuotaRepository, type ApiKeyPolicy, type UserQuotaRecord } from '@plexus/persistence';
+import { parseDuration } from './window/duration';
+import type { QuotaDefinition } from './window/quota-window';
+
+export function definitionOf(record: UserQuotaRecord): QuotaDefinition {
+  return {
+    name: record.name,
+    type: record.type,
+    limitType: record.limitType,
+    limit: record.limit,
+    duration: record.type === 'rolling' ? record.duration : null,
+    durationMs: record.type === 'rolling' && record.duration !== null ? parseDuration(record.duration) : null,
+    shared: record.shared,
+    warnAt: record.warnAt,
+  };
+}
+
+/** The quota names a key policy assigns: `quotas`, plus the legacy single `quota`, without repeats. */
+export function assignedQuotaNames(policy: ApiKeyPolicy): string[] {
+  const names = [...(policy.quotas ?? []), ...(policy.quota ? [policy.quota] : [])];
+  return [...new Set(names)];
+}
+
+/** With replicas (REDIS_URL), how often each rereads the definitions another may have changed. */
+const REFRESH_MS = 30_000;
+/** A key naming a definition this replica doesn't know rereads them at most this often. */
+const MISS_RELOAD_MS = 5_000;
+
+/**
+ * Every user quota definition, held in memory so admission never reads the database.
+ * Updated on each management write through this replica; with replicas (REDIS_URL) also
+ * reread every 30 s, and at once (at most every 5 s) when a key names one it doesn't know.
+ */
+@Injectable()
+export class QuotaDefinitions implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(QuotaDefinitions.name);
+  private byName = new Map<string, QuotaDefinition>();
+  private timer: NodeJS.Timeout | null = null;
+  private lastMissReload = 0;
+
+  constructor(
+    private readonly repository: UserQuotaRepository,
+    private readonly env?: Environment,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    if (this.env?.REDIS_URL) {
+      this.timer = setInterval(() => void this.reloadQuietly(), REFRESH_MS);
+      this.timer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async reload(): Promise<void> {
+    const records = await this.repository.findAll();
+    this.byName = new Map(records.map((record) => [record.name, definitionOf(record)]));
+    this.logger.debug(`loaded ${records.length} user quota definitions`);
+  }
+
+  /** The names without a definition, after rereading the database when some are unknown here. */
+  async unknown(names: string[]): Promise<string[]> {
+    if (names.some((name) => !this.byName.has(name))) await this.reload();
+    return names.filter((name) => !this.byName.has(name));
+  }
+
+  get(name: string): QuotaDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): QuotaDefinition[] {
+    return [...this.byName.values()];
+  }
+
+  /** The definitions a key policy assigns (names without a definition are skipped, and looked up again soon). */
+  of(policy: ApiKeyPolicy): QuotaDefinition[] {
+    return assignedQuotaNames(policy).flatMap((name) => {
+      const definition = this.byName.get(name);
+      if (!definition) this.missed();
+      return definition ? [definition] : [];
+    });
+  }
+
+  /** Replaces one definition in memory (a write through this replica). */
+  set(record: UserQuotaRecord): void {
+    this.byName.set(record.name, definitionOf(record));
+  }
+
+  delete(name: string): void {
+    this.byName.delete(name);
+  }
+
+  private missed(now = Date.now()): void {
+    if (now - this.lastMissReload < MISS_RELOAD_MS) return;
+    this.lastMissReload = now;
+    void this.reloadQuietly();
+  }
+
+  private async reloadQuietly(): Promise<void> {
+    try {
+      await this.reload();
+    } catch (error) {
+      this.logger.warn(`could not reload user quota definitions: ${(error as Error).message}`);
+    }
+  }
+}
