@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const GATEWAY_MAIN = join(__dirname, '..', '..', '..', 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
+/** PLEXUS_GATEWAY_MAIN lets parallel work test its own build (e.g. one compiled with `tsc --outDir .build/x`). */
+export const GATEWAY_MAIN =
+  process.env['PLEXUS_GATEWAY_MAIN'] ?? join(__dirname, '..', '..', '..', 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
 
 export interface GatewayProcess {
   url: string;
