@@ -1,5 +1,5 @@
 import { Routes } from '@angular/router';
-import { adminGuard } from './core/admin.guard';
+import { adminGuard, adminOnlyGuard } from './core/admin.guard';
 import { Shell } from './shell/shell';
 
 export const routes: Routes = [
@@ -11,10 +11,21 @@ export const routes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
       { path: 'dashboard', loadChildren: () => import('./dashboard/dashboard.routes') },
-      { path: 'providers', loadChildren: () => import('./providers/providers.routes') },
-      { path: 'models', loadChildren: () => import('./models/models.routes') },
-      { path: 'keys', loadChildren: () => import('./keys/keys.routes') },
+      { path: 'my-usage', loadChildren: () => import('./my-usage/my-usage.routes') },
       { path: 'logs', loadChildren: () => import('./logs/logs.routes') },
+      { path: 'errors', loadChildren: () => import('./errors/errors.routes') },
+      {
+        path: '',
+        canActivateChild: [adminOnlyGuard],
+        children: [
+          { path: 'providers', loadChildren: () => import('./providers/providers.routes') },
+          { path: 'models', loadChildren: () => import('./models/models.routes') },
+          { path: 'keys', loadChildren: () => import('./keys/keys.routes') },
+          { path: 'quotas', loadChildren: () => import('./quotas/quotas.routes') },
+          { path: 'performance', loadChildren: () => import('./performance/performance.routes') },
+          { path: 'settings', loadChildren: () => import('./settings/settings.routes') },
+        ],
+      },
     ],
   },
   { path: '**', redirectTo: '' },

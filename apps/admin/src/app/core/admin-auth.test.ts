@@ -6,8 +6,8 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setUpHttp } from '../testing/test-setup';
 import { CANDIDATE_ADMIN_KEY } from './admin-key.interceptor';
-import { ADMIN_KEY_STORAGE, AdminSession } from './admin-session';
-import { adminGuard } from './admin.guard';
+import { ADMIN_KEY_STORAGE, AdminSession, ROLE_STORAGE } from './admin-session';
+import { adminGuard, adminOnlyGuard } from './admin.guard';
 
 describe('admin session, interceptor and guard', () => {
   let http: HttpTestingController;
@@ -67,5 +67,18 @@ describe('admin session, interceptor and guard', () => {
     expect(String(run())).toBe('/login?returnUrl=%2Flogs');
     session.signIn('k');
     expect(run()).toBe(true);
+  });
+
+  it('keeps a limited session off admin pages and remembers it across reloads', () => {
+    const run = () =>
+      TestBed.runInInjectionContext(() => adminOnlyGuard({} as ActivatedRouteSnapshot, { url: '/keys' } as RouterStateSnapshot)) as boolean | UrlTree;
+    session.signIn('admin');
+    expect(run()).toBe(true);
+    session.signIn('sk-x', { role: 'limited', keyName: 'ci' });
+    expect(String(run())).toBe('/my-usage');
+    expect(JSON.parse(sessionStorage.getItem(ROLE_STORAGE) ?? '')).toEqual({ role: 'limited', keyName: 'ci' });
+    session.signOut();
+    expect(sessionStorage.length).toBe(0);
+    expect(session.limited()).toBe(false);
   });
 });

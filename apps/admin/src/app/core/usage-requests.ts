@@ -1,17 +1,19 @@
 import type { HttpClient, HttpContext } from '@angular/common/http';
 import { HttpResponse } from '@angular/common/http';
 import { filter, map, type Observable } from 'rxjs';
+import { errorsControllerList } from '../api/fn/management-usage/errors-controller-list';
 import { usageControllerList } from '../api/fn/management-usage/usage-controller-list';
 import { usageControllerSummary } from '../api/fn/management-usage/usage-controller-summary';
+import type { InferenceErrorListDto } from '../api/models/inference-error-list-dto';
 import type { UsageListDto } from '../api/models/usage-list-dto';
 import type { UsageSummaryDto } from '../api/models/usage-summary-dto';
 import { RequestBuilder } from '../api/request-builder';
 import type { StrictHttpResponse } from '../api/strict-http-response';
 
 /*
- * The committed OpenAPI document declares no query parameters for GET /v0/management/usage and
- * /usage/summary (their controllers read a raw @Query()), so the generated functions cannot send
- * filters. These two are the generated functions plus their query, built with the generated
+ * The committed OpenAPI document declares no query parameters for GET /v0/management/usage,
+ * /usage/summary and /errors (their controllers read a raw @Query()), so the generated functions
+ * cannot send filters. These are the generated functions plus their query, built with the generated
  * RequestBuilder on the generated paths; drop them once the document declares the parameters.
  */
 
@@ -56,4 +58,13 @@ export function usageList(http: HttpClient, rootUrl: string, params: UsageListPa
 
 export function usageSummary(http: HttpClient, rootUrl: string, params: UsageSummaryParams = {}, context?: HttpContext) {
   return getJson<UsageSummaryDto>(http, rootUrl, usageControllerSummary.PATH, params, context);
+}
+
+export interface ErrorsListParams {
+  limit?: number;
+  offset?: number;
+}
+
+export function errorsList(http: HttpClient, rootUrl: string, params: ErrorsListParams = {}, context?: HttpContext) {
+  return getJson<InferenceErrorListDto>(http, rootUrl, errorsControllerList.PATH, params, context);
 }

@@ -30,16 +30,19 @@ describe('Login', () => {
     expect(check.request.headers.get('x-admin-key')).toBe('wrong');
     check.flush({ error: { message: 'Unauthorized', type: 'auth_error', code: 401 } }, { status: 401, statusText: 'Unauthorized' });
     await settle(fixture);
-    expect(text(fixture)).toContain('That admin key was not accepted');
+    expect(text(fixture)).toContain('That key was not accepted');
     expect(TestBed.inject(AdminSession).signedIn()).toBe(false);
   });
 
-  it('refuses an API key (a limited principal): the console needs the admin key', async () => {
+  it('signs an API key in as a limited session with its name', async () => {
     const fixture = await submitKey('sk-client');
     expectCall(http, 'GET', '/v0/management/auth/verify').flush({ ok: true, role: 'limited', keyName: 'ci' });
     await settle(fixture);
-    expect(text(fixture)).toContain('That is an API key; the console needs the admin key');
-    expect(TestBed.inject(AdminSession).signedIn()).toBe(false);
+    const session = TestBed.inject(AdminSession);
+    expect(session.key()).toBe('sk-client');
+    expect(session.limited()).toBe(true);
+    expect(session.identity()).toEqual({ role: 'limited', keyName: 'ci' });
+    expect(TestBed.inject(Router).url).toBe('/logs');
   });
 
   it('says so when the gateway cannot be reached', async () => {
@@ -60,7 +63,7 @@ describe('Login', () => {
   it('requires a key before asking the gateway', async () => {
     const fixture = await submitKey('');
     http.expectNone('/v0/management/auth/verify');
-    expect(text(fixture)).toContain('Enter the admin key');
+    expect(text(fixture)).toContain('Enter the admin key or an API key');
   });
 
   it('follows only same-app return URLs', () => {
@@ -69,5 +72,6 @@ describe('Login', () => {
     expect(safeReturnUrl('https://evil.example')).toBe('/dashboard');
     expect(safeReturnUrl('//evil.example')).toBe('/dashboard');
     expect(safeReturnUrl('/login')).toBe('/dashboard');
+    expect(safeReturnUrl(undefined, '/my-usage')).toBe('/my-usage');
   });
 });

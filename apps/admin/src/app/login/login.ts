@@ -8,6 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import { Api } from '../api/api';
 import { authVerifyControllerVerify } from '../api/fn/management-auth/auth-verify-controller-verify';
+import type { AuthVerifyResultDto } from '../api/models/auth-verify-result-dto';
 import { CANDIDATE_ADMIN_KEY } from '../core/admin-key.interceptor';
 import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
@@ -15,8 +16,8 @@ import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 
 /** Only same-app paths are followed after signing in. */
-export function safeReturnUrl(url: string | undefined): string {
-  return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login') ? url : '/dashboard';
+export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'): string {
+  return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login') ? url : fallback;
 }
 
 @Component({
@@ -28,12 +29,12 @@ export function safeReturnUrl(url: string | undefined): string {
       <mat-card appearance="outlined" class="card">
         <mat-card-header>
           <mat-card-title>Plexus admin console</mat-card-title>
-          <mat-card-subtitle>Sign in with the gateway's admin key</mat-card-subtitle>
+          <mat-card-subtitle>Sign in with the gateway's admin key, or your API key to see your own usage</mat-card-subtitle>
         </mat-card-header>
         <form (submit)="signIn($event)" novalidate>
           <mat-card-content>
             <mat-form-field class="full">
-              <mat-label>Admin key</mat-label>
+              <mat-label>Admin key or API key</mat-label>
               <input matInput type="password" autocomplete="current-password" [formField]="loginForm.key" data-testid="admin-key" />
               <mat-hint>Kept for this browser tab only</mat-hint>
               <mat-error>{{ errorText(loginForm.key) }}</mat-error>
@@ -74,24 +75,28 @@ export class Login {
   protected readonly errorText = errorText;
   protected readonly model = signal({ key: '' });
   protected readonly loginForm = form(this.model, (path) => {
-    required(path.key, { message: 'Enter the admin key' });
+    required(path.key, { message: 'Enter the admin key or an API key' });
   });
 
   protected async signIn(event: Event): Promise<void> {
     event.preventDefault();
     await submit(this.loginForm, async () => {
       const key = this.model().key;
-      let message: string | null = null;
+      let who: AuthVerifyResultDto;
       try {
-        const who = await this.api.invoke(authVerifyControllerVerify, {}, new HttpContext().set(CANDIDATE_ADMIN_KEY, key));
-        if (who.role !== 'admin') message = 'That is an API key; the console needs the admin key';
+        who = await this.api.invoke(authVerifyControllerVerify, {}, new HttpContext().set(CANDIDATE_ADMIN_KEY, key));
       } catch (error) {
         const problem = problemOf(error);
-        message = problem.status === 401 ? 'That admin key was not accepted' : `Could not sign in: ${problem.message}`;
+        const message = problem.status === 401 ? 'That key was not accepted' : `Could not sign in: ${problem.message}`;
+        return [{ kind: 'server', message, fieldTree: this.loginForm.key }];
       }
-      if (message !== null) return [{ kind: 'server', message, fieldTree: this.loginForm.key }];
-      this.session.signIn(key);
-      await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+      if (who.role === 'limited') {
+        this.session.signIn(key, { role: 'limited', ...(who.keyName !== undefined && { keyName: who.keyName }) });
+        await this.router.navigateByUrl(safeReturnUrl(this.returnUrl(), '/my-usage'));
+      } else {
+        this.session.signIn(key);
+        await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+      }
       return undefined;
     });
   }

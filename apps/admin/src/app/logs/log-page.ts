@@ -10,6 +10,7 @@ import { aliasesControllerList } from '../api/fn/management-aliases/aliases-cont
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
 import { providersControllerList } from '../api/fn/management-providers/providers-controller-list';
 import type { UsageRecordDto } from '../api/models/usage-record-dto';
+import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
 import { USAGE_STATUSES, usageList, type UsageListParams, type UsageStatus } from '../core/usage-requests';
 import { formatDateTime, formatDuration, formatInt } from '../shared/format';
@@ -54,6 +55,7 @@ function namesOf(list: Record<string, unknown> | undefined): string[] {
 })
 export class LogPage {
   private readonly api = inject(Api);
+  private readonly session = inject(AdminSession);
 
   protected readonly statuses = USAGE_STATUSES;
   protected readonly columns = ['time', 'key', 'route', 'api', 'tokens', 'ttft', 'duration', 'status'];
@@ -76,9 +78,11 @@ export class LogPage {
   });
   protected readonly filtered = computed(() => Object.values(this.filters()).some((value) => value !== ''));
 
-  private readonly providerList = resource({ loader: () => this.api.invoke(providersControllerList) });
-  private readonly aliasList = resource({ loader: () => this.api.invoke(aliasesControllerList) });
-  private readonly keyList = resource({ loader: () => this.api.invoke(keysControllerList) });
+  // The filter suggestions come from admin-only lists; a limited session types its filters.
+  private readonly adminOnly = () => (this.session.limited() ? undefined : true);
+  private readonly providerList = resource({ params: this.adminOnly, loader: () => this.api.invoke(providersControllerList) });
+  private readonly aliasList = resource({ params: this.adminOnly, loader: () => this.api.invoke(aliasesControllerList) });
+  private readonly keyList = resource({ params: this.adminOnly, loader: () => this.api.invoke(keysControllerList) });
   protected readonly providers = computed(() => namesOf(this.providerList.value()));
   protected readonly aliases = computed(() => namesOf(this.aliasList.value()));
   protected readonly keys = computed(() => namesOf(this.keyList.value()));

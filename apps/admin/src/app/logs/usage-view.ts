@@ -20,6 +20,11 @@ export function attemptsOf(record: Pick<UsageRecordDto, 'retryHistory'>): UsageA
   } catch {
     return [];
   }
+  return attemptListOf(parsed);
+}
+
+/** Attempts as the errors endpoint sends them (already parsed); anything unexpected is dropped. */
+export function attemptListOf(parsed: unknown): UsageAttempt[] {
   if (!Array.isArray(parsed)) return [];
   return parsed
     .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)

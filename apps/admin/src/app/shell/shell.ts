@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenavContent, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AdminSession } from '../core/admin-session';
-import { NAV_ENTRIES } from './nav';
+import { navEntriesFor } from './nav';
 
 /** The signed-in layout: top bar, side navigation, page. */
 @Component({
@@ -15,14 +15,17 @@ import { NAV_ENTRIES } from './nav';
   template: `
     <mat-toolbar class="topbar">
       <span class="brand">Plexus</span>
-      <span class="subtitle">admin console</span>
+      <span class="subtitle">{{ limited() ? 'usage console' : 'admin console' }}</span>
       <span class="spacer"></span>
+      @if (limited()) {
+        <span class="who" data-testid="signed-in-as">API key {{ session.identity().keyName }}</span>
+      }
       <button matButton class="signout" type="button" (click)="signOut()">Sign out</button>
     </mat-toolbar>
     <mat-sidenav-container class="shell">
       <mat-sidenav mode="side" opened class="nav">
         <mat-nav-list aria-label="Main navigation">
-          @for (entry of entries; track entry.path) {
+          @for (entry of entries(); track entry.path) {
             @if (entry.comingSoon) {
               <mat-list-item disabled>
                 <span matListItemTitle>{{ entry.label }}</span>
@@ -68,6 +71,9 @@ import { NAV_ENTRIES } from './nav';
     .spacer {
       flex: 1;
     }
+    .who {
+      font: var(--mat-sys-body-medium);
+    }
     .signout {
       --mat-button-text-label-text-color: var(--mat-sys-on-primary);
     }
@@ -88,8 +94,9 @@ import { NAV_ENTRIES } from './nav';
   `,
 })
 export class Shell {
-  protected readonly entries = NAV_ENTRIES;
-  private readonly session = inject(AdminSession);
+  protected readonly session = inject(AdminSession);
+  protected readonly limited = this.session.limited;
+  protected readonly entries = computed(() => navEntriesFor(this.limited()));
   private readonly router = inject(Router);
   private readonly content = viewChild.required(MatSidenavContent);
 

@@ -1,0 +1,141 @@
+import { ChangeDetectionStrategy, Component, computed, inject, resource } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { RouterLink } from '@angular/router';
+import { Api } from '../api/api';
+import { selfQuotaControllerQuota } from '../api/fn/management-auth/self-quota-controller-quota';
+import { AdminSession } from '../core/admin-session';
+import { problemOf } from '../core/api-problem';
+import { usageSummary } from '../core/usage-requests';
+import { quotaMeterOf } from '../quotas/quota-model';
+import { formatCount, formatDateTime, formatDuration, formatInt, formatUsd } from '../shared/format';
+import { LoadState } from '../shared/load-state';
+import { Meter } from '../shared/meter';
+import { PageHeader } from '../shared/page-header';
+
+/** A key holder's own page: its quotas now, and its usage today and this week (the server filters to the key). */
+@Component({
+  selector: 'plx-my-usage',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, MatButtonModule, MatCardModule, LoadState, Meter, PageHeader],
+  template: `
+    <plx-page-header heading="My usage" [subtitle]="'API key ' + (session.identity().keyName ?? '')">
+      <button matButton type="button" (click)="refresh()">Refresh</button>
+    </plx-page-header>
+
+    <mat-card appearance="outlined" class="card">
+      <mat-card-content>
+        <h2>Quotas</h2>
+        <plx-load-state [loading]="quota.isLoading()" [error]="quotaError()" [empty]="meters().length === 0" (retry)="quota.reload()">
+          <span empty>This key has no quota: it is limited only by the gateway's own limits.</span>
+          <div class="meters" data-testid="my-quotas">
+            @for (m of meters(); track m.name) {
+              <plx-meter [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.description + ' · resets ' + when(m.resetsAt)" />
+            }
+          </div>
+        </plx-load-state>
+        @if (concurrency(); as c) {
+          <p class="muted">In flight now: {{ int(c.inFlight) }} of at most {{ int(c.limit) }}</p>
+        }
+      </mat-card-content>
+    </mat-card>
+
+    <plx-load-state [loading]="summary.isLoading()" [error]="summaryError()" (retry)="summary.reload()">
+      @if (summary.hasValue()) {
+        @let today = summary.value().today;
+        @let week = summary.value().stats;
+        <div class="stats">
+          <mat-card appearance="outlined" class="stat">
+            <span class="label">Requests today</span>
+            <span class="value" data-testid="my-requests-today">{{ int(today.requests) }}</span>
+            <span class="sub">{{ int(today.errors) }} failed</span>
+          </mat-card>
+          <mat-card appearance="outlined" class="stat">
+            <span class="label">Tokens today</span>
+            <span class="value">{{ count(today.inputTokens + today.outputTokens) }}</span>
+            <span class="sub">{{ count(today.inputTokens) }} in · {{ count(today.outputTokens) }} out</span>
+          </mat-card>
+          <mat-card appearance="outlined" class="stat">
+            <span class="label">Cost today</span>
+            <span class="value">{{ usd(today.totalCost) }}</span>
+            <span class="sub">{{ usd(week.totalCost) }} in 7 days</span>
+          </mat-card>
+          <mat-card appearance="outlined" class="stat">
+            <span class="label">Last 7 days</span>
+            <span class="value">{{ int(week.totalRequests) }}</span>
+            <span class="sub">requests · avg {{ duration(week.avgDurationMs) }}</span>
+          </mat-card>
+        </div>
+      }
+    </plx-load-state>
+    <p><a matButton routerLink="/logs">See each request in the log</a></p>
+  `,
+  styles: `
+    .card {
+      margin-bottom: 16px;
+      max-width: 880px;
+    }
+    h2 {
+      font: var(--mat-sys-title-medium);
+      margin: 0 0 12px;
+    }
+    .meters {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .muted {
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .stats {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
+      gap: 12px;
+      max-width: 880px;
+    }
+    .stat {
+      padding: 16px;
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+    }
+    .label,
+    .sub {
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .value {
+      font: var(--mat-sys-headline-small);
+    }
+  `,
+})
+export class MyUsage {
+  private readonly api = inject(Api);
+  protected readonly session = inject(AdminSession);
+
+  protected readonly quota = resource({ loader: () => this.api.invoke(selfQuotaControllerQuota) });
+  protected readonly meters = computed(() => (this.quota.hasValue() ? this.quota.value().quotas.map(quotaMeterOf) : []));
+  protected readonly concurrency = computed(() => (this.quota.hasValue() ? this.quota.value().concurrency : null));
+  protected readonly quotaError = computed(() => {
+    const error = this.quota.error();
+    return error ? `Could not load quotas: ${problemOf(error).message}` : null;
+  });
+  protected readonly summary = resource({ loader: () => this.api.invoke(usageSummary, { range: 'day' }) });
+  protected readonly summaryError = computed(() => {
+    const error = this.summary.error();
+    return error ? `Could not load usage: ${problemOf(error).message}` : null;
+  });
+
+  protected readonly int = formatInt;
+  protected readonly count = formatCount;
+  protected readonly usd = formatUsd;
+  protected readonly duration = formatDuration;
+  protected when(iso: string): string {
+    return formatDateTime(Date.parse(iso));
+  }
+
+  protected refresh(): void {
+    this.quota.reload();
+    this.summary.reload();
+  }
+}

@@ -1,0 +1,5 @@
+import type { Routes } from '@angular/router';
+
+export default [
+  { path: '', title: 'Performance · Plexus', loadComponent: () => import('./performance-page').then((m) => m.PerformancePage) },
+] satisfies Routes;
