@@ -14,6 +14,7 @@ import { SystemSettingsRepository } from './repositories/system-settings.reposit
 import { UsageRepository } from './repositories/usage.repository';
 import { QuotaStateRepository } from './repositories/quota-state.repository';
 import { UserQuotaRepository } from './repositories/user-quota.repository';
+import { MeterSnapshotRepository } from './repositories/meter-snapshot.repository';
 
 const REPOSITORIES = [
   ProviderRepository,
@@ -25,6 +26,7 @@ const REPOSITORIES = [
   SystemSettingsRepository,
   UserQuotaRepository,
   QuotaStateRepository,
+  MeterSnapshotRepository,
 ];
 
 /** Closes the pool before the embedded database it talks to. */

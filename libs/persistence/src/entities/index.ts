@@ -8,6 +8,7 @@ import { StoredResponseEntity } from './stored-response.entity';
 import { SystemSettingEntity } from './system-setting.entity';
 import { QuotaStateEntity } from './quota-state.entity';
 import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
+import { MeterSnapshotEntity } from './meter-snapshot.entity';
 
 export * from './api-key.entity';
 export * from './model-alias.entity';
@@ -19,6 +20,7 @@ export * from './provider-cooldown.entity';
 export * from './system-setting.entity';
 export * from './user-quota-definition.entity';
 export * from './quota-state.entity';
+export * from './meter-snapshot.entity';
 
 export const ENTITIES = [
   ProviderEntity,
@@ -31,4 +33,5 @@ export const ENTITIES = [
   SystemSettingEntity,
   UserQuotaDefinitionEntity,
   QuotaStateEntity,
+  MeterSnapshotEntity,
 ];

@@ -3,6 +3,7 @@ import { StoredResponses1764000100000 } from './1764000100000-stored-responses';
 import { CooldownsAndSettings1764000200000 } from './1764000200000-cooldowns-and-settings';
 import { UsageCosts1764000300000 } from './1764000300000-usage-costs';
 import { UserQuotas1764000500000 } from './1764000500000-user-quotas';
+import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CooldownsAndSettings1764000200000,
   UsageCosts1764000300000,
   UserQuotas1764000500000,
+  MeterSnapshots1764000600000,
 ];

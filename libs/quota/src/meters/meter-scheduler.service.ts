@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { MeterSnapshotRepository, ProviderRepository } from '@plexus/persistence';
+import { resultOf, snapshotRows, type CheckResult } from './check-result';
+import { checkerConfigOf, type CheckerConfig } from './checker-config';
+import { MeterState, type CheckerState } from './meter-state.service';
+import type { Meter } from './meter';
+import type { QuotaChecker } from './quota-checker';
+
+export const QUOTA_CHECKERS = Symbol('QUOTA_CHECKERS');
+
+/** Provider config changes are picked up this often (and at once through `sync()`). */
+const SYNC_INTERVAL_MS = 15_000;
+const CHECK_TIMEOUT_MS = 30_000;
+/** History is kept this long (the reference's retention). */
+const RETENTION_MS = 30 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const SYNC_JOB = 'quota-meters:sync';
+
+/** Meter keys must be unique within one check (they identify a reading). */
+function uniqueKeys(meters: Meter[]): Meter[] {
+  const seen = new Map<string, number>();
+  return meters.map((meter) => {
+    const count = (seen.get(meter.key) ?? 0) + 1;
+    seen.set(meter.key, count);
+    return count === 1 ? meter : { ...meter, key: `${meter.key}_${count}` };
+  });
+}
+
+/** Error messages are stored and shown: keep the checker's credentials out of them. */
+function redact(message: string, config: CheckerConfig): string {
+  const secrets = [config.apiKey, ...Object.values(config.options).filter((value): value is string => typeof value === 'string' && value.length >= 8)];
+  let safe = message;
+  for (const secret of secrets) if (secret) safe = safe.split(secret).join('***');
+  return safe.slice(0, 1000);
+}
+
+/**
+ * Runs every provider's quota checker on its interval (plus once at registration and on
+ * demand), stores each reading in `meter_snapshots` and hands it to MeterState. A failing
+ * checker is recorded as a failed check; it never takes anything else down.
+ */
+@Injectable()
+export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(MeterScheduler.name);
+  private readonly checkers: ReadonlyMap<string, QuotaChecker>;
+  /** Checker id to the config it is scheduled with (serialised, to notice changes). */
+  private readonly scheduled = new Map<string, string>();
+  private readonly running = new Map<string, Promise<CheckResult>>();
+  private syncing: Promise<void> | null = null;
+  private lastPrune = 0;
+  private stopped = false;
+
+  constructor(
+    @Inject(QUOTA_CHECKERS) checkers: readonly QuotaChecker[],
+    private readonly state: MeterState,
+    private readonly providers: ProviderRepository,
+    private readonly snapshots: MeterSnapshotRepository,
+    private readonly registry: SchedulerRegistry,
+  ) {
+    this.checkers = new Map(checkers.map((checker) => [checker.type, checker]));
+  }
+
+  /** Built-in checker types, with display names. */
+  types(): Array<{ type: string; displayName: string }> {
+    return [...this.checkers.values()].map((checker) => ({ type: checker.type, displayName: checker.displayName }));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sync();
+    this.registry.addInterval(
+      SYNC_JOB,
+      setInterval(() => void this.sync(), SYNC_INTERVAL_MS),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    for (const name of this.registry.getIntervals()) {
+      if (name === SYNC_JOB || name.startsWith('quota-meter:')) this.registry.deleteInterval(name);
+    }
+  }
+
+  /** Reads the providers' checker configs and (re)schedules what changed. */
+  sync(): Promise<void> {
+    this.syncing ??= this.doSync().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  /** Runs one checker now (joining a run already under way); undefined for an unknown id. */
+  async checkNow(checkerId: string): Promise<CheckResult | undefined> {
+    await this.sync();
+    if (!this.state.get(checkerId)) return undefined;
+    return this.run(checkerId);
+  }
+
+  private async doSync(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const configs = new Map<string, CheckerConfig>();
+      for (const provider of await this.providers.findAll()) {
+        if (!provider.enabled) continue;
+        const config = checkerConfigOf(provider);
+        if (!config) continue;
+        if (!this.checkers.has(config.type)) {
+          this.logger.warn(`provider '${provider.slug}': unknown quota checker type '${config.type}'`);
+          continue;
+        }
+        if (configs.has(config.checkerId)) {
+          this.logger.warn(`provider '${provider.slug}': quota checker id '${config.checkerId}' is already used; ignored`);
+          continue;
+        }
+        configs.set(config.checkerId, config);
+      }
+      for (const checkerId of [...this.scheduled.keys()]) {
+        if (!configs.has(checkerId)) this.unschedule(checkerId);
+      }
+      const added = [...configs.values()].filter((config) => this.scheduled.get(config.checkerId) !== JSON.stringify(config));
+      const stored = added.length > 0 ? await this.snapshots.latest(added.map((config) => config.checkerId)) : [];
+      for (const config of added) this.schedule(config, resultOf(stored.filter((row) => row.checkerId === config.checkerId)));
+      await this.prune();
+    } catch (error) {
+      this.logger.error(`quota checker sync failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private schedule(config: CheckerConfig, stored: CheckResult | null): void {
+    this.unschedule(config.checkerId);
+    const previous = this.state.get(config.checkerId)?.result ?? null;
+    this.state.register(config, Date.now(), previous ?? stored);
+    this.scheduled.set(config.checkerId, JSON.stringify(config));
+    this.registry.addInterval(
+      `quota-meter:${config.checkerId}`,
+      setInterval(() => void this.run(config.checkerId), config.intervalMs),
+    );
+    void this.run(config.checkerId);
+  }
+
+  private unschedule(checkerId: string): void {
+    const job = `quota-meter:${checkerId}`;
+    if (this.registry.doesExist('interval', job)) this.registry.deleteInterval(job);
+    this.scheduled.delete(checkerId);
+    this.state.unregister(checkerId);
+  }
+
+  private run(checkerId: string): Promise<CheckResult> {
+    const existing = this.running.get(checkerId);
+    if (existing) return existing;
+    const state = this.state.get(checkerId);
+    if (!state) return Promise.reject(new Error(`unknown checker '${checkerId}'`));
+    const run = this.execute(state).finally(() => this.running.delete(checkerId));
+    this.running.set(checkerId, run);
+    return run;
+  }
+
+  private async execute({ config }: CheckerState): Promise<CheckResult> {
+    const checker = this.checkers.get(config.type);
+    const checkedAt = new Date();
+    const base = { checkerId: config.checkerId, checkerType: config.type, provider: config.provider, checkedAt };
+    let result: CheckResult;
+    try {
+      if (!checker) throw new Error(`unknown checker type '${config.type}'`);
+      const meters = await checker.check({ options: config.options, apiKey: config.apiKey, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+      result = { ...base, success: true, meters: uniqueKeys(meters) };
+    } catch (error) {
+      const message = error instanceof Error ? (error.name === 'TimeoutError' ? `timed out after ${CHECK_TIMEOUT_MS} ms` : error.message) : String(error);
+      result = { ...base, success: false, error: redact(message, config), meters: [] };
+      this.logger.warn(`quota checker '${config.checkerId}' (${config.type}) failed: ${result.error}`);
+    }
+    // The config may have changed or gone while the upstream answered.
+    if (this.state.get(config.checkerId)?.config !== config) return result;
+    this.state.record(result, Date.now() + config.intervalMs);
+    try {
+      await this.snapshots.insert(snapshotRows(result));
+    } catch (error) {
+      this.logger.error(`storing quota meters of '${config.checkerId}' failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return result;
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.snapshots.deleteOlderThan(new Date(Date.now() - RETENTION_MS));
+  }
+}
