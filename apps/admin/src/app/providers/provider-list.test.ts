@@ -26,6 +26,7 @@ describe('ProviderList', () => {
   it('shows the empty state, then the error state with retry', async () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({});
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     await settle(fixture);
     expect(text(fixture)).toContain('No providers yet');
     (fixture.componentInstance as unknown as { providers: { reload(): void } }).providers.reload();
@@ -42,13 +43,14 @@ describe('ProviderList', () => {
       b: { display_name: 'Bee', api_base_url: { chat: 'http://c', messages: 'http://m' }, api_key: 'sk-...wxyz', enabled: false, models: ['m1'] },
       a: { api_base_url: 'http://a/v1', enabled: true },
     });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     await settle(fixture);
     const rows = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('tr[data-testid^="provider-"]')).map((row) =>
       Array.from(row.querySelectorAll('td'), (cell) => cell.textContent?.replace(/\s+/g, ' ').trim()).join(' | '),
     );
     expect(rows).toEqual([
-      'a | — | http://a/v1 | enabled |  | EditDelete',
-      'b | Bee | chat http://c messages http://m | disabled | m1 | EditDelete',
+      'a | — | http://a/v1 | enabled | none |  | EditDelete',
+      'b | Bee | chat http://c messages http://m | disabled | none | m1 | EditDelete',
     ]);
     expect(text(fixture)).not.toContain('wxyz');
   });
@@ -56,6 +58,7 @@ describe('ProviderList', () => {
   it('deletes after confirmation, and offers the cascade when aliases still use the provider (409)', async () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x' } });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     await settle(fixture);
     ((fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-mock"] .danger') as HTMLElement).click();
     await settle(fixture);
@@ -77,5 +80,48 @@ describe('ProviderList', () => {
     expectCall(http, 'GET', '/v0/management/providers').flush({});
     await settle(fixture);
     expect(document.body.textContent).toContain("Provider 'mock' deleted with 1 alias target(s)");
+  });
+
+  it('shows cooldowns per provider and clears one after confirmation', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: true } });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([
+      { provider: 'mock', model: 'm1', expiry: 0, timeRemainingMs: 125_000, consecutiveFailures: 2, lastError: 'HTTP 503' },
+      { provider: 'mock', model: 'gone', expiry: 0, timeRemainingMs: 0, consecutiveFailures: 1, lastError: null },
+    ]);
+    await settle(fixture);
+    expect(text(fixture)).toContain('m1 · 2m 05s');
+    expect(text(fixture)).not.toContain('gone');
+    ((fixture.nativeElement as HTMLElement).querySelector('[aria-label="Clear cooldown of m1"]') as HTMLElement).click();
+    await settle(fixture);
+    expect(document.body.textContent).toContain('Clear the cooldown of mock/m1?');
+    confirmDialog();
+    await settle(fixture);
+    const clear = expectCall(http, 'DELETE', '/v0/management/cooldowns/mock');
+    expect(clear.request.params.get('model')).toBe('m1');
+    clear.flush({ success: true });
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    await settle(fixture);
+    expect(text(fixture)).not.toContain('m1 ·');
+  });
+
+  it('disables a provider only after confirmation, with a PATCH of enabled', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: true } });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    await settle(fixture);
+    ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="enabled-mock"] button') as HTMLElement).click();
+    await settle(fixture);
+    expect(document.body.textContent).toContain("Disable provider 'mock'?");
+    confirmDialog();
+    await settle(fixture);
+    const patch = expectCall(http, 'PATCH', '/v0/management/providers/mock');
+    expect(patch.request.body).toEqual({ enabled: false });
+    patch.flush({ success: true, slug: 'mock' });
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: false } });
+    await settle(fixture);
+    expect(text(fixture)).toContain('disabled');
   });
 });

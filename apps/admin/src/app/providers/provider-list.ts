@@ -1,17 +1,22 @@
-import { ChangeDetectionStrategy, Component, computed, inject, resource } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { Api } from '../api/api';
+import { cooldownsControllerClear } from '../api/fn/management-cooldowns/cooldowns-controller-clear';
+import { cooldownsControllerList } from '../api/fn/management-cooldowns/cooldowns-controller-list';
 import { providersControllerDelete } from '../api/fn/management-providers/providers-controller-delete';
 import { providersControllerList } from '../api/fn/management-providers/providers-controller-list';
+import { providersControllerPatch } from '../api/fn/management-providers/providers-controller-patch';
 import { problemOf } from '../core/api-problem';
 import { confirm } from '../shared/confirm-dialog';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
+import { cooldownsByProvider, type CooldownView } from './cooldown-view';
 import { providerViewsOf, type ProviderView } from './provider-model';
 
 const MODELS_SHOWN = 6;
@@ -19,9 +24,10 @@ const MODELS_SHOWN = 6;
 @Component({
   selector: 'plx-provider-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatTableModule, MatChipsModule, LoadState, PageHeader],
+  imports: [RouterLink, MatButtonModule, MatTableModule, MatChipsModule, MatSlideToggleModule, LoadState, PageHeader],
   template: `
     <plx-page-header heading="Providers" subtitle="Upstream endpoints the gateway routes to">
+      <button matButton type="button" (click)="cooldowns.reload()">Refresh cooldowns</button>
       <a matButton="filled" routerLink="new" data-testid="add-provider">Add provider</a>
     </plx-page-header>
     <plx-load-state
@@ -56,7 +62,26 @@ const MODELS_SHOWN = 6;
         <ng-container matColumnDef="enabled">
           <th mat-header-cell *matHeaderCellDef>Enabled</th>
           <td mat-cell *matCellDef="let p">
-            <span class="badge" [class.off]="!p.enabled">{{ p.enabled ? 'enabled' : 'disabled' }}</span>
+            <mat-slide-toggle
+              [checked]="p.enabled"
+              [disabled]="switching() === p.slug"
+              (change)="setEnabled(p, $event.checked, $event.source)"
+              [attr.data-testid]="'enabled-' + p.slug"
+              >{{ p.enabled ? 'enabled' : 'disabled' }}</mat-slide-toggle
+            >
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="cooldowns">
+          <th mat-header-cell *matHeaderCellDef>Cooldowns</th>
+          <td mat-cell *matCellDef="let p">
+            @for (c of cooling().get(p.slug) ?? []; track c.model) {
+              <div class="cooldown" [title]="c.lastError ?? ''">
+                <span class="badge off">{{ c.label }} · {{ c.remaining }}</span>
+                <button matButton type="button" class="small" (click)="clearCooldown(c)" [attr.aria-label]="'Clear cooldown of ' + c.label">Clear</button>
+              </div>
+            } @empty {
+              <span class="muted">none</span>
+            }
           </td>
         </ng-container>
         <ng-container matColumnDef="models">
@@ -85,20 +110,77 @@ const MODELS_SHOWN = 6;
     </plx-load-state>
   `,
   styleUrl: '../shared/table.scss',
+  styles: `
+    .cooldown {
+      display: flex;
+      align-items: center;
+      gap: 4px;
+      white-space: nowrap;
+    }
+    .small {
+      --mat-button-text-container-height: 28px;
+    }
+  `,
 })
 export class ProviderList {
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
 
-  protected readonly columns = ['slug', 'name', 'urls', 'enabled', 'models', 'actions'];
+  protected readonly columns = ['slug', 'name', 'urls', 'enabled', 'cooldowns', 'models', 'actions'];
   protected readonly modelsShown = MODELS_SHOWN;
   protected readonly providers = resource({ loader: () => this.api.invoke(providersControllerList) });
   protected readonly rows = computed(() => (this.providers.hasValue() ? providerViewsOf(this.providers.value()) : []));
+  protected readonly cooldowns = resource({ loader: () => this.api.invoke(cooldownsControllerList) });
+  protected readonly cooling = computed(() => (this.cooldowns.hasValue() ? cooldownsByProvider(this.cooldowns.value()) : new Map<string, CooldownView[]>()));
+  protected readonly switching = signal<string | null>(null);
   protected readonly loadError = computed(() => {
     const error = this.providers.error();
     return error ? `Could not load providers: ${problemOf(error).message}` : null;
   });
+
+  /** Disabling stops routing to the provider, so it asks first; enabling does not. */
+  protected async setEnabled(provider: ProviderView, enabled: boolean, toggle: { checked: boolean }): Promise<void> {
+    if (!enabled) {
+      const sure = await confirm(this.dialog, {
+        title: `Disable provider '${provider.slug}'?`,
+        message: 'Requests are no longer routed to it until it is enabled again; aliases fall back to their other targets.',
+        confirmLabel: 'Disable',
+        danger: true,
+      });
+      if (!sure) {
+        toggle.checked = true;
+        return;
+      }
+    }
+    this.switching.set(provider.slug);
+    try {
+      await this.api.invoke(providersControllerPatch, { slug: provider.slug, body: { enabled } });
+      this.snack.open(`Provider '${provider.slug}' ${enabled ? 'enabled' : 'disabled'}`, undefined, { duration: 3000 });
+    } catch (error) {
+      toggle.checked = !enabled;
+      this.snack.open(`Could not ${enabled ? 'enable' : 'disable'}: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.switching.set(null);
+    this.providers.reload();
+  }
+
+  protected async clearCooldown(cooldown: CooldownView): Promise<void> {
+    const what = cooldown.model === '' ? `provider '${cooldown.provider}'` : `${cooldown.provider}/${cooldown.model}`;
+    const sure = await confirm(this.dialog, {
+      title: `Clear the cooldown of ${what}?`,
+      message: 'Requests are routed to it again at once, even if the upstream is still failing.',
+      confirmLabel: 'Clear cooldown',
+    });
+    if (!sure) return;
+    try {
+      await this.api.invoke(cooldownsControllerClear, { provider: cooldown.provider, ...(cooldown.model !== '' && { model: cooldown.model }) });
+      this.snack.open(`Cooldown of ${what} cleared`, undefined, { duration: 3000 });
+    } catch (error) {
+      this.snack.open(`Could not clear: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.cooldowns.reload();
+  }
 
   protected async remove(provider: ProviderView): Promise<void> {
     const sure = await confirm(this.dialog, {
