@@ -1,36 +1,105 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Environment } from '@plexus/config';
+import type { IncomingMessage } from 'node:http';
+import { AdminLoginThrottle } from './admin-login-throttle';
 import { ApiKeyDirectory } from './api-key-directory.service';
-import { ALLOW_LIMITED, type ManagementRequest } from './management-principal';
+import { ALLOW_LIMITED, type ManagementPrincipal, type ManagementRequest } from './management-principal';
 import { secretsEqual } from './secret-hash';
+import { TrustedProxies } from './trusted-proxies.service';
+
+type HeaderValue = string | string[] | undefined;
+
+interface GuardedRequest extends ManagementRequest {
+  headers: Record<string, HeaderValue>;
+  raw: IncomingMessage;
+}
+
+interface HeaderReply {
+  header(name: string, value: string): unknown;
+}
+
+function first(value: HeaderValue): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /**
- * Management API authentication by `x-admin-key`: ADMIN_KEY (constant-time) is the
- * admin; an API key's own secret is a limited principal, admitted only on routes marked
- * `@AllowLimited()` and refused with 403 elsewhere; anything else is 401.
+ * Management API authentication. A presented key (`x-admin-key`, or `Authorization:
+ * Bearer`) decides: ADMIN_KEY (constant-time) is the admin; an API key's own secret is a
+ * limited principal, admitted only on routes marked `@AllowLimited()` and refused with 403
+ * elsewhere; anything else is 401 and counts as a failed login for the client's address
+ * (429 with Retry-After once too many failed). Without a key, a request from a trusted
+ * proxy that names a user in SSO_USER_HEADER is that user, as admin; the header is ignored
+ * from anywhere else.
  */
 @Injectable()
 export class AdminKeyGuard implements CanActivate {
+  private readonly adminKey: string;
+  private readonly ssoHeader: string;
+
   constructor(
-    private readonly env: Environment,
+    env: Environment,
     private readonly directory: ApiKeyDirectory,
     private readonly reflector: Reflector,
-  ) {}
+    private readonly proxies: TrustedProxies,
+    private readonly throttle: AdminLoginThrottle,
+  ) {
+    this.adminKey = env.ADMIN_KEY;
+    this.ssoHeader = env.SSO_USER_HEADER.toLowerCase();
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<ManagementRequest & { headers: Record<string, string | string[] | undefined> }>();
-    const header = request.headers['x-admin-key'];
-    const presented = Array.isArray(header) ? header[0] : header;
-    if (presented && secretsEqual(presented, this.env.ADMIN_KEY)) {
-      request.managementPrincipal = { role: 'admin' };
-      return true;
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const peer = request.raw.socket.remoteAddress;
+    const address = this.proxies.clientAddress(peer, request.headers['x-forwarded-for']);
+    request.clientAddress = address;
+    const principal = this.authenticate(request, peer, address, context);
+    if (principal.role === 'limited' && !this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_LIMITED, [context.getHandler(), context.getClass()])) {
+      throw new ForbiddenException({ error: { message: 'Forbidden: admin only', type: 'forbidden', code: 403 } });
     }
-    const limited = presented ? this.directory.authenticate(presented, null) : null;
-    if (!limited?.ok) throw new UnauthorizedException({ error: { message: 'Unauthorized', type: 'auth_error', code: 401 } });
-    const allowed = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_LIMITED, [context.getHandler(), context.getClass()]);
-    if (!allowed) throw new ForbiddenException({ error: { message: 'Forbidden: admin only', type: 'forbidden', code: 403 } });
-    request.managementPrincipal = { role: 'limited', ...limited.principal };
+    request.managementPrincipal = principal;
     return true;
   }
+
+  private authenticate(request: GuardedRequest, peer: string | undefined, address: string | null, context: ExecutionContext): ManagementPrincipal {
+    const presented = presentedKey(request.headers);
+    if (presented === undefined) {
+      const user = this.proxies.isTrusted(peer) ? first(request.headers[this.ssoHeader])?.trim() : undefined;
+      if (user) return { role: 'admin', via: 'sso', user };
+      throw unauthorized();
+    }
+    const throttleKey = address ?? 'unknown';
+    const retryAfter = this.throttle.retryAfterSeconds(throttleKey);
+    if (retryAfter > 0) {
+      context.switchToHttp().getResponse<HeaderReply>().header('retry-after', String(retryAfter));
+      throw new HttpException(
+        { error: { message: 'Too many failed login attempts; try again later', type: 'rate_limit_error', code: 429 } },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    if (secretsEqual(presented, this.adminKey)) return { role: 'admin', via: 'admin-key' };
+    const limited = this.directory.authenticate(presented, null);
+    if (limited.ok) return { role: 'limited', ...limited.principal };
+    this.throttle.recordFailure(throttleKey);
+    throw unauthorized();
+  }
+}
+
+function presentedKey(headers: Record<string, HeaderValue>): string | undefined {
+  const adminKey = first(headers['x-admin-key'])?.trim();
+  if (adminKey) return adminKey;
+  const bearer = /^Bearer\s+(.+)$/i.exec(first(headers['authorization'])?.trim() ?? '');
+  return bearer?.[1]?.trim() || undefined;
+}
+
+function unauthorized(): UnauthorizedException {
+  return new UnauthorizedException({ error: { message: 'Unauthorized', type: 'auth_error', code: 401 } });
 }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AdminKeyGuard } from './admin-key.guard';
+import { AdminLoginThrottle } from './admin-login-throttle';
 import { ApiKeyDirectory } from './api-key-directory.service';
+import { TrustedProxies } from './trusted-proxies.service';
 
 @Module({
-  providers: [ApiKeyDirectory, AdminKeyGuard],
-  exports: [ApiKeyDirectory, AdminKeyGuard],
+  providers: [ApiKeyDirectory, AdminKeyGuard, TrustedProxies, AdminLoginThrottle],
+  exports: [ApiKeyDirectory, AdminKeyGuard, TrustedProxies, AdminLoginThrottle],
 })
 export class AuthModule {}

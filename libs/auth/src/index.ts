@@ -4,3 +4,6 @@ export * from './api-key-directory.service';
 export * from './admin-key.guard';
 export * from './auth.module';
 export * from './management-principal';
+export * from './ip-rules';
+export * from './trusted-proxies.service';
+export * from './admin-login-throttle';

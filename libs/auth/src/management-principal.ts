@@ -1,11 +1,24 @@
 import { SetMetadata } from '@nestjs/common';
 import type { ApiKeyPrincipal } from './api-key-directory.service';
 
-/** Who is calling the management API: the admin, or an API key seeing only its own data. */
-export type ManagementPrincipal = { role: 'admin' } | ({ role: 'limited' } & ApiKeyPrincipal);
+/**
+ * Who is calling the management API: the admin (by ADMIN_KEY, or a user signed in through
+ * SSO at a trusted proxy), or an API key seeing only its own data.
+ */
+export type ManagementPrincipal = AdminPrincipal | ({ role: 'limited' } & ApiKeyPrincipal);
+
+export type AdminPrincipal = { role: 'admin'; via: 'admin-key' } | { role: 'admin'; via: 'sso'; user: string };
 
 export interface ManagementRequest {
   managementPrincipal?: ManagementPrincipal;
+  /** The client's address, resolved through the trusted proxies. */
+  clientAddress?: string | null;
+}
+
+/** How the principal appears in the audit log. */
+export function principalActor(principal: ManagementPrincipal): { actor: string; kind: 'sso' | 'admin-key' | 'api-key' } {
+  if (principal.role === 'limited') return { actor: principal.keyName, kind: 'api-key' };
+  return principal.via === 'sso' ? { actor: principal.user, kind: 'sso' } : { actor: 'admin-key', kind: 'admin-key' };
 }
 
 export const ALLOW_LIMITED = 'plexus:allow-limited';

@@ -42,6 +42,30 @@ export class Environment {
   @IsInt({ message: 'USAGE_RETENTION_DAYS must be a whole number of days (0 keeps records forever)' })
   @Min(0)
   USAGE_RETENTION_DAYS = 90;
+
+  /**
+   * Comma-separated addresses, CIDR ranges or address ranges of the reverse proxies (e.g.
+   * oauth2-proxy) whose SSO_USER_HEADER is believed; the `trusted-proxies` setting overrides
+   * it. Unset: no proxy is trusted and SSO is off.
+   */
+  @IsOptional()
+  @IsString()
+  TRUSTED_PROXIES?: string;
+
+  /** The header a trusted proxy names the signed-in user with (oauth2-proxy: X-Forwarded-Email). */
+  @Matches(/^[A-Za-z0-9-]+$/, { message: 'SSO_USER_HEADER must be an HTTP header name' })
+  SSO_USER_HEADER = 'x-forwarded-email';
+
+  /** Wrong management keys from one address within ADMIN_LOGIN_WINDOW_SECONDS before it gets 429. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt({ message: 'ADMIN_LOGIN_MAX_FAILURES must be a whole number' })
+  @Min(1)
+  ADMIN_LOGIN_MAX_FAILURES = 10;
+
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @IsInt({ message: 'ADMIN_LOGIN_WINDOW_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  ADMIN_LOGIN_WINDOW_SECONDS = 900;
 }
 
 export class EnvironmentError extends Error {

@@ -1,23 +1,31 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@plexus/auth';
-import { QuotaModule } from '@plexus/quota';
+import { MetersModule, QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
 import { UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthVerifyController } from './auth/auth-verify.controller';
+import { TrustedProxiesController } from './auth/trusted-proxies.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { KeysController } from './keys/keys.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { PerformanceController } from './performance/performance.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
+import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
 import { UserQuotasController } from './quotas/user-quotas.controller';
+import { SelfController } from './self/self.controller';
 import { SettingsController } from './settings/settings.controller';
 import { ErrorsController } from './usage/errors.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
-  imports: [AuthModule, QuotaModule, RoutingModule, UsageModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController],
+  imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController],
+  // Every configuration change lands in the audit log, whichever controller made it.
+  providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })
 export class ManagementModule {}

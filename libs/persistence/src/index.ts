@@ -12,6 +12,7 @@ export * from './repositories/cooldown.repository';
 export * from './repositories/system-settings.repository';
 export * from './repositories/user-quota.repository';
 export * from './repositories/quota-state.repository';
+export * from './repositories/audit-log.repository';
 export * from './repositories/meter-snapshot.repository';
 export { copyLegacyQuotaSnapshots, periodOfWindowType, type LegacySnapshotCopy } from './legacy/legacy-quota-snapshots';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';

@@ -7,6 +7,7 @@ import { SecretCipher, useSecretCipher } from './encryption/secret-cipher';
 import { reconcileSecretsAtRest } from './encryption/secrets-at-rest';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
+import { AuditLogRepository } from './repositories/audit-log.repository';
 import { CooldownRepository } from './repositories/cooldown.repository';
 import { ProviderRepository } from './repositories/provider.repository';
 import { StoredResponseRepository } from './repositories/stored-response.repository';
@@ -27,6 +28,7 @@ const REPOSITORIES = [
   UserQuotaRepository,
   QuotaStateRepository,
   MeterSnapshotRepository,
+  AuditLogRepository,
 ];
 
 /** Closes the pool before the embedded database it talks to. */

@@ -3,9 +3,10 @@ import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
 import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
 import { CooldownService } from './cooldown/cooldown.service';
-import type { RoutePlan, RouteTarget } from './route-target';
+import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
+import { stallOverrides } from './stall-overrides';
 
 export interface RouteParams {
   model: string;
@@ -20,6 +21,12 @@ interface CoolingTarget {
 }
 
 const DIRECT_PREFIX = 'direct/';
+/** What routing left out: the cooling targets (for Retry-After) and every skipped one (for the attempt history). */
+interface Exclusions {
+  cooling: CoolingTarget[];
+  skipped: SkippedTarget[];
+}
+
 const DEFAULT_SELECTOR = 'random';
 
 /** Turns the model a client named into the ordered list of targets to try. */
@@ -43,11 +50,14 @@ export class RouterService {
         param: 'model',
       });
     }
-    const cooling: CoolingTarget[] = [];
-    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params, cooling) : this.routeAlias(params, cooling);
-    const allowed = plan.targets.filter((target) =>
-      listAllows(policy.allowedProviders, policy.excludedProviders, target.provider),
-    );
+    const excluded: Exclusions = { cooling: [], skipped: [] };
+    const { cooling } = excluded;
+    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params, excluded) : this.routeAlias(params, excluded);
+    const allowed = plan.targets.filter((target) => {
+      if (listAllows(policy.allowedProviders, policy.excludedProviders, target.provider)) return true;
+      excluded.skipped.push(skippedAs(target, 'excluded_by_key'));
+      return false;
+    });
     const allowedCooling = cooling.filter((target) => listAllows(policy.allowedProviders, policy.excludedProviders, target.provider));
     if (plan.targets.length + cooling.length > 0 && allowed.length + allowedCooling.length === 0) {
       throw new GatewayException(ErrorCode.FORBIDDEN, {
@@ -68,10 +78,10 @@ export class RouterService {
         message: `No enabled target for model '${params.model}'`,
       });
     }
-    return { alias: plan.alias, targets: allowed };
+    return { alias: plan.alias, targets: allowed, skipped: excluded.skipped };
   }
 
-  private routeDirect(params: RouteParams, cooling: CoolingTarget[]): RoutePlan {
+  private routeDirect(params: RouteParams, excluded: Exclusions): Omit<RoutePlan, 'skipped'> {
     const rest = params.model.slice(DIRECT_PREFIX.length);
     const slash = rest.indexOf('/');
     const providerSlug = slash < 0 ? rest : rest.slice(0, slash);
@@ -83,12 +93,11 @@ export class RouterService {
         param: 'model',
       });
     }
-    if (!provider.enabled) return { alias: null, targets: [] };
-    if (this.isCooling(provider.slug, model, cooling)) return { alias: null, targets: [] };
-    return { alias: null, targets: [toTarget(provider, model, params.incoming, 'direct')] };
+    const target = this.resolveTarget({ provider: provider.slug, model }, params.incoming, 'direct', excluded);
+    return { alias: null, targets: target ? [target] : [] };
   }
 
-  private routeAlias(params: RouteParams, cooling: CoolingTarget[]): RoutePlan {
+  private routeAlias(params: RouteParams, excluded: Exclusions): Omit<RoutePlan, 'skipped'> {
     const alias = this.config.alias(params.model);
     if (!alias) {
       throw new GatewayException(ErrorCode.MODEL_NOT_FOUND, {
@@ -100,7 +109,7 @@ export class RouterService {
     const seen = new Set<string>();
     for (const group of alias.targetGroups) {
       const enabled = group.targets
-        .map((target) => this.resolveTarget(target, params.incoming, group.name, cooling))
+        .map((target) => this.resolveTarget(target, params.incoming, group.name, excluded))
         .filter((target): target is RouteTarget => target !== null);
       const healthy = alias.priority === 'api_match' ? preferNative(enabled, params.incoming) : enabled;
       const selector = this.selectors.get(group.selector) ?? this.selectors.get(DEFAULT_SELECTOR);
@@ -114,12 +123,19 @@ export class RouterService {
     return { alias: alias.slug, targets };
   }
 
-  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string, cooling: CoolingTarget[]): RouteTarget | null {
-    if (target.enabled === false) return null;
+  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string, excluded: Exclusions): RouteTarget | null {
     const provider = this.config.provider(target.provider);
-    if (!provider?.enabled) return null;
-    if (this.isCooling(provider.slug, target.model, cooling)) return null;
-    return toTarget(provider, target.model, incoming, group);
+    if (!provider) return null;
+    const resolved = toTarget(provider, target.model, incoming, group);
+    if (target.enabled === false || !provider.enabled) {
+      excluded.skipped.push(skippedAs(resolved, 'disabled'));
+      return null;
+    }
+    if (this.isCooling(provider.slug, target.model, excluded.cooling)) {
+      excluded.skipped.push(skippedAs(resolved, 'cooldown'));
+      return null;
+    }
+    return resolved;
   }
 
   /** Whether the provider+model (or the whole provider) is cooling down; if so, notes it in `cooling`. */
@@ -157,9 +173,14 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
 function preferNative(targets: RouteTarget[], incoming: ApiFormat): RouteTarget[] {
   const native = targets.filter((target) => target.apiType === incoming);
   return native.length > 0 ? native : targets;
+    stall: stallOverrides(settings),
 }
 
 /** Exact-match allow and deny lists: deny wins, an empty allow list allows all. */
+function skippedAs(target: RouteTarget, reason: SkipReason): SkippedTarget {
+  return { provider: target.provider, model: target.model, apiType: target.apiType, reason };
+}
+
 function listAllows(allowed: string[] | undefined, excluded: string[] | undefined, value: string): boolean {
   if (excluded?.includes(value)) return false;
   return !allowed || allowed.length === 0 || allowed.includes(value);

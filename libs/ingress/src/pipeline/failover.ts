@@ -1,4 +1,5 @@
 import { ErrorCode, GatewayException } from '@plexus/core';
+import { EmptyCompletionError, UpstreamStallError } from '@plexus/providers';
 import { DEFAULT_ROUTING_SETTINGS, type FailureReport, type FailoverSettings } from '@plexus/routing';
 import { catchError, defer, tap, throwError, type Observable } from 'rxjs';
 
@@ -96,16 +97,23 @@ const TRANSPORT_FAILURES: ReadonlySet<ErrorCode> = new Set([
 
 /**
  * What a failed attempt tells the cooldowns: upstream HTTP errors with their status and
- * Retry-After, transport failures, timeouts and invalid responses without a status. Null
- * for the gateway's own errors, which say nothing about the target's health.
+ * Retry-After, transport failures, timeouts, stalls and invalid responses without a
+ * status. Null for empty completions and the gateway's own errors, which say nothing
+ * about the target's health.
  */
 export function cooldownFailure(
   target: { provider: string; model: string },
   error: unknown,
   afterFirstByte: boolean,
 ): FailureReport | null {
-  if (!(error instanceof GatewayException)) return null;
-  const base = { provider: target.provider, model: target.model, reason: error.message, afterFirstByte };
+  if (!(error instanceof GatewayException) || error instanceof EmptyCompletionError) return null;
+  const base = {
+    provider: target.provider,
+    model: target.model,
+    reason: error.message,
+    afterFirstByte,
+    ...(error instanceof UpstreamStallError && { stall: true }),
+  };
   if (error.code === ErrorCode.UPSTREAM_ERROR) {
     return {
       ...base,
@@ -120,6 +128,11 @@ export interface FailoverHooks {
   onAttemptStart(index: number): void;
   /** `afterFirstByte`: the attempt had already emitted, so the request is committed to it. */
   onAttemptFailed(index: number, error: unknown, afterFirstByte: boolean): void;
+/** How many of `count` targets a request may try: one without failover, else at most `maxAttempts`. */
+export function attemptLimit(count: number, policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover): number {
+  return policy.enabled ? Math.min(count, Math.max(1, policy.maxAttempts)) : Math.min(count, 1);
+}
+
 }
 
 /**
@@ -134,7 +147,7 @@ export function withFailover<T>(
   hooks: FailoverHooks,
   policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover,
 ): Observable<T> {
-  const limit = policy.enabled ? Math.min(count, Math.max(1, policy.maxAttempts)) : Math.min(count, 1);
+  const limit = attemptLimit(count, policy);
   const run = (index: number): Observable<T> =>
     defer(() => {
       let emitted = false;

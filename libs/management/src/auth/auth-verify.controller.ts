@@ -9,9 +9,14 @@ export class AuthVerifyResultDto {
   @ApiPropertyOptional({ type: [String] }) allowedProviders?: string[];
   @ApiPropertyOptional({ type: [String] }) allowedModels?: string[];
   @ApiPropertyOptional({ type: String, nullable: true }) quotaName?: string | null;
+  @ApiPropertyOptional({ enum: ['sso'], description: 'Present when the admin was signed in by SSO at a trusted proxy' }) via?: 'sso';
+  @ApiPropertyOptional({ description: 'The SSO user (from the trusted proxy\'s user header)' }) user?: string;
 }
 
-/** The console's login check: who does this `x-admin-key` make me? */
+/**
+ * The console's login check: who does this `x-admin-key` make me? Behind a trusted SSO
+ * proxy no key is needed, and the answer names the signed-in user.
+ */
 @ApiTags('Management — Auth')
 @ApiSecurity('AdminKey')
 @UseGuards(AdminKeyGuard)
@@ -23,7 +28,8 @@ export class AuthVerifyController {
   @ApiOkResponse({ type: AuthVerifyResultDto })
   verify(@Req() request: ManagementRequest): AuthVerifyResultDto {
     const principal = request.managementPrincipal;
-    if (!principal || principal.role === 'admin') return { ok: true, role: 'admin' };
+    if (!principal) return { ok: true, role: 'admin' };
+    if (principal.role === 'admin') return principal.via === 'sso' ? { ok: true, role: 'admin', via: 'sso', user: principal.user } : { ok: true, role: 'admin' };
     return {
       ok: true,
       role: 'limited',

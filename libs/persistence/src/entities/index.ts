@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { AuditLogEntity } from './audit-log.entity';
 import { ModelAliasEntity } from './model-alias.entity';
 import { ProviderCooldownEntity } from './provider-cooldown.entity';
 import { ProviderModelEntity } from './provider-model.entity';
@@ -11,6 +12,7 @@ import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
 import { MeterSnapshotEntity } from './meter-snapshot.entity';
 
 export * from './api-key.entity';
+export * from './audit-log.entity';
 export * from './model-alias.entity';
 export * from './provider-model.entity';
 export * from './provider.entity';
@@ -34,4 +36,5 @@ export const ENTITIES = [
   UserQuotaDefinitionEntity,
   QuotaStateEntity,
   MeterSnapshotEntity,
+  AuditLogEntity,
 ];

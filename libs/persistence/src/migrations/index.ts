@@ -3,6 +3,7 @@ import { StoredResponses1764000100000 } from './1764000100000-stored-responses';
 import { CooldownsAndSettings1764000200000 } from './1764000200000-cooldowns-and-settings';
 import { UsageCosts1764000300000 } from './1764000300000-usage-costs';
 import { UserQuotas1764000500000 } from './1764000500000-user-quotas';
+import { AuditLog1764000850000 } from './1764000850000-audit-log';
 import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   UsageCosts1764000300000,
   UserQuotas1764000500000,
   MeterSnapshots1764000600000,
+  AuditLog1764000850000,
 ];
