@@ -1,7 +1,7 @@
 import { calculateCost, type CanonicalChunk, type FinishReason, type ModelPricing, type Usage } from '@plexus/core';
 import { GatewayException } from '@plexus/core';
 import type { AttemptRecord, UsageRecord } from '@plexus/usage';
-import type { RouteTarget } from '@plexus/routing';
+import type { RouteTarget, SkippedTarget } from '@plexus/routing';
 import type { RequestContext } from './request-context';
 
 /** Watches one request's chunks and attempts, and turns them into its usage row. */
@@ -18,6 +18,20 @@ export class UsageTap {
     private readonly stream: boolean,
     private readonly passthrough: (target: RouteTarget) => boolean,
   ) {}
+
+  /** Targets routing left out: first in the attempt history, never counted as attempts. */
+  skipped(targets: readonly SkippedTarget[]): void {
+    for (const target of targets) {
+      this.attempts.push({
+        index: this.attempts.length,
+        provider: target.provider,
+        model: target.model,
+        apiType: target.apiType,
+        status: 'skipped',
+        reason: target.reason,
+      });
+    }
+  }
 
   attemptStarted(target: RouteTarget): void {
     this.target = target;
@@ -90,7 +104,7 @@ export class UsageTap {
       durationMs,
       ttftMs,
       tokensPerSec,
-      attemptCount: this.attempts.length,
+      attemptCount: this.attempts.filter((attempt) => attempt.status !== 'skipped').length,
       retryHistory: this.attempts,
       finishReason: this.finishReason,
       errorMessage: outcome.error === undefined ? null : (outcome.error as Error).message,

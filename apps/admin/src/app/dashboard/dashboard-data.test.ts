@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, emptyPoint, fillSeries, nextBucket, topModels, totalsOf, truncUtc } from './dashboard-data';
+import { bucketLabel, emptyPoint, fillSeries, nextBucket, percentilesOf, topUsage, totalsOf, truncUtc } from './dashboard-data';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -32,19 +32,34 @@ describe('time buckets (UTC, as the summary endpoint makes them)', () => {
   });
 });
 
-describe('topModels', () => {
-  it('counts requests, errors and tokens per alias, busiest first', () => {
-    const records = [
-      { incomingModelAlias: 'a', responseStatus: 'success', tokensInput: 10, tokensOutput: 5 },
-      { incomingModelAlias: 'b', responseStatus: 'error', tokensInput: 1 },
-      { incomingModelAlias: 'b', responseStatus: 'success', tokensInput: 1, tokensCached: 2, tokensCacheWrite: 3 },
-      { incomingModelAlias: null, responseStatus: 'success' },
-    ];
-    expect(topModels(records)).toEqual([
-      { alias: 'b', requests: 2, errors: 1, tokens: 7 },
-      { alias: 'a', requests: 1, errors: 0, tokens: 15 },
-      { alias: '(none)', requests: 1, errors: 0, tokens: 0 },
+describe('topUsage', () => {
+  const records = [
+    { incomingModelAlias: 'a', provider: 'p1', apiKey: 'k1', responseStatus: 'success', tokensInput: 10, tokensOutput: 5, costTotal: 0.5 },
+    { incomingModelAlias: 'b', provider: 'p2', apiKey: 'k1', responseStatus: 'error', tokensInput: 1 },
+    { incomingModelAlias: 'b', provider: 'p1', apiKey: 'k2', responseStatus: 'success', tokensInput: 1, tokensCached: 2, tokensCacheWrite: 3, costTotal: 0.25 },
+    { incomingModelAlias: null, provider: null, apiKey: null, responseStatus: 'success' },
+  ];
+
+  it('counts requests, errors, tokens and cost per alias, busiest first', () => {
+    expect(topUsage(records, 'incomingModelAlias')).toEqual([
+      { name: 'b', requests: 2, errors: 1, tokens: 7, cost: 0.25 },
+      { name: 'a', requests: 1, errors: 0, tokens: 15, cost: 0.5 },
+      { name: '(none)', requests: 1, errors: 0, tokens: 0, cost: 0 },
     ]);
-    expect(topModels(records, 1)).toHaveLength(1);
+    expect(topUsage(records, 'incomingModelAlias', 1)).toHaveLength(1);
+  });
+
+  it('groups by provider and by key too', () => {
+    expect(topUsage(records, 'provider').map((g) => `${g.name}:${g.requests}`)).toEqual(['p1:2', 'p2:1', '(none):1']);
+    expect(topUsage(records, 'apiKey').map((g) => `${g.name}:${g.requests}`)).toEqual(['k1:2', 'k2:1', '(none):1']);
+  });
+});
+
+describe('percentilesOf', () => {
+  it('takes nearest-rank percentiles of the measured values', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentilesOf(values)).toEqual({ p50: 50, p90: 90, p99: 99, count: 100 });
+    expect(percentilesOf([null, 300, undefined, 100, 200])).toEqual({ p50: 200, p90: 300, p99: 300, count: 3 });
+    expect(percentilesOf([])).toEqual({ p50: null, p90: null, p99: null, count: 0 });
   });
 });

@@ -103,33 +103,63 @@ export function totalsOf(series: readonly UsageSeriesPointDto[]): SeriesTotals {
   );
 }
 
-export interface ModelUsage {
-  alias: string;
+/** Usage of one model alias, provider or key in the sampled records. */
+export interface UsageGroup {
+  name: string;
   requests: number;
   errors: number;
   tokens: number;
+  cost: number;
 }
 
 export type UsageSample = Pick<
   UsageRecordDto,
-  'incomingModelAlias' | 'responseStatus' | 'tokensInput' | 'tokensOutput' | 'tokensCached' | 'tokensCacheWrite'
+  | 'incomingModelAlias'
+  | 'provider'
+  | 'apiKey'
+  | 'responseStatus'
+  | 'tokensInput'
+  | 'tokensOutput'
+  | 'tokensCached'
+  | 'tokensCacheWrite'
+  | 'costTotal'
+  | 'durationMs'
+  | 'ttftMs'
 >;
 
-/** The fields the top-models table needs (the usage list's `fields` projection). */
-export const SAMPLE_FIELDS = 'incomingModelAlias,responseStatus,tokensInput,tokensOutput,tokensCached,tokensCacheWrite';
+/** The fields the dashboard's tables need (the usage list's `fields` projection). */
+export const SAMPLE_FIELDS =
+  'incomingModelAlias,provider,apiKey,responseStatus,tokensInput,tokensOutput,tokensCached,tokensCacheWrite,costTotal,durationMs,ttftMs';
 
-/** Requests per alias from log records, busiest first (ties by tokens, then name). */
-export function topModels(records: readonly Partial<UsageSample>[], limit = 5): ModelUsage[] {
-  const byAlias = new Map<string, ModelUsage>();
+export type GroupField = 'incomingModelAlias' | 'provider' | 'apiKey';
+
+/** Requests per alias, provider or key from log records, busiest first (ties by tokens, then name). */
+export function topUsage(records: readonly Partial<UsageSample>[], field: GroupField, limit = 5): UsageGroup[] {
+  const byName = new Map<string, UsageGroup>();
   for (const record of records) {
-    const alias = record.incomingModelAlias ?? '(none)';
-    const entry = byAlias.get(alias) ?? { alias, requests: 0, errors: 0, tokens: 0 };
+    const name = record[field] ?? '(none)';
+    const entry = byName.get(name) ?? { name, requests: 0, errors: 0, tokens: 0, cost: 0 };
     entry.requests += 1;
     if (record.responseStatus !== undefined && record.responseStatus !== 'success') entry.errors += 1;
     entry.tokens += (record.tokensInput ?? 0) + (record.tokensOutput ?? 0) + (record.tokensCached ?? 0) + (record.tokensCacheWrite ?? 0);
-    byAlias.set(alias, entry);
+    entry.cost += record.costTotal ?? 0;
+    byName.set(name, entry);
   }
-  return [...byAlias.values()]
-    .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens || a.alias.localeCompare(b.alias))
+  return [...byName.values()]
+    .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens || a.name.localeCompare(b.name))
     .slice(0, limit);
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  count: number;
+}
+
+/** Nearest-rank percentiles of the values that were measured (nulls are left out). */
+export function percentilesOf(values: readonly (number | null | undefined)[]): Percentiles {
+  const sorted = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  const rank = (p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null));
+  return { p50: rank(50), p90: rank(90), p99: rank(99), count: sorted.length };
 }

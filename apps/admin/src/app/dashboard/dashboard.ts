@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, resource, signal } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
@@ -10,23 +11,26 @@ import { BarChart, type ChartSeries } from '../shared/bar-chart';
 import { formatCount, formatDuration, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
-import { RANGES, SAMPLE_FIELDS, bucketLabel, fillSeries, topModels, totalsOf, type DashboardRange, type UsageSample } from './dashboard-data';
+import { AdminSession } from '../core/admin-session';
+import { RANGES, SAMPLE_FIELDS, bucketLabel, fillSeries, percentilesOf, topUsage, totalsOf, type DashboardRange, type UsageSample } from './dashboard-data';
 
 const REFRESH_MS = 30_000;
 /** The most log records the top-models table looks at (the usage list's page limit). */
 const SAMPLE_LIMIT = 500;
 
-const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cached: '#7fa6ee', output: '#1f9d74', reasoning: '#b26ad9' };
+const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cached: '#7fa6ee', output: '#1f9d74', reasoning: '#b26ad9', cost: '#c98a12' };
 
 @Component({
   selector: 'plx-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatButtonToggleModule, MatCardModule, BarChart, LoadState, PageHeader],
+  imports: [NgTemplateOutlet, MatButtonModule, MatButtonToggleModule, MatCardModule, BarChart, LoadState, PageHeader],
   templateUrl: './dashboard.html',
   styleUrl: './dashboard.scss',
 })
 export class Dashboard {
   private readonly api = inject(Api);
+  /** A key holder sees only its own usage (the server filters); the per-key table is the admin's. */
+  protected readonly limited = inject(AdminSession).limited;
 
   protected readonly ranges = Object.entries(RANGES).map(([value, r]) => ({ value: value as DashboardRange, label: r.label }));
   protected readonly range = signal<DashboardRange>('hour');
@@ -66,7 +70,17 @@ export class Dashboard {
     { label: 'Output', data: this.series().map((p) => p.outputTokens), color: COLORS.output },
     { label: 'Reasoning', data: this.series().map((p) => p.reasoningTokens), color: COLORS.reasoning },
   ]);
-  protected readonly models = computed(() => (this.sample.hasValue() ? topModels(this.sample.value().data as Partial<UsageSample>[]) : []));
+  protected readonly errorSeries = computed<ChartSeries[]>(() => [{ label: 'Failed requests', data: this.series().map((p) => p.errors), color: COLORS.errors }]);
+  protected readonly costSeries = computed<ChartSeries[]>(() => [
+    { label: 'Cost (USD)', data: this.series().map((p) => Math.round(p.cost * 1e6) / 1e6), color: COLORS.cost },
+  ]);
+  private readonly records = computed(() => (this.sample.hasValue() ? (this.sample.value().data as Partial<UsageSample>[]) : []));
+  protected readonly models = computed(() => topUsage(this.records(), 'incomingModelAlias'));
+  protected readonly providers = computed(() => topUsage(this.records(), 'provider'));
+  protected readonly keys = computed(() => topUsage(this.records(), 'apiKey'));
+  protected readonly latency = computed(() => percentilesOf(this.records().map((r) => r.durationMs)));
+  protected readonly ttft = computed(() => percentilesOf(this.records().map((r) => r.ttftMs)));
+  protected readonly sampleSize = computed(() => this.records().length);
   protected readonly sampled = computed(() => (this.sample.hasValue() ? this.sample.value().total > SAMPLE_LIMIT : false));
 
   protected readonly loadError = computed(() => {

@@ -22,6 +22,7 @@ describe('KeyForm', () => {
 
   it('generates the secret in the browser, PUTs it and shows it once', async () => {
     const fixture = await render(KeyForm);
+    expectCall(http, 'GET', '/v0/management/user-quotas').flush({});
     expectCall(http, 'GET', '/v0/management/keys').flush({});
     typeInto(fixture, 'key-name', 'ci');
     typeInto(fixture, 'key-comment', 'build bot');
@@ -46,6 +47,7 @@ describe('KeyForm', () => {
   it('edits with PATCH and no secret', async () => {
     const fixture = await render(KeyForm, { name: 'ci' });
     expectCall(http, 'GET', '/v0/management/keys/ci').flush({ secret: 'sk-...abcd', comment: 'old', allowedModels: ['smart'] });
+    expectCall(http, 'GET', '/v0/management/user-quotas').flush({ daily: { type: 'daily', limitType: 'requests', limit: 10 } });
     expectCall(http, 'GET', '/v0/management/keys').flush({ ci: {} });
     await settle(fixture);
     typeInto(fixture, 'key-comment', 'new');
@@ -59,6 +61,8 @@ describe('KeyForm', () => {
       allowedProviders: [],
       excludedProviders: [],
       allowedIps: [],
+      quotas: [],
+      maxConcurrency: null,
     });
     patch.flush({ success: true, name: 'ci' });
     await settle(fixture);

@@ -5,6 +5,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
@@ -13,6 +14,7 @@ import { keysControllerGet } from '../api/fn/management-keys/keys-controller-get
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
 import { keysControllerPatch } from '../api/fn/management-keys/keys-controller-patch';
 import { keysControllerPut } from '../api/fn/management-keys/keys-controller-put';
+import { userQuotasControllerList } from '../api/fn/management-quotas-user/user-quotas-controller-list';
 import { problemOf } from '../core/api-problem';
 import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
@@ -26,7 +28,7 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
 @Component({
   selector: 'plx-key-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormField, FieldErrors, ListInput, LoadState, PageHeader, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule],
+  imports: [FormField, FieldErrors, ListInput, LoadState, PageHeader, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule],
   templateUrl: './key-form.html',
   styleUrl: '../shared/form-page.scss',
 })
@@ -46,6 +48,8 @@ export class KeyForm {
     loader: async ({ params }) => keyViewOf(params, await this.api.invoke(keysControllerGet, { name: params })),
   });
   private readonly all = resource({ loader: () => this.api.invoke(keysControllerList) });
+  private readonly quotaList = resource({ loader: () => this.api.invoke(userQuotasControllerList) });
+  protected readonly quotaNames = computed(() => (this.quotaList.hasValue() ? Object.keys(this.quotaList.value()).sort() : []));
   private readonly taken = computed(() => new Set(this.all.hasValue() ? Object.keys(this.all.value()) : []));
   protected readonly loadError = computed(() => {
     const error = this.existing.error();

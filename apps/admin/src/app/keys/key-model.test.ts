@@ -37,9 +37,12 @@ describe('key views', () => {
       allowedProviders: [],
       excludedProviders: ['costly'],
       allowedIps: [],
+      quotas: [],
+      maxConcurrency: null,
       expiresAt: 2000,
       disabledAt: null,
     });
+    expect(keyViewOf('q', { quota: 'old', quotas: ['old', 'new'], maxConcurrency: 4 })).toMatchObject({ quotas: ['old', 'new'], maxConcurrency: 4 });
     expect(keyViewOf('x', { disabledAt: '2026-01-01T00:00:00.000Z' }).disabledAt).toBe(Date.UTC(2026, 0, 1));
     expect(keyViewsOf({ b: {}, a: {} }).map((k) => k.name)).toEqual(['a', 'b']);
   });
@@ -68,6 +71,8 @@ describe('key payloads', () => {
       allowedProviders: [],
       excludedProviders: [],
       allowedIps: [],
+      quotas: [],
+      maxConcurrency: null,
       expiresInMinutes: 60,
     });
     expect('expiresInMinutes' in keyCreatePayload({ ...model, expiresInMinutes: '' }, 'sk-1')).toBe(false);
@@ -75,7 +80,17 @@ describe('key payloads', () => {
 
   it('edits the policy only: no secret, no lifetime, empty lists sent to clear them', () => {
     const body = keyPolicyPayload({ ...keyFormOf(keyViewOf('ci', { allowedModels: ['a'] })), allowedModels: [] });
-    expect(body).toEqual({ comment: '', allowedModels: [], excludedModels: [], allowedProviders: [], excludedProviders: [], allowedIps: [] });
+    expect(body).toEqual({
+      comment: '',
+      allowedModels: [],
+      excludedModels: [],
+      allowedProviders: [],
+      excludedProviders: [],
+      allowedIps: [],
+      quotas: [],
+      maxConcurrency: null,
+    });
+    expect(keyPolicyPayload({ ...emptyKeyForm(), quotas: ['daily'], maxConcurrency: '3' })).toMatchObject({ quotas: ['daily'], maxConcurrency: 3 });
   });
 });
 
@@ -95,5 +110,6 @@ describe('keySchema', () => {
   it('limits the comment and the lifetime', () => {
     expect(check({ ...emptyKeyForm(), name: 'ci', comment: 'x'.repeat(501) })).toEqual(['At most 500 characters']);
     expect(check({ ...emptyKeyForm(), name: 'ci', expiresInMinutes: '0' })).toEqual(['Between 1 and 5,256,000']);
+    expect(check({ ...emptyKeyForm(), name: 'ci', maxConcurrency: '0' })).toEqual(['Between 1 and 10,000']);
   });
 });

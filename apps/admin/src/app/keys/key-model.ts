@@ -20,6 +20,9 @@ export interface KeyView {
   readonly allowedProviders: readonly string[];
   readonly excludedProviders: readonly string[];
   readonly allowedIps: readonly string[];
+  /** Names of the user quotas the key holds. */
+  readonly quotas: readonly string[];
+  readonly maxConcurrency: number | null;
   readonly expiresAt: number | null;
   readonly disabledAt: number | null;
 }
@@ -52,6 +55,8 @@ export function keyViewOf(name: string, raw: unknown): KeyView {
     allowedProviders: strings(config['allowedProviders']),
     excludedProviders: strings(config['excludedProviders']),
     allowedIps: strings(config['allowedIps']),
+    quotas: [...new Set([...(typeof config['quota'] === 'string' ? [config['quota']] : []), ...strings(config['quotas'])])],
+    maxConcurrency: typeof config['maxConcurrency'] === 'number' ? config['maxConcurrency'] : null,
     expiresAt: epoch(config['expiresAt']),
     disabledAt: epoch(config['disabledAt']),
   };
@@ -88,6 +93,8 @@ export interface KeyFormModel {
   allowedProviders: string[];
   excludedProviders: string[];
   allowedIps: string[];
+  quotas: string[];
+  maxConcurrency: string;
   expiresInMinutes: string;
 }
 
@@ -100,6 +107,8 @@ export function emptyKeyForm(): KeyFormModel {
     allowedProviders: [],
     excludedProviders: [],
     allowedIps: [],
+    quotas: [],
+    maxConcurrency: '',
     expiresInMinutes: '',
   };
 }
@@ -113,6 +122,8 @@ export function keyFormOf(key: KeyView): KeyFormModel {
     allowedProviders: [...key.allowedProviders],
     excludedProviders: [...key.excludedProviders],
     allowedIps: [...key.allowedIps],
+    quotas: [...key.quotas],
+    maxConcurrency: key.maxConcurrency === null ? '' : String(key.maxConcurrency),
     expiresInMinutes: '',
   };
 }
@@ -128,6 +139,8 @@ export function keyPolicyPayload(model: KeyFormModel): KeyPolicyBody {
     allowedProviders: model.allowedProviders,
     excludedProviders: model.excludedProviders,
     allowedIps: model.allowedIps,
+    quotas: model.quotas,
+    maxConcurrency: optionalInt(model.maxConcurrency) ?? null,
   };
 }
 
@@ -140,6 +153,7 @@ export function keyCreatePayload(model: KeyFormModel, secret: string): KeyConfig
 export const KEY_NAME_PATTERN = /^[^\s*/]{1,100}$/;
 export const COMMENT_MAX = 500;
 const MAX_MINUTES = 525_600 * 10;
+const MAX_CONCURRENCY = 10_000;
 
 export function keySchema(options: { creating: () => boolean; taken: () => ReadonlySet<string> }) {
   return (path: SchemaPathTree<KeyFormModel>): void => {
@@ -156,6 +170,10 @@ export function keySchema(options: { creating: () => boolean; taken: () => Reado
     validate(path.comment, ({ value }) =>
       value().length > COMMENT_MAX ? { kind: 'maxLength', message: `At most ${COMMENT_MAX} characters` } : null,
     );
+    validate(path.maxConcurrency, ({ value }) => {
+      const problem = intProblem(value(), 1, MAX_CONCURRENCY);
+      return problem ? { kind: 'range', message: problem } : null;
+    });
     validate(path.expiresInMinutes, ({ value }) => {
       const problem = intProblem(value(), 1, MAX_MINUTES);
       return problem ? { kind: 'range', message: problem } : null;
