@@ -6,6 +6,7 @@ import { IngressModule } from '@plexus/ingress';
 import { ManagementModule } from '@plexus/management';
 import { PersistenceModule } from '@plexus/persistence';
 import { HealthController } from './health/health.controller';
+import { ProviderQuotaModule } from './provider-quota.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +21,7 @@ export class AppModule {
           encryptionKey: environment.ENCRYPTION_KEY,
         }),
         ScheduleModule.forRoot(),
+        ProviderQuotaModule,
         TerminusModule,
         IngressModule,
         ManagementModule,

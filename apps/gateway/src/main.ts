@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { EnvironmentError, loadEnvironment, type Environment } from '@plexus/config';
 import { createApp } from './app.factory';
+import { migrateQuotaSnapshots } from './cli/migrate-quota-snapshots.command';
 import { rekey } from './cli/rekey.command';
 
 function environmentOrExit(): Environment {
@@ -25,6 +26,10 @@ async function bootstrap(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'migrate-quota-snapshots') {
+    process.stdout.write(`plexus: ${await migrateQuotaSnapshots(process.env)}\n`);
+    return;
+  }
   if (process.argv[2] === 'rekey') {
     process.stdout.write(`plexus: ${await rekey(process.env)}\n`);
     return;

@@ -16,6 +16,7 @@ import { PerformanceController } from './performance/performance.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
 import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
+import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
 import { UserQuotasController } from './quotas/user-quotas.controller';
 import { SelfController } from './self/self.controller';
 import { SettingsController } from './settings/settings.controller';
@@ -23,8 +24,8 @@ import { ErrorsController } from './usage/errors.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
-  imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController],
+  imports: [AuthModule, QuotaModule, MetersModule, MetersModule, RoutingModule, UsageModule],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })

@@ -16,3 +16,4 @@ export { PerformanceSelector } from './selectors/performance.selector';
 export { E2ePerformanceSelector } from './selectors/e2e-performance.selector';
 export { UsageSelector } from './selectors/usage.selector';
 export { QuotaSelector } from './selectors/quota.selector';
+export { PROVIDER_QUOTA_VIEW, type ProviderQuotaView, type ProviderHeadroom } from './provider-quota';

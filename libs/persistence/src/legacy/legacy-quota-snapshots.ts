@@ -75,7 +75,8 @@ function instant(value: unknown): Date | null {
   if (value === null || value === undefined || value === '') return null;
   if (value instanceof Date) return value;
   if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value))) return new Date(Number(value));
-  const parsed = new Date(String(value));
+  if (typeof value !== 'string') return null;
+  const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 
@@ -128,13 +129,13 @@ function toValues(row: LegacyRow): unknown[] {
  * check time) is left alone, so running it twice adds nothing.
  */
 export async function copyLegacyQuotaSnapshots(dataSource: DataSource): Promise<LegacySnapshotCopy> {
-  const [found] = (await dataSource.query(`SELECT to_regclass('quota_snapshots') IS NOT NULL AS present`)) as Array<{ present: boolean }>;
+  const [found] = await dataSource.query<Array<{ present: boolean }>>(`SELECT to_regclass('quota_snapshots') IS NOT NULL AS present`);
   if (!found?.present) return { tableExists: false, source: 0, inserted: 0 };
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<LegacyRow[]>(
     `SELECT provider, checker_id, group_id, window_type, description, checked_at, "limit", used, remaining,
             utilization_percent, unit, resets_at, status, success, error_message, created_at
        FROM quota_snapshots ORDER BY id`,
-  )) as LegacyRow[];
+  );
   let inserted = 0;
   await dataSource.transaction(async (manager) => {
     for (let start = 0; start < rows.length; start += BATCH) {
@@ -145,11 +146,11 @@ export async function copyLegacyQuotaSnapshots(dataSource: DataSource): Promise<
         const placeholders = values.map((value) => `$${parameters.push(value)}`);
         return `(${placeholders.join(', ')})`;
       });
-      const result = (await manager.query(
+      const result = await manager.query<unknown[]>(
         `INSERT INTO meter_snapshots (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
          ON CONFLICT (checker_id, meter_key, checked_at) DO NOTHING RETURNING id`,
         parameters,
-      )) as unknown[];
+      );
       inserted += result.length;
     }
   });

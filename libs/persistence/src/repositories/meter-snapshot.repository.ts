@@ -54,10 +54,10 @@ export class MeterSnapshotRepository {
   /** The rows of each checker's most recent check. */
   async latest(checkerIds?: readonly string[]): Promise<MeterSnapshotRecord[]> {
     const filter = checkerIds ? 'WHERE checker_id = ANY($1)' : '';
-    const latest = (await this.dataSource.query(
+    const latest = await this.dataSource.query<Array<{ checker_id: string; checked_at: Date }>>(
       `SELECT checker_id, max(checked_at) AS checked_at FROM meter_snapshots ${filter} GROUP BY checker_id`,
       checkerIds ? [checkerIds] : [],
-    )) as Array<{ checker_id: string; checked_at: Date }>;
+    );
     if (latest.length === 0) return [];
     const query = this.dataSource.getRepository(MeterSnapshotEntity).createQueryBuilder('s');
     latest.forEach((row, index) => {

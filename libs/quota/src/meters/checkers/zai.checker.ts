@@ -5,7 +5,7 @@ import { dateOf, endpointOf, isRecord, numberOf, requestJson, requireApiKey } fr
 /**
  * Z.ai coding plan, `GET /api/monitor/usage/quota/limit`: `{code, msg, success, data:
  * {limits: [{type: 'TOKENS_LIMIT', percentage, nextResetTime?}, {type: 'TIME_LIMIT',
- * currentValue, remaining, total, nextResetTime}]}}` (reset times in epoch ms). The token
+ * currentValue, remaining, usage (or total), nextResetTime}]}}` (reset times in epoch ms). The token
  * limit is the 5-hour prompt window; the time limit is the monthly MCP tool allowance.
  */
 export class ZaiChecker implements QuotaChecker {
@@ -42,15 +42,20 @@ export class ZaiChecker implements QuotaChecker {
           }),
         );
       } else if (limit['type'] === 'TIME_LIMIT') {
+        const used = numberOf(limit['currentValue']);
+        const remaining = numberOf(limit['remaining']);
+        // The allowance is `total` in older answers and `usage` in newer ones.
+        const total = numberOf(limit['total']) ?? numberOf(limit['usage']) ?? (used !== undefined && remaining !== undefined ? used + remaining : undefined);
         meters.push(
           allowanceMeter({
             key: 'monthly_mcp',
             label: 'MCP tool calls (1 month)',
             scope: 'mcp',
             unit: 'requests',
-            limit: numberOf(limit['total']),
-            used: numberOf(limit['currentValue']),
-            remaining: numberOf(limit['remaining']),
+            limit: total,
+            used,
+            remaining,
+            ...(total === undefined && { utilizationPercent: numberOf(limit['percentage']) }),
             periodValue: 1,
             periodUnit: 'month',
             periodCycle: 'fixed',
