@@ -3,7 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, type Environment } from '@plexus/config';
 import { IngressModule } from '@plexus/ingress';
-import { ManagementModule } from '@plexus/management';
+import { ConfigTransferModule, ManagementModule } from '@plexus/management';
 import { PersistenceModule } from '@plexus/persistence';
 import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
@@ -25,6 +25,7 @@ export class AppModule {
         TerminusModule,
         IngressModule,
         ManagementModule,
+        ConfigTransferModule.forRoot({ configFile: environment.PLEXUS_CONFIG }),
       ],
       controllers: [HealthController],
     };

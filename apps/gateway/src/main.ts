@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { EnvironmentError, loadEnvironment, type Environment } from '@plexus/config';
 import { createApp } from './app.factory';
 import { migrateQuotaSnapshots } from './cli/migrate-quota-snapshots.command';
+import { isConfigTransferCommand, runConfigTransferCommand } from './cli/config-transfer.command';
 import { rekey } from './cli/rekey.command';
 
 function environmentOrExit(): Environment {
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'rekey') {
     process.stdout.write(`plexus: ${await rekey(process.env)}\n`);
+    return;
+  }
+  const command = process.argv[2];
+  if (isConfigTransferCommand(command)) {
+    process.stdout.write(`plexus: ${await runConfigTransferCommand(command, process.argv.slice(3), process.env)}\n`);
     return;
   }
   await bootstrap();

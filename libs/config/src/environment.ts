@@ -37,6 +37,11 @@ export class Environment {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** A YAML file (the shape of a config export) applied at boot and on change; its objects are read-only through the API. */
+  @IsOptional()
+  @IsString()
+  PLEXUS_CONFIG?: string;
+
   /** Usage records older than this are pruned, hourly; 0 keeps them forever. */
   @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 90 : Number(value)))
   @IsInt({ message: 'USAGE_RETENTION_DAYS must be a whole number of days (0 keeps records forever)' })

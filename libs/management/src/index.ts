@@ -1,1 +1,5 @@
 export { ManagementModule } from './management.module';
+export { ConfigTransferModule } from './config-transfer/config-transfer.module';
+export { ConfigTransferService } from './config-transfer/config-transfer.service';
+export type { ConfigDocument, BackupEnvelope } from './config-transfer/config-document';
+export { readPlexusDatabase } from './config-transfer/plexus-database.reader';

@@ -97,7 +97,7 @@ export class PersistenceModule {
         }),
       ],
       providers: [...REPOSITORIES, EmbeddedDatabaseShutdown, { provide: SecretCipher, useValue: cipher }, SecretsAtRestInitializer],
-      exports: [...REPOSITORIES],
+      exports: [...REPOSITORIES, SecretCipher],
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { AliasRecord } from '@plexus/persistence';
 import type { AliasConfigDto } from './alias.dto';
 
-const COLUMN_FIELDS = new Set(['target_groups', 'type', 'priority', 'additional_aliases', 'selector', 'targets']);
+const COLUMN_FIELDS = new Set(['target_groups', 'type', 'priority', 'additional_aliases', 'selector', 'targets', 'managed']);
 
 /** Legacy flat `{selector, targets}` aliases become one group named `default`, as in the reference. */
 export function normalizeLegacyAlias(body: Record<string, unknown>): Record<string, unknown> {
@@ -38,5 +38,6 @@ export function aliasConfigOf(record: AliasRecord): Record<string, unknown> {
     target_groups: record.targetGroups,
     ...(record.additionalAliases.length > 0 && { additional_aliases: record.additionalAliases }),
     ...record.settings,
+    ...(record.managed === true && { managed: true }),
   };
 }

@@ -75,4 +75,6 @@ export class AliasConfigDto {
   @IsArray()
   @IsString({ each: true })
   additional_aliases?: string[];
+  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  managed?: boolean;
 }

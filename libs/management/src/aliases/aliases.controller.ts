@@ -8,10 +8,11 @@ import { notFound, validateBody, validationFailed, type ValidationIssue } from '
 import { SaveSlugResultDto } from '../providers/provider.dto';
 import { AliasConfigDto } from './alias.dto';
 import { aliasConfigOf, aliasRecordFrom, normalizeLegacyAlias } from './alias-config.mapper';
+import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Aliases')
 @ApiSecurity('AdminKey')
-@UseGuards(AdminKeyGuard)
+@UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management')
 export class AliasesController {
   constructor(
@@ -41,6 +42,7 @@ export class AliasesController {
   @ApiOperation({ summary: 'Create or replace a model alias' })
   @ApiBody({ type: AliasConfigDto })
   @ApiOkResponse({ type: SaveSlugResultDto })
+  @RefuseManaged('alias', 'slug')
   async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const config = validateBody(AliasConfigDto, normalizeLegacyAlias(body as Record<string, unknown>));
     await this.save(aliasRecordFrom(slug, config));
@@ -51,6 +53,7 @@ export class AliasesController {
   @ApiOperation({ summary: 'Merge fields into a model alias, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: SaveSlugResultDto })
+  @RefuseManaged('alias', 'slug')
   async patch(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const existing = await this.aliases.findBySlug(slug);
     if (!existing) throw notFound(`Alias '${slug}' not found`);
@@ -62,6 +65,7 @@ export class AliasesController {
   @Delete('aliases/:slug')
   @ApiOperation({ summary: 'Delete a model alias' })
   @ApiOkResponse({ type: SuccessDto })
+  @RefuseManaged('alias', 'slug')
   deleteAlias(@Param('slug') slug: string): Promise<SuccessDto> {
     return this.remove(slug);
   }
@@ -69,6 +73,7 @@ export class AliasesController {
   @Delete('models/:slug')
   @ApiOperation({ summary: "Delete a model alias (the reference gateway's path)" })
   @ApiOkResponse({ type: SuccessDto })
+  @RefuseManaged('alias', 'slug')
   deleteModel(@Param('slug') slug: string): Promise<SuccessDto> {
     return this.remove(slug);
   }

@@ -75,6 +75,8 @@ export class KeyConfigDto {
   @IsInt()
   @Min(1)
   maxConcurrency?: number | null;
+  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  managed?: boolean;
 }
 
 export class KeySaveResultDto {

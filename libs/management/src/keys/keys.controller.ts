@@ -6,8 +6,9 @@ import { QuotaDefinitions, assignedQuotaNames } from '@plexus/quota';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { KeyConfigDto, KeySaveResultDto } from './key.dto';
+import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
-const POLICY_FIELDS = [
+export const POLICY_FIELDS = [
   'allowedModels',
   'excludedModels',
   'allowedProviders',
@@ -21,7 +22,7 @@ const POLICY_FIELDS = [
 
 @ApiTags('Management — Keys')
 @ApiSecurity('AdminKey')
-@UseGuards(AdminKeyGuard)
+@UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/keys')
 export class KeysController {
   constructor(
@@ -51,6 +52,7 @@ export class KeysController {
   @ApiOperation({ summary: 'Create or replace an API key' })
   @ApiBody({ type: KeyConfigDto })
   @ApiOkResponse({ type: KeySaveResultDto })
+  @RefuseManaged('key', 'name')
   async put(@Param('name') name: string, @Body() body: unknown): Promise<KeySaveResultDto> {
     const config = validateBody(KeyConfigDto, body);
     const existing = await this.keys.findByName(name);
@@ -62,6 +64,7 @@ export class KeysController {
   @ApiOperation({ summary: 'Merge fields into an API key, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: KeySaveResultDto })
+  @RefuseManaged('key', 'name')
   async patch(@Param('name') name: string, @Body() body: unknown): Promise<KeySaveResultDto> {
     const existing = await this.keys.findByName(name);
     if (!existing) throw notFound(`API key '${name}' not found`);
@@ -73,6 +76,7 @@ export class KeysController {
   @Delete(':name')
   @ApiOperation({ summary: 'Delete an API key' })
   @ApiOkResponse({ type: SuccessDto })
+  @RefuseManaged('key', 'name')
   async delete(@Param('name') name: string): Promise<SuccessDto> {
     if (!(await this.keys.delete(name))) throw notFound(`API key '${name}' not found`);
     await this.directory.reload();
@@ -82,6 +86,7 @@ export class KeysController {
   @Post(':name/disable')
   @ApiOperation({ summary: 'Disable an API key now' })
   @ApiOkResponse({ type: SuccessDto })
+  @RefuseManaged('key', 'name')
   async disable(@Param('name') name: string): Promise<SuccessDto> {
     const existing = await this.keys.findByName(name);
     if (!existing) throw notFound(`API key '${name}' not found`);
@@ -125,12 +130,13 @@ export class KeysController {
   }
 }
 
-function keyConfigOf(record: ApiKeyRecord): Record<string, unknown> {
+export function keyConfigOf(record: ApiKeyRecord): Record<string, unknown> {
   return {
     secret: maskSecret(record.secret),
     ...(record.comment !== null && { comment: record.comment }),
     ...record.policy,
     ...(record.expiresAt !== null && { expiresAt: record.expiresAt.getTime() }),
     ...(record.disabledAt !== null && { disabledAt: record.disabledAt.getTime() }),
+    ...(record.managed === true && { managed: true }),
   };
 }

@@ -2,7 +2,7 @@ import { maskSecret } from '@plexus/auth';
 import type { ProviderRecord } from '@plexus/persistence';
 import type { ProviderConfigDto } from './provider.dto';
 
-const COLUMN_FIELDS = new Set(['api_base_url', 'display_name', 'api_key', 'enabled', 'models']);
+const COLUMN_FIELDS = new Set(['api_base_url', 'display_name', 'api_key', 'enabled', 'models', 'managed']);
 
 export function providerRecordFrom(slug: string, config: ProviderConfigDto): ProviderRecord {
   const settings: Record<string, unknown> = {};
@@ -35,5 +35,6 @@ export function providerConfigOf(record: ProviderRecord, revealSecrets = false):
         : Object.fromEntries(record.models.map((model) => [model.name, model.config])),
     }),
     ...record.settings,
+    ...(record.managed === true && { managed: true }),
   };
 }

@@ -68,6 +68,8 @@ export class ProviderConfigDto {
   @IsOptional()
   @IsBoolean()
   disable_cooldown?: boolean;
+  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  managed?: boolean;
 }
 
 export class SaveSlugResultDto {

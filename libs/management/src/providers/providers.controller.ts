@@ -6,10 +6,11 @@ import { RoutingConfigService } from '@plexus/routing';
 import { conflict, notFound, validateBody } from '../common/validation';
 import { ProviderConfigDto, ProviderDeleteResultDto, SaveSlugResultDto } from './provider.dto';
 import { providerConfigOf, providerRecordFrom } from './provider-config.mapper';
+import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Providers')
 @ApiSecurity('AdminKey')
-@UseGuards(AdminKeyGuard)
+@UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/providers')
 export class ProvidersController {
   constructor(
@@ -39,6 +40,7 @@ export class ProvidersController {
   @ApiOperation({ summary: 'Create or replace a provider' })
   @ApiBody({ type: ProviderConfigDto })
   @ApiOkResponse({ type: SaveSlugResultDto })
+  @RefuseManaged('provider', 'slug')
   async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const config = validateBody(ProviderConfigDto, body);
     await this.providers.upsert(providerRecordFrom(slug, config));
@@ -50,6 +52,7 @@ export class ProvidersController {
   @ApiOperation({ summary: 'Merge fields into a provider, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: SaveSlugResultDto })
+  @RefuseManaged('provider', 'slug')
   async patch(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const existing = await this.providers.findBySlug(slug);
     if (!existing) throw notFound(`Provider '${slug}' not found`);
@@ -64,6 +67,7 @@ export class ProvidersController {
   @ApiOperation({ summary: 'Delete a provider; with cascade=true also remove alias targets that use it' })
   @ApiQuery({ name: 'cascade', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: ProviderDeleteResultDto })
+  @RefuseManaged('provider', 'slug')
   async delete(@Param('slug') slug: string, @Query('cascade') cascade?: string): Promise<ProviderDeleteResultDto> {
     if (!(await this.providers.findBySlug(slug))) throw notFound(`Provider '${slug}' not found`);
     const aliases = await this.aliases.findAll();

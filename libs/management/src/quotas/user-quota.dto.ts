@@ -121,6 +121,7 @@ export class UserQuotaDefinitionViewDto {
   @ApiPropertyOptional() duration?: string;
   @ApiPropertyOptional({ type: 'number' }) warnAt?: number;
   @ApiPropertyOptional() shared?: boolean;
+  @ApiPropertyOptional({ readOnly: true, description: 'From the declarative config file (PLEXUS_CONFIG): read-only here' }) managed?: boolean;
 }
 
 export class UserQuotaNamedDto extends UserQuotaDefinitionViewDto {

@@ -14,11 +14,12 @@ import {
   UserQuotaNamedDto,
   UserQuotaSaveResultDto,
 } from './user-quota.dto';
+import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 /** User quota definitions: limits on requests, tokens or cost per window, assigned to keys by name. */
 @ApiTags('Management — Quotas (User)')
 @ApiSecurity('AdminKey')
-@UseGuards(AdminKeyGuard)
+@UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/user-quotas')
 export class UserQuotasController {
   constructor(
@@ -49,6 +50,7 @@ export class UserQuotasController {
   @ApiOperation({ summary: 'Create or replace a user quota definition' })
   @ApiBody({ type: UserQuotaDefinitionDto })
   @ApiOkResponse({ type: UserQuotaSaveResultDto })
+  @RefuseManaged('quota', 'name')
   async put(@Param('name') name: string, @Body() body: unknown): Promise<UserQuotaSaveResultDto> {
     checkName(name);
     return this.save(name, validateBody(UserQuotaDefinitionDto, body));
@@ -58,6 +60,7 @@ export class UserQuotasController {
   @ApiOperation({ summary: 'Merge fields into a user quota definition, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: UserQuotaSaveResultDto })
+  @RefuseManaged('quota', 'name')
   async patch(@Param('name') name: string, @Body() body: unknown): Promise<UserQuotaSaveResultDto> {
     const existing = await this.repository.findByName(name);
     if (!existing) throw notFound(`User quota '${name}' not found`);
@@ -71,6 +74,7 @@ export class UserQuotasController {
   @ApiOperation({ summary: 'Delete a user quota definition (409 while a key still holds it)' })
   @ApiOkResponse({ type: UserQuotaDeleteResultDto })
   @ApiConflictResponse({ type: UserQuotaInUseDto })
+  @RefuseManaged('quota', 'name')
   async delete(
     @Param('name') name: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -121,7 +125,7 @@ function checkName(name: string): void {
   }
 }
 
-function viewOf(record: UserQuotaRecord): UserQuotaDefinitionViewDto {
+export function viewOf(record: UserQuotaRecord): UserQuotaDefinitionViewDto {
   return {
     type: record.type,
     limitType: record.limitType,
@@ -129,5 +133,6 @@ function viewOf(record: UserQuotaRecord): UserQuotaDefinitionViewDto {
     ...(record.duration !== null && { duration: record.duration }),
     ...(record.warnAt !== null && { warnAt: record.warnAt }),
     ...(record.shared && { shared: true }),
+    ...(record.managed === true && { managed: true }),
   };
 }

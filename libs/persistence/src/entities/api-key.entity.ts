@@ -42,6 +42,10 @@ export class ApiKeyEntity {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
 
+  /** Owned by the declarative config file (PLEXUS_CONFIG): the management API refuses to change it. */
+  @Column({ type: 'boolean', default: false })
+  managed!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

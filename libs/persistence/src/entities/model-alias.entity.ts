@@ -36,6 +36,10 @@ export class ModelAliasEntity {
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   settings!: Record<string, unknown>;
 
+  /** Owned by the declarative config file (PLEXUS_CONFIG): the management API refuses to change it. */
+  @Column({ type: 'boolean', default: false })
+  managed!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

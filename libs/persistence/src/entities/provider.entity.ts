@@ -32,6 +32,10 @@ export class ProviderEntity {
   @OneToMany(() => ProviderModelEntity, (model) => model.provider, { cascade: true })
   models!: ProviderModelEntity[];
 
+  /** Owned by the declarative config file (PLEXUS_CONFIG): the management API refuses to change it. */
+  @Column({ type: 'boolean', default: false })
+  managed!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

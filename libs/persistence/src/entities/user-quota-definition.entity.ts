@@ -34,6 +34,10 @@ export class UserQuotaDefinitionEntity {
   @Column({ name: 'warn_at', type: 'double precision', nullable: true })
   warnAt!: number | null;
 
+  /** Owned by the declarative config file (PLEXUS_CONFIG): the management API refuses to change it. */
+  @Column({ type: 'boolean', default: false })
+  managed!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -3,6 +3,7 @@ import { StoredResponses1764000100000 } from './1764000100000-stored-responses';
 import { CooldownsAndSettings1764000200000 } from './1764000200000-cooldowns-and-settings';
 import { UsageCosts1764000300000 } from './1764000300000-usage-costs';
 import { UserQuotas1764000500000 } from './1764000500000-user-quotas';
+import { ManagedConfig1764000800000 } from './1764000800000-managed-config';
 import { AuditLog1764000850000 } from './1764000850000-audit-log';
 import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
 
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   UsageCosts1764000300000,
   UserQuotas1764000500000,
   MeterSnapshots1764000600000,
+  ManagedConfig1764000800000,
   AuditLog1764000850000,
 ];

@@ -10,6 +10,8 @@ export interface AliasRecord {
   targetGroups: AliasTargetGroupRecord[];
   additionalAliases: string[];
   settings: Record<string, unknown>;
+  /** From the declarative config file; left as stored when absent. */
+  managed?: boolean;
 }
 
 @Injectable()
@@ -34,6 +36,7 @@ export class AliasRepository {
     alias.targetGroups = record.targetGroups;
     alias.additionalAliases = record.additionalAliases;
     alias.settings = record.settings;
+    if (record.managed !== undefined) alias.managed = record.managed;
     await aliases.save(alias);
   }
 
@@ -51,5 +54,6 @@ function toRecord(row: ModelAliasEntity): AliasRecord {
     targetGroups: row.targetGroups,
     additionalAliases: row.additionalAliases,
     settings: row.settings,
+    managed: row.managed,
   };
 }

@@ -11,6 +11,8 @@ export interface ApiKeyRecord {
   policy: ApiKeyPolicy;
   expiresAt: Date | null;
   disabledAt: Date | null;
+  /** From the declarative config file; left as stored when absent. */
+  managed?: boolean;
 }
 
 @Injectable()
@@ -48,5 +50,6 @@ function toRecord(row: ApiKeyEntity): ApiKeyRecord {
     policy: row.policy,
     expiresAt: row.expiresAt,
     disabledAt: row.disabledAt,
+    managed: row.managed,
   };
 }

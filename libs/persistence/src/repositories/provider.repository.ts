@@ -13,6 +13,8 @@ export interface ProviderRecord {
   settings: Record<string, unknown>;
   /** Model name to its config, in declared order. */
   models: Array<{ name: string; config: Record<string, unknown> }>;
+  /** From the declarative config file; left as stored when absent. */
+  managed?: boolean;
 }
 
 @Injectable()
@@ -45,6 +47,7 @@ export class ProviderRepository {
       provider.apiKey = record.apiKey;
       provider.enabled = record.enabled;
       provider.settings = record.settings;
+      if (record.managed !== undefined) provider.managed = record.managed;
       const saved = await providers.save(provider);
       const models = manager.getRepository(ProviderModelEntity);
       await models.delete({ providerId: saved.id });
@@ -72,6 +75,7 @@ function toRecord(row: ProviderEntity): ProviderRecord {
     apiKey: row.apiKey,
     enabled: row.enabled,
     settings: row.settings,
+    managed: row.managed,
     models: [...(row.models ?? [])]
       .sort((a, b) => a.sortOrder - b.sortOrder)
       .map((model) => ({ name: model.modelName, config: model.config })),

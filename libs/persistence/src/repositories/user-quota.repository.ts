@@ -11,6 +11,8 @@ export interface UserQuotaRecord {
   duration: string | null;
   shared: boolean;
   warnAt: number | null;
+  /** From the declarative config file; left as stored when absent. */
+  managed?: boolean;
 }
 
 /** The `user_quota_definitions` table. */
@@ -49,5 +51,6 @@ function toRecord(row: UserQuotaDefinitionEntity): UserQuotaRecord {
     duration: row.duration,
     shared: row.shared,
     warnAt: row.warnAt,
+    managed: row.managed,
   };
 }

@@ -1,0 +1,97 @@
+import { ConfigTransferService, readPlexusDatabase } from '@plexus/management';
+import { DatabaseEndpoint, SecretCipher, dataSourceOptions, reconcileSecretsAtRest, useSecretCipher } from '@plexus/persistence';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+
+export const CONFIG_TRANSFER_COMMANDS = ['backup', 'restore', 'import-plexus'] as const;
+export type ConfigTransferCommand = (typeof CONFIG_TRANSFER_COMMANDS)[number];
+
+export function isConfigTransferCommand(command: string | undefined): command is ConfigTransferCommand {
+  return (CONFIG_TRANSFER_COMMANDS as readonly string[]).includes(command ?? '');
+}
+
+/**
+ * `plexus backup [file|-]`: the configuration backup (secrets as stored) to a file
+ * (default: PLEXUS_DB_BACKUP_DIR, ./backups) or stdout.
+ * `plexus restore <file>`: replaces the configuration with a backup, all or nothing.
+ * `plexus import-plexus <sqlite file | postgres URL>`: takes providers, aliases, keys,
+ * user quotas and MCP servers from a Plexus database (PLEXUS_ENCRYPTION_KEY: the key
+ * that Plexus encrypted its secrets with).
+ * Each runs against this gateway's database (DATABASE_URL or DATA_DIR) with its
+ * ENCRYPTION_KEY; stop the gateway first, or restart it after, so it rereads the config.
+ */
+export async function runConfigTransferCommand(command: ConfigTransferCommand, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const endpoint = await DatabaseEndpoint.resolve({ databaseUrl: env['DATABASE_URL'] || undefined, dataDir: env['DATA_DIR'] || './data' });
+  const dataSource = new DataSource(dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }));
+  const cipher = new SecretCipher(env['ENCRYPTION_KEY'] || undefined);
+  useSecretCipher(cipher);
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    await reconcileSecretsAtRest(dataSource, cipher);
+    const transfer = new ConfigTransferService(dataSource, cipher);
+    const commands: Record<ConfigTransferCommand, () => Promise<string>> = {
+      backup: () => backup(transfer, args[0], env),
+      restore: () => restore(transfer, args[0]),
+      'import-plexus': () => importPlexus(transfer, args[0], env),
+    };
+    return await commands[command]();
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await endpoint.embedded?.stop();
+  }
+}
+
+async function backup(transfer: ConfigTransferService, target: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const envelope = await transfer.backup();
+  const text = `${JSON.stringify(envelope, null, 2)}\n`;
+  if (target === '-') {
+    process.stdout.write(text);
+    return 'backup written to stdout';
+  }
+  let file = target;
+  if (!file) {
+    const directory = env['PLEXUS_DB_BACKUP_DIR'] || './backups';
+    await mkdir(directory, { recursive: true });
+    file = join(directory, `plexus-backup-${envelope.created_at.replace(/[:.]/g, '-')}.json`);
+  }
+  await writeFile(file, text, { mode: 0o600 });
+  return `backup written to ${file} (secrets ${envelope.secrets === 'encrypted' ? 'encrypted: restore needs the same ENCRYPTION_KEY' : 'in plaintext: keep the file safe'})`;
+}
+
+async function restore(transfer: ConfigTransferService, file: string | undefined): Promise<string> {
+  if (!file) throw new Error('restore needs the backup file: plexus restore <file>');
+  let body: unknown;
+  try {
+    body = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the backup ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const result = await transfer.restore(body).catch(rethrowReadably);
+  return `restored ${describeCounts(result.restored)}`;
+}
+
+async function importPlexus(transfer: ConfigTransferService, source: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  if (!source) throw new Error('import-plexus needs the Plexus database: a SQLite file or a postgres:// URL');
+  const { document, warnings } = await readPlexusDatabase(source, env['PLEXUS_ENCRYPTION_KEY'] || undefined);
+  const result = await transfer.importConfig(document).catch(rethrowReadably);
+  for (const warning of warnings) process.stderr.write(`plexus: import-plexus: ${warning}\n`);
+  return `imported ${describeCounts(result.imported)} from Plexus`;
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([table, count]) => `${count} ${table.replace(/_/g, ' ')}`)
+    .join(', ');
+}
+
+/** A refused document becomes one line per problem, not an HTTP exception's dump. */
+function rethrowReadably(error: unknown): never {
+  const response = (error as { getResponse?: () => unknown }).getResponse?.() as
+    | { error?: string | { message?: string }; details?: Array<{ path: string[]; message: string }> }
+    | undefined;
+  if (response?.details) throw new Error(`refused, nothing changed: ${response.details.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (response?.error) throw new Error(`refused, nothing changed: ${typeof response.error === 'string' ? response.error : response.error.message}`);
+  throw error;
+}

@@ -1,0 +1,112 @@
+import { BadRequestException, Body, Controller, Get, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard } from '@plexus/auth';
+import { SystemSettingsRepository } from '@plexus/persistence';
+import { SETTINGS_SECTIONS } from '@plexus/routing';
+import { SuccessDto } from '../common/success.dto';
+import { validationFailed } from '../common/validation';
+import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument } from './config-document';
+import { ConfigRuntime } from './config-runtime.service';
+import { BackupEnvelopeDto, ConfigDocumentDto, ConfigImportResultDto, ConfigStatusDto, RestoreResultDto } from './config-transfer.dto';
+import { ConfigTransferService, type ConfigStatus, type ImportResult } from './config-transfer.service';
+
+@ApiTags('Management — Config')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management')
+export class ConfigTransferController {
+  constructor(
+    private readonly transfer: ConfigTransferService,
+    private readonly runtime: ConfigRuntime,
+    private readonly settings: SystemSettingsRepository,
+  ) {}
+
+  @Get('config')
+  @ApiOperation({ summary: 'The whole configuration (secrets masked)' })
+  @ApiOkResponse({ type: ConfigDocumentDto })
+  getConfig(): Promise<ConfigDocument> {
+    return this.transfer.exportConfig();
+  }
+
+  @Get('config/export')
+  @ApiOperation({ summary: 'Export the configuration: providers, aliases, keys, user quotas, MCP servers, settings (secrets masked: `secrets: masked`)' })
+  @ApiOkResponse({ type: ConfigDocumentDto })
+  exportConfig(): Promise<ConfigDocument> {
+    return this.transfer.exportConfig();
+  }
+
+  @Put('config')
+  @ApiOperation({
+    summary: 'Import a configuration, replacing every object made through the API',
+    description:
+      'Validated in full first (fields, alias targets on known providers, key quotas that exist); written in one transaction, so a refused import changes nothing. ' +
+      'A masked secret (as in an export) keeps the stored one. Objects from the config file (PLEXUS_CONFIG) stay: entries marked managed are skipped, unmarked entries with their names are refused (409).',
+  })
+  @ApiBody({ type: ConfigDocumentDto })
+  @ApiOkResponse({ type: ConfigImportResultDto })
+  @ApiConflictResponse({ description: 'The document names objects managed by the config file' })
+  async importConfig(@Body() body: unknown): Promise<ImportResult> {
+    const result = await this.transfer.importConfig(body);
+    await this.runtime.reload();
+    return result;
+  }
+
+  @Get('config/status')
+  @ApiOperation({ summary: 'Counts of providers, aliases, keys, user quotas and MCP servers' })
+  @ApiOkResponse({ type: ConfigStatusDto })
+  status(): Promise<ConfigStatus> {
+    return this.transfer.status();
+  }
+
+  @Get('backup')
+  @ApiOperation({
+    summary: 'Back up the configuration (secrets as stored: encrypted with ENCRYPTION_KEY, so restore needs the same key)',
+    description: 'The config-only envelope. Full backups with operational data (`full=true`) are not supported yet.',
+  })
+  @ApiQuery({ name: 'full', required: false, enum: ['true', 'false'] })
+  @ApiOkResponse({ type: BackupEnvelopeDto })
+  backup(@Query('full') full?: string): Promise<BackupEnvelope> {
+    if (full === 'true') throw new BadRequestException({ error: 'Full backups (usage history) are not supported yet: omit full for the configuration backup' });
+    return this.transfer.backup();
+  }
+
+  @Post('restore')
+  @ApiOperation({ summary: 'Restore a backup: replaces providers, aliases, keys, user quotas, MCP servers and settings, in one transaction' })
+  @ApiBody({ type: BackupEnvelopeDto })
+  @ApiOkResponse({ type: RestoreResultDto })
+  async restore(@Body() body: unknown): Promise<Awaited<ReturnType<ConfigTransferService['restore']>>> {
+    const result = await this.transfer.restore(body);
+    await this.runtime.reload();
+    return result;
+  }
+
+  @Get('system-settings')
+  @ApiOperation({ summary: 'All system settings, keyed by setting' })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
+  async systemSettings(): Promise<Record<string, unknown>> {
+    const rows = await this.settings.findAll();
+    return Object.fromEntries(rows.filter((row) => row.key !== MCP_SERVERS_SETTING).map((row) => [row.key, row.value]));
+  }
+
+  @Patch('system-settings')
+  @ApiOperation({ summary: 'Set the given settings (a shallow merge: settings not named keep their value)' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({ type: SuccessDto })
+  async patchSystemSettings(@Body() body: unknown): Promise<SuccessDto> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw validationFailed([{ path: [], message: 'Body must be a JSON object', code: 'invalid_type' }]);
+    }
+    const issues = Object.entries(body).flatMap(([key, value]) => {
+      if (key === MCP_SERVERS_SETTING) return [{ path: [key], message: 'Set MCP servers through the config import', code: 'reserved' }];
+      const section = (SETTINGS_SECTIONS as readonly string[]).includes(key);
+      if (section && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+        return [{ path: [key], message: `${key} is a settings section: give an object (or use /config/${key})`, code: 'invalid_type' }];
+      }
+      return [];
+    });
+    if (issues.length > 0) throw validationFailed(issues);
+    for (const [key, value] of Object.entries(body)) await this.settings.set(key, value);
+    await this.runtime.reload();
+    return { success: true };
+  }
+}

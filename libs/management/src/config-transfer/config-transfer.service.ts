@@ -1,0 +1,246 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AliasRepository,
+  ApiKeyRepository,
+  ProviderRepository,
+  SecretCipher,
+  SystemSettingsRepository,
+  UserQuotaRepository,
+  type AliasRecord,
+  type ApiKeyRecord,
+  type ProviderRecord,
+  type UserQuotaRecord,
+} from '@plexus/persistence';
+import type { DataSource } from 'typeorm';
+import { aliasConfigOf } from '../aliases/alias-config.mapper';
+import { conflict } from '../common/validation';
+import { keyConfigOf } from '../keys/keys.controller';
+import { providerConfigOf } from '../providers/provider-config.mapper';
+import { viewOf } from '../quotas/user-quotas.controller';
+import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument, type ConfigMap } from './config-document';
+import { validateConfigDocument, type ValidationContext } from './config-document.validator';
+import { writeConfig, type WriteCounts, type WriteScope } from './config-writer';
+
+/** The document's sections that hold named objects, and the kind names the managed marker uses. */
+const SECTIONS = ['providers', 'models', 'keys', 'user_quotas'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Snapshot {
+  providers: ProviderRecord[];
+  aliases: AliasRecord[];
+  keys: ApiKeyRecord[];
+  quotas: UserQuotaRecord[];
+  settings: Record<string, unknown>;
+}
+
+export interface ImportResult {
+  success: true;
+  imported: WriteCounts;
+  /** Entries marked `managed` that were left to the config file. */
+  skipped: string[];
+}
+
+export interface ConfigStatus {
+  providerCount: number;
+  modelAliasCount: number;
+  keyCount: number;
+  quotaCount: number;
+  mcpServerCount: number;
+}
+
+/**
+ * Reads and replaces the whole configuration: export and import (`/config`), backup and
+ * restore, the declarative config file. Every replacement is validated in full first and
+ * written in one transaction, so a refused one changes nothing.
+ */
+@Injectable()
+export class ConfigTransferService {
+  private readonly providers: ProviderRepository;
+  private readonly aliases: AliasRepository;
+  private readonly keys: ApiKeyRepository;
+  private readonly quotas: UserQuotaRepository;
+  private readonly settings: SystemSettingsRepository;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: SecretCipher,
+  ) {
+    this.providers = new ProviderRepository(dataSource);
+    this.aliases = new AliasRepository(dataSource);
+    this.keys = new ApiKeyRepository(dataSource);
+    this.quotas = new UserQuotaRepository(dataSource);
+    this.settings = new SystemSettingsRepository(dataSource);
+  }
+
+  /** The configuration with secrets masked; `managed: true` on objects from the config file. */
+  async exportConfig(): Promise<ConfigDocument> {
+    const snapshot = await this.snapshot();
+    const { [MCP_SERVERS_SETTING]: mcpServers, ...settings } = snapshot.settings;
+    return {
+      secrets: 'masked',
+      providers: byName(snapshot.providers, (record) => record.slug, (record) => providerConfigOf(record)),
+      models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
+      keys: byName(snapshot.keys, (record) => record.name, keyConfigOf),
+      user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
+      mcp_servers: (mcpServers as ConfigMap | undefined) ?? {},
+      system_settings: settings,
+    };
+  }
+
+  async status(): Promise<ConfigStatus> {
+    const snapshot = await this.snapshot();
+    const mcpServers = snapshot.settings[MCP_SERVERS_SETTING];
+    return {
+      providerCount: snapshot.providers.length,
+      modelAliasCount: snapshot.aliases.length,
+      keyCount: snapshot.keys.length,
+      quotaCount: snapshot.quotas.length,
+      mcpServerCount: mcpServers && typeof mcpServers === 'object' ? Object.keys(mcpServers).length : 0,
+    };
+  }
+
+  /**
+   * `PUT /config`: replaces every object made through the API. Objects from the config
+   * file stay; the document may carry them back marked `managed` (as an export does) and
+   * they are skipped, but an unmarked entry with a managed object's name is refused (409).
+   */
+  async importConfig(body: unknown): Promise<ImportResult> {
+    const snapshot = await this.snapshot();
+    const managed = managedNames(snapshot);
+    const skipped: string[] = [];
+    const clashes: string[] = [];
+    const document = isObject(body) ? { ...body } : body;
+    if (isObject(document)) {
+      for (const section of SECTIONS) {
+        const map = document[section];
+        if (!isObject(map)) continue;
+        const kept: Record<string, unknown> = {};
+        for (const [name, entry] of Object.entries(map)) {
+          if (!managed.has(`${section}:${name}`)) kept[name] = entry;
+          else if (isObject(entry) && entry['managed'] === true) skipped.push(`${section}/${name}`);
+          else clashes.push(`${section}/${name}`);
+        }
+        document[section] = kept;
+      }
+    }
+    if (clashes.length > 0) throw conflict(`Managed by the config file (PLEXUS_CONFIG), change them there: ${clashes.join(', ')}`);
+    const config = validateConfigDocument(document, this.context(snapshot, (name) => managed.has(name)));
+    const imported = await this.dataSource.transaction((manager) => writeConfig(manager, config, 'unmanaged'));
+    return { success: true, imported, skipped };
+  }
+
+  /** The config file: its objects become managed; objects made through the API stay unless the file names them. */
+  async applyManaged(document: ConfigDocument): Promise<WriteCounts> {
+    const snapshot = await this.snapshot();
+    const named = new Set(SECTIONS.flatMap((section) => Object.keys(document[section] ?? {}).map((name) => `${section}:${name}`)));
+    const managed = managedNames(snapshot);
+    const config = validateConfigDocument(document, this.context(snapshot, (name) => !managed.has(name) && !named.has(name)));
+    return this.dataSource.transaction((manager) => writeConfig(manager, config, 'managed'));
+  }
+
+  /** Everything, secrets as stored: encrypted when the gateway has ENCRYPTION_KEY, so the file is as safe as the database. */
+  async backup(): Promise<BackupEnvelope> {
+    const snapshot = await this.snapshot();
+    const stored = (secret: string): string => this.cipher.encrypt(secret);
+    const { [MCP_SERVERS_SETTING]: mcpServers, ...settings } = snapshot.settings;
+    return {
+      plexus_backup: true,
+      version: 1,
+      created_at: new Date().toISOString(),
+      dialect: 'postgres',
+      secrets: this.cipher.enabled ? 'encrypted' : 'plaintext',
+      data: {
+        providers: byName(snapshot.providers, (record) => record.slug, (record) => {
+          const config = providerConfigOf(record, true);
+          return record.apiKey === null ? config : { ...config, api_key: stored(record.apiKey) };
+        }),
+        models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
+        keys: byName(snapshot.keys, (record) => record.name, (record) => ({ ...keyConfigOf(record), secret: stored(record.secret) })),
+        user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
+        mcp_servers: (mcpServers as ConfigMap | undefined) ?? {},
+        settings,
+        oauth_credentials: [],
+      },
+    };
+  }
+
+  /** Replaces everything with a backup's contents (managed markers included), or changes nothing. */
+  async restore(body: unknown): Promise<{ success: true; restored: WriteCounts; message: string }> {
+    if (!isObject(body) || body['plexus_backup'] !== true || !isObject(body['data'])) {
+      throw new BadRequestException({ error: 'Invalid backup: expected a plexus_backup envelope with data' });
+    }
+    if (body['version'] !== 1) throw new BadRequestException({ error: `Unsupported backup version: ${String(body['version'])}` });
+    const data = body['data'];
+    if (Array.isArray(data['oauth_credentials']) && data['oauth_credentials'].length > 0) {
+      throw new BadRequestException({ error: 'This backup holds OAuth credentials, which this gateway cannot restore yet' });
+    }
+    const document: Record<string, unknown> = {
+      providers: data['providers'],
+      models: data['models'],
+      keys: data['keys'],
+      user_quotas: data['user_quotas'],
+      mcp_servers: data['mcp_servers'] ?? {},
+      system_settings: data['settings'] ?? {},
+      ...(body['secrets'] !== undefined && { secrets: body['secrets'] }),
+    };
+    const managed = new Set<string>();
+    for (const section of SECTIONS) {
+      const map = document[section];
+      if (!isObject(map)) continue;
+      for (const [name, entry] of Object.entries(map)) if (isObject(entry) && entry['managed'] === true) managed.add(`${section}:${name}`);
+    }
+    const config = validateConfigDocument(document, this.context(emptySnapshot(), () => false));
+    const restored = await this.dataSource.transaction((manager) => writeConfig(manager, config, 'all' satisfies WriteScope, managed));
+    return { success: true, restored, message: 'Restore complete' };
+  }
+
+  private async snapshot(): Promise<Snapshot> {
+    const [providers, aliases, keys, quotas, settings] = await Promise.all([
+      this.providers.findAll(),
+      this.aliases.findAll(),
+      this.keys.findAll(),
+      this.quotas.findAll(),
+      this.settings.findAll(),
+    ]);
+    return { providers, aliases, keys, quotas, settings: Object.fromEntries(settings.map((setting) => [setting.key, setting.value])) };
+  }
+
+  /** `kept(section:name)`: the object stays whatever the document says, so references may point at it. */
+  private context(snapshot: Snapshot, kept: (name: string) => boolean): ValidationContext {
+    const keptAliases = snapshot.aliases.filter((alias) => kept(`models:${alias.slug}`));
+    return {
+      storedProviderKeys: new Map(snapshot.providers.flatMap((provider) => (provider.apiKey === null ? [] : [[provider.slug, provider.apiKey]]))),
+      storedKeySecrets: new Map(snapshot.keys.map((key) => [key.name, key.secret])),
+      keptProviders: new Set(snapshot.providers.filter((provider) => kept(`providers:${provider.slug}`)).map((provider) => provider.slug)),
+      keptAliasNames: new Set(keptAliases.flatMap((alias) => [alias.slug, ...alias.additionalAliases])),
+      keptQuotas: new Set(snapshot.quotas.filter((quota) => kept(`user_quotas:${quota.name}`)).map((quota) => quota.name)),
+      keptSecretHashes: new Set(snapshot.keys.filter((key) => kept(`keys:${key.name}`)).map((key) => key.secretHash)),
+      cipher: this.cipher,
+    };
+  }
+}
+
+function managedNames(snapshot: Snapshot): Set<string> {
+  const names = new Set<string>();
+  const add = (section: Section, records: Array<{ managed?: boolean }>, name: (record: never) => string): void => {
+    for (const record of records) if (record.managed) names.add(`${section}:${name(record as never)}`);
+  };
+  add('providers', snapshot.providers, (record: ProviderRecord) => record.slug);
+  add('models', snapshot.aliases, (record: AliasRecord) => record.slug);
+  add('keys', snapshot.keys, (record: ApiKeyRecord) => record.name);
+  add('user_quotas', snapshot.quotas, (record: UserQuotaRecord) => record.name);
+  return names;
+}
+
+function emptySnapshot(): Snapshot {
+  return { providers: [], aliases: [], keys: [], quotas: [], settings: {} };
+}
+
+function byName<R>(records: R[], name: (record: R) => string, view: (record: R) => Record<string, unknown>): ConfigMap {
+  return Object.fromEntries(records.map((record) => [name(record), view(record)]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
