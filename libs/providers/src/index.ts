@@ -1,4 +1,4 @@
 export * from './provider-adapter';
 export { ProviderAdapterRegistry } from './provider-adapter.registry';
 export { ProvidersModule } from './providers.module';
-export { parseRetryAfter } from './upstream-error';
+export { EmptyCompletionError, UpstreamStallError, type StallPhase } from './upstream-error';

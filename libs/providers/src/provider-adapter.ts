@@ -11,6 +11,23 @@ export interface UpstreamTarget {
   extraBody: Record<string, unknown>;
   /** Longest wait for the response headers, and between two body chunks. */
   timeoutMs: number;
+  /** Stall detection for streamed answers; null or absent: none. */
+  stall?: StallPolicy | null;
+}
+
+/**
+ * When a streamed answer counts as stalled. Bytes are those of the SSE events' data
+ * (keep-alive comments don't count), from the moment the request is sent.
+ */
+export interface StallPolicy {
+  /** The first `ttfbBytes` must arrive within this; null disables the TTFB check. */
+  ttfbMs: number | null;
+  ttfbBytes: number;
+  /** Least bytes per second over `windowMs`; null disables the throughput check. */
+  minBytesPerSecond: number | null;
+  windowMs: number;
+  /** Throughput is enforced this long after the first `ttfbBytes` arrived. */
+  gracePeriodMs: number;
 }
 
 export interface UpstreamCall {
@@ -22,6 +39,12 @@ export interface UpstreamCall {
    * only observes usage.
    */
   passthroughBody?: Record<string, unknown>;
+  /**
+   * An answer with no content is an error (EmptyCompletionError) rather than an answer:
+   * set while another target could still be tried. Chunks are held back until content
+   * arrives, so the failure comes before anything reached the client.
+   */
+  failOnEmpty?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ErrorCode, GatewayException } from '@plexus/core';
 import { errors as undiciErrors } from 'undici';
 import type { UpstreamTarget } from './provider-adapter';
+import { retryAfterSeconds } from './retry-after';
 
 const MAX_PROVIDER_TEXT = 500;
 
@@ -17,29 +18,52 @@ function providerMessage(bodyText: string): string {
   return bodyText;
 }
 
-/** Seconds from a Retry-After header: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const header = Array.isArray(value) ? value[0] : value;
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
-
 export function upstreamHttpError(
   target: UpstreamTarget,
   status: number,
   bodyText: string,
-  retryAfter: string | string[] | undefined,
+  headers: Record<string, string | string[] | undefined>,
 ): GatewayException {
   const text = providerMessage(bodyText).slice(0, MAX_PROVIDER_TEXT);
   return new GatewayException(ErrorCode.UPSTREAM_ERROR, {
     status,
     message: `${target.provider}/${target.model} returned ${status}: ${text}`,
     upstream: { provider: target.provider, model: target.model, status },
-    retryAfterSeconds: parseRetryAfter(retryAfter),
+    retryAfterSeconds: retryAfterSeconds(status, headers, bodyText),
   });
+}
+
+export type StallPhase = 'ttfb' | 'throughput';
+
+/**
+ * A streamed answer that stalled: too few bytes before the TTFB deadline, or too little
+ * throughput later. A timeout to the client (504, `upstream_timeout`); the pipeline tells
+ * it apart because stalls cool a target down only where `stall_cooldown` is on.
+ */
+export class UpstreamStallError extends GatewayException {
+  constructor(
+    target: UpstreamTarget,
+    readonly phase: StallPhase,
+    detail: string,
+  ) {
+    super(ErrorCode.UPSTREAM_TIMEOUT, {
+      message: `${target.provider}/${target.model} stalled: ${detail}`,
+      upstream: { provider: target.provider, model: target.model },
+    });
+  }
+}
+
+/**
+ * A successful answer with nothing in it (no text, reasoning, tool call or citation).
+ * Another target may do better, and it says nothing about the target's health.
+ */
+export class EmptyCompletionError extends GatewayException {
+  constructor(target: UpstreamTarget) {
+    super(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+      message: `${target.provider}/${target.model} answered with an empty completion`,
+      upstream: { provider: target.provider, model: target.model },
+    });
+  }
 }
 
 /** Transport failures: timeouts are 504, everything else (refused, reset, DNS) 502. */

@@ -17,6 +17,32 @@ export interface RouteTarget {
   modelConfig: Record<string, unknown>;
   /** The provider's negotiated discount (0..1) on computed costs. */
   discount: number;
+  /** The provider's stall-detection overrides of the global stall settings. */
+  stall: StallOverrides;
+}
+
+/**
+ * Per-provider stall thresholds (`stallTtfbMs`, `stallTtfbBytes`, `stallMinBps`,
+ * `stallWindowMs`, `stallGracePeriodMs`): absent inherits the global setting, null
+ * disables that dimension.
+ */
+export interface StallOverrides {
+  ttfbMs?: number | null;
+  ttfbBytes?: number;
+  minBytesPerSecond?: number | null;
+  windowMs?: number;
+  gracePeriodMs?: number;
+}
+
+/** Why a target was left out before any attempt. */
+export type SkipReason = 'cooldown' | 'disabled' | 'excluded_by_key';
+
+/** A target the router left out; recorded in the attempt history, billed to nobody. */
+export interface SkippedTarget {
+  provider: string;
+  model: string;
+  apiType: ApiFormat;
+  reason: SkipReason;
 }
 
 export interface RoutePlan {
@@ -24,4 +50,6 @@ export interface RoutePlan {
   alias: string | null;
   /** Targets in the order they are to be tried. */
   targets: RouteTarget[];
+  /** Targets left out (cooling down, disabled, excluded by the key), in declared order. */
+  skipped: SkippedTarget[];
 }

@@ -221,6 +221,7 @@ describe('RouterService', () => {
           group: 'direct',
           modelConfig: {},
           discount: 0,
+          stall: {},
         },
       ]);
     });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
 import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
@@ -6,7 +6,6 @@ import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
-import { PROVIDER_QUOTA_VIEW, type ProviderQuotaView } from './provider-quota';
 import { stallOverrides } from './stall-overrides';
 
 export interface RouteParams {
@@ -21,13 +20,13 @@ interface CoolingTarget {
   until: number;
 }
 
-const DIRECT_PREFIX = 'direct/';
 /** What routing left out: the cooling targets (for Retry-After) and every skipped one (for the attempt history). */
 interface Exclusions {
   cooling: CoolingTarget[];
   skipped: SkippedTarget[];
 }
 
+const DIRECT_PREFIX = 'direct/';
 const DEFAULT_SELECTOR = 'random';
 
 /** Turns the model a client named into the ordered list of targets to try. */
@@ -39,7 +38,6 @@ export class RouterService {
     private readonly config: RoutingConfigService,
     @Inject(TARGET_SELECTORS) selectors: TargetSelector[],
     private readonly cooldowns: CooldownService,
-    @Optional() @Inject(PROVIDER_QUOTA_VIEW) private readonly quota: ProviderQuotaView | null = null,
   ) {
     this.selectors = new Map(selectors.map((selector) => [selector.name, selector]));
   }
@@ -140,14 +138,9 @@ export class RouterService {
     return resolved;
   }
 
-  /**
-   * Whether the provider+model (or the whole provider) is cooling down, or the provider is
-   * over its quota until its window resets; if so, notes it in `cooling`.
-   */
+  /** Whether the provider+model (or the whole provider) is cooling down; if so, notes it in `cooling`. */
   private isCooling(provider: string, model: string, cooling: CoolingTarget[]): boolean {
-    const cooldown = this.cooldowns.coolingUntil(provider, model);
-    const exhausted = this.quota?.exhaustedUntil(provider, Date.now()) ?? null;
-    const until = cooldown === null ? exhausted : exhausted === null ? cooldown : Math.max(cooldown, exhausted);
+    const until = this.cooldowns.coolingUntil(provider, model);
     if (until === null) return false;
     cooling.push({ provider, until });
     return true;
@@ -173,21 +166,21 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
     group,
     modelConfig,
     discount: typeof settings['discount'] === 'number' ? settings['discount'] : 0,
+    stall: stallOverrides(settings),
   };
+}
+
+function skippedAs(target: RouteTarget, reason: SkipReason): SkippedTarget {
+  return { provider: target.provider, model: target.model, apiType: target.apiType, reason };
 }
 
 /** `priority: api_match`: a group's targets that speak the client's format, when it has any. */
 function preferNative(targets: RouteTarget[], incoming: ApiFormat): RouteTarget[] {
   const native = targets.filter((target) => target.apiType === incoming);
   return native.length > 0 ? native : targets;
-    stall: stallOverrides(settings),
 }
 
 /** Exact-match allow and deny lists: deny wins, an empty allow list allows all. */
-function skippedAs(target: RouteTarget, reason: SkipReason): SkippedTarget {
-  return { provider: target.provider, model: target.model, apiType: target.apiType, reason };
-}
-
 function listAllows(allowed: string[] | undefined, excluded: string[] | undefined, value: string): boolean {
   if (excluded?.includes(value)) return false;
   return !allowed || allowed.length === 0 || allowed.includes(value);

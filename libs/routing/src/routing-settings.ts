@@ -26,22 +26,26 @@ export interface TimeoutSettings {
 }
 
 /**
- * Stream stall detection. Stored and served by the management API; nothing enforces it
- * yet (the pipeline has no stall watchdog so far).
+ * Stream stall detection, enforced on streamed upstream answers (providers override each
+ * field with `stallTtfbMs`, `stallTtfbBytes`, `stallMinBps`, `stallWindowMs`, `stallGracePeriodMs`).
  */
 export interface StallSettings {
-  /** Seconds to wait for the first `ttfbBytes`; null disables the TTFB check. */
+  /** Seconds (from the request) to receive the first `ttfbBytes`; null disables the TTFB check. */
   ttfbSeconds: number | null;
   ttfbBytes: number;
-  /** Minimum throughput after the grace period; null disables the throughput check. */
+  /** Minimum throughput over `windowSeconds`, after the grace period; null disables the throughput check. */
   minBytesPerSecond: number | null;
   windowSeconds: number;
+  /** Seconds after the TTFB check passed before throughput is enforced. */
   gracePeriodSeconds: number;
+  /** Stalls cool the target down (as a provider's `stall_cooldown` does for that provider). */
+  stallCooldown: boolean;
 }
 
 /**
- * Background probing of stats-driven aliases. Stored and served by the management API;
- * there is no background explorer yet to act on it.
+ * Background probing of the targets of stats-driven groups (latency, performance,
+ * e2e_performance) whose stats went stale. While it is on, those selectors don't explore
+ * on the request path.
  */
 export interface BackgroundExplorationSettings {
   enabled: boolean;
@@ -68,7 +72,7 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
     maxAttempts: 10,
   },
   timeout: { defaultSeconds: 300 },
-  stall: { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30 },
+  stall: { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: false },
   backgroundExploration: { enabled: false, stalenessThresholdSeconds: 600, workerConcurrency: 2 },
 };
 

@@ -5,8 +5,9 @@ import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
 import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
 import { UsageRecorder, type UsageRecord } from '@plexus/usage';
 import { Observable, throwError, type Subscription } from 'rxjs';
-import { cooldownFailure, withFailover } from './failover';
+import { attemptLimit, cooldownFailure, withFailover } from './failover';
 import type { RequestContext } from './request-context';
+import { resolveStallPolicy } from './stall-policy';
 import { UsageTap } from './usage-tap';
 
 export interface ExecutionParams {
@@ -47,6 +48,8 @@ export class ExecutionService {
     const targets = plan.targets;
     const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
     const tap = new UsageTap(context, request.model, request.stream, isPassthrough);
+    tap.skipped(plan.skipped);
+    const limit = attemptLimit(targets.length, this.settings.current.failover);
 
     const attempt = (index: number): Observable<CanonicalChunk> => {
       const target = targets[index];
@@ -69,8 +72,11 @@ export class ExecutionService {
           headers: target.headers,
           extraBody: target.extraBody,
           timeoutMs: target.timeoutMs ?? this.settings.current.timeout.defaultSeconds * 1000,
+          stall: resolveStallPolicy(this.settings.current.stall, target.stall),
         },
         ...(isPassthrough(target) && { passthroughBody: rawBody }),
+        // An empty answer is the answer on the last target; before it, the next one is tried.
+        failOnEmpty: index + 1 < limit,
       };
       return adapter.execute(call);
     };

@@ -124,15 +124,15 @@ export function cooldownFailure(
   return TRANSPORT_FAILURES.has(error.code) ? { ...base, status: null } : null;
 }
 
-export interface FailoverHooks {
-  onAttemptStart(index: number): void;
-  /** `afterFirstByte`: the attempt had already emitted, so the request is committed to it. */
-  onAttemptFailed(index: number, error: unknown, afterFirstByte: boolean): void;
 /** How many of `count` targets a request may try: one without failover, else at most `maxAttempts`. */
 export function attemptLimit(count: number, policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover): number {
   return policy.enabled ? Math.min(count, Math.max(1, policy.maxAttempts)) : Math.min(count, 1);
 }
 
+export interface FailoverHooks {
+  onAttemptStart(index: number): void;
+  /** `afterFirstByte`: the attempt had already emitted, so the request is committed to it. */
+  onAttemptFailed(index: number, error: unknown, afterFirstByte: boolean): void;
 }
 
 /**

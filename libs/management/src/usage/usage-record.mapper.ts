@@ -3,7 +3,9 @@ import type { UsageRecordDto } from './usage.dto';
 
 /** A stored row in the reference's UsageRecord shape (camelCase, epoch and ISO times). */
 export function usageRecordOf(row: RequestUsageEntity): UsageRecordDto {
-  const attempts = row.retryHistory ?? [];
+  const history = row.retryHistory ?? [];
+  // Skipped targets are in the history but were never attempted.
+  const attempts = history.filter((attempt) => attempt.status !== 'skipped');
   const last = attempts.at(-1);
   return {
     requestId: row.requestId,
@@ -17,7 +19,7 @@ export function usageRecordOf(row: RequestUsageEntity): UsageRecordDto {
     outgoingApiType: row.outgoingApiType,
     provider: row.provider,
     attemptCount: row.attemptCount,
-    retryHistory: attempts.length > 0 ? JSON.stringify(attempts) : null,
+    retryHistory: history.length > 0 ? JSON.stringify(history) : null,
     incomingModelAlias: row.incomingModelAlias,
     selectedModelName: row.selectedModelName,
     finalAttemptProvider: last?.provider ?? null,

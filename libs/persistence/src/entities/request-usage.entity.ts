@@ -7,7 +7,8 @@ export interface AttemptRecord {
   provider: string;
   model: string;
   apiType: string;
-  status: 'success' | 'failed';
+  /** `skipped`: left out before any call (cooling down, disabled, excluded by the key); billed to nobody. */
+  status: 'success' | 'failed' | 'skipped';
   reason?: string;
   statusCode?: number;
 }

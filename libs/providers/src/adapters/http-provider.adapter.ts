@@ -2,8 +2,10 @@ import { ErrorCode, GatewayException, type ApiFormat, type CanonicalChunk, type 
 import { createParser } from 'eventsource-parser';
 import { Observable, type Subscriber } from 'rxjs';
 import type { ProviderAdapter, UpstreamCall, UpstreamTarget } from '../provider-adapter';
-import { upstreamHttpError, upstreamTransportError } from '../upstream-error';
+import { StallWatchdog } from '../stall-watchdog';
+import { EmptyCompletionError, UpstreamStallError, upstreamHttpError, upstreamTransportError } from '../upstream-error';
 import type { UpstreamHttpClient } from '../upstream-http.client';
+import { ContentGate, hasContent } from './content-gate';
 
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -52,24 +54,42 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     return new Observable<CanonicalChunk>((subscriber) => {
       const abort = new AbortController();
       let settled = false;
-      this.run(call, subscriber, abort.signal).then(
+      let stall: UpstreamStallError | null = null;
+      const watchdog =
+        call.request.stream && call.target.stall
+          ? new StallWatchdog(call.target.stall, (phase, detail) => {
+              stall = new UpstreamStallError(call.target, phase, detail);
+              abort.abort();
+            })
+          : null;
+      watchdog?.start();
+      this.run(call, subscriber, abort.signal, watchdog).then(
         () => {
           settled = true;
+          watchdog?.stop();
           subscriber.complete();
         },
         (error: unknown) => {
           settled = true;
-          if (!abort.signal.aborted) subscriber.error(upstreamTransportError(call.target, error));
+          watchdog?.stop();
+          if (stall) subscriber.error(stall);
+          else if (!abort.signal.aborted) subscriber.error(upstreamTransportError(call.target, error));
         },
       );
       // Aborting a finished call costs a DOMException and undici bookkeeping per request.
       return () => {
+        watchdog?.stop();
         if (!settled) abort.abort();
       };
     });
   }
 
-  private async run(call: UpstreamCall, subscriber: Subscriber<CanonicalChunk>, signal: AbortSignal): Promise<void> {
+  private async run(
+    call: UpstreamCall,
+    subscriber: Subscriber<CanonicalChunk>,
+    signal: AbortSignal,
+    watchdog: StallWatchdog | null,
+  ): Promise<void> {
     const { target, request } = call;
     const body = call.passthroughBody ? this.passthroughRequest(call, call.passthroughBody) : this.encodeRequest(call);
     const response = await this.http.post({
@@ -87,12 +107,13 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
 
     if (response.statusCode >= 400) {
       const text = await readLimited(response.body, MAX_ERROR_BODY);
-      throw upstreamHttpError(target, response.statusCode, text, response.headers['retry-after']);
+      throw upstreamHttpError(target, response.statusCode, text, response.headers);
     }
 
     if (!request.stream) {
       const text = await response.body.text();
       const decoded = this.decodeResponse(parseJson(text));
+      if (call.failOnEmpty && !hasContent({ type: 'message', response: decoded })) throw new EmptyCompletionError(target);
       if (call.passthroughBody) {
         subscriber.next({ type: 'passthrough', data: text });
         if (decoded.usage) subscriber.next({ type: 'usage', usage: decoded.usage, observed: true });
@@ -105,29 +126,32 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
 
     const decoder = this.createStreamDecoder();
     const passthrough = call.passthroughBody !== undefined;
+    const gate = new ContentGate(subscriber, call.failOnEmpty === true);
     let finished = false;
     let firstFrameChecked = false;
     const emit = (chunk: CanonicalChunk): void => {
       if (chunk.type === 'finish') finished = true;
-      subscriber.next(chunk);
+      gate.next(chunk);
     };
     const parser = createParser({
       onEvent: (event) => {
+        watchdog?.bytes(Buffer.byteLength(event.data));
         if (this.isTerminator(event.data)) return;
         if (!passthrough) {
           for (const chunk of decoder.decode(event.event, parseJson(event.data))) emit(chunk);
           return;
         }
         // Relayed frames are not parsed, but the first one is: a garbled answer is caught while
-        // the request can still fail over, and the cost is one parse per stream.
-        if (!firstFrameChecked) {
-          parseJson(event.data);
-          firstFrameChecked = true;
-        }
+        // the request can still fail over, and the cost is one parse per stream. Until content
+        // shows up, frames are decoded too, to tell an empty answer from one still starting.
+        const inspect = gate.waiting || this.carriesAccounting(event.event, event.data);
+        if (!firstFrameChecked && !inspect) parseJson(event.data);
+        firstFrameChecked = true;
+        const decoded = inspect ? decoder.decode(event.event, parseJson(event.data)) : [];
+        if (gate.waiting && decoded.some(hasContent)) gate.open();
         const frame = this.relayFrame(event.event, event.data, call);
         if (frame !== null) emit({ type: 'passthrough', data: frame });
-        if (!this.carriesAccounting(event.event, event.data)) return;
-        for (const chunk of decoder.decode(event.event, parseJson(event.data))) {
+        for (const chunk of decoded) {
           if (chunk.type === 'usage' || chunk.type === 'finish') emit({ ...chunk, observed: true });
         }
       },
@@ -135,6 +159,7 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     const text = new TextDecoder();
     for await (const bytes of response.body) parser.feed(text.decode(bytes as Uint8Array, { stream: true }));
     if (!passthrough) for (const chunk of decoder.end()) emit(chunk);
+    if (gate.waiting && finished) throw new EmptyCompletionError(target);
     // A stream that stops without saying why was cut: a truncated answer must not pass for a whole one.
     if (!finished) {
       throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {

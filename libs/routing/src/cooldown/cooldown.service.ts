@@ -38,8 +38,10 @@ export interface FailureReport {
   retryAfterSeconds?: number;
   /** The error message (kept as last_error, and searched for quota phrases). */
   reason?: string;
-  /** The failure came after bytes reached the client (a stall): cools down only with the provider's `stall_cooldown`. */
+  /** The failure came after bytes reached the client: cools down only where stalls do (see `stall`). */
   afterFirstByte?: boolean;
+  /** A stall: cools down only with the provider's `stall_cooldown` or the global `stall.stallCooldown`. */
+  stall?: boolean;
 }
 
 type CooldownMessage =
@@ -157,7 +159,7 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
   recordFailure(failure: FailureReport, now = Date.now()): CooldownEntry | null {
     const { provider, model } = failure;
     if (this.cooldownDisabled(provider)) return null;
-    if (failure.afterFirstByte && this.config.provider(provider)?.settings['stall_cooldown'] !== true) return null;
+    if ((failure.afterFirstByte || failure.stall) && !this.stallsCoolDown(provider)) return null;
     if (!triggersCooldown(failure.status, failure.reason)) return null;
 
     const key = keyOf(provider, model);
@@ -186,6 +188,10 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
     this.persist(key, entry);
     this.share({ origin: this.redis.instanceId, op: 'set', entry }, now);
     return entry;
+  }
+
+  private stallsCoolDown(provider: string): boolean {
+    return this.settings.current.stall.stallCooldown || this.config.provider(provider)?.settings['stall_cooldown'] === true;
   }
 
   /** A success on the provider+model: it's healthy again and its failure count resets. */

@@ -14,6 +14,7 @@ export function target(provider: string, model = 'm', modelConfig: Record<string
     group: 'g',
     modelConfig,
     discount: 0,
+    stall: {},
   };
 }
 
