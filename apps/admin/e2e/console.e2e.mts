@@ -68,19 +68,19 @@ test('signing in: the guard sends visitors to login, a wrong key is refused, the
   await page.goto(`${gateway.url}/providers`);
   await page.waitForURL(/\/login\?returnUrl=%2Fproviders/);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Enter the admin key').waitFor();
+  await page.getByText('Enter the admin key or an API key').waitFor();
   await shot('login');
 
   await page.getByTestId('admin-key').fill('not-the-key');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('That admin key was not accepted').waitFor();
+  await page.getByText('That key was not accepted').waitFor();
   await shot('login-wrong-key');
 
   await page.getByTestId('admin-key').fill(ADMIN_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/providers$/);
-  const stored = await page.evaluate(() => Object.values(sessionStorage));
-  assert.deepEqual(stored, [ADMIN_KEY], 'the key is kept in sessionStorage only');
+  const stored = await page.evaluate(() => sessionStorage.getItem('plexus.adminKey'));
+  assert.equal(stored, ADMIN_KEY, 'the key is kept in sessionStorage only');
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 });
 
@@ -145,12 +145,35 @@ test('models: create an alias with a target group', async () => {
   await shot('models');
 });
 
-test('keys: create a key, its secret is shown once, the list shows it masked', async () => {
+test('quotas: empty state, validation, create a daily request quota', async () => {
+  await nav('Quotas');
+  await page.getByTestId('empty-state').waitFor();
+  await page.getByTestId('add-quota').click();
+  await page.getByTestId('save').click();
+  await page.getByText('Name the quota').waitFor();
+  await page.getByText('Enter the limit').waitFor();
+  await page.getByTestId('quota-name').fill('daily-requests');
+  await page.getByTestId('quota-limit').fill('2.5');
+  await page.getByText('Enter a whole number of requests').waitFor();
+  await shot('quota-form-invalid');
+  await page.getByTestId('quota-limit').fill('100');
+  await page.getByTestId('quota-warn').fill('80');
+  await page.getByTestId('save').click();
+  await page.waitForURL(/\/quotas$/);
+  const row = page.getByTestId('quota-daily-requests');
+  await row.waitFor();
+  assert.match(await row.innerText(), /100 requests per day/);
+});
+
+test('keys: create a key holding the quota, its secret is shown once, the list shows it masked', async () => {
   await nav('Keys');
   await page.getByTestId('empty-state').waitFor();
   await page.getByTestId('add-key').click();
   await page.getByTestId('key-name').fill('e2e-app');
   await page.getByTestId('key-comment').fill('browser test');
+  await page.getByTestId('key-quotas').click();
+  await page.getByRole('option', { name: 'daily-requests' }).click();
+  await page.keyboard.press('Escape');
   await page.getByTestId('save').click();
   const secret = page.getByTestId('new-secret');
   await secret.waitFor();
@@ -212,9 +235,80 @@ test('dashboard: totals, charts and top models include the request', async () =>
   await page.getByTestId('top-models').getByText('smart').waitFor();
   assert.equal((await page.getByTestId('stat-requests').innerText()).trim(), '1');
   assert.equal((await page.getByTestId('stat-errors').innerText()).trim(), '0');
-  assert.equal(await page.locator('plx-bar-chart canvas').count(), 2);
+  assert.equal(await page.locator('plx-bar-chart canvas').count(), 4);
+  await page.getByTestId('top-providers').getByText('mock').waitFor();
+  await page.getByTestId('top-keys').getByText('e2e-app').waitFor();
   await page.getByText('Gateway healthy').waitFor();
   await shot('dashboard');
+});
+
+test('quotas: the key\'s live state counts the request; resetting it confirms', async () => {
+  await nav('Quotas');
+  await page.getByTestId('quota-key').click();
+  await page.getByRole('option', { name: 'e2e-app' }).click();
+  const state = page.getByTestId('quota-state');
+  await state.getByText('1 / 100 requests').waitFor();
+  await shot('quotas');
+  await state.getByRole('button', { name: 'Reset' }).click();
+  await page.getByTestId('confirm').click();
+  await state.getByText('0 / 100 requests').waitFor();
+});
+
+test('errors: a failed request is listed with its attempts', async () => {
+  upstream.failNext(503);
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  assert.ok(response.status >= 500, `status ${response.status}`);
+  await response.arrayBuffer();
+  await nav('Errors');
+  const row = page.getByTestId('error-row').first();
+  for (let tries = 0; !(await row.isVisible()); tries++) {
+    assert.ok(tries < 40, 'the failure reached the errors list');
+    await page.waitForTimeout(250);
+    await page.getByTestId('refresh').click();
+  }
+  assert.match(await row.innerText(), /e2e-app → smart/);
+  await row.locator('.summary').click();
+  await row.getByRole('table', { name: 'Attempts' }).waitFor();
+  assert.match(await row.innerText(), /mock\/mock-model/);
+  await shot('errors');
+});
+
+test('providers: the failure put mock-model in cooldown; clearing it confirms', async () => {
+  await nav('Providers');
+  const row = page.getByTestId('provider-mock');
+  await row.getByText(/mock-model · /).waitFor();
+  await shot('providers-cooldown');
+  await row.getByRole('button', { name: 'Clear cooldown of mock-model' }).click();
+  await page.getByTestId('confirm').click();
+  await row.getByText('none').waitFor();
+});
+
+test('performance: charts and a row per provider model', async () => {
+  await nav('Performance');
+  const table = page.getByTestId('performance-table');
+  await table.getByText('mock/mock-model').waitFor();
+  assert.equal(await page.locator('plx-bar-chart canvas').count(), 2);
+  await shot('performance');
+});
+
+test('settings: invalid values are refused before sending, a valid change is saved', async () => {
+  await nav('Settings');
+  const timeout = page.getByTestId('settings-timeout');
+  const field = page.getByTestId('timeout-defaultSeconds');
+  await field.waitFor();
+  await field.fill('0');
+  await field.blur();
+  await timeout.getByText('Between 1 and 3600').waitFor();
+  await field.fill('90');
+  await page.getByTestId('timeout-save').click();
+  await page.getByText('Timeouts saved').waitFor();
+  await shot('settings');
+  const saved = await fetch(`${gateway.url}/v0/management/config/timeout`, { headers: { 'x-admin-key': ADMIN_KEY } });
+  assert.deepEqual(await saved.json(), { defaultSeconds: 90 });
 });
 
 test('deleting a provider that aliases use: confirm, 409, cascade offered', async () => {
@@ -230,6 +324,28 @@ test('deleting a provider that aliases use: confirm, 409, cascade offered', asyn
   await alias.waitFor();
   assert.ok(!(await alias.innerText()).includes('mock/mock-model'), 'the cascade removed the target');
   await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 8000 });
+});
+
+test('an API key signs in to a limited console: its own usage and quota, no admin pages', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('admin-key').fill(clientSecret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/my-usage$/);
+  await page.getByTestId('signed-in-as').getByText('API key e2e-app').waitFor();
+  await page.getByTestId('my-quotas').getByText('daily-requests').waitFor();
+  const links = await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').allInnerTexts();
+  assert.deepEqual(links.map((l) => l.trim()), ['Dashboard', 'My usage', 'Logs', 'Errors']);
+  await shot('my-usage');
+  await page.goto(`${gateway.url}/keys`);
+  await page.waitForURL(/\/my-usage$/);
+  await nav('Logs');
+  await page.getByTestId('log-row').first().waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('admin-key').fill(ADMIN_KEY);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/dashboard$/);
 });
 
 test('the page itself never scrolls: the shell fills the viewport', async () => {

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
-export const ADMIN_INDEX = join(ROOT, 'dist', 'apps', 'admin', 'browser', 'index.html');
+/** PLEXUS_GATEWAY_MAIN selects another gateway build (parallel work builds into .build/<name>). */
+export const GATEWAY_MAIN = process.env['PLEXUS_GATEWAY_MAIN'] ?? join(ROOT, 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
+/** Where that gateway serves the console from (its app factory's default: four levels up, then admin/browser). */
+export const ADMIN_INDEX = join(dirname(GATEWAY_MAIN), '..', '..', '..', '..', 'admin', 'browser', 'index.html');
 
 export interface RunningGateway {
   readonly url: string;

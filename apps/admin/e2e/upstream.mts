@@ -8,6 +8,8 @@ export const UPSTREAM_REPLY = 'Hello from the scripted upstream';
 export interface ScriptedOpenAi {
   readonly url: string;
   readonly requests: { path: string; authorization: string | undefined; body: unknown }[];
+  /** The next chat completion fails with this HTTP status (an OpenAI error body). */
+  failNext(status: number): void;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 /** A tiny OpenAI-compatible upstream on loopback: /v1/chat/completions (JSON or SSE) and /v1/models. */
 export async function startUpstream(): Promise<ScriptedOpenAi> {
   const requests: { path: string; authorization: string | undefined; body: unknown }[] = [];
+  let failWith: number | null = null;
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = (await readBody(request)) as { model?: string; stream?: boolean } | undefined;
@@ -38,6 +41,13 @@ export async function startUpstream(): Promise<ScriptedOpenAi> {
       if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
         response.writeHead(404, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: { message: `no route ${path}` } }));
+        return;
+      }
+      if (failWith !== null) {
+        const status = failWith;
+        failWith = null;
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { message: `scripted failure ${status}`, type: 'server_error' } }));
         return;
       }
       const id = `chatcmpl-${requests.length}`;
@@ -69,6 +79,9 @@ export async function startUpstream(): Promise<ScriptedOpenAi> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    failNext: (status) => {
+      failWith = status;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
