@@ -6,3 +6,4 @@ export * from './anthropic.fixtures';
 export * from './test-database';
 export * from './gateway-process';
 export * from './matrix';
+export * from './management-client/management-client';
