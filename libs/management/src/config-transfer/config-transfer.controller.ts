@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SystemSettingsRepository } from '@plexus/persistence';
@@ -71,6 +71,7 @@ export class ConfigTransferController {
   }
 
   @Post('restore')
+  @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Restore a backup: replaces providers, aliases, keys, user quotas, MCP servers and settings, in one transaction' })
   @ApiBody({ type: BackupEnvelopeDto })
   @ApiOkResponse({ type: RestoreResultDto })
