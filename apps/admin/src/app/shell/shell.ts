@@ -60,6 +60,8 @@ import { navEntriesFor } from './nav';
       gap: 12px;
       background: var(--mat-sys-primary);
       color: var(--mat-sys-on-primary);
+      /* The toolbar colours its buttons with this token, over the button's own. */
+      --mat-toolbar-container-text-color: var(--mat-sys-on-primary);
     }
     .brand {
       font-weight: 600;
