@@ -49,6 +49,7 @@ export async function createApp(environment: Environment, options: CreateAppOpti
     exposedHeaders: [
       'x-request-id',
       'x-client-request-id',
+      'x-plexus-overhead-ms',
       'retry-after',
       'x-plexus-quota',
       'x-plexus-quota-limit',

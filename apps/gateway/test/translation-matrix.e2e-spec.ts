@@ -46,6 +46,15 @@ const MODES: Array<[mode: string, stream: boolean]> = [
  */
 const KNOWN_GATEWAY_BUGS = new Set<string>([]);
 
+/** Every answer names its request and the time the gateway itself added (a number of milliseconds). */
+function gatewayHeaderProblems(headers: Headers): string[] {
+  const problems: string[] = [];
+  if (!/^[0-9a-f-]{36}$/.test(headers.get('x-request-id') ?? '')) problems.push(`x-request-id: got ${headers.get('x-request-id')}`);
+  const overhead = headers.get('x-plexus-overhead-ms');
+  if (overhead === null || !/^\d+(\.\d+)?$/.test(overhead) || !Number.isFinite(Number(overhead))) problems.push(`x-plexus-overhead-ms: got ${overhead}`);
+  return problems;
+}
+
 const caseKey = (client: WireFormat, provider: WireFormat, mode: string): string => `${client}→${provider} ${mode}`;
 const aliasOf = (provider: WireFormat): string => `to-${provider}`;
 
@@ -110,6 +119,7 @@ describe('translation matrix: every client format to every provider format and b
     if (result.status !== 200) problems.push(`HTTP ${result.status}: ${result.raw.slice(0, 500)}`);
     const expectedType = stream ? 'text/event-stream' : 'application/json';
     if (!result.contentType.startsWith(expectedType)) problems.push(`content-type: expected ${expectedType}, got ${result.contentType}`);
+    problems.push(...gatewayHeaderProblems(result.headers));
     if (upstream.requests.length !== 1) problems.push(`upstream calls: expected 1, got ${upstream.requests.length}`);
     const sent = upstream.requests[0];
     if (sent) {

@@ -71,6 +71,20 @@ export class Environment {
   @IsInt({ message: 'ADMIN_LOGIN_WINDOW_SECONDS must be a whole number of seconds' })
   @Min(1)
   ADMIN_LOGIN_WINDOW_SECONDS = 900;
+
+  /** `false` keeps the model catalog at its shipped snapshot (no refresh at start or hourly). */
+  @Transform(({ value }: { value: unknown }) => !(value === false || value === 'false' || value === '0'))
+  MODEL_CATALOG_REFRESH = true;
+
+  @Matches(/^https?:\/\//, { message: 'MODEL_CATALOG_MODELS_DEV_URL must be an http(s) URL' })
+  MODEL_CATALOG_MODELS_DEV_URL = 'https://models.dev/api.json';
+
+  @Matches(/^https?:\/\//, { message: 'MODEL_CATALOG_OPENROUTER_URL must be an http(s) URL' })
+  MODEL_CATALOG_OPENROUTER_URL = 'https://openrouter.ai/api/v1/models';
+
+  /** `false` records no usage rows (for measuring what recording costs, e.g. in the benchmark); metrics still count. */
+  @Transform(({ value }: { value: unknown }) => !(value === false || value === 'false' || value === '0'))
+  USAGE_RECORDING = true;
 }
 
 export class EnvironmentError extends Error {

@@ -4,7 +4,7 @@ import { ConversationsModule } from '@plexus/conversations';
 import { ProvidersModule } from '@plexus/providers';
 import { QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
-import { UsageModule } from '@plexus/usage';
+import { CatalogModule, UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
 import { AnthropicMessagesController } from './anthropic/anthropic-messages.controller';
 import { GeminiController } from './gemini/gemini.controller';
@@ -14,7 +14,7 @@ import { OpenAiResponsesController } from './openai-responses/openai-responses.c
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, ProvidersModule, QuotaModule, RoutingModule, UsageModule],
+  imports: [AuthModule, ConversationsModule, ProvidersModule, QuotaModule, RoutingModule, UsageModule, CatalogModule],
   controllers: [
     OpenAiChatController,
     OpenAiCompletionsController,

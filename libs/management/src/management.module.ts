@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@plexus/auth';
 import { MetersModule, QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
-import { UsageModule } from '@plexus/usage';
+import { CatalogModule, UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -12,6 +12,7 @@ import { TrustedProxiesController } from './auth/trusted-proxies.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { KeysController } from './keys/keys.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
+import { ModelMetadataController } from './models/model-metadata.controller';
 import { PerformanceController } from './performance/performance.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
@@ -24,8 +25,8 @@ import { ErrorsController } from './usage/errors.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
-  imports: [AuthModule, QuotaModule, MetersModule, MetersModule, RoutingModule, UsageModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController],
+  imports: [AuthModule, QuotaModule, MetersModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ModelMetadataController],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })

@@ -26,7 +26,8 @@ export interface TokenCounts {
   cacheWrite: number;
 }
 
-export type CostSource = 'default' | 'simple' | 'defined' | 'per_request' | 'openrouter' | 'provider_reported';
+/** How a cost was found; `catalog`: the model catalog's default prices (the provider model configures none). */
+export type CostSource = 'default' | 'simple' | 'defined' | 'per_request' | 'openrouter' | 'provider_reported' | 'catalog';
 
 export interface Cost {
   input: number;

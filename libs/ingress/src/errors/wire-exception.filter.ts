@@ -2,6 +2,8 @@ import { HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from 
 import { ErrorCode, GatewayException, type GatewayErrorBody } from '@plexus/core';
 import { QuotaExceededException } from '@plexus/quota';
 import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../pipeline/request-context';
+import { overheadHeader } from '../pipeline/upstream-timing';
 
 /**
  * Renders every failure of a route in its wire format's error body, with the right
@@ -17,6 +19,7 @@ export abstract class WireExceptionFilter implements ExceptionFilter {
     const error = toGatewayException(exception);
     if (error.code === ErrorCode.INTERNAL) this.logger.error(error.cause ?? error);
     if (reply.sent || reply.raw.headersSent) return;
+    void reply.headers(overheadHeader(reply.elapsedTime, (reply.request as AuthenticatedRequest).plexusContext?.upstream));
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof QuotaExceededException) {
       // The reference's quota 429 body is the same in every format.

@@ -3,12 +3,13 @@ import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
 import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
 import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
-import { UsageRecorder, type UsageRecord } from '@plexus/usage';
+import { ModelCatalog, UsageRecorder, type UsageRecord } from '@plexus/usage';
 import { Observable, throwError, type Subscription } from 'rxjs';
 import { attemptLimit, cooldownFailure, withFailover } from './failover';
 import type { RequestContext } from './request-context';
 import { resolveStallPolicy } from './stall-policy';
 import { UsageTap } from './usage-tap';
+import { ContextWindowGuard, configuredContextWindow } from './context-window';
 
 export interface ExecutionParams {
   context: RequestContext;
@@ -39,6 +40,7 @@ export class ExecutionService {
     private readonly cooldowns: CooldownService,
     private readonly performance: PerformanceStats,
     private readonly quotas: QuotaService,
+    private readonly catalog: ModelCatalog,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -47,7 +49,8 @@ export class ExecutionService {
     const plan = this.router.route({ model: request.model, incoming: context.format, policy: context.principal.policy });
     const targets = plan.targets;
     const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
-    const tap = new UsageTap(context, request.model, request.stream, isPassthrough);
+    const tap = new UsageTap(context, request.model, request.stream, isPassthrough, (target) => this.catalog.defaultPricing(target.model, target.provider));
+    const contextWindows = new ContextWindowGuard((target) => configuredContextWindow(target) ?? this.catalog.contextWindow(target.model, target.provider));
     tap.skipped(plan.skipped);
     const limit = attemptLimit(targets.length, this.settings.current.failover);
 
@@ -78,7 +81,7 @@ export class ExecutionService {
         // An empty answer is the answer on the last target; before it, the next one is tried.
         failOnEmpty: index + 1 < limit,
       };
-      return adapter.execute(call);
+      return context.upstream.observe(adapter.execute(call));
     };
 
     const chunks$ = new Observable<CanonicalChunk>((subscriber) => {
@@ -115,11 +118,17 @@ export class ExecutionService {
             },
             onAttemptFailed: (index, error, afterFirstByte) => {
               tap.attemptFailed(targets[index], error);
+              contextWindows.attemptFailed(targets[index], error);
               const failed = targets[index];
               this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
               // Marked once, here, with the upstream's Retry-After when it sent one.
               const failure = cooldownFailure(targets[index], error, afterFirstByte);
               if (failure) this.cooldowns.recordFailure(failure);
+            },
+            skip: (index) => {
+              const reason = contextWindows.skipReason(targets[index]);
+              if (reason !== null) tap.attemptSkipped(targets[index], reason);
+              return reason !== null;
             },
           },
           this.settings.current.failover,
@@ -177,7 +186,9 @@ export class ExecutionService {
     const estimate = estimateUsage({
       body: [request.instructions, request.messages, request.tools],
       ...(maxOutputTokens !== undefined && { maxOutputTokens }),
-      ...(first?.modelConfig['pricing'] !== undefined && { pricing: first.modelConfig['pricing'] as ModelPricing }),
+      ...(first !== undefined && {
+        pricing: (first.modelConfig['pricing'] as ModelPricing | undefined) ?? this.catalog.defaultPricing(first.model, first.provider) ?? undefined,
+      }),
       ...(first !== undefined && { providerDiscount: first.discount }),
     });
     return this.quotas.admit(context.principal, estimate);

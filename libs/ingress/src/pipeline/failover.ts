@@ -11,10 +11,14 @@ const CONTENT_FILTER = /content[_ -]?filter|content[_ ]policy|content management
 
 /**
  * A 400 because the prompt exceeds the target's context window. A later target may have a
- * larger window, so it fails over. (Checking that the next target's window actually is
- * larger needs model metadata we don't have yet; every later target is tried.)
+ * larger window, so it fails over (to larger windows only: see ContextWindowGuard).
  */
 const CONTEXT_LENGTH = /context_length_exceeded|maximum context length|prompt is too long/i;
+
+/** Whether an upstream refused the prompt as longer than its context window. */
+export function isContextLengthError(error: unknown): boolean {
+  return error instanceof GatewayException && error.code === ErrorCode.UPSTREAM_ERROR && CONTEXT_LENGTH.test(error.message);
+}
 
 /** Whether the upstream status allows trying the next target under the failover policy. */
 function isRetryableStatus(status: number, message: string, policy: FailoverSettings): boolean {
@@ -133,6 +137,8 @@ export interface FailoverHooks {
   onAttemptStart(index: number): void;
   /** `afterFirstByte`: the attempt had already emitted, so the request is committed to it. */
   onAttemptFailed(index: number, error: unknown, afterFirstByte: boolean): void;
+  /** True to pass over a target on failover (it records why); the first target is always tried. */
+  skip?(index: number): boolean;
 }
 
 /**
@@ -158,7 +164,11 @@ export function withFailover<T>(
         }),
         catchError((error: unknown) => {
           hooks.onAttemptFailed(index, error, emitted);
-          if (!emitted && index + 1 < limit && isRetryable(error, policy)) return run(index + 1);
+          if (!emitted && isRetryable(error, policy)) {
+            let next = index + 1;
+            while (next < limit && hooks.skip?.(next)) next++;
+            if (next < limit) return run(next);
+          }
           return throwError(() => error);
         }),
       );

@@ -1,6 +1,8 @@
 import { GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
 import type { FastifyReply } from 'fastify';
 import type { Observable, Subscription } from 'rxjs';
+import type { AuthenticatedRequest } from './request-context';
+import { overheadHeader } from './upstream-timing';
 
 /** Turns canonical chunks into one wire format's SSE frames. */
 export interface StreamEncoder {
@@ -48,7 +50,7 @@ export class ReplyWriter {
           if (!started) {
             started = true;
             this.reply.hijack();
-            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers, ...this.overhead() });
           }
           const frame = encoder.encode(chunk);
           if (frame) raw.write(frame);
@@ -65,13 +67,18 @@ export class ReplyWriter {
         complete: () => {
           if (!started) {
             this.reply.hijack();
-            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+            raw.writeHead(200, { ...SSE_HEADERS, ...this.headers, ...this.overhead() });
           }
           raw.end(encoder.end());
           resolve();
         },
       });
     });
+  }
+
+  /** The gateway's own time so far: for a stream, what it added before the first byte. */
+  private overhead(): Record<string, string> {
+    return overheadHeader(this.reply.elapsedTime, (this.reply.request as AuthenticatedRequest).plexusContext?.upstream);
   }
 
   /** `wrap` reshapes the JSON text (e.g. into a one-element array) without re-parsing it. */
@@ -98,7 +105,7 @@ export class ReplyWriter {
           raw.off('close', onClose);
           const json = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
           const body = wrap ? wrap(json) : json;
-          this.reply.status(200).headers({ ...this.headers, 'content-type': 'application/json' }).send(body);
+          this.reply.status(200).headers({ ...this.headers, ...this.overhead(), 'content-type': 'application/json' }).send(body);
           resolve();
         },
       });

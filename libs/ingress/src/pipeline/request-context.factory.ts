@@ -1,6 +1,7 @@
 import type { ApiFormat } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest, RequestContext } from './request-context';
+import { UpstreamTiming } from './upstream-timing';
 
 const MAX_CLIENT_REQUEST_ID = 255;
 
@@ -9,7 +10,7 @@ export function createRequestContext(request: FastifyRequest & AuthenticatedRequ
   if (!principal) throw new Error('ApiKeyGuard must run before a request context is created');
   const clientHeader = request.headers['x-client-request-id'];
   const clientRequestId = (Array.isArray(clientHeader) ? clientHeader[0] : clientHeader)?.trim().slice(0, MAX_CLIENT_REQUEST_ID) || null;
-  return {
+  const context: RequestContext = {
     requestId: request.id,
     clientRequestId,
     sourceIp: request.ip ?? null,
@@ -18,7 +19,10 @@ export function createRequestContext(request: FastifyRequest & AuthenticatedRequ
     startTime: new Date(),
     startedAt: performance.now(),
     responseHeaders: {},
+    upstream: new UpstreamTiming(),
   };
+  request.plexusContext = context;
+  return context;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ApiKeyPrincipal } from '@plexus/auth';
 import type { ApiFormat } from '@plexus/core';
+import type { UpstreamTiming } from './upstream-timing';
 
 /** What the gateway knows about one client request before it is routed. */
 export interface RequestContext {
@@ -17,8 +18,12 @@ export interface RequestContext {
    * (the `x-plexus-quota*` of the admission) before the first byte is written.
    */
   responseHeaders?: Record<string, string>;
+  /** Time spent waiting on upstreams, for the answer's `x-plexus-overhead-ms`. */
+  upstream: UpstreamTiming;
 }
 
 export interface AuthenticatedRequest {
   plexusPrincipal?: ApiKeyPrincipal;
+  /** Set once the request has a context, so the reply writer and error filters can time it. */
+  plexusContext?: RequestContext;
 }

@@ -17,6 +17,8 @@ export class UsageTap {
     private readonly alias: string,
     private readonly stream: boolean,
     private readonly passthrough: (target: RouteTarget) => boolean,
+    /** Prices for a target that configures none (the model catalog's). */
+    private readonly defaultPricing: (target: RouteTarget) => ModelPricing | null = () => null,
   ) {}
 
   /** Targets routing left out: first in the attempt history, never counted as attempts. */
@@ -31,6 +33,11 @@ export class UsageTap {
         reason: target.reason,
       });
     }
+  }
+
+  /** A target failover passed over (e.g. its context window is too small for the prompt). */
+  attemptSkipped(target: RouteTarget, reason: string): void {
+    this.attempts.push({ index: this.attempts.length, provider: target.provider, model: target.model, apiType: target.apiType, status: 'skipped', reason });
   }
 
   attemptStarted(target: RouteTarget): void {
@@ -100,7 +107,7 @@ export class UsageTap {
       tokensCached: usage?.cacheReadTokens ?? 0,
       tokensCacheWrite: usage?.cacheWriteTokens ?? 0,
       providerReportedCost: usage?.reportedCostUsd ?? null,
-      ...costColumns(usage, target),
+      ...costColumns(usage, target, this.defaultPricing),
       durationMs,
       ttftMs,
       tokensPerSec,
@@ -113,15 +120,21 @@ export class UsageTap {
   }
 }
 
-/** The request's cost, priced on the target that answered; failed attempts are billed to nobody. */
+/**
+ * The request's cost, priced on the target that answered (its configured pricing, else
+ * the catalog's, recorded as the `catalog` source); failed attempts are billed to nobody.
+ */
 function costColumns(
   usage: Usage | null,
   target: RouteTarget | null,
+  defaultPricing: (target: RouteTarget) => ModelPricing | null,
 ): Pick<UsageRecord, 'costInput' | 'costOutput' | 'costCached' | 'costCacheWrite' | 'costTotal' | 'costSource'> {
   if (!usage || !target) return { costInput: 0, costOutput: 0, costCached: 0, costCacheWrite: 0, costTotal: 0, costSource: null };
+  const configured = target.modelConfig['pricing'] as ModelPricing | undefined;
+  const fallback = configured ? null : defaultPricing(target);
   const cost = calculateCost({
     tokens: { input: usage.inputTokens, output: usage.outputTokens, cached: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens },
-    pricing: target.modelConfig['pricing'] as ModelPricing | undefined,
+    pricing: configured ?? fallback ?? undefined,
     providerDiscount: target.discount,
     ...(usage.reportedCostUsd !== undefined && { reportedCostUsd: usage.reportedCostUsd }),
   });
@@ -131,6 +144,6 @@ function costColumns(
     costCached: cost.cached,
     costCacheWrite: cost.cacheWrite,
     costTotal: cost.total,
-    costSource: cost.source,
+    costSource: fallback && cost.source !== 'provider_reported' ? 'catalog' : cost.source,
   };
 }

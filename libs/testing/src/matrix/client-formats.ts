@@ -90,6 +90,7 @@ export interface ClientExchange {
   /** The raw body text, for failure messages. */
   raw: string;
   answer: ClientAnswer;
+  headers: Headers;
 }
 
 /** Sends the standard conversation as `client` would and reads the answer in its format. */
@@ -103,5 +104,5 @@ export async function exchange(
   const raw = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
   const answer = contentType.startsWith('text/event-stream') ? client.reader.stream(parseSse(raw)) : client.reader.body(parseJsonOr(raw));
-  return { status: response.status, contentType, raw, answer };
+  return { status: response.status, contentType, raw, answer, headers: response.headers };
 }

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { MetadataController } from './metadata.controller';
+import { ModelCatalog } from './model-catalog.service';
+
+/** The model catalog (default prices, context windows) and its public metadata endpoints. */
+@Module({
+  controllers: [MetadataController],
+  providers: [ModelCatalog],
+  exports: [ModelCatalog],
+})
+export class CatalogModule {}
