@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
 import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
@@ -6,6 +6,7 @@ import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
+import { PROVIDER_QUOTA_VIEW, type ProviderQuotaView } from './provider-quota';
 import { stallOverrides } from './stall-overrides';
 
 export interface RouteParams {
@@ -38,6 +39,7 @@ export class RouterService {
     private readonly config: RoutingConfigService,
     @Inject(TARGET_SELECTORS) selectors: TargetSelector[],
     private readonly cooldowns: CooldownService,
+    @Optional() @Inject(PROVIDER_QUOTA_VIEW) private readonly quota: ProviderQuotaView | null = null,
   ) {
     this.selectors = new Map(selectors.map((selector) => [selector.name, selector]));
   }
@@ -138,9 +140,14 @@ export class RouterService {
     return resolved;
   }
 
-  /** Whether the provider+model (or the whole provider) is cooling down; if so, notes it in `cooling`. */
+  /**
+   * Whether the provider+model (or the whole provider) is cooling down, or the provider is
+   * over its quota until its window resets; if so, notes it in `cooling`.
+   */
   private isCooling(provider: string, model: string, cooling: CoolingTarget[]): boolean {
-    const until = this.cooldowns.coolingUntil(provider, model);
+    const cooldown = this.cooldowns.coolingUntil(provider, model);
+    const exhausted = this.quota?.exhaustedUntil(provider, Date.now()) ?? null;
+    const until = cooldown === null ? exhausted : exhausted === null ? cooldown : Math.max(cooldown, exhausted);
     if (until === null) return false;
     cooling.push({ provider, until });
     return true;
