@@ -115,8 +115,8 @@ describe('config export/import and backup/restore on the built gateway', () => {
     const before = (await call('GET', '/config/export')).body;
     const bad = structuredClone(before) as { providers: Json; models: Record<string, Json>; keys: Record<string, Json> };
     delete bad.providers['local'];
-    bad.models['fast']!['target_groups'] = [{ name: 'g', selector: 'random', targets: [{ provider: 'nope', model: 'm' }] }];
-    bad.keys['team']!['quotas'] = ['no-such-quota'];
+    bad.models['fast']['target_groups'] = [{ name: 'g', selector: 'random', targets: [{ provider: 'nope', model: 'm' }] }];
+    bad.keys['team']['quotas'] = ['no-such-quota'];
     bad.keys['fresh'] = { secret: 'sk-...abcd' };
     (bad.providers['openai'] as Json)['timeoutMs'] = 'soon';
     const refused = await call('PUT', '/config', bad);
@@ -143,8 +143,8 @@ describe('config export/import and backup/restore on the built gateway', () => {
     expect(backup.text).not.toContain('very-secret');
     expect(backup.text).not.toContain('team-secret');
     const data = backup.body['data'] as { providers: Record<string, Json>; keys: Record<string, Json> };
-    expect(data.providers['openai']!['api_key']).toMatch(/^enc:v1:/);
-    expect(data.keys['team']!['secret']).toMatch(/^enc:v1:/);
+    expect(data.providers['openai']['api_key']).toMatch(/^enc:v1:/);
+    expect(data.keys['team']['secret']).toMatch(/^enc:v1:/);
 
     // replace everything with an almost empty config, then restore
     expect((await call('PUT', '/config', { providers: { other: { api_base_url: 'http://127.0.0.1:9/v1' } }, models: {}, keys: {}, user_quotas: {}, system_settings: {} })).status).toBe(200);
