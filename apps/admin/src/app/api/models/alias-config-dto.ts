@@ -4,6 +4,11 @@
 import { AliasTargetGroupDto } from '../models/alias-target-group-dto';
 export interface AliasConfigDto {
   additional_aliases?: Array<string>;
+
+  /**
+   * Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)
+   */
+  managed?: boolean;
   priority?: 'selector' | 'api_match';
   target_groups: Array<AliasTargetGroupDto>;
   type?: 'text' | 'embeddings' | 'transcriptions' | 'speech' | 'image';

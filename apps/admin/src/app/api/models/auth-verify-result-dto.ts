@@ -8,4 +8,14 @@ export interface AuthVerifyResultDto {
   ok: true;
   quotaName?: string | null;
   role: 'admin' | 'limited';
+
+  /**
+   * The SSO user (from the trusted proxy's user header)
+   */
+  user?: string;
+
+  /**
+   * Present when the admin was signed in by SSO at a trusted proxy
+   */
+  via?: 'sso';
 }

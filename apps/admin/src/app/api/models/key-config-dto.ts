@@ -16,6 +16,11 @@ export interface KeyConfigDto {
   expiresInMinutes?: number;
 
   /**
+   * Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)
+   */
+  managed?: boolean;
+
+  /**
    * Most requests of this key in flight at once (429 beyond); null or absent: no limit
    */
   maxConcurrency?: number | null;

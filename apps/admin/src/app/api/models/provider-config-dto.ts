@@ -30,6 +30,11 @@ export interface ProviderConfigDto {
 };
 
   /**
+   * Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)
+   */
+  managed?: boolean;
+
+  /**
    * Model names, or a map of model name to its settings (pricing, access_via, extraBody...)
    */
   models?: (Array<string> | {

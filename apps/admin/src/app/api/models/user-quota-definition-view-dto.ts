@@ -5,6 +5,11 @@ export interface UserQuotaDefinitionViewDto {
   duration?: string;
   limit: number;
   limitType: 'requests' | 'tokens' | 'cost';
+
+  /**
+   * From the declarative config file (PLEXUS_CONFIG): read-only here
+   */
+  managed?: boolean;
   shared?: boolean;
   type: 'rolling' | 'daily' | 'weekly' | 'monthly';
   warnAt?: number;

@@ -5,6 +5,11 @@ export interface UserQuotaNamedDto {
   duration?: string;
   limit: number;
   limitType: 'requests' | 'tokens' | 'cost';
+
+  /**
+   * From the declarative config file (PLEXUS_CONFIG): read-only here
+   */
+  managed?: boolean;
   name: string;
   shared?: boolean;
   type: 'rolling' | 'daily' | 'weekly' | 'monthly';
