@@ -12,6 +12,10 @@ export interface SessionIdentity {
   readonly role: SessionRole;
   /** The key's name, for a limited session. */
   readonly keyName?: string;
+  /** Signed in by single sign-on at the trusted proxy in front of the gateway: no key is sent, the proxy vouches for every call. */
+  readonly via?: 'sso';
+  /** The SSO user name. */
+  readonly user?: string;
 }
 
 function read(name: string): string | null {
@@ -27,7 +31,9 @@ function readIdentity(): SessionIdentity {
   if (raw === null) return { role: 'admin' };
   try {
     const parsed = JSON.parse(raw) as Partial<SessionIdentity>;
-    return parsed.role === 'limited' ? { role: 'limited', ...(typeof parsed.keyName === 'string' && { keyName: parsed.keyName }) } : { role: 'admin' };
+    if (parsed.role === 'limited') return { role: 'limited', ...(typeof parsed.keyName === 'string' && { keyName: parsed.keyName }) };
+    if (parsed.via === 'sso') return { role: 'admin', via: 'sso', ...(typeof parsed.user === 'string' && { user: parsed.user }) };
+    return { role: 'admin' };
   } catch {
     return { role: 'admin' };
   }
@@ -41,13 +47,23 @@ export class AdminSession {
 
   readonly key = this.stored.asReadonly();
   readonly identity = this.who.asReadonly();
-  readonly signedIn = computed(() => this.stored() !== null);
+  readonly signedIn = computed(() => this.stored() !== null || this.who().via === 'sso');
+  readonly sso = computed(() => this.who().via === 'sso');
   readonly limited = computed(() => this.who().role === 'limited');
 
   signIn(key: string, identity: SessionIdentity = { role: 'admin' }): void {
     sessionStorage.setItem(ADMIN_KEY_STORAGE, key);
     sessionStorage.setItem(ROLE_STORAGE, JSON.stringify(identity));
     this.stored.set(key);
+    this.who.set(identity);
+  }
+
+  /** The trusted proxy authenticated this browser: no key to keep. */
+  signInSso(user?: string): void {
+    sessionStorage.removeItem(ADMIN_KEY_STORAGE);
+    const identity: SessionIdentity = { role: 'admin', via: 'sso', ...(user !== undefined && { user }) };
+    sessionStorage.setItem(ROLE_STORAGE, JSON.stringify(identity));
+    this.stored.set(null);
     this.who.set(identity);
   }
 

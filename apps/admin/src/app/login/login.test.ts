@@ -16,8 +16,18 @@ describe('Login', () => {
 
   afterEach(() => http.verify());
 
+  /** The page first asks whether a trusted proxy signed this browser in (no key sent). */
+  function answerSsoProbe(body: object | null): void {
+    const probe = expectCall(http, 'GET', '/v0/management/auth/verify');
+    expect(probe.request.headers.has('x-admin-key')).toBe(false);
+    if (body === null) probe.flush({ error: { message: 'Unauthorized' } }, { status: 401, statusText: 'Unauthorized' });
+    else probe.flush(body);
+  }
+
   async function submitKey(key: string) {
     const fixture = await render(Login, { returnUrl: '/logs' });
+    answerSsoProbe(null);
+    await settle(fixture);
     typeInto(fixture, 'admin-key', key);
     (fixture.nativeElement as HTMLElement).querySelector('form')?.dispatchEvent(new Event('submit'));
     await settle(fixture);
@@ -73,5 +83,28 @@ describe('Login', () => {
     expect(safeReturnUrl('//evil.example')).toBe('/dashboard');
     expect(safeReturnUrl('/login')).toBe('/dashboard');
     expect(safeReturnUrl(undefined, '/my-usage')).toBe('/my-usage');
+  });
+
+  it('follows single sign-on when the trusted proxy vouches for the browser', async () => {
+    const fixture = await render(Login, { returnUrl: '/keys' });
+    answerSsoProbe({ ok: true, role: 'admin', via: 'sso', user: 'alice@example.com' });
+    await settle(fixture);
+    const session = TestBed.inject(AdminSession);
+    expect(session.signedIn()).toBe(true);
+    expect(session.key()).toBeNull();
+    expect(session.identity()).toEqual({ role: 'admin', via: 'sso', user: 'alice@example.com' });
+    expect(TestBed.inject(Router).url).toBe('/keys');
+  });
+
+  it('after signing out, offers single sign-on instead of following it', async () => {
+    const fixture = await render(Login, { signedOut: '1' });
+    answerSsoProbe({ ok: true, role: 'admin', via: 'sso', user: 'alice@example.com' });
+    await settle(fixture);
+    expect(TestBed.inject(AdminSession).signedIn()).toBe(false);
+    expect(text(fixture)).toContain('Continue as alice@example.com');
+    ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="sso"]') as HTMLElement).click();
+    await settle(fixture);
+    expect(TestBed.inject(AdminSession).sso()).toBe(true);
+    expect(TestBed.inject(Router).url).toBe('/dashboard');
   });
 });

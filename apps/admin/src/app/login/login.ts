@@ -1,5 +1,5 @@
 import { HttpContext } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, signal, type OnInit } from '@angular/core';
 import { FormField, form, required, submit } from '@angular/forms/signals';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -31,6 +31,14 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
           <mat-card-title>Plexus admin console</mat-card-title>
           <mat-card-subtitle>Sign in with the gateway's admin key, or your API key to see your own usage</mat-card-subtitle>
         </mat-card-header>
+        @if (ssoState() === 'checking') {
+          <p class="sso" role="status">Checking single sign-on…</p>
+        } @else if (ssoState() === 'available') {
+          <div class="sso">
+            <button matButton="tonal" type="button" (click)="continueWithSso()" data-testid="sso">Continue as {{ ssoUser() ?? 'the signed-in user' }}</button>
+            <span class="or">or use a key</span>
+          </div>
+        }
         <form (submit)="signIn($event)" novalidate>
           <mat-card-content>
             <mat-form-field class="full">
@@ -62,11 +70,24 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
       width: 100%;
       margin-top: 16px;
     }
+    .sso {
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      gap: 8px;
+      margin: 16px 16px 0;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .or {
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
-export class Login {
+export class Login implements OnInit {
   /** Where to go once signed in (a route query parameter). */
   readonly returnUrl = input<string>();
+  /** Set after signing out: single sign-on is offered, not followed at once. */
+  readonly signedOut = input<string>();
 
   private readonly api = inject(Api);
   private readonly session = inject(AdminSession);
@@ -77,6 +98,30 @@ export class Login {
   protected readonly loginForm = form(this.model, (path) => {
     required(path.key, { message: 'Enter the admin key or an API key' });
   });
+
+  /** `available`: the trusted proxy in front of the gateway already vouches for this browser. */
+  protected readonly ssoState = signal<'checking' | 'available' | 'none'>('checking');
+  protected readonly ssoUser = signal<string | null>(null);
+
+  async ngOnInit(): Promise<void> {
+    try {
+      const who = await this.api.invoke(authVerifyControllerVerify);
+      if (who.role !== 'admin' || who.via !== 'sso') {
+        this.ssoState.set('none');
+        return;
+      }
+      this.ssoUser.set(who.user ?? null);
+      this.ssoState.set('available');
+      if (this.signedOut() === undefined) await this.continueWithSso();
+    } catch {
+      this.ssoState.set('none');
+    }
+  }
+
+  protected async continueWithSso(): Promise<void> {
+    this.session.signInSso(this.ssoUser() ?? undefined);
+    await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+  }
 
   protected async signIn(event: Event): Promise<void> {
     event.preventDefault();

@@ -19,6 +19,8 @@ import { navEntriesFor } from './nav';
       <span class="spacer"></span>
       @if (limited()) {
         <span class="who" data-testid="signed-in-as">API key {{ session.identity().keyName }}</span>
+      } @else if (session.sso()) {
+        <span class="who" data-testid="signed-in-as">{{ session.identity().user ?? 'Signed in by SSO' }}</span>
       }
       <button matButton class="signout" type="button" (click)="signOut()">Sign out</button>
     </mat-toolbar>
@@ -111,7 +113,8 @@ export class Shell {
   }
 
   protected signOut(): void {
+    const sso = this.session.sso();
     this.session.signOut();
-    void this.router.navigate(['/login']);
+    void this.router.navigate(['/login'], sso ? { queryParams: { signedOut: '1' } } : {});
   }
 }
