@@ -104,6 +104,14 @@ describe('provider quota meters through the built gateway (embedded database)', 
     expect(checkers.configured).toEqual([expect.objectContaining({ checkerId: 'prov-a', checkerType: 'synthetic', displayName: 'prov-a', pending: expect.any(Boolean) })]);
   });
 
+  it('refuses a provider whose quota_checker is not a known type or has a bad interval', async () => {
+    const response = await admin('PUT', '/providers/prov-bad', { api_base_url: `${b.url}/v1`, api_key: 'sk-x', quota_checker: { type: 'no-such-checker', intervalMinutes: 0 } });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; details: Array<{ path: string[] }> };
+    expect(body.error).toBe('Validation failed');
+    expect(body.details.map((detail) => detail.path.join('.'))).toEqual(expect.arrayContaining(['quota_checker.type', 'quota_checker.intervalMinutes']));
+  });
+
   it('checks on demand, serves the latest reading and its history; 404 for an unknown checker', async () => {
     const checked = await json<Snapshot>(await admin('POST', '/quotas/prov-a/check'));
     expect(checked).toMatchObject({ checkerId: 'prov-a', checkerType: 'synthetic', provider: 'prov-a', success: true });

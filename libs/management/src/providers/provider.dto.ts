@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsUrlOrUrlMap } from '../common/is-url-or-url-map.validator';
+import { ProviderQuotaCheckerDto } from '../quota-meters/provider-quota-checker.dto';
 
 /**
  * A provider as the reference's ProviderConfig. Fields Plexus validates are declared;
@@ -68,6 +70,17 @@ export class ProviderConfigDto {
   @IsOptional()
   @IsBoolean()
   disable_cooldown?: boolean;
+
+  @ApiPropertyOptional({ type: ProviderQuotaCheckerDto, description: "Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProviderQuotaCheckerDto)
+  quota_checker?: ProviderQuotaCheckerDto;
+
+  @ApiPropertyOptional({ default: false, description: 'Route to the provider until its quota is 100% used (default: skip it at 99%)' })
+  @IsOptional()
+  @IsBoolean()
+  allow_100_percent_utilization?: boolean;
   @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
   managed?: boolean;
 }
