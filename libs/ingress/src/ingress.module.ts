@@ -11,6 +11,7 @@ import { GeminiController } from './gemini/gemini.controller';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
 import { OpenAiCompletionsController } from './openai-completions/openai-completions.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
+import { BackgroundExplorationService } from './exploration/background-exploration.service';
 import { ExecutionService } from './pipeline/execution.service';
 
 @Module({
@@ -22,6 +23,6 @@ import { ExecutionService } from './pipeline/execution.service';
     AnthropicMessagesController,
     GeminiController,
   ],
-  providers: [ExecutionService, ApiKeyGuard],
+  providers: [ExecutionService, ApiKeyGuard, BackgroundExplorationService],
 })
 export class IngressModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PerformanceStats } from '../performance/performance-stats.service';
 import type { RouteTarget } from '../route-target';
 import { RoutingSettings } from '../routing-settings';
-import { rankByPerformance } from './performance-ranking';
+import { liveExplorationRate, rankByPerformance } from './performance-ranking';
 import type { TargetSelector } from './target-selector';
 
 /**
@@ -27,7 +27,7 @@ export class LatencySelector implements TargetSelector {
       stats: this.stats,
       metric: (stats) => stats.avgTtftMs,
       better: 'lower',
-      explorationRate: exploration.latencyExplorationRate ?? exploration.performanceExplorationRate,
+      explorationRate: liveExplorationRate(this.settings.current, exploration.latencyExplorationRate ?? exploration.performanceExplorationRate),
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { TargetPerformance, PerformanceStats } from '../performance/performance-stats.service';
 import type { RouteTarget } from '../route-target';
+import type { RoutingSettingsValues } from '../routing-settings';
 
 export interface PerformanceRankingParams {
   targets: readonly RouteTarget[];
@@ -53,6 +54,11 @@ function explorationPick(entries: readonly Entry[]): Entry {
     if ((entry.stats.lastUpdated ?? 0) < (oldest.stats.lastUpdated ?? 0)) oldest = entry;
   }
   return oldest;
+}
+
+/** The exploration rate on the request path: none while background exploration refreshes the stats instead. */
+export function liveExplorationRate(settings: Readonly<RoutingSettingsValues>, rate: number): number {
+  return settings.backgroundExploration.enabled ? 0 : rate;
 }
 
 function clampRate(rate: number): number {

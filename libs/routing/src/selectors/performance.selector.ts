@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PerformanceStats } from '../performance/performance-stats.service';
 import type { RouteTarget } from '../route-target';
 import { RoutingSettings } from '../routing-settings';
-import { rankByPerformance } from './performance-ranking';
+import { liveExplorationRate, rankByPerformance } from './performance-ranking';
 import type { TargetSelector } from './target-selector';
 
 /**
@@ -25,7 +25,7 @@ export class PerformanceSelector implements TargetSelector {
       stats: this.stats,
       metric: (stats) => stats.avgTokensPerSec,
       better: 'higher',
-      explorationRate: this.settings.current.exploration.performanceExplorationRate,
+      explorationRate: liveExplorationRate(this.settings.current, this.settings.current.exploration.performanceExplorationRate),
     });
   }
 }
