@@ -188,6 +188,35 @@ describe('helm/plexus chart', () => {
     assert.equal(service.spec.ports[0].port, 8080);
   });
 
+  test('declarativeConfig renders a ConfigMap mounted as a directory, and PLEXUS_CONFIG points at it', () => {
+    const config = {
+      providers: { openai: { api_base_url: 'https://api.openai.com/v1', api_key: '${OPENAI_API_KEY}', models: ['gpt-4o-mini'] } },
+      user_quotas: { daily: { type: 'daily', limitType: 'requests', limit: 1000 } },
+    };
+    const docs = mustRender({ adminKey: 'x', declarativeConfig: { config } });
+    const configMap = one(docs, 'ConfigMap');
+    assert.equal(configMap.metadata.name, `${RELEASE}-plexus-config`);
+    // the ${ENV} reference reaches the gateway as written: the secret stays in the environment
+    assert.deepEqual(yaml.load(configMap.data['plexus.yaml']), config);
+    const deployment = one(docs, 'Deployment');
+    const pod = deployment.spec.template.spec;
+    assert.equal(envOf(deployment).PLEXUS_CONFIG.value, '/etc/plexus/plexus.yaml');
+    const mount = pod.containers[0].volumeMounts.find((volumeMount) => volumeMount.name === 'config');
+    assert.deepEqual(mount, { name: 'config', mountPath: '/etc/plexus', readOnly: true });
+    assert.equal(mount.subPath, undefined);
+    assert.deepEqual(pod.volumes.find((volume) => volume.name === 'config'), { name: 'config', configMap: { name: `${RELEASE}-plexus-config` } });
+
+    const existing = mustRender({ adminKey: 'x', declarativeConfig: { existingConfigMap: 'gitops-plexus', key: 'gateway.yaml', config } });
+    assert.equal(find(existing, 'ConfigMap').length, 0);
+    const existingDeployment = one(existing, 'Deployment');
+    assert.equal(envOf(existingDeployment).PLEXUS_CONFIG.value, '/etc/plexus/gateway.yaml');
+    assert.equal(existingDeployment.spec.template.spec.volumes.find((volume) => volume.name === 'config').configMap.name, 'gitops-plexus');
+
+    const none = mustRender({ adminKey: 'x' });
+    assert.equal(find(none, 'ConfigMap').length, 0);
+    assert.equal(envOf(one(none, 'Deployment')).PLEXUS_CONFIG, undefined);
+  });
+
   test('existingSecret replaces the chart Secret', () => {
     const docs = mustRender({ existingSecret: 'my-plexus' });
     assert.equal(find(docs, 'Secret').length, 0);

@@ -91,6 +91,17 @@ Name of the PersistentVolumeClaim mounted at /data.
 {{- end }}
 
 {{/*
+The ConfigMap holding the declarative configuration, when there is one.
+*/}}
+{{- define "plexus.configMapName" -}}
+{{- if .Values.declarativeConfig.existingConfigMap }}
+{{- .Values.declarativeConfig.existingConfigMap }}
+{{- else }}
+{{- printf "%s-config" (include "plexus.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
 Refuses settings that cannot work.
 */}}
 {{- define "plexus.validate" -}}
