@@ -143,6 +143,25 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     expect(second.registry.getIntervals()).not.toContain('quota-meter:synth-main');
   }, 30_000);
 
+  it('reads an exhausted window again right after it resets, before the next interval', async () => {
+    let calls = 0;
+    const reset = new Date(Date.now() + 500);
+    upstream.script(() => {
+      calls += 1;
+      const remaining = calls === 1 ? 0 : 100;
+      return { kind: 'json', body: { rollingFiveHourLimit: { max: 100, remaining, nextTickAt: (calls === 1 ? reset : new Date(Date.now() + 3_600_000)).toISOString() } } };
+    });
+    await providers.upsert(syntheticProvider(upstream));
+    const { scheduler, state, registry } = start();
+    await scheduler.sync();
+    await until(() => state.get('synth')?.result);
+    expect(state.get('synth')?.result?.meters[0]?.status).toBe('exhausted');
+    expect(registry.getTimeouts()).toContain('quota-meter-reset:synth');
+    await until(() => (state.get('synth')?.result?.meters[0]?.status === 'ok' ? true : null), 15_000);
+    expect(calls).toBe(2);
+    expect(registry.getTimeouts()).not.toContain('quota-meter-reset:synth');
+  }, 30_000);
+
   it('ignores unknown checker types and disabled providers', async () => {
     await providers.upsert({ ...syntheticProvider(upstream), slug: 'odd', settings: { quota_checker: { type: 'no-such-checker' } } });
     await providers.upsert({ ...syntheticProvider(upstream), slug: 'off', enabled: false });

@@ -16,6 +16,8 @@ const CHECK_TIMEOUT_MS = 30_000;
 const RETENTION_MS = 30 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const SYNC_JOB = 'quota-meters:sync';
+/** A window that resets before the next scheduled check is re-read this long after its reset. */
+const AFTER_RESET_MS = 5_000;
 
 /** Meter keys must be unique within one check (they identify a reading). */
 function uniqueKeys(meters: Meter[]): Meter[] {
@@ -79,6 +81,9 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const name of this.registry.getIntervals()) {
       if (name === SYNC_JOB || name.startsWith('quota-meter:')) this.registry.deleteInterval(name);
     }
+    for (const name of this.registry.getTimeouts()) {
+      if (name.startsWith('quota-meter-reset:')) this.registry.deleteTimeout(name);
+    }
   }
 
   /** Reads the providers' checker configs and (re)schedules what changed. */
@@ -139,6 +144,8 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private unschedule(checkerId: string): void {
     const job = `quota-meter:${checkerId}`;
     if (this.registry.doesExist('interval', job)) this.registry.deleteInterval(job);
+    const afterReset = `quota-meter-reset:${checkerId}`;
+    if (this.registry.doesExist('timeout', afterReset)) this.registry.deleteTimeout(afterReset);
     this.scheduled.delete(checkerId);
     this.state.unregister(checkerId);
   }
@@ -169,13 +176,38 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // The config may have changed or gone while the upstream answered.
     if (this.state.get(config.checkerId)?.config !== config) return result;
-    this.state.record(result, Date.now() + config.intervalMs);
+    const nextCheckAt = Date.now() + config.intervalMs;
+    this.state.record(result, nextCheckAt);
+    this.recheckAfterReset(config, result, nextCheckAt);
     try {
       await this.snapshots.insert(snapshotRows(result));
     } catch (error) {
       this.logger.error(`storing quota meters of '${config.checkerId}' failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     return result;
+  }
+
+  /**
+   * When an exhausted window resets before the next scheduled check, reads it again just
+   * after the reset, so the meters show the fresh window rather than the spent one.
+   */
+  private recheckAfterReset(config: CheckerConfig, result: CheckResult, nextCheckAt: number): void {
+    const now = Date.now();
+    const resets = result.meters
+      .filter((meter) => meter.status === 'exhausted' && meter.resetsAt)
+      .map((meter) => Date.parse(meter.resetsAt ?? ''))
+      .filter((at) => at > now && at + AFTER_RESET_MS < nextCheckAt);
+    const job = `quota-meter-reset:${config.checkerId}`;
+    if (this.registry.doesExist('timeout', job)) this.registry.deleteTimeout(job);
+    if (resets.length === 0 || this.stopped) return;
+    const delay = Math.min(...resets) - now + AFTER_RESET_MS;
+    this.registry.addTimeout(
+      job,
+      setTimeout(() => {
+        this.registry.deleteTimeout(job);
+        void this.run(config.checkerId);
+      }, delay),
+    );
   }
 
   private async prune(): Promise<void> {
