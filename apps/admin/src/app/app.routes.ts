@@ -24,6 +24,7 @@ export const routes: Routes = [
           { path: 'quotas', loadChildren: () => import('./quotas/quotas.routes') },
           { path: 'performance', loadChildren: () => import('./performance/performance.routes') },
           { path: 'settings', loadChildren: () => import('./settings/settings.routes') },
+          { path: 'config', loadChildren: () => import('./config/config.routes') },
         ],
       },
     ],

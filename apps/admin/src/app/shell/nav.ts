@@ -18,6 +18,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { path: 'errors', label: 'Errors', limited: true },
   { path: 'performance', label: 'Performance' },
   { path: 'settings', label: 'Settings' },
+  { path: 'config', label: 'Configuration' },
   { path: 'mcp-servers', label: 'MCP servers', comingSoon: true },
   { path: 'oauth-accounts', label: 'OAuth accounts', comingSoon: true },
 ];
