@@ -1,9 +1,9 @@
 import fastifyStatic from '@fastify/static';
-import { type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { Environment, LogLevel } from '@plexus/config';
+import type { Environment } from '@plexus/config';
+import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
@@ -12,15 +12,6 @@ import { HttpErrorFilter } from './http-error.filter';
 import { registerJsonBodyParser } from './json-body.parser';
 
 const BODY_LIMIT = 30 * 1024 * 1024;
-
-const NEST_LOG_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 export interface CreateAppOptions {
   /** Where the built admin console lives; defaults to the build output beside this app. */
@@ -35,8 +26,11 @@ export async function createApp(environment: Environment, options: CreateAppOpti
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
     done(null, payload);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment), adapter, {
-    logger: NEST_LOG_LEVELS[environment.LOG_LEVEL],
+  // The logger exists before the app so boot is logged too; its journal (runtime level,
+  // module filter, recent lines) is what /v0/management/logging and /v0/system/logs serve.
+  const logs = LogJournal.fromEnvironment(environment);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(environment, logs), adapter, {
+    logger: new PlexusLogger(logs),
     bufferLogs: false,
     // Our own JSON parser replaces Nest's (see json-body.parser.ts).
     bodyParser: false,

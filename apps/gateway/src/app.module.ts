@@ -5,16 +5,19 @@ import { ConfigModule, type Environment } from '@plexus/config';
 import { IngressModule } from '@plexus/ingress';
 import { ConfigTransferModule, ManagementModule } from '@plexus/management';
 import { PersistenceModule } from '@plexus/persistence';
+import { LogJournal, LoggingModule } from '@plexus/usage';
 import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(environment: Environment): DynamicModule {
+  /** `logs`: the journal the app's logger writes to (app.factory makes both before the app). */
+  static forRoot(environment: Environment, logs: LogJournal = LogJournal.fromEnvironment(environment)): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(environment),
+        LoggingModule.forRoot(logs),
         PersistenceModule.forRoot({
           databaseUrl: environment.DATABASE_URL,
           dataDir: environment.DATA_DIR,

@@ -48,6 +48,27 @@ export class Environment {
   @Min(0)
   USAGE_RETENTION_DAYS = 90;
 
+  /** `true` turns on debug trace capture for every request at boot (as the reference's DEBUG). */
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  DEBUG = false;
+
+  /** Debug traces kept; older ones are pruned. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'DEBUG_TRACE_LIMIT must be a whole number of traces' })
+  @Min(1)
+  DEBUG_TRACE_LIMIT = 1000;
+
+  /** Characters kept of each captured body (client and upstream, request and response). */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 262_144 : Number(value)))
+  @IsInt({ message: 'DEBUG_TRACE_MAX_BODY_CHARS must be a whole number' })
+  @Min(1024)
+  DEBUG_TRACE_MAX_BODY_CHARS = 262_144;
+
+  /** Comma-separated logger contexts printed to the console (empty: all), as the reference's LOG_MODULES. */
+  @IsOptional()
+  @IsString()
+  LOG_MODULES?: string;
+
   /**
    * Comma-separated addresses, CIDR ranges or address ranges of the reverse proxies (e.g.
    * oauth2-proxy) whose SSO_USER_HEADER is believed; the `trusted-proxies` setting overrides

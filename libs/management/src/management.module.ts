@@ -10,13 +10,15 @@ import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthVerifyController } from './auth/auth-verify.controller';
 import { TrustedProxiesController } from './auth/trusted-proxies.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
+import { CaptureTraceOnErrorController, DebugController, SelfDebugController } from './debug/debug.controller';
+import { EventsController } from './events/events.controller';
 import { KeysController } from './keys/keys.controller';
+import { LoggingController, SystemLogsController } from './logging/logging.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ModelMetadataController } from './models/model-metadata.controller';
 import { PerformanceController } from './performance/performance.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
-import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
 import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
 import { UserQuotasController } from './quotas/user-quotas.controller';
 import { SelfController } from './self/self.controller';
@@ -25,8 +27,8 @@ import { ErrorsController } from './usage/errors.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
-  imports: [AuthModule, QuotaModule, MetersModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ModelMetadataController],
+  imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })

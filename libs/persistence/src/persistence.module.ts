@@ -9,6 +9,7 @@ import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
 import { CooldownRepository } from './repositories/cooldown.repository';
+import { DebugLogRepository } from './repositories/debug-log.repository';
 import { ProviderRepository } from './repositories/provider.repository';
 import { StoredResponseRepository } from './repositories/stored-response.repository';
 import { SystemSettingsRepository } from './repositories/system-settings.repository';
@@ -28,6 +29,7 @@ const REPOSITORIES = [
   UserQuotaRepository,
   QuotaStateRepository,
   MeterSnapshotRepository,
+  DebugLogRepository,
   AuditLogRepository,
 ];
 

@@ -45,6 +45,16 @@ export interface UpstreamCall {
    * arrives, so the failure comes before anything reached the client.
    */
   failOnEmpty?: boolean;
+  /** Sees the call's bytes when the request is being traced; absent otherwise. */
+  observer?: UpstreamObserver;
+}
+
+/** What the adapter reports about one upstream call to a debug trace. */
+export interface UpstreamObserver {
+  request(info: { url: string; headers: Record<string, string>; body: string }): void;
+  response(info: { status: number; headers: Record<string, string | string[] | undefined> }): void;
+  /** Response body text as it arrives: the JSON body, an error body, or the raw SSE text. */
+  body(text: string): void;
 }
 
 /**

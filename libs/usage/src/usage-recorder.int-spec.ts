@@ -2,6 +2,7 @@ import { dataSourceOptions, UsageRepository, type UsageRow } from '@plexus/persi
 import { createTestDatabase, type TestDatabase } from '@plexus/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
 import { UsageRecorder } from './usage-recorder.service';
 import { UsageRetentionJob } from './usage-retention.job';
@@ -63,7 +64,8 @@ describe('UsageRecorder against PostgreSQL', () => {
   });
 
   beforeEach(() => {
-    recorder = new UsageRecorder(new UsageRepository(dataSource), new GatewayMetrics());
+    const metrics = new GatewayMetrics();
+    recorder = new UsageRecorder(new UsageRepository(dataSource), metrics, new RequestEventBus(metrics));
   });
 
   afterAll(async () => {

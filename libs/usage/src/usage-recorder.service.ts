@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { UsageRepository, type AttemptRecord, type UsageRow } from '@plexus/persistence';
+import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
 
 /** One request's usage row, as the usage lib records it. */
@@ -35,6 +36,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly repository: UsageRepository,
     private readonly metrics: GatewayMetrics,
+    private readonly events: RequestEventBus,
   ) {
     metrics.gauge('plexus_usage_buffer_depth', 'Usage records waiting to be written', () => this.buffer.length);
     metrics.gauge('plexus_usage_dropped_total', 'Usage records dropped because the buffer was full', () => this.droppedCount);
@@ -52,6 +54,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
 
   record(row: UsageRecord): void {
     this.metrics.requestFinished(row);
+    this.events.emit({ type: 'request.completed', apiKey: row.apiKey, record: row });
     this.buffer.push(row);
     if (this.buffer.length > this.options.maxBuffered) {
       const excess = this.buffer.length - this.options.maxBuffered;

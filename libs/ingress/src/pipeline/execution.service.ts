@@ -3,9 +3,10 @@ import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
 import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
 import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
-import { ModelCatalog, UsageRecorder, type UsageRecord } from '@plexus/usage';
+import { ModelCatalog, RequestObservation, UsageRecorder, type UsageRecord } from '@plexus/usage';
 import { Observable, throwError, type Subscription } from 'rxjs';
 import { attemptLimit, cooldownFailure, withFailover } from './failover';
+import { observedError, observedRequest } from './observation';
 import type { RequestContext } from './request-context';
 import { resolveStallPolicy } from './stall-policy';
 import { UsageTap } from './usage-tap';
@@ -40,6 +41,7 @@ export class ExecutionService {
     private readonly cooldowns: CooldownService,
     private readonly performance: PerformanceStats,
     private readonly quotas: QuotaService,
+    private readonly observation: RequestObservation,
     private readonly catalog: ModelCatalog,
   ) {}
 
@@ -53,6 +55,8 @@ export class ExecutionService {
     const contextWindows = new ContextWindowGuard((target) => configuredContextWindow(target) ?? this.catalog.contextWindow(target.model, target.provider));
     tap.skipped(plan.skipped);
     const limit = attemptLimit(targets.length, this.settings.current.failover);
+    const observer = this.observation.begin(() => observedRequest({ context, request, rawBody, alias: plan.alias ?? request.model, targets }));
+    context.responseCapture = observer.responseCapture;
 
     const attempt = (index: number): Observable<CanonicalChunk> => {
       const target = targets[index];
@@ -65,6 +69,7 @@ export class ExecutionService {
             }),
         );
       }
+      const capture = observer.attemptStarted(target);
       const call: UpstreamCall = {
         request,
         target: {
@@ -80,6 +85,7 @@ export class ExecutionService {
         ...(isPassthrough(target) && { passthroughBody: rawBody }),
         // An empty answer is the answer on the last target; before it, the next one is tried.
         failOnEmpty: index + 1 < limit,
+        ...(capture && { observer: capture }),
       };
       return context.upstream.observe(adapter.execute(call));
     };
@@ -93,6 +99,7 @@ export class ExecutionService {
         settled = true;
         const row = tap.row({ status, httpStatus, error, now: performance.now() });
         this.usage.record(row);
+        observer.finished(row, error === undefined ? null : observedError(error));
         if (reservation) this.chargeQuota(reservation, row);
         if (status === 'success' && row.provider !== null && row.selectedModelName !== null) {
           this.performance.record({
@@ -119,6 +126,7 @@ export class ExecutionService {
             onAttemptFailed: (index, error, afterFirstByte) => {
               tap.attemptFailed(targets[index], error);
               contextWindows.attemptFailed(targets[index], error);
+              observer.attemptFailed(targets[index], observedError(error));
               const failed = targets[index];
               this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
               // Marked once, here, with the upstream's Retry-After when it sent one.

@@ -1,7 +1,7 @@
 import { GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
 import type { FastifyReply } from 'fastify';
 import type { Observable, Subscription } from 'rxjs';
-import type { AuthenticatedRequest } from './request-context';
+import type { AuthenticatedRequest, RequestContext } from './request-context';
 import { overheadHeader } from './upstream-timing';
 
 /** Turns canonical chunks into one wire format's SSE frames. */
@@ -37,6 +37,7 @@ export class ReplyWriter {
 
   stream(chunks$: Observable<CanonicalChunk>, encoder: StreamEncoder): Promise<void> {
     const raw = this.reply.raw;
+    const capture = this.responseCapture();
     return new Promise<void>((resolve, reject) => {
       let started = false;
       let subscription: Subscription | undefined = undefined;
@@ -53,7 +54,10 @@ export class ReplyWriter {
             raw.writeHead(200, { ...SSE_HEADERS, ...this.headers, ...this.overhead() });
           }
           const frame = encoder.encode(chunk);
-          if (frame) raw.write(frame);
+          if (frame) {
+            raw.write(frame);
+            capture?.write(frame);
+          }
         },
         error: (error: unknown) => {
           if (!started) {
@@ -61,7 +65,9 @@ export class ReplyWriter {
             reject(GatewayException.from(error));
             return;
           }
-          raw.end(encoder.encode({ type: 'error', error: GatewayException.from(error).body }) + encoder.end());
+          const tail = encoder.encode({ type: 'error', error: GatewayException.from(error).body }) + encoder.end();
+          raw.end(tail);
+          capture?.write(tail);
           resolve();
         },
         complete: () => {
@@ -69,11 +75,18 @@ export class ReplyWriter {
             this.reply.hijack();
             raw.writeHead(200, { ...SSE_HEADERS, ...this.headers, ...this.overhead() });
           }
-          raw.end(encoder.end());
+          const tail = encoder.end();
+          raw.end(tail);
+          capture?.write(tail);
           resolve();
         },
       });
     });
+  }
+
+  /** Where a traced request's answer is copied (see RequestContext.responseCapture). */
+  private responseCapture(): RequestContext['responseCapture'] {
+    return (this.reply.request as AuthenticatedRequest).plexusContext?.responseCapture;
   }
 
   /** The gateway's own time so far: for a stream, what it added before the first byte. */
@@ -105,6 +118,7 @@ export class ReplyWriter {
           raw.off('close', onClose);
           const json = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
           const body = wrap ? wrap(json) : json;
+          this.responseCapture()?.write(body);
           this.reply.status(200).headers({ ...this.headers, ...this.overhead(), 'content-type': 'application/json' }).send(body);
           resolve();
         },

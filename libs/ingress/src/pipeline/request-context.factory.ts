@@ -20,6 +20,8 @@ export function createRequestContext(request: FastifyRequest & AuthenticatedRequ
     startedAt: performance.now(),
     responseHeaders: {},
     upstream: new UpstreamTiming(),
+    clientHeaders: request.headers,
+    clientUrl: request.url,
   };
   request.plexusContext = context;
   return context;

@@ -1,5 +1,7 @@
 import type { ApiKeyPrincipal } from '@plexus/auth';
 import type { ApiFormat } from '@plexus/core';
+import type { ResponseCapture } from '@plexus/usage';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamTiming } from './upstream-timing';
 
 /** What the gateway knows about one client request before it is routed. */
@@ -20,6 +22,11 @@ export interface RequestContext {
   responseHeaders?: Record<string, string>;
   /** Time spent waiting on upstreams, for the answer's `x-plexus-overhead-ms`. */
   upstream: UpstreamTiming;
+  /** The client's headers and URL, for a debug trace (redacted there). */
+  clientHeaders?: IncomingHttpHeaders;
+  clientUrl?: string;
+  /** Set when the request is traced: the reply writer copies the answer into it. */
+  responseCapture?: ResponseCapture;
 }
 
 export interface AuthenticatedRequest {

@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { DebugLogEntity } from './debug-log.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { ModelAliasEntity } from './model-alias.entity';
 import { ProviderCooldownEntity } from './provider-cooldown.entity';
@@ -12,6 +13,7 @@ import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
 import { MeterSnapshotEntity } from './meter-snapshot.entity';
 
 export * from './api-key.entity';
+export * from './debug-log.entity';
 export * from './audit-log.entity';
 export * from './model-alias.entity';
 export * from './provider-model.entity';
@@ -36,5 +38,6 @@ export const ENTITIES = [
   UserQuotaDefinitionEntity,
   QuotaStateEntity,
   MeterSnapshotEntity,
+  DebugLogEntity,
   AuditLogEntity,
 ];

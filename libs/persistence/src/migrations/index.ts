@@ -3,9 +3,10 @@ import { StoredResponses1764000100000 } from './1764000100000-stored-responses';
 import { CooldownsAndSettings1764000200000 } from './1764000200000-cooldowns-and-settings';
 import { UsageCosts1764000300000 } from './1764000300000-usage-costs';
 import { UserQuotas1764000500000 } from './1764000500000-user-quotas';
+import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
 import { ManagedConfig1764000800000 } from './1764000800000-managed-config';
 import { AuditLog1764000850000 } from './1764000850000-audit-log';
-import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
+import { DebugTraces1764000900000 } from './1764000900000-debug-traces';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   MeterSnapshots1764000600000,
   ManagedConfig1764000800000,
   AuditLog1764000850000,
+  DebugTraces1764000900000,
 ];

@@ -92,7 +92,8 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
   ): Promise<void> {
     const { target, request } = call;
     const body = call.passthroughBody ? this.passthroughRequest(call, call.passthroughBody) : this.encodeRequest(call);
-    const response = await this.http.post({
+    const { observer } = call;
+    const post = {
       url: this.url(target, request.stream),
       headers: {
         'content-type': 'application/json',
@@ -103,15 +104,20 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
       body: JSON.stringify({ ...body, ...target.extraBody }),
       signal,
       timeoutMs: target.timeoutMs,
-    });
+    };
+    observer?.request(post);
+    const response = await this.http.post(post);
+    observer?.response({ status: response.statusCode, headers: response.headers });
 
     if (response.statusCode >= 400) {
       const text = await readLimited(response.body, MAX_ERROR_BODY);
+      observer?.body(text);
       throw upstreamHttpError(target, response.statusCode, text, response.headers);
     }
 
     if (!request.stream) {
       const text = await response.body.text();
+      observer?.body(text);
       const decoded = this.decodeResponse(parseJson(text));
       if (call.failOnEmpty && !hasContent({ type: 'message', response: decoded })) throw new EmptyCompletionError(target);
       if (call.passthroughBody) {
@@ -157,7 +163,11 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
       },
     });
     const text = new TextDecoder();
-    for await (const bytes of response.body) parser.feed(text.decode(bytes as Uint8Array, { stream: true }));
+    for await (const bytes of response.body) {
+      const decoded = text.decode(bytes as Uint8Array, { stream: true });
+      observer?.body(decoded);
+      parser.feed(decoded);
+    }
     if (!passthrough) for (const chunk of decoder.end()) emit(chunk);
     if (gate.waiting && finished) throw new EmptyCompletionError(target);
     // A stream that stops without saying why was cut: a truncated answer must not pass for a whole one.

@@ -1,0 +1,59 @@
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
+import { RequestEventBus, type RequestEvent } from '@plexus/usage';
+import type { FastifyReply } from 'fastify';
+import { filter, map } from 'rxjs';
+import { streamSse, type SseFrame } from '../common/sse';
+import { usageRecordOf } from '../usage/usage-record.mapper';
+
+/** A bus event as the reference's feed shows it: `started` (partial record) or `completed` (the UsageRecord). */
+function frameOf(event: RequestEvent): SseFrame {
+  const id = String(Date.now());
+  if (event.type === 'request.completed') return { event: 'completed', data: usageRecordOf(event.record), id };
+  const { data } = event;
+  return {
+    event: 'started',
+    id,
+    data: {
+      requestId: data.requestId,
+      clientRequestId: data.clientRequestId,
+      date: data.startTime.toISOString(),
+      startTime: data.startTime.getTime(),
+      apiKey: data.apiKey,
+      attribution: data.attribution,
+      sourceIp: data.sourceIp,
+      incomingApiType: data.incomingApiType,
+      incomingModelAlias: data.incomingModelAlias,
+      isStreamed: data.isStreamed,
+      responseStatus: 'pending',
+    },
+  };
+}
+
+/** The live feed of requests as server-sent events. */
+@ApiTags('Events')
+@ApiSecurity('AdminKey')
+@UseGuards(AdminKeyGuard)
+@Controller('v0/management/events')
+export class EventsController {
+  constructor(private readonly bus: RequestEventBus) {}
+
+  @Get()
+  @AllowLimited()
+  @ApiOperation({
+    summary: 'Live request events (SSE): `started`, `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own',
+  })
+  @ApiProduces('text/event-stream')
+  events(@Req() request: ManagementRequest, @Res() reply: FastifyReply): void {
+    const principal = request.managementPrincipal;
+    const ownKey = principal?.role === 'limited' ? principal.keyName : undefined;
+    streamSse(
+      reply,
+      this.bus.feed().pipe(
+        filter((event) => ownKey === undefined || event.apiKey === ownKey),
+        map(frameOf),
+      ),
+    );
+  }
+}
