@@ -162,6 +162,22 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     expect(registry.getTimeouts()).not.toContain('quota-meter-reset:synth');
   }, 30_000);
 
+  it('a second replica takes a fresh reading the first one stored instead of calling the upstream again', async () => {
+    upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 100, requests: 30 } } }));
+    await providers.upsert(syntheticProvider(upstream));
+    const first = start();
+    expect((await first.scheduler.checkNow('synth'))?.success).toBe(true);
+    upstream.requests.length = 0;
+    const second = start();
+    await second.scheduler.sync();
+    const adopted = await until(() => second.state.get('synth')?.result);
+    expect(adopted.meters[0]).toMatchObject({ key: 'subscription', used: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(upstream.requests).toHaveLength(0);
+    expect((await second.scheduler.checkNow('synth'))?.success).toBe(true);
+    expect(upstream.requests).toHaveLength(1);
+  }, 30_000);
+
   it('ignores unknown checker types and disabled providers', async () => {
     await providers.upsert({ ...syntheticProvider(upstream), slug: 'odd', settings: { quota_checker: { type: 'no-such-checker' } } });
     await providers.upsert({ ...syntheticProvider(upstream), slug: 'off', enabled: false });

@@ -19,6 +19,12 @@ const SYNC_JOB = 'quota-meters:sync';
 /** A window that resets before the next scheduled check is re-read this long after its reset. */
 const AFTER_RESET_MS = 5_000;
 
+/**
+ * `scheduled`: a reading another replica stored within the last half interval is taken
+ * instead of calling the upstream again; `now`: always calls it.
+ */
+type RunMode = 'scheduled' | 'now';
+
 /** Meter keys must be unique within one check (they identify a reading). */
 function uniqueKeys(meters: Meter[]): Meter[] {
   const seen = new Map<string, number>();
@@ -96,7 +102,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   async checkNow(checkerId: string): Promise<CheckResult | undefined> {
     await this.sync();
     if (!this.state.get(checkerId)) return undefined;
-    return this.run(checkerId);
+    return this.run(checkerId, 'now');
   }
 
   private async doSync(): Promise<void> {
@@ -136,9 +142,9 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.scheduled.set(config.checkerId, JSON.stringify(config));
     this.registry.addInterval(
       `quota-meter:${config.checkerId}`,
-      setInterval(() => void this.run(config.checkerId), config.intervalMs),
+      setInterval(() => void this.run(config.checkerId, 'scheduled'), config.intervalMs),
     );
-    void this.run(config.checkerId);
+    void this.run(config.checkerId, 'scheduled');
   }
 
   private unschedule(checkerId: string): void {
@@ -150,17 +156,26 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.state.unregister(checkerId);
   }
 
-  private run(checkerId: string): Promise<CheckResult> {
+  private run(checkerId: string, mode: RunMode): Promise<CheckResult> {
     const existing = this.running.get(checkerId);
     if (existing) return existing;
     const state = this.state.get(checkerId);
     if (!state) return Promise.reject(new Error(`unknown checker '${checkerId}'`));
-    const run = this.execute(state).finally(() => this.running.delete(checkerId));
+    const run = this.execute(state, mode).finally(() => this.running.delete(checkerId));
     this.running.set(checkerId, run);
     return run;
   }
 
-  private async execute({ config }: CheckerState): Promise<CheckResult> {
+  private async execute({ config }: CheckerState, mode: RunMode): Promise<CheckResult> {
+    const shared = mode === 'scheduled' ? await this.recentReading(config) : null;
+    if (shared) {
+      if (this.state.get(config.checkerId)?.config === config) {
+        const nextCheckAt = Date.now() + config.intervalMs;
+        this.state.record(shared, nextCheckAt);
+        this.recheckAfterReset(config, shared, nextCheckAt);
+      }
+      return shared;
+    }
     const checker = this.checkers.get(config.type);
     const checkedAt = new Date();
     const base = { checkerId: config.checkerId, checkerType: config.type, provider: config.provider, checkedAt };
@@ -187,6 +202,17 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     return result;
   }
 
+  /** A reading of this checker that another replica (or a previous run) stored less than half an interval ago. */
+  private async recentReading(config: CheckerConfig): Promise<CheckResult | null> {
+    try {
+      const stored = resultOf(await this.snapshots.latest([config.checkerId]));
+      if (!stored || stored.checkerType !== config.type) return null;
+      return Date.now() - stored.checkedAt.getTime() < config.intervalMs / 2 ? stored : null;
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * When an exhausted window resets before the next scheduled check, reads it again just
    * after the reset, so the meters show the fresh window rather than the spent one.
@@ -205,7 +231,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       job,
       setTimeout(() => {
         this.registry.deleteTimeout(job);
-        void this.run(config.checkerId);
+        void this.run(config.checkerId, 'now');
       }, delay),
     );
   }
