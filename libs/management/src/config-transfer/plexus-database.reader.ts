@@ -78,6 +78,19 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       gpu_bandwidth_tb_s: row['gpu_bandwidth_tb_s'],
       gpu_flops_tflop: row['gpu_flops_tflop'],
       gpu_power_draw_watts: row['gpu_power_draw_watts'],
+      allow_100_percent_utilization: flag(row['allow_100_percent_utilization']),
+      quota_checker: row['quota_checker_type']
+        ? compact({
+            type: row['quota_checker_type'],
+            id: row['quota_checker_id'],
+            enabled: bool(row['quota_checker_enabled']),
+            intervalMinutes: row['quota_checker_interval'],
+            options: json(secrets.reveal(row['quota_checker_options'], `providers.${slug}.quota_checker_options`)),
+          })
+        : undefined,
+      model_autosync: bool(row['model_autosync_enabled'])
+        ? compact({ enabled: true, intervalMinutes: row['model_autosync_interval'] })
+        : undefined,
       models:
         models.length === 0
           ? undefined
