@@ -8,6 +8,7 @@ import { PersistenceModule } from '@plexus/persistence';
 import { LogJournal, LoggingModule } from '@plexus/usage';
 import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
+import { ProviderToolingModule } from './provider-tooling.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         ScheduleModule.forRoot(),
         ProviderQuotaModule,
+        ProviderToolingModule,
         TerminusModule,
         IngressModule,
         ManagementModule,

@@ -9,3 +9,4 @@ export * from './canonical/response-accumulator';
 export * from './errors/error-code';
 export * from './errors/gateway-exception';
 export * from './pricing/cost-calculator';
+export * from './ports/provider-tooling';

@@ -17,6 +17,7 @@ import { LoggingController, SystemLogsController } from './logging/logging.contr
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ModelMetadataController } from './models/model-metadata.controller';
 import { PerformanceController } from './performance/performance.controller';
+import { ProviderToolingController } from './providers/provider-tooling.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
 import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
@@ -28,7 +29,7 @@ import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
 })

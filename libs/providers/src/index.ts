@@ -1,4 +1,5 @@
 export * from './provider-adapter';
 export { ProviderAdapterRegistry } from './provider-adapter.registry';
 export { ProvidersModule } from './providers.module';
+export { AdapterProviderTooling } from './tooling/adapter-provider-tooling';
 export { EmptyCompletionError, UpstreamStallError, type StallPhase } from './upstream-error';

@@ -6,6 +6,7 @@ import { OpenAiCompletionsAdapter } from './adapters/openai-completions/openai-c
 import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
 import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
+import { AdapterProviderTooling } from './tooling/adapter-provider-tooling';
 import { UpstreamHttpClient } from './upstream-http.client';
 
 const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, GeminiAdapter, OpenAiCompletionsAdapter];
@@ -16,7 +17,8 @@ const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, G
     ...ADAPTERS,
     { provide: PROVIDER_ADAPTERS, inject: ADAPTERS, useFactory: (...adapters: ProviderAdapter[]) => adapters },
     ProviderAdapterRegistry,
+    AdapterProviderTooling,
   ],
-  exports: [ProviderAdapterRegistry],
+  exports: [ProviderAdapterRegistry, AdapterProviderTooling],
 })
 export class ProvidersModule {}

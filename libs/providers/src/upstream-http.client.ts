@@ -30,6 +30,17 @@ export class UpstreamHttpClient implements OnApplicationShutdown {
     });
   }
 
+  get(call: Omit<UpstreamPost, 'body'>): Promise<Dispatcher.ResponseData> {
+    return request(call.url, {
+      method: 'GET',
+      headers: call.headers,
+      signal: call.signal,
+      dispatcher: this.agent,
+      headersTimeout: call.timeoutMs,
+      bodyTimeout: call.timeoutMs,
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
