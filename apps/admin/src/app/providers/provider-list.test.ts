@@ -27,6 +27,7 @@ describe('ProviderList', () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({});
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     expect(text(fixture)).toContain('No providers yet');
     (fixture.componentInstance as unknown as { providers: { reload(): void } }).providers.reload();
@@ -44,13 +45,14 @@ describe('ProviderList', () => {
       a: { api_base_url: 'http://a/v1', enabled: true },
     });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     const rows = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('tr[data-testid^="provider-"]')).map((row) =>
       Array.from(row.querySelectorAll('td'), (cell) => cell.textContent?.replace(/\s+/g, ' ').trim()).join(' | '),
     );
     expect(rows).toEqual([
-      'a | — | http://a/v1 | enabled | none |  | EditDelete',
-      'b | Bee | chat http://c messages http://m | disabled | none | m1 | EditDelete',
+      'a | — | http://a/v1 | enabled | no checker | none |  | EditDelete',
+      'b | Bee | chat http://c messages http://m | disabled | no checker | none | m1 | EditDelete',
     ]);
     expect(text(fixture)).not.toContain('wxyz');
   });
@@ -59,6 +61,7 @@ describe('ProviderList', () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x' } });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     ((fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-mock"] .danger') as HTMLElement).click();
     await settle(fixture);
@@ -89,6 +92,7 @@ describe('ProviderList', () => {
       { provider: 'mock', model: 'm1', expiry: 0, timeRemainingMs: 125_000, consecutiveFailures: 2, lastError: 'HTTP 503' },
       { provider: 'mock', model: 'gone', expiry: 0, timeRemainingMs: 0, consecutiveFailures: 1, lastError: null },
     ]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     expect(text(fixture)).toContain('m1 · 2m 05s');
     expect(text(fixture)).not.toContain('gone');
@@ -110,6 +114,7 @@ describe('ProviderList', () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: true } });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="enabled-mock"] button') as HTMLElement).click();
     await settle(fixture);
@@ -123,5 +128,32 @@ describe('ProviderList', () => {
     expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: false } });
     await settle(fixture);
     expect(text(fixture)).toContain('disabled');
+  });
+
+  it('shows each provider\'s quota meters and checks one on demand', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ router: { api_base_url: 'http://x', enabled: true } });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    const snapshot = {
+      checkerId: 'router',
+      checkerType: 'openrouter',
+      provider: 'router',
+      success: true,
+      checkedAt: '2026-01-01T00:00:00Z',
+      meters: [{ key: 'balance', label: 'Credits', kind: 'balance', unit: 'usd', status: 'warning', utilizationPercent: 82, used: 8.2, limit: 10, remaining: 1.8 }],
+    };
+    expectCall(http, 'GET', '/v0/management/quotas').flush([snapshot]);
+    await settle(fixture);
+    expect(text(fixture)).toContain('Credits');
+    expect(text(fixture)).toContain('82% used');
+    expect(text(fixture)).toContain('$8.20 of $10.00');
+    const check = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) => b.textContent?.includes('Check now'));
+    check?.click();
+    await settle(fixture);
+    expectCall(http, 'POST', '/v0/management/quotas/router/check').flush({ ...snapshot, success: false, error: 'HTTP 401' });
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([{ ...snapshot, success: false, error: 'HTTP 401' }]);
+    await settle(fixture);
+    expect(text(fixture)).toContain('check failed: HTTP 401');
   });
 });

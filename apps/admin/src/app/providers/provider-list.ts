@@ -9,14 +9,18 @@ import { RouterLink } from '@angular/router';
 import { Api } from '../api/api';
 import { cooldownsControllerClear } from '../api/fn/management-cooldowns/cooldowns-controller-clear';
 import { cooldownsControllerList } from '../api/fn/management-cooldowns/cooldowns-controller-list';
+import { quotaMetersControllerCheck } from '../api/fn/management-quotas-provider/quota-meters-controller-check';
+import { quotaMetersControllerList } from '../api/fn/management-quotas-provider/quota-meters-controller-list';
 import { providersControllerDelete } from '../api/fn/management-providers/providers-controller-delete';
 import { providersControllerList } from '../api/fn/management-providers/providers-controller-list';
 import { providersControllerPatch } from '../api/fn/management-providers/providers-controller-patch';
 import { problemOf } from '../core/api-problem';
 import { confirm } from '../shared/confirm-dialog';
 import { LoadState } from '../shared/load-state';
+import { Meter } from '../shared/meter';
 import { PageHeader } from '../shared/page-header';
 import { cooldownsByProvider, type CooldownView } from './cooldown-view';
+import { providerQuotasOf, type ProviderQuotaView } from './provider-meters';
 import { providerViewsOf, type ProviderView } from './provider-model';
 
 const MODELS_SHOWN = 6;
@@ -24,10 +28,10 @@ const MODELS_SHOWN = 6;
 @Component({
   selector: 'plx-provider-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatTableModule, MatChipsModule, MatSlideToggleModule, LoadState, PageHeader],
+  imports: [RouterLink, MatButtonModule, MatTableModule, MatChipsModule, MatSlideToggleModule, LoadState, Meter, PageHeader],
   template: `
     <plx-page-header heading="Providers" subtitle="Upstream endpoints the gateway routes to">
-      <button matButton type="button" (click)="cooldowns.reload()">Refresh cooldowns</button>
+      <button matButton type="button" (click)="refresh()">Refresh</button>
       <a matButton="filled" routerLink="new" data-testid="add-provider">Add provider</a>
     </plx-page-header>
     <plx-load-state
@@ -69,6 +73,22 @@ const MODELS_SHOWN = 6;
               [attr.data-testid]="'enabled-' + p.slug"
               >{{ p.enabled ? 'enabled' : 'disabled' }}</mat-slide-toggle
             >
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="quota">
+          <th mat-header-cell *matHeaderCellDef>Quota</th>
+          <td mat-cell *matCellDef="let p" class="quota">
+            @for (q of quotas().get(p.slug) ?? []; track q.checkerId) {
+              @for (m of q.meters; track m.name) {
+                <plx-meter [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.detail" />
+              }
+              @if (q.error) {
+                <div class="check-error" [title]="q.error">check failed: {{ q.error }}</div>
+              }
+              <button matButton type="button" class="small" (click)="checkNow(q)" [disabled]="checking() === q.checkerId">Check now</button>
+            } @empty {
+              <span class="muted">no checker</span>
+            }
           </td>
         </ng-container>
         <ng-container matColumnDef="cooldowns">
@@ -120,6 +140,17 @@ const MODELS_SHOWN = 6;
     .small {
       --mat-button-text-container-height: 28px;
     }
+    .quota {
+      min-width: 180px;
+    }
+    .check-error {
+      color: var(--mat-sys-error);
+      font: var(--mat-sys-body-small);
+      max-width: 220px;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
   `,
 })
 export class ProviderList {
@@ -127,17 +158,37 @@ export class ProviderList {
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
 
-  protected readonly columns = ['slug', 'name', 'urls', 'enabled', 'cooldowns', 'models', 'actions'];
+  protected readonly columns = ['slug', 'name', 'urls', 'enabled', 'quota', 'cooldowns', 'models', 'actions'];
   protected readonly modelsShown = MODELS_SHOWN;
   protected readonly providers = resource({ loader: () => this.api.invoke(providersControllerList) });
   protected readonly rows = computed(() => (this.providers.hasValue() ? providerViewsOf(this.providers.value()) : []));
   protected readonly cooldowns = resource({ loader: () => this.api.invoke(cooldownsControllerList) });
   protected readonly cooling = computed(() => (this.cooldowns.hasValue() ? cooldownsByProvider(this.cooldowns.value()) : new Map<string, CooldownView[]>()));
   protected readonly switching = signal<string | null>(null);
+  protected readonly meters = resource({ loader: () => this.api.invoke(quotaMetersControllerList) });
+  protected readonly quotas = computed(() => (this.meters.hasValue() ? providerQuotasOf(this.meters.value()) : new Map<string, ProviderQuotaView[]>()));
+  protected readonly checking = signal<string | null>(null);
   protected readonly loadError = computed(() => {
     const error = this.providers.error();
     return error ? `Could not load providers: ${problemOf(error).message}` : null;
   });
+
+  protected refresh(): void {
+    this.providers.reload();
+    this.cooldowns.reload();
+    this.meters.reload();
+  }
+
+  protected async checkNow(quota: ProviderQuotaView): Promise<void> {
+    this.checking.set(quota.checkerId);
+    try {
+      await this.api.invoke(quotaMetersControllerCheck, { checkerId: quota.checkerId });
+    } catch (error) {
+      this.snack.open(`Could not check: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.checking.set(null);
+    this.meters.reload();
+  }
 
   /** Disabling stops routing to the provider, so it asks first; enabling does not. */
   protected async setEnabled(provider: ProviderView, enabled: boolean, toggle: { checked: boolean }): Promise<void> {
