@@ -32,8 +32,9 @@ describe('provider quota meters through the built gateway (embedded database)', 
   let a: ScriptedUpstream;
   let b: ScriptedUpstream;
   let gateway: GatewayProcess;
-  /** What prov-a's quota endpoint reports; the chat endpoint always answers. */
+  /** What prov-a's (upstream a) and prov-c's (upstream b) quota endpoints report; chat always answers. */
   let quotaReply: () => ScriptedReply;
+  let quotaReplyC: () => ScriptedReply;
 
   function admin(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<Response> {
     return fetch(`${gateway.url}/v0/management${path}`, {
@@ -48,11 +49,11 @@ describe('provider quota meters through the built gateway (embedded database)', 
     return (await response.json()) as T;
   }
 
-  async function answeredBy(): Promise<string> {
+  async function answeredBy(model = 'duo'): Promise<string> {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'duo', messages: [{ role: 'user', content: 'Hi' }] }),
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
@@ -70,7 +71,12 @@ describe('provider quota meters through the built gateway (embedded database)', 
     [a, b] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start()]);
     quotaReply = () => fiveHour(90, new Date(Date.now() + 3_600_000));
     a.script((request) => (request.path.startsWith('/v2/quotas') ? quotaReply() : { kind: 'json', body: chatCompletionBody({ model: 'm-a', content: 'from a' }) }));
-    b.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'm-b', content: 'from b' }) }));
+    quotaReplyC = () => fiveHour(50, new Date(Date.now() + 3_600_000));
+    b.script((request) => {
+      if (request.path.startsWith('/v2/quotas')) return quotaReplyC();
+      const model = (request.body as { model?: string } | undefined)?.model ?? 'm-b';
+      return { kind: 'json', body: chatCompletionBody({ model, content: model === 'm-c' ? 'from c' : 'from b' }) };
+    });
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
     const setup: Array<[string, unknown]> = [
       [
@@ -82,6 +88,8 @@ describe('provider quota meters through the built gateway (embedded database)', 
         },
       ],
       ['/providers/prov-b', { api_base_url: `${b.url}/v1`, api_key: 'sk-b' }],
+      ['/providers/prov-c', { api_base_url: `${b.url}/v1`, api_key: 'sk-c', quota_checker: { type: 'synthetic', options: { endpoint: `${b.url}/v2/quotas` } } }],
+      ['/aliases/ranked', { target_groups: [{ name: 'g', selector: 'quota', targets: [{ provider: 'prov-c', model: 'm-c' }, { provider: 'prov-a', model: 'm-a' }] }] }],
       ['/aliases/duo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-a' }, { provider: 'prov-b', model: 'm-b' }] }] }],
       ['/keys/client', { secret: CLIENT_KEY }],
     ];
@@ -101,7 +109,10 @@ describe('provider quota meters through the built gateway (embedded database)', 
 
     const checkers = await json<{ knownTypes: Array<{ type: string; displayName: string }>; configured: Array<Record<string, unknown>> }>(await admin('GET', '/quota-checkers'));
     expect(checkers.knownTypes).toContainEqual({ type: 'copilot', displayName: 'GitHub Copilot' });
-    expect(checkers.configured).toEqual([expect.objectContaining({ checkerId: 'prov-a', checkerType: 'synthetic', displayName: 'prov-a', pending: expect.any(Boolean) })]);
+    expect(checkers.configured).toEqual([
+      expect.objectContaining({ checkerId: 'prov-a', checkerType: 'synthetic', displayName: 'prov-a', pending: expect.any(Boolean) }),
+      expect.objectContaining({ checkerId: 'prov-c', checkerType: 'synthetic' }),
+    ]);
   });
 
   it('refuses a provider whose quota_checker is not a known type or has a bad interval', async () => {
@@ -122,7 +133,7 @@ describe('provider quota meters through the built gateway (embedded database)', 
     expect(quotaCall?.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
 
     const all = await json<Snapshot[]>(await admin('GET', '/quotas'));
-    expect(all.map((snapshot) => snapshot.checkerId)).toEqual(['prov-a']);
+    expect(all.map((snapshot) => snapshot.checkerId)).toEqual(['prov-a', 'prov-c']);
     expect(await json<Snapshot>(await admin('GET', '/quotas/prov-a'))).toMatchObject({ checkerId: 'prov-a', success: true });
     expect((await admin('GET', '/quotas/nope')).status).toBe(404);
     expect((await admin('POST', '/quotas/nope/check')).status).toBe(404);
@@ -163,6 +174,21 @@ describe('provider quota meters through the built gateway (embedded database)', 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, reset.getTime() - Date.now()) + 500));
     expect(await answeredBy()).toBe('from a');
   }, 30_000);
+
+  it('the quota selector sends traffic to the provider with the most headroom before its reset', async () => {
+    const reset = new Date(Date.now() + 3_600_000);
+    quotaReply = () => fiveHour(90, reset);
+    quotaReplyC = () => fiveHour(20, reset);
+    expect((await admin('POST', '/quotas/prov-a/check')).status).toBe(200);
+    expect((await admin('POST', '/quotas/prov-c/check')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect(await answeredBy('ranked')).toBe('from a');
+
+    quotaReply = () => fiveHour(30, reset);
+    quotaReplyC = () => fiveHour(80, reset);
+    expect((await admin('POST', '/quotas/prov-a/check')).status).toBe(200);
+    expect((await admin('POST', '/quotas/prov-c/check')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect(await answeredBy('ranked')).toBe('from c');
+  });
 
   it('is admin-only', async () => {
     expect((await fetch(`${gateway.url}/v0/management/quotas`)).status).toBe(401);
