@@ -12,9 +12,13 @@ import { formatCount, formatDuration, formatInt, formatUsd } from '../shared/for
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
 import { AdminSession } from '../core/admin-session';
+import { LiveEvents, type LiveRecord } from '../core/live-events';
+import { statusTone } from '../logs/usage-view';
 import { RANGES, SAMPLE_FIELDS, bucketLabel, fillSeries, percentilesOf, topUsage, totalsOf, type DashboardRange, type UsageSample } from './dashboard-data';
 
 const REFRESH_MS = 30_000;
+/** Requests the live feed keeps. */
+const LIVE_ROWS = 12;
 /** The most log records the top-models table looks at (the usage list's page limit). */
 const SAMPLE_LIMIT = 500;
 
@@ -26,6 +30,7 @@ const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cache
   imports: [NgTemplateOutlet, MatButtonModule, MatButtonToggleModule, MatCardModule, BarChart, LoadState, PageHeader],
   templateUrl: './dashboard.html',
   styleUrl: './dashboard.scss',
+  providers: [LiveEvents],
 })
 export class Dashboard {
   private readonly api = inject(Api);
@@ -93,7 +98,25 @@ export class Dashboard {
   protected readonly duration = formatDuration;
   protected readonly usd = formatUsd;
 
+  protected readonly live = inject(LiveEvents);
+
+  protected liveTarget(record: LiveRecord): string {
+    const provider = record.finalAttemptProvider ?? record.provider;
+    const model = record.finalAttemptModel ?? record.selectedModelName;
+    return provider && model ? `${provider}/${model}` : '…';
+  }
+
+  protected liveTime(record: LiveRecord): string {
+    const at = record.startTime ?? (record.date ? Date.parse(record.date) : null);
+    return at === null ? '' : new Date(at).toLocaleTimeString();
+  }
+
+  protected liveTone(record: LiveRecord): string {
+    return statusTone(record.responseStatus ?? 'pending');
+  }
+
   constructor() {
+    this.live.start(LIVE_ROWS);
     const timer = setInterval(() => this.refresh(), REFRESH_MS);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }

@@ -2,13 +2,14 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
 import { MatButtonModule } from '@angular/material/button';
 import type { UsageRecordDto } from '../api/models/usage-record-dto';
 import { formatDateTime, formatDuration, formatInt, formatUsd } from '../shared/format';
+import { DebugTrace } from './debug-trace';
 import { apiLabel, attemptsOf, statusTone, targetLabel } from './usage-view';
 
 /** Everything recorded about one request: routing, attempts, timings, tokens, outcome. */
 @Component({
   selector: 'plx-log-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule],
+  imports: [MatButtonModule, DebugTrace],
   templateUrl: './log-detail.html',
   styleUrl: './log-detail.scss',
 })

@@ -44,6 +44,10 @@ describe('LogPage', () => {
     expect(detail).toContain('HTTP 503');
     expect(detail).toMatch(/Time to first token\s*300 ms/);
     expect(detail).toMatch(/Generation\s*900 ms/);
+    const trace = http.expectOne((r) => r.url.startsWith('/v0/management/debug/logs/'));
+    trace.flush({ error: { message: 'Not found' } }, { status: 404, statusText: 'Not Found' });
+    await settle(fixture);
+    expect((fixture.nativeElement as HTMLElement).querySelector('plx-log-detail')?.textContent).toContain('No trace was captured for this request');
   });
 
   it('sends the status filter and says when nothing matches', async () => {

@@ -1,4 +1,6 @@
 import type { Api } from '../api/api';
+import { captureTraceOnErrorControllerGet } from '../api/fn/management-config/capture-trace-on-error-controller-get';
+import { captureTraceOnErrorControllerUpdate } from '../api/fn/management-config/capture-trace-on-error-controller-update';
 import { settingsControllerGetBackgroundExploration } from '../api/fn/management-config/settings-controller-get-background-exploration';
 import { settingsControllerGetCooldown } from '../api/fn/management-config/settings-controller-get-cooldown';
 import { settingsControllerGetExplorationRate } from '../api/fn/management-config/settings-controller-get-exploration-rate';
@@ -11,6 +13,8 @@ import { settingsControllerPatchExplorationRate } from '../api/fn/management-con
 import { settingsControllerPatchFailover } from '../api/fn/management-config/settings-controller-patch-failover';
 import { settingsControllerPatchStall } from '../api/fn/management-config/settings-controller-patch-stall';
 import { settingsControllerPatchTimeout } from '../api/fn/management-config/settings-controller-patch-timeout';
+import { debugControllerState } from '../api/fn/management-debug/debug-controller-state';
+import { debugControllerUpdate } from '../api/fn/management-debug/debug-controller-update';
 
 export interface SettingsEndpoints {
   load(api: Api): Promise<object>;
@@ -43,5 +47,13 @@ export const SETTINGS_ENDPOINTS: Readonly<Record<string, SettingsEndpoints>> = {
   'background-exploration': {
     load: (api) => api.invoke(settingsControllerGetBackgroundExploration),
     save: (api, body) => api.invoke(settingsControllerPatchBackgroundExploration, { body }),
+  },
+  debug: {
+    load: (api) => api.invoke(debugControllerState),
+    save: (api, body) => api.invoke(debugControllerUpdate, { body }),
+  },
+  'capture-trace-on-error': {
+    load: (api) => api.invoke(captureTraceOnErrorControllerGet),
+    save: (api, body) => api.invoke(captureTraceOnErrorControllerUpdate, { body: { enabled: body['enabled'] === true } }),
   },
 };

@@ -5,7 +5,7 @@ const section = (id: string) => SETTINGS_SECTIONS.find((s) => s.id === id)!;
 
 describe('settings model', () => {
   it('has a section per /config endpoint', () => {
-    expect(SETTINGS_SECTIONS.map((s) => s.id)).toEqual(['cooldown', 'timeout', 'stall', 'failover', 'exploration-rate', 'background-exploration']);
+    expect(SETTINGS_SECTIONS.map((s) => s.id)).toEqual(['cooldown', 'timeout', 'stall', 'failover', 'exploration-rate', 'background-exploration', 'debug', 'capture-trace-on-error']);
   });
 
   it('turns server values into form values: numbers as text, null as empty, lists as strings', () => {

@@ -115,6 +115,23 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
       { kind: 'number', key: 'workerConcurrency', label: 'Parallel probes', min: 1, max: 16, integer: true },
     ],
   },
+  {
+    id: 'debug',
+    title: 'Debug capture',
+    description: 'Keeps full traces (client request, upstream bodies and headers, answers; credentials masked) of matching requests, shown in the log detail.',
+    fields: [
+      { kind: 'toggle', key: 'enabled', label: 'Capture every request' },
+      { kind: 'list', key: 'keys', label: 'Capture requests of these keys', maxLength: 200 },
+      { kind: 'list', key: 'aliases', label: 'Capture requests for these model aliases', maxLength: 200 },
+      { kind: 'list', key: 'providers', label: 'Capture requests routed to these providers', maxLength: 200 },
+    ],
+  },
+  {
+    id: 'capture-trace-on-error',
+    title: 'Traces of failures',
+    description: 'Keeps the trace of every failed request, even when debug capture is off.',
+    fields: [{ kind: 'toggle', key: 'enabled', label: 'Capture a trace when a request fails' }],
+  },
 ];
 
 /** The server's settings as form values. */
