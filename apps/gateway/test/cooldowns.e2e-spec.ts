@@ -196,9 +196,9 @@ describe('cooldowns, failover and routing settings through the built gateway (em
       ['timeout', { defaultSeconds: 300 }, { defaultSeconds: 120 }, { defaultSeconds: 120 }],
       [
         'stall',
-        { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30 },
-        { ttfbSeconds: 15, minBytesPerSecond: 500 },
-        { ttfbSeconds: 15, ttfbBytes: 100, minBytesPerSecond: 500, windowSeconds: 10, gracePeriodSeconds: 30 },
+        { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: false },
+        { ttfbSeconds: 15, minBytesPerSecond: 500, stallCooldown: true },
+        { ttfbSeconds: 15, ttfbBytes: 100, minBytesPerSecond: 500, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: true },
       ],
       [
         'exploration-rate',
@@ -233,6 +233,7 @@ describe('cooldowns, failover and routing settings through the built gateway (em
       ['timeout', { defaultSeconds: 1.5 }, 'defaultSeconds'],
       ['stall', { ttfbSeconds: 4 }, 'ttfbSeconds'],
       ['stall', { ttfbBytes: null }, 'ttfbBytes'],
+      ['stall', { stallCooldown: 'yes' }, 'stallCooldown'],
       ['exploration-rate', { latencyExplorationRate: 1.5 }, 'latencyExplorationRate'],
       ['background-exploration', { workerConcurrency: 17 }, 'workerConcurrency'],
     ])('PATCH /config/%s rejects %j with 400 naming the field', async (name, body, field) => {

@@ -277,8 +277,13 @@ describe('routing faults through the built gateway', () => {
       expect(rows).toEqual([expect.objectContaining({ provider: 'explored', model: 'x-model', sample_count: expect.any(Number) })]);
       expect(rows[0]?.avg_ttft_ms).not.toBeNull();
       expect(explored.requests[0]?.body).toMatchObject({ model: 'x-model', stream: true });
-      const probes = (await (await admin('GET', '/usage?apiKey=probe&limit=5')).json()) as { data: UsageRecord[] };
-      expect(probes.data[0]).toMatchObject({ apiKey: 'probe', attribution: 'background', provider: 'explored', responseStatus: 'success' });
+      // Usage rows are written in batches: the probe's may land a moment after its stats.
+      let probes: UsageRecord[] = [];
+      for (let tries = 0; tries < 50 && probes.length === 0; tries++) {
+        probes = ((await (await admin('GET', '/usage?apiKey=probe&limit=5')).json()) as { data: UsageRecord[] }).data;
+        if (probes.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(probes[0]).toMatchObject({ apiKey: 'probe', attribution: 'background', provider: 'explored', responseStatus: 'success' });
     } finally {
       await admin('PATCH', '/config/background-exploration', { enabled: false });
     }

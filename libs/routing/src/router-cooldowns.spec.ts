@@ -67,6 +67,9 @@ describe('RouterService with cooldowns', () => {
     expect(targets('pair')).toEqual(['a/m1', 'a/m2', 'b/m']);
     cooldowns.recordFailure({ provider: 'a', model: 'm1', status: 429 });
     expect(targets('pair')).toEqual(['a/m2', 'b/m']);
+    expect(router.route({ model: 'pair', incoming: 'chat', policy }).skipped).toEqual([
+      { provider: 'a', model: 'm1', apiType: 'chat', reason: 'cooldown' },
+    ]);
   });
 
   it('leaves out every model of a provider under a provider-wide cooldown', () => {

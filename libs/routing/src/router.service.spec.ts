@@ -170,6 +170,14 @@ describe('RouterService', () => {
       expect(plan.targets.map((target) => target.group)).toEqual(['primary', 'primary', 'fallback']);
     });
 
+    it('lists the disabled targets and providers it left out as skipped', () => {
+      const plan = router.route({ model: 'smart', incoming: 'chat', policy: NO_POLICY });
+      expect(plan.skipped).toEqual([
+        { provider: 'switched-off', model: 'anything', apiType: 'chat', reason: 'disabled' },
+        { provider: 'openrouter', model: 'openai/gpt-4o', apiType: 'chat', reason: 'disabled' },
+      ]);
+    });
+
     it('de-duplicates a provider+model that appears in several groups, keeping its first place', () => {
       const plan = router.route({ model: 'smart', incoming: 'chat', policy: NO_POLICY });
       expect(names(plan.targets).filter((name) => name === 'openai/gpt-4o')).toHaveLength(1);
@@ -277,6 +285,7 @@ describe('RouterService', () => {
     it('drops the excluded providers', () => {
       const plan = router.route({ model: 'smart', incoming: 'chat', policy: { excludedProviders: ['openai'] } });
       expect(names(plan.targets)).toEqual(['anthropic/claude-sonnet', 'openrouter/anthropic/claude-3']);
+      expect(plan.skipped).toContainEqual({ provider: 'openai', model: 'gpt-4o', apiType: 'chat', reason: 'excluded_by_key' });
     });
 
     it('throws FORBIDDEN (403) when the policy excludes every target', () => {

@@ -92,21 +92,22 @@ export class SettingsController {
     return this.settings.patch('timeout', given(validateBody(TimeoutSettingsDto, body), ['defaultSeconds']));
   }
 
-  // Stored and served only: no stall watchdog acts on these settings yet.
   @Get('stall')
-  @ApiOperation({ summary: 'Stream stall detection thresholds (stored; not enforced yet)' })
+  @ApiOperation({
+    summary: 'Stream stall detection: TTFB (ttfbBytes within ttfbSeconds) and throughput (minBytesPerSecond over windowSeconds after gracePeriodSeconds); providers override with stallTtfbMs, stallTtfbBytes, stallMinBps, stallWindowMs, stallGracePeriodMs',
+  })
   @ApiOkResponse({ type: StallSettingsDto })
   getStall(): StallSettingsDto {
     return this.settings.get('stall');
   }
 
   @Patch('stall')
-  @ApiOperation({ summary: 'Update the stall detection thresholds (stored; not enforced yet)' })
+  @ApiOperation({ summary: 'Update the stall detection thresholds (null switches a dimension off)' })
   @ApiBody({ type: StallSettingsPatchDto })
   @ApiOkResponse({ type: StallSettingsDto })
   async patchStall(@Body() body: unknown): Promise<StallSettingsDto> {
     const dto = validateBody(StallSettingsDto, body);
-    return this.settings.patch('stall', given(dto, ['ttfbSeconds', 'ttfbBytes', 'minBytesPerSecond', 'windowSeconds', 'gracePeriodSeconds']));
+    return this.settings.patch('stall', given(dto, ['ttfbSeconds', 'ttfbBytes', 'minBytesPerSecond', 'windowSeconds', 'gracePeriodSeconds', 'stallCooldown']));
   }
 
   @Get('exploration-rate')
@@ -126,16 +127,17 @@ export class SettingsController {
     return explorationRates(await this.settings.patch('exploration', changes));
   }
 
-  // Stored and served only: there is no background explorer yet to act on these settings.
   @Get('background-exploration')
-  @ApiOperation({ summary: 'Background exploration of stats-driven aliases (stored; no explorer acts on it yet)' })
+  @ApiOperation({
+    summary: 'Background exploration: probes targets of latency/performance/e2e_performance groups whose stats are older than stalenessThresholdSeconds, workerConcurrency at a time',
+  })
   @ApiOkResponse({ type: BackgroundExplorationSettingsDto })
   getBackgroundExploration(): BackgroundExplorationSettingsDto {
     return this.settings.get('backgroundExploration');
   }
 
   @Patch('background-exploration')
-  @ApiOperation({ summary: 'Update the background exploration settings (stored; no explorer acts on them yet)' })
+  @ApiOperation({ summary: 'Update the background exploration settings (while enabled, selectors do not explore on the request path)' })
   @ApiBody({ type: BackgroundExplorationSettingsPatchDto })
   @ApiOkResponse({ type: BackgroundExplorationSettingsDto })
   async patchBackgroundExploration(@Body() body: unknown): Promise<BackgroundExplorationSettingsDto> {

@@ -111,6 +111,11 @@ export class StallSettingsDto {
   @Min(0)
   @Max(120)
   gracePeriodSeconds!: number;
+
+  @ApiProperty({ description: "Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider)" })
+  @IfPresent()
+  @IsBoolean()
+  stallCooldown!: boolean;
 }
 
 export class StallSettingsPatchDto extends PartialType(StallSettingsDto) {}

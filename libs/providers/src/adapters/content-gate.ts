@@ -1,4 +1,4 @@
-import type { CanonicalChunk, CanonicalResponse, ContentPart } from '@plexus/core';
+import type { BlockDelta, CanonicalChunk, CanonicalResponse, ContentPart } from '@plexus/core';
 import type { Subscriber } from 'rxjs';
 
 function partHasContent(part: ContentPart): boolean {
@@ -7,7 +7,23 @@ function partHasContent(part: ContentPart): boolean {
       return part.text.length > 0 || (part.citations?.length ?? 0) > 0;
     case 'thinking':
       return part.text.length > 0 || part.signature !== undefined;
-    default:
+    case 'redacted_thinking':
+    case 'tool_call':
+    case 'tool_result':
+    case 'image':
+    case 'document':
+    case 'audio':
+      return true;
+  }
+}
+
+function deltaHasContent(delta: BlockDelta): boolean {
+  switch (delta.kind) {
+    case 'text':
+    case 'thinking':
+      return delta.text.length > 0;
+    case 'signature':
+    case 'tool_arguments':
       return true;
   }
 }
@@ -26,15 +42,7 @@ export function hasContent(chunk: CanonicalChunk): boolean {
     case 'block_start':
       return chunk.block.kind === 'tool_call' || chunk.block.kind === 'redacted_thinking';
     case 'block_delta':
-      switch (chunk.delta.kind) {
-        case 'text':
-        case 'thinking':
-          return chunk.delta.text.length > 0;
-        case 'signature':
-        case 'tool_arguments':
-          return true;
-      }
-      return true;
+      return deltaHasContent(chunk.delta);
     case 'message':
       return responseHasContent(chunk.response);
     case 'error':

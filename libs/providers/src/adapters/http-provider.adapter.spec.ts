@@ -43,7 +43,7 @@ function upstream(pieces: Array<{ afterMs?: number; text: string }>, options: { 
           await new Promise((_, reject) => post.signal.addEventListener('abort', () => reject(new Error('aborted'))));
         }
       }
-      return Promise.resolve({ statusCode: options.status ?? 200, headers: {}, body: Object.assign(body(), { text: async () => options.body ?? '' }) });
+      return Promise.resolve({ statusCode: options.status ?? 200, headers: {}, body: Object.assign(body(), { text: () => Promise.resolve(options.body ?? '') }) });
     },
   } as unknown as UpstreamHttpClient;
 }

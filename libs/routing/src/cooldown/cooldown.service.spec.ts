@@ -177,6 +177,14 @@ describe('CooldownService', () => {
     expect(fixture.service.isCoolingDown('stally', 'm', T0)).toBe(true);
   });
 
+  it('cools down on a stall before the first byte only for providers with stall_cooldown, or everywhere with stall.stallCooldown', () => {
+    expect(fixture.service.recordFailure({ provider: 'p', model: 'm', status: null, stall: true }, T0)).toBeNull();
+    expect(fixture.service.recordFailure({ provider: 'stally', model: 'm', status: null, stall: true }, T0)).not.toBeNull();
+    fixture.settings.update({ stall: { ...fixture.settings.current.stall, stallCooldown: true } });
+    expect(fixture.service.recordFailure({ provider: 'p', model: 'm', status: null, stall: true }, T0)).not.toBeNull();
+    expect(fixture.service.recordFailure({ provider: 'q', model: 'm', status: null, afterFirstByte: true }, T0)).not.toBeNull();
+  });
+
   it('skips every model of a provider under a provider-wide cooldown (model "")', () => {
     fixture.service.recordFailure({ provider: 'p', model: '', status: 429, retryAfterSeconds: 60 }, T0);
     expect(fixture.service.isCoolingDown('p', 'any-model', T0)).toBe(true);
