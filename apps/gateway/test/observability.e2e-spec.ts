@@ -233,6 +233,15 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
         total: number;
       };
       expect(list.data.map((entry) => entry.requestId)).toContain(requestId);
+
+      // The request log points at the trace.
+      const logged = await eventually(async () => {
+        const usage = (await (await management('GET', '/v0/management/usage?limit=20')).json()) as {
+          data: Array<{ requestId: string; hasDebug: boolean }>;
+        };
+        return usage.data.find((record) => record.requestId === requestId);
+      });
+      expect(logged.hasDebug).toBe(true);
     });
 
     it('scopes traces to the calling key and lets a key toggle its own capture', async () => {
@@ -240,6 +249,8 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       const toggled = await management('POST', '/v0/management/self/debug/toggle', { enabled: true }, OTHER_KEY);
       expect(toggled.status).toBe(200);
       expect(await toggled.json()).toEqual({ keyName: 'other', enabled: true, enabledGlobal: false });
+      const me = (await (await management('GET', '/v0/management/self/me', undefined, OTHER_KEY)).json()) as Record<string, unknown>;
+      expect(me).toMatchObject({ keyName: 'other', traceEnabled: true, traceEnabledGlobal: false });
       expect((await management('POST', '/v0/management/self/debug/toggle', { enabled: true })).status).toBe(400);
       expect((await management('PATCH', '/v0/management/debug', { enabled: true }, OTHER_KEY)).status).toBe(403);
 

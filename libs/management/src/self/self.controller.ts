@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, UseGuards } f
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, ApiKeyDirectory, hashSecret, type ManagementRequest } from '@plexus/auth';
 import { ApiKeyRepository, type ApiKeyRecord } from '@plexus/persistence';
+import { DebugTraceService } from '@plexus/usage';
 import { randomBytes } from 'node:crypto';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SelfCommentDto, SelfCommentResultDto, SelfKeyQueryDto, SelfMeDto, SelfRotateResultDto } from './self.dto';
@@ -22,6 +23,7 @@ export class SelfController {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly directory: ApiKeyDirectory,
+    private readonly traces: DebugTraceService,
   ) {}
 
   @Get('me')
@@ -41,9 +43,8 @@ export class SelfController {
       allowedModels: record.policy.allowedModels ?? [],
       quotaName: record.policy.quota ?? record.policy.quotas?.[0] ?? null,
       comment: record.comment,
-      // Per-key trace capture is not built yet: nothing is ever captured for a key.
-      traceEnabled: false,
-      traceEnabledGlobal: false,
+      traceEnabled: this.traces.keyEnabled(record.name),
+      traceEnabledGlobal: this.traces.targets().enabledGlobal,
     };
   }
 

@@ -1,8 +1,11 @@
 import type { RequestUsageEntity } from '@plexus/persistence';
 import type { UsageRecordDto } from './usage.dto';
 
-/** A stored row in the reference's UsageRecord shape (camelCase, epoch and ISO times). */
-export function usageRecordOf(row: RequestUsageEntity): UsageRecordDto {
+/**
+ * A stored row in the reference's UsageRecord shape (camelCase, epoch and ISO times).
+ * `hasDebug`: a debug trace exists (`GET /v0/management/debug/logs/{requestId}`).
+ */
+export function usageRecordOf(row: RequestUsageEntity, hasDebug = false): UsageRecordDto {
   const history = row.retryHistory ?? [];
   // Skipped targets are in the history but were never attempted.
   const attempts = history.filter((attempt) => attempt.status !== 'skipped');
@@ -48,6 +51,7 @@ export function usageRecordOf(row: RequestUsageEntity): UsageRecordDto {
     errorMessage: row.errorMessage,
     clientDisconnected: row.clientDisconnected,
     hasError: row.responseStatus !== 'success',
+    hasDebug,
   };
 }
 

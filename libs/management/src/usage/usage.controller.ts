@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { UsageRepository, type UsageQuery } from '@plexus/persistence';
+import { DebugLogRepository, UsageRepository, type UsageQuery } from '@plexus/persistence';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SuccessDto } from '../common/success.dto';
 import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQueryDto } from './usage.dto';
@@ -17,7 +17,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/usage')
 export class UsageController {
-  constructor(private readonly usage: UsageRepository) {}
+  constructor(
+    private readonly usage: UsageRepository,
+    private readonly debugLogs: DebugLogRepository,
+  ) {}
 
   @Get()
   @AllowLimited()
@@ -46,7 +49,8 @@ export class UsageController {
       ...(query.maxDurationMs !== undefined && { maxDurationMs: query.maxDurationMs }),
     };
     const { rows, total } = await this.usage.find(filters);
-    return { data: rows.map((row) => project(usageRecordOf(row), query.fields)), total, limit, offset };
+    const traced = await this.debugLogs.existing(rows.map((row) => row.requestId));
+    return { data: rows.map((row) => project(usageRecordOf(row, traced.has(row.requestId)), query.fields)), total, limit, offset };
   }
 
   @Get('summary')

@@ -126,6 +126,7 @@ export class UsageRecordDto {
   @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiProperty() clientDisconnected!: boolean;
   @ApiProperty() hasError!: boolean;
+  @ApiProperty({ description: 'A debug trace exists: GET /v0/management/debug/logs/{requestId}' }) hasDebug!: boolean;
 }
 
 export class UsageListDto {
