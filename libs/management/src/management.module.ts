@@ -8,6 +8,8 @@ import { AliasesController } from './aliases/aliases.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthVerifyController } from './auth/auth-verify.controller';
+import { ConcurrencyController } from './concurrency/concurrency.controller';
+import { InFlightRequests } from './concurrency/in-flight-requests.service';
 import { TrustedProxiesController } from './auth/trusted-proxies.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { CaptureTraceOnErrorController, DebugController, SelfDebugController } from './debug/debug.controller';
@@ -25,12 +27,13 @@ import { UserQuotasController } from './quotas/user-quotas.controller';
 import { SelfController } from './self/self.controller';
 import { SettingsController } from './settings/settings.controller';
 import { ErrorsController } from './usage/errors.controller';
+import { LogsResetController } from './usage/logs-reset.controller';
 import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, LogsResetController, ConcurrencyController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
   // Every configuration change lands in the audit log, whichever controller made it.
-  providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }, InFlightRequests],
 })
 export class ManagementModule {}

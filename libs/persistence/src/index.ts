@@ -16,5 +16,6 @@ export * from './repositories/meter-snapshot.repository';
 export { copyLegacyQuotaSnapshots, periodOfWindowType, type LegacySnapshotCopy } from './legacy/legacy-quota-snapshots';
 export * from './repositories/debug-log.repository';
 export * from './repositories/audit-log.repository';
+export * from './repositories/concurrency.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';

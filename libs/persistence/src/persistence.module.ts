@@ -8,6 +8,7 @@ import { reconcileSecretsAtRest } from './encryption/secrets-at-rest';
 import { AliasRepository } from './repositories/alias.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditLogRepository } from './repositories/audit-log.repository';
+import { ConcurrencyRepository } from './repositories/concurrency.repository';
 import { CooldownRepository } from './repositories/cooldown.repository';
 import { DebugLogRepository } from './repositories/debug-log.repository';
 import { ProviderRepository } from './repositories/provider.repository';
@@ -31,6 +32,7 @@ const REPOSITORIES = [
   MeterSnapshotRepository,
   DebugLogRepository,
   AuditLogRepository,
+  ConcurrencyRepository,
 ];
 
 /** Closes the pool before the embedded database it talks to. */

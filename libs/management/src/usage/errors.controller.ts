@@ -1,10 +1,11 @@
-import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { UsageRepository, type RequestUsageEntity } from '@plexus/persistence';
-import { validateBody } from '../common/validation';
+import { SuccessDto } from '../common/success.dto';
+import { notFound, validateBody } from '../common/validation';
 
 export class ErrorsQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
@@ -72,5 +73,15 @@ export class ErrorsController {
       limit,
       offset,
     };
+  }
+
+  @Delete(':requestId')
+  @ApiOperation({ summary: 'Delete one failed request (its usage record) (admin only)' })
+  @ApiOkResponse({ type: SuccessDto })
+  async deleteOne(@Param('requestId', new ParseUUIDPipe()) requestId: string): Promise<SuccessDto> {
+    const record = await this.usage.findById(requestId);
+    if (!record || record.responseStatus === 'success') throw notFound(`Error log '${requestId}' not found`);
+    await this.usage.deleteById(requestId);
+    return { success: true };
   }
 }
