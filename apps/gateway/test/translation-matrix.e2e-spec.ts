@@ -15,7 +15,10 @@ import {
   type ClientExchange,
   type ClientOptions,
   type GatewayProcess,
+  type RecordedTokens,
   type WireFormat,
+  expectedRichUsage,
+  withRichUsage,
 } from '@plexus/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,44 +188,79 @@ describe('translation matrix: every client format to every provider format and b
   });
 
   describe('usage accounting', () => {
-    interface RecordedUsage {
-      incomingApiType: string;
-      outgoingApiType: string | null;
-      responseStatus: string;
-      isStreamed: boolean;
-      tokensInput: number;
-      tokensCached: number;
-      tokensOutput: number;
+    /** USD per million tokens on the usage providers' model. */
+    const PRICES = { input: 2, output: 8, cached: 0.5, cache_write: 2.5 };
+    const usageAlias = (provider: WireFormat): string => `usage-${provider}`;
+    const FIELDS = ['requestId', 'tokensInput', 'tokensCached', 'tokensCacheWrite', 'tokensOutput', 'tokensReasoning', 'costInput', 'costOutput', 'costCached', 'costCacheWrite', 'costTotal', 'costSource'] as const;
+    type RecordedUsage = RecordedTokens & { requestId: string; costInput: number; costOutput: number; costCached: number; costCacheWrite: number; costTotal: number; costSource: string };
+
+    const round = (usd: number): number => Math.round(usd * 1e8) / 1e8;
+    function expectedCost(tokens: RecordedTokens): Pick<RecordedUsage, 'costInput' | 'costOutput' | 'costCached' | 'costCacheWrite' | 'costTotal'> {
+      const costInput = round((tokens.tokensInput * PRICES.input) / 1e6);
+      const costOutput = round((tokens.tokensOutput * PRICES.output) / 1e6);
+      const costCached = round((tokens.tokensCached * PRICES.cached) / 1e6);
+      const costCacheWrite = round((tokens.tokensCacheWrite * PRICES.cache_write) / 1e6);
+      return { costInput, costOutput, costCached, costCacheWrite, costTotal: round(costInput + costOutput + costCached + costCacheWrite) };
     }
 
-    it('records, for every pair and mode, exactly the usage the upstream reported, and prints the matrix', async () => {
-      const expected = { tokensInput: ANSWER.usage.input - ANSWER.usage.cached, tokensCached: ANSWER.usage.cached, tokensOutput: ANSWER.usage.output };
-      const fetchSuccesses = async (): Promise<RecordedUsage[]> => {
-        const fields = 'incomingApiType,outgoingApiType,responseStatus,isStreamed,tokensInput,tokensCached,tokensOutput';
-        const response = await fetch(`${gateway.url}/v0/management/usage?limit=500&responseStatus=success&fields=${fields}`, {
-          headers: { 'x-admin-key': ADMIN_KEY },
+    beforeAll(async () => {
+      for (const format of WIRE_FORMATS) {
+        const provider = PROVIDER_FORMATS[format];
+        await admin(`/providers/u-${format}`, {
+          api_base_url: provider.apiBaseUrl(upstreams[format].url),
+          api_key: UPSTREAM_KEY,
+          timeoutMs: 1000,
+          models: { [provider.model]: { pricing: { source: 'simple', ...PRICES } } },
         });
-        return ((await response.json()) as { data: RecordedUsage[] }).data;
-      };
-      // Usage rows are written in batches, off the request path: wait for this suite's.
-      let rows = await fetchSuccesses();
-      for (let tries = 0; tries < 40 && rows.length < PAIRS.length * MODES.length; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        rows = await fetchSuccesses();
+        await admin(`/aliases/${usageAlias(format)}`, {
+          target_groups: [{ name: 'only', selector: 'in_order', targets: [{ provider: `u-${format}`, model: provider.model }] }],
+        });
+      }
+    });
+
+    it('records, for every pair and mode, the tokens (cache read, cache write, reasoning) and cost the upstream reported at the configured prices, and prints the matrix', async () => {
+      for (const format of WIRE_FORMATS) upstreams[format].script((request) => withRichUsage(format, standardReply(PROVIDER_FORMATS[format], request)));
+      const sent: Array<{ client: WireFormat; provider: WireFormat; stream: boolean; requestId: string }> = [];
+      const failures: string[] = [];
+      for (const [client, provider] of PAIRS) {
+        for (const [, stream] of MODES) {
+          const result = await exchange(gateway.url, CLIENT_FORMATS[client], { alias: usageAlias(provider), stream, apiKey: API_KEY });
+          if (result.status !== 200) failures.push(`${caseKey(client, provider, stream ? 'stream' : 'JSON')}: HTTP ${result.status} ${result.raw.slice(0, 300)}`);
+          sent.push({ client, provider, stream, requestId: result.headers.get('x-request-id') ?? '' });
+        }
+      }
+      expect(failures).toEqual([]);
+
+      // Usage rows are written in batches, off the request path: wait for these.
+      const wanted = new Set(sent.map((entry) => entry.requestId));
+      let rows = new Map<string, RecordedUsage>();
+      for (let tries = 0; tries < 50 && rows.size < wanted.size; tries++) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        const response = await fetch(`${gateway.url}/v0/management/usage?limit=500&fields=${FIELDS.join(',')}`, { headers: { 'x-admin-key': ADMIN_KEY } });
+        const data = ((await response.json()) as { data: RecordedUsage[] }).data;
+        rows = new Map(data.filter((row) => wanted.has(row.requestId)).map((row) => [row.requestId, row]));
       }
 
       const cell = (client: WireFormat, provider: WireFormat, stream: boolean): string => {
-        const matching = rows.filter((row) => row.incomingApiType === client && row.outgoingApiType === provider && row.isStreamed === stream);
-        if (matching.length === 0) return 'missing';
-        const exact = matching.every(
-          (row) => row.tokensInput === expected.tokensInput && row.tokensCached === expected.tokensCached && row.tokensOutput === expected.tokensOutput,
-        );
-        const sample = matching[0];
-        return `${exact ? 'ok' : 'WRONG'} ${sample.tokensInput}+${sample.tokensCached}c/${sample.tokensOutput}`;
+        const entry = sent.find((candidate) => candidate.client === client && candidate.provider === provider && candidate.stream === stream);
+        const row = entry && rows.get(entry.requestId);
+        if (!row) return 'missing';
+        const tokens = expectedRichUsage(provider);
+        const cost = expectedCost(tokens);
+        const exact =
+          (Object.keys(tokens) as Array<keyof RecordedTokens>).every((field) => row[field] === tokens[field]) &&
+          (Object.keys(cost) as Array<keyof typeof cost>).every((field) => Math.abs(row[field] - cost[field]) < 1e-9) &&
+          row.costSource === 'simple';
+        return `${exact ? 'ok' : 'WRONG'} ${row.tokensInput}+${row.tokensCached}r+${row.tokensCacheWrite}w/${row.tokensOutput}(${row.tokensReasoning}) $${row.costTotal}`;
+      };
+      const expectation = (provider: WireFormat): string => {
+        const tokens = expectedRichUsage(provider);
+        return `${provider}: ${tokens.tokensInput}+${tokens.tokensCached}r+${tokens.tokensCacheWrite}w/${tokens.tokensOutput}(${tokens.tokensReasoning}) $${expectedCost(tokens).costTotal}`;
       };
       const lines = [
-        `recorded usage (input+cached/output; upstream reported ${expected.tokensInput}+${expected.tokensCached}c/${expected.tokensOutput}), JSON | stream:`,
-        ['client \\ provider', ...WIRE_FORMATS].join(' | '),
+        'recorded usage, input+cache read r+cache write w/output(reasoning) $cost',
+        `upstream reported (prices per M: in ${PRICES.input}, out ${PRICES.output}, cache read ${PRICES.cached}, cache write ${PRICES.cache_write}): ${WIRE_FORMATS.map(expectation).join('; ')}`,
+        ['client \\ provider', ...WIRE_FORMATS.flatMap((provider) => [`${provider} JSON`, `${provider} stream`])].join(' | '),
         ...WIRE_FORMATS.map((client) =>
           [client, ...WIRE_FORMATS.map((provider) => `${cell(client, provider, false)} | ${cell(client, provider, true)}`)].join(' | '),
         ),
@@ -230,6 +268,29 @@ describe('translation matrix: every client format to every provider format and b
       process.stdout.write(`\n${lines.join('\n')}\n\n`);
       const cells = PAIRS.flatMap(([client, provider]) => [cell(client, provider, false), cell(client, provider, true)]);
       expect(cells.filter((value) => !value.startsWith('ok'))).toEqual([]);
+
+      // The dashboard summary aggregates the same rows, per alias and per provider model.
+      const summary = (await (await fetch(`${gateway.url}/v0/management/usage/summary?range=hour&bucket=minute&limit=20`, { headers: { 'x-admin-key': ADMIN_KEY } })).json()) as {
+        bucket: string;
+        series: Array<{ requests: number; p50DurationMs: number | null; p95TtftMs: number | null }>;
+        byAlias: Array<{ name: string; requests: number; cost: number; cacheWriteTokens: number; reasoningTokens: number; p99DurationMs: number | null }>;
+        topModels: Array<{ name: string; provider: string; requests: number }>;
+      };
+      expect(summary.bucket).toBe('minute');
+      expect(summary.series.some((point) => typeof point.p50DurationMs === 'number' && typeof point.p95TtftMs === 'number')).toBe(true);
+      for (const provider of WIRE_FORMATS) {
+        // Each alias was asked by every client format, JSON and streamed.
+        const perAlias = WIRE_FORMATS.length * MODES.length;
+        const tokens = expectedRichUsage(provider);
+        expect(summary.byAlias.find((entry) => entry.name === usageAlias(provider))).toMatchObject({
+          requests: perAlias,
+          cacheWriteTokens: perAlias * tokens.tokensCacheWrite,
+          reasoningTokens: perAlias * tokens.tokensReasoning,
+          cost: expect.closeTo(perAlias * expectedCost(tokens).costTotal, 8),
+          p99DurationMs: expect.any(Number),
+        });
+        expect(summary.topModels).toContainEqual(expect.objectContaining({ provider: `u-${provider}`, name: PROVIDER_FORMATS[provider].model, requests: perAlias }));
+      }
     });
   });
 });

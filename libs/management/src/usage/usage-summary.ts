@@ -1,5 +1,5 @@
-import type { UsageBucket, UsageBucketRow } from '@plexus/persistence';
-import type { SummaryRange, UsageSeriesPointDto, UsageStatsDto, UsageTodayDto } from './usage-summary.dto';
+import type { UsageBreakdownRow, UsageBucket, UsageBucketRow } from '@plexus/persistence';
+import type { SummaryRange, UsageBreakdownRowDto, UsageSeriesPointDto, UsageStatsDto, UsageTodayDto } from './usage-summary.dto';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -30,9 +30,19 @@ export function summaryWindow(range: SummaryRange, now: Date, custom?: { from: D
   }
 }
 
+const BUCKET_MS: Record<UsageBucket, number> = { minute: 60_000, hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS, month: 28 * DAY_MS };
+
+/** Most buckets a series may have, so a minute series over a year is refused rather than computed. */
+export const MAX_BUCKETS = 10_000;
+
+export function bucketCount(window: { from: Date; to: Date }, bucket: UsageBucket): number {
+  return Math.ceil((window.to.getTime() - window.from.getTime()) / BUCKET_MS[bucket]);
+}
+
 export function seriesOf(rows: UsageBucketRow[]): UsageSeriesPointDto[] {
   return rows.map((row) => ({
     bucketStartMs: row.bucketStartMs,
+    ...row.latency,
     requests: row.requests,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
@@ -45,7 +55,26 @@ export function seriesOf(rows: UsageBucketRow[]): UsageSeriesPointDto[] {
   }));
 }
 
-export function statsOf(rows: UsageBucketRow[]): UsageStatsDto {
+export function breakdownOf(rows: UsageBreakdownRow[], withProvider = false): UsageBreakdownRowDto[] {
+  return rows.map((row) => ({
+    name: row.key,
+    ...(withProvider && { provider: row.provider }),
+    requests: row.requests,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cachedTokens: row.cachedTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    reasoningTokens: row.reasoningTokens,
+    tokens: row.inputTokens + row.outputTokens + row.cachedTokens + row.cacheWriteTokens,
+    errors: row.errors,
+    cost: round(row.costUsd),
+    avgDurationMs: row.requests === 0 ? 0 : Math.round(row.totalDurationMs / row.requests),
+    ...row.latency,
+  }));
+}
+
+/** The last 7 days: sums over the day buckets, latency percentiles over all of its requests. */
+export function statsOf(rows: UsageBucketRow[], latency: UsageBucketRow['latency']): UsageStatsDto {
   const totalRequests = rows.reduce((sum, row) => sum + row.requests, 0);
   const totalDurationMs = rows.reduce((sum, row) => sum + row.totalDurationMs, 0);
   return {
@@ -55,6 +84,7 @@ export function statsOf(rows: UsageBucketRow[]): UsageStatsDto {
     totalDurationMs,
     avgDurationMs: totalRequests === 0 ? 0 : Math.round(totalDurationMs / totalRequests),
     totalCost: round(rows.reduce((sum, row) => sum + row.costUsd, 0)),
+    ...latency,
   };
 }
 

@@ -1,12 +1,12 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { DebugLogRepository, UsageRepository, type UsageQuery } from '@plexus/persistence';
+import { DebugLogRepository, UsageRepository, type UsageBreakdownRow, type UsageDimension, type UsageQuery } from '@plexus/persistence';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SuccessDto } from '../common/success.dto';
 import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQueryDto } from './usage.dto';
 import { UsageSummaryDto, UsageSummaryQueryDto } from './usage-summary.dto';
-import { seriesOf, statsOf, summaryWindow, todayOf, utcMidnight } from './usage-summary';
+import { MAX_BUCKETS, breakdownOf, bucketCount, seriesOf, statsOf, summaryWindow, todayOf, utcMidnight } from './usage-summary';
 import { project, usageRecordOf } from './usage-record.mapper';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,7 +55,10 @@ export class UsageController {
 
   @Get('summary')
   @AllowLimited()
-  @ApiOperation({ summary: 'Requests, tokens and errors per time bucket, the last 7 days and today (UTC); an API key sees only its own' })
+  @ApiOperation({
+    summary:
+      'Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key and top models; an API key sees only its own',
+  })
   @ApiOkResponse({ type: UsageSummaryDto })
   async summary(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageSummaryDto> {
     const scope = ownKeyOnly(request);
@@ -66,13 +69,34 @@ export class UsageController {
     }
     const now = new Date();
     const custom = range === 'custom' ? { from: new Date(query.startDate as string), to: new Date(query.endDate as string) } : undefined;
-    const window = summaryWindow(range, now, custom);
-    const [series, week, today] = await Promise.all([
+    const window = { ...summaryWindow(range, now, custom), ...(query.bucket !== undefined && { bucket: query.bucket }) };
+    if (bucketCount(window, window.bucket) > MAX_BUCKETS) {
+      throw validationFailed([{ path: ['bucket'], message: `more than ${MAX_BUCKETS} ${window.bucket} buckets: choose a larger bucket or a shorter range`, code: 'too_many_buckets' }]);
+    }
+    const weekWindow = { from: new Date(now.getTime() - 7 * DAY_MS), to: now, ...scope };
+    const breakdown = (by: UsageDimension): Promise<UsageBreakdownRow[]> =>
+      this.usage.breakdown({ from: window.from, to: window.to, by, limit: query.limit ?? 10, ...scope });
+    const [series, week, weekTotals, today, byAlias, byProvider, byKey, topModels] = await Promise.all([
       this.usage.buckets({ ...window, ...scope }),
-      this.usage.buckets({ from: new Date(now.getTime() - 7 * DAY_MS), to: now, bucket: 'day', ...scope }),
+      this.usage.buckets({ ...weekWindow, bucket: 'day' }),
+      this.usage.totals(weekWindow),
       this.usage.buckets({ from: utcMidnight(now), to: now, bucket: 'day', ...scope }),
+      breakdown('alias'),
+      breakdown('provider'),
+      breakdown('key'),
+      breakdown('model'),
     ]);
-    return { range, series: seriesOf(series), stats: statsOf(week), today: todayOf(today) };
+    return {
+      range,
+      bucket: window.bucket,
+      series: seriesOf(series),
+      stats: statsOf(week, weekTotals.latency),
+      today: todayOf(today),
+      byAlias: breakdownOf(byAlias),
+      byProvider: breakdownOf(byProvider),
+      byKey: breakdownOf(byKey),
+      topModels: breakdownOf(topModels, true),
+    };
   }
 
   @Delete()

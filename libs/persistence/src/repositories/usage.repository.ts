@@ -5,7 +5,7 @@ import { RequestUsageEntity } from '../entities/request-usage.entity';
 
 export type UsageRow = Omit<RequestUsageEntity, never>;
 
-export type UsageBucket = 'hour' | 'day' | 'week' | 'month';
+export type UsageBucket = 'minute' | 'hour' | 'day' | 'week' | 'month';
 
 export interface UsageBucketRow {
   bucketStartMs: number;
@@ -18,6 +18,71 @@ export interface UsageBucketRow {
   errors: number;
   totalDurationMs: number;
   costUsd: number;
+  latency: UsageLatency;
+}
+
+/** Continuous percentiles (PostgreSQL `percentile_cont`) of the requests that measured them; null without any. */
+export interface UsageLatency {
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+  p99DurationMs: number | null;
+  p50TtftMs: number | null;
+  p95TtftMs: number | null;
+  p99TtftMs: number | null;
+}
+
+/** What usage can be broken down by: the alias asked for, the provider, the API key, the provider model. */
+export type UsageDimension = 'alias' | 'provider' | 'key' | 'model';
+
+export interface UsageBreakdownRow extends Omit<UsageBucketRow, 'bucketStartMs'> {
+  /** The alias, provider, key or model; null for requests that never had one (e.g. refused before routing). */
+  key: string | null;
+  /** The model's provider (dimension `model` only). */
+  provider: string | null;
+}
+
+const DIMENSION_COLUMNS: Record<UsageDimension, { key: string; provider: string }> = {
+  alias: { key: 'incoming_model_alias', provider: 'NULL' },
+  provider: { key: 'provider', provider: 'NULL' },
+  key: { key: 'api_key', provider: 'NULL' },
+  model: { key: 'selected_model_name', provider: 'provider' },
+};
+
+/** The aggregate columns every usage summary query selects. */
+const AGGREGATES = `count(*) AS requests,
+              coalesce(sum(tokens_input), 0) AS input_tokens,
+              coalesce(sum(tokens_output), 0) AS output_tokens,
+              coalesce(sum(tokens_cached), 0) AS cached_tokens,
+              coalesce(sum(tokens_cache_write), 0) AS cache_write_tokens,
+              coalesce(sum(tokens_reasoning), 0) AS reasoning_tokens,
+              count(*) FILTER (WHERE response_status <> 'success') AS errors,
+              coalesce(sum(duration_ms), 0) AS total_duration_ms,
+              coalesce(sum(cost_total), 0) AS cost_usd,
+              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ms) AS duration_percentiles,
+              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft_percentiles`;
+
+type AggregateRow = Record<string, unknown>;
+
+function aggregatesOf(row: AggregateRow): Omit<UsageBucketRow, 'bucketStartMs'> {
+  // A float8[] (p50, p95, p99), null when no row in the group measured it.
+  const percentiles = (value: unknown): Array<number | null> => {
+    const list = Array.isArray(value) ? (value as unknown[]) : [];
+    return [0, 1, 2].map((i) => (list[i] === null || list[i] === undefined ? null : Math.round(Number(list[i]) * 10) / 10));
+  };
+  const [p50DurationMs, p95DurationMs, p99DurationMs] = percentiles(row['duration_percentiles']);
+  const [p50TtftMs, p95TtftMs, p99TtftMs] = percentiles(row['ttft_percentiles']);
+  return {
+    requests: Number(row['requests']),
+    inputTokens: Number(row['input_tokens']),
+    outputTokens: Number(row['output_tokens']),
+    cachedTokens: Number(row['cached_tokens']),
+    cacheWriteTokens: Number(row['cache_write_tokens']),
+    reasoningTokens: Number(row['reasoning_tokens']),
+    errors: Number(row['errors']),
+    totalDurationMs: Number(row['total_duration_ms']),
+    costUsd: Number(row['cost_usd']),
+    latency: { p50DurationMs, p95DurationMs, p99DurationMs, p50TtftMs, p95TtftMs, p99TtftMs },
+  };
 }
 
 export const USAGE_SORT_COLUMNS = ['startTime', 'apiKey', 'provider', 'incomingModelAlias', 'durationMs', 'costTotal'] as const;
@@ -90,34 +155,46 @@ export class UsageRepository {
    * aggregate query: PostgreSQL groups by `date_trunc`, nothing is loaded row by row.
    */
   async buckets(params: { from: Date; to: Date; bucket: UsageBucket; apiKey?: string }): Promise<UsageBucketRow[]> {
-    const rows = await this.dataSource.query<Array<Record<string, string | null>>>(
+    const rows = await this.dataSource.query<AggregateRow[]>(
       `SELECT (extract(epoch FROM date_trunc($1, start_time AT TIME ZONE 'UTC')) * 1000)::bigint AS bucket_ms,
-              count(*) AS requests,
-              coalesce(sum(tokens_input), 0) AS input_tokens,
-              coalesce(sum(tokens_output), 0) AS output_tokens,
-              coalesce(sum(tokens_cached), 0) AS cached_tokens,
-              coalesce(sum(tokens_cache_write), 0) AS cache_write_tokens,
-              coalesce(sum(tokens_reasoning), 0) AS reasoning_tokens,
-              count(*) FILTER (WHERE response_status <> 'success') AS errors,
-              coalesce(sum(duration_ms), 0) AS total_duration_ms,
-              coalesce(sum(cost_total), 0) AS cost_usd
+              ${AGGREGATES}
          FROM request_usage
         WHERE start_time >= $2 AND start_time < $3 AND ($4::varchar IS NULL OR api_key = $4)
         GROUP BY bucket_ms
         ORDER BY bucket_ms`,
       [params.bucket, params.from, params.to, params.apiKey ?? null],
     );
+    return rows.map((row) => ({ bucketStartMs: Number(row['bucket_ms']), ...aggregatesOf(row) }));
+  }
+
+  /** The same totals over [from, to) in one row (zeros and null percentiles when there are no requests). */
+  async totals(params: { from: Date; to: Date; apiKey?: string }): Promise<Omit<UsageBucketRow, 'bucketStartMs'>> {
+    const [row] = await this.dataSource.query<AggregateRow[]>(
+      `SELECT ${AGGREGATES}
+         FROM request_usage
+        WHERE start_time >= $1 AND start_time < $2 AND ($3::varchar IS NULL OR api_key = $3)`,
+      [params.from, params.to, params.apiKey ?? null],
+    );
+    return aggregatesOf(row ?? {});
+  }
+
+  /** The same totals per alias, provider, key or provider model over [from, to), most requests first. */
+  async breakdown(params: { from: Date; to: Date; by: UsageDimension; limit: number; apiKey?: string }): Promise<UsageBreakdownRow[]> {
+    const columns = DIMENSION_COLUMNS[params.by];
+    const rows = await this.dataSource.query<AggregateRow[]>(
+      `SELECT ${columns.key} AS key, ${columns.provider} AS provider,
+              ${AGGREGATES}
+         FROM request_usage
+        WHERE start_time >= $1 AND start_time < $2 AND ($3::varchar IS NULL OR api_key = $3)
+        GROUP BY 1, 2
+        ORDER BY requests DESC, cost_usd DESC, key
+        LIMIT $4`,
+      [params.from, params.to, params.apiKey ?? null, params.limit],
+    );
     return rows.map((row) => ({
-      bucketStartMs: Number(row['bucket_ms']),
-      requests: Number(row['requests']),
-      inputTokens: Number(row['input_tokens']),
-      outputTokens: Number(row['output_tokens']),
-      cachedTokens: Number(row['cached_tokens']),
-      cacheWriteTokens: Number(row['cache_write_tokens']),
-      reasoningTokens: Number(row['reasoning_tokens']),
-      errors: Number(row['errors']),
-      totalDurationMs: Number(row['total_duration_ms']),
-      costUsd: Number(row['cost_usd']),
+      key: typeof row['key'] === 'string' ? row['key'] : null,
+      provider: typeof row['provider'] === 'string' ? row['provider'] : null,
+      ...aggregatesOf(row),
     }));
   }
 

@@ -5,3 +5,4 @@ export { PROVIDER_FORMATS, stallingReply, standardReply, type ProviderFormat } f
 export type { ProviderReplies } from './provider-replies';
 export { answerProblems, passthroughProblems, requestProblems, subsetMismatches } from './checks';
 export { parseSse, type SseEvent } from './sse';
+export { expectedRichUsage, withRichUsage, type RecordedTokens } from './usage-replies';
