@@ -239,6 +239,17 @@ test('dashboard: totals, charts and top models include the request', async () =>
   await page.getByTestId('top-providers').getByText('mock').waitFor();
   await page.getByTestId('top-keys').getByText('e2e-app').waitFor();
   await page.getByText('Gateway healthy').waitFor();
+  await page.getByTestId('live-feed').getByText('● live').waitFor();
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi again' }] }),
+  });
+  assert.equal(response.status, 200);
+  await response.arrayBuffer();
+  const live = page.getByTestId('live-row').first();
+  await live.getByText('success').waitFor();
+  assert.match(await live.innerText(), /e2e-app\s+smart\s+mock\/mock-model/);
   await shot('dashboard');
 });
 
@@ -247,7 +258,7 @@ test('quotas: the key\'s live state counts the request; resetting it confirms', 
   await page.getByTestId('quota-key').click();
   await page.getByRole('option', { name: 'e2e-app' }).click();
   const state = page.getByTestId('quota-state');
-  await state.getByText('1 / 100 requests').waitFor();
+  await state.getByText('2 / 100 requests').waitFor();
   await shot('quotas');
   await state.getByRole('button', { name: 'Reset' }).click();
   await page.getByTestId('confirm').click();
@@ -311,6 +322,23 @@ test('settings: invalid values are refused before sending, a valid change is sav
   assert.deepEqual(await saved.json(), { defaultSeconds: 90 });
 });
 
+test('configuration: counts, an invalid import is refused before sending, its own export imports back', async () => {
+  await nav('Configuration');
+  const counts = page.getByTestId('config-counts');
+  await counts.getByText('providers').waitFor();
+  assert.match(await counts.innerText(), /1\s*providers/);
+  await page.getByTestId('import-text').fill('{"providers": []}');
+  await page.getByText("'providers' must be an object keyed by name").waitFor();
+  const exported = await fetch(`${gateway.url}/v0/management/config/export`, { headers: { 'x-admin-key': ADMIN_KEY } });
+  const text = await exported.text();
+  assert.ok(!text.includes('sk-upstream-secret'), 'the export masks secrets');
+  await page.getByTestId('import-text').fill(text);
+  await page.getByTestId('import').click();
+  await page.getByTestId('confirm').click();
+  await page.getByTestId('import-result').getByText(/Imported 1 providers, 1 aliases, 1 keys, 1 quotas/).waitFor();
+  await shot('configuration');
+});
+
 test('deleting a provider that aliases use: confirm, 409, cascade offered', async () => {
   await nav('Providers');
   await page.getByTestId('provider-mock').getByRole('button', { name: 'Delete' }).click();
@@ -335,7 +363,10 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   await page.getByTestId('signed-in-as').getByText('API key e2e-app').waitFor();
   await page.getByTestId('my-quotas').getByText('daily-requests').waitFor();
   const links = await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').allInnerTexts();
-  assert.deepEqual(links.map((l) => l.trim()), ['Dashboard', 'My usage', 'Logs', 'Errors']);
+  assert.deepEqual(
+    links.map((l) => l.trim()),
+    ['Dashboard', 'My usage', 'Logs', 'Errors'],
+  );
   await shot('my-usage');
   await page.goto(`${gateway.url}/keys`);
   await page.waitForURL(/\/my-usage$/);
