@@ -54,7 +54,7 @@ describe('ConfigPage', () => {
     const fixture = await open();
     paste(fixture, '{"providers": {"a": {"api_base_url": "x"}}}');
     await settle(fixture);
-    expect(text(fixture)).toContain('1 providers');
+    expect(text(fixture)).toContain('Providers: 1');
     click(fixture, 'import');
     await settle(fixture);
     (document.querySelector('[data-testid="confirm"]') as HTMLElement).click();

@@ -72,11 +72,7 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
         <mat-form-field class="full">
           <mat-label>Config document (JSON)</mat-label>
           <textarea matInput rows="10" class="mono" [value]="text()" (input)="setText($any($event.target).value)" data-testid="import-text"></textarea>
-          @if (parsed(); as p) {
-            @if (p.ok) {
-              <mat-hint>{{ summary() }}</mat-hint>
-            }
-          }
+          <mat-hint>{{ summary() }}</mat-hint>
         </mat-form-field>
         @if (touched() && parseProblem(); as problem) {
           <div class="error" role="alert">{{ problem }}</div>
@@ -161,9 +157,10 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
       align-items: center;
       margin-bottom: 8px;
     }
-    .mono {
+    textarea.mono {
       font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
       font-size: 12px;
+      line-height: 1.4;
     }
     .error {
       color: var(--mat-sys-on-error-container);
@@ -219,8 +216,8 @@ export class ConfigPage {
     const parsed = this.parsed();
     if (!parsed.ok) return '';
     return CONFIG_SECTIONS.filter((s) => parsed.counts[s] !== undefined)
-      .map((s) => `${parsed.counts[s]} ${SECTION_LABELS[s].toLowerCase()}`)
-      .join(', ');
+      .map((s) => `${SECTION_LABELS[s]}: ${parsed.counts[s]}`)
+      .join(' · ');
   });
 
   protected setText(value: string): void {
