@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Client } from 'pg';
 
 const ADMIN_KEY = 'config-transfer-admin';
 const ENCRYPTION_KEY = 'a1'.repeat(32);
@@ -176,6 +178,52 @@ describe('config export/import and backup/restore on the built gateway', () => {
     }
   });
 
+  it('full backup: a tar.gz with the config and the usage history, restored exactly (quotes, newlines, NULL, JSON, the text \\N)', async () => {
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO request_usage (request_id, start_time, api_key, incoming_api_type, response_status, tokens_input, retry_history, error_message, provider_reported_cost)
+         VALUES (gen_random_uuid(), now() - interval '1 hour', 'team', 'chat', 'success', 12, '[{"provider":"openai","status":500}]', $1, 0.000123456789),
+                (gen_random_uuid(), now() - interval '2 hours', NULL, 'messages', 'error', 0, '[]', $2, NULL)`,
+        ['a "quoted", multi\nline message', '\\N'],
+      );
+      const rows = async (): Promise<unknown[]> => (await db.query<Record<string, unknown>>('SELECT * FROM request_usage ORDER BY request_id')).rows;
+      const before = await rows();
+      const configBefore = (await call('GET', '/config/export')).body;
+
+      const response = await fetch(`${gateway.url}/v0/management/backup?full=true`, { headers: { 'x-admin-key': ADMIN_KEY } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/gzip');
+      const archive = Buffer.from(await response.arrayBuffer());
+      const tar = gunzipSync(archive).toString('latin1');
+      for (const name of ['manifest.json', 'config.json', 'request_usage.csv.gz']) expect(tar).toContain(name);
+      expect(tar).not.toContain('team-secret');
+
+      await db.query('DELETE FROM request_usage');
+      expect((await call('PUT', '/config', { providers: {}, models: {}, keys: {}, user_quotas: {} })).status).toBe(200);
+      const restored = await fetch(`${gateway.url}/v0/management/restore`, {
+        method: 'POST',
+        headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/gzip' },
+        body: archive,
+      });
+      expect(restored.status).toBe(200);
+      expect(await restored.json()).toMatchObject({ success: true, restored: { providers: 2, api_keys: 2, request_usage: 2 } });
+      expect(await rows()).toEqual(before);
+      expect((await call('GET', '/config/export')).body).toEqual(configBefore);
+
+      const garbage = await fetch(`${gateway.url}/v0/management/restore`, {
+        method: 'POST',
+        headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/octet-stream' },
+        body: Buffer.from('not an archive'),
+      });
+      expect(garbage.status).toBe(400);
+      expect(await rows()).toEqual(before);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('backs up and restores through the CLI into another database, losslessly', async () => {
     const before = (await call('GET', '/config/export')).body;
     const directory = mkdtempSync(join(tmpdir(), 'plexus-backup-'));
@@ -195,6 +243,22 @@ describe('config export/import and backup/restore on the built gateway', () => {
       const restored = cli(['restore', file], { DATABASE_URL: target.url, ENCRYPTION_KEY });
       expect(restored).toMatchObject({ status: 0 });
       expect(restored.output).toContain('restored 2 providers, 1 model aliases, 2 api keys, 2 user quotas');
+
+      const archive = join(directory, 'full.tar.gz');
+      expect(cli(['backup', '--full', archive], { DATABASE_URL: database.url, ENCRYPTION_KEY })).toMatchObject({ status: 0 });
+      const fullRestore = cli(['restore', archive], { DATABASE_URL: target.url, ENCRYPTION_KEY });
+      expect(fullRestore).toMatchObject({ status: 0 });
+      expect(fullRestore.output).toContain('request usage');
+      const usage = async (url: string): Promise<unknown[]> => {
+        const db = new Client({ connectionString: url });
+        await db.connect();
+        try {
+          return (await db.query<Record<string, unknown>>('SELECT * FROM request_usage ORDER BY request_id')).rows;
+        } finally {
+          await db.end();
+        }
+      };
+      expect(await usage(target.url)).toEqual(await usage(database.url));
 
       restoredGateway = await startGateway({ ADMIN_KEY, DATABASE_URL: target.url, ENCRYPTION_KEY });
       const restoredCall = client(() => restoredGateway!);

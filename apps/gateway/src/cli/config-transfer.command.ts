@@ -12,9 +12,11 @@ export function isConfigTransferCommand(command: string | undefined): command is
 }
 
 /**
- * `plexus backup [file|-]`: the configuration backup (secrets as stored) to a file
- * (default: PLEXUS_DB_BACKUP_DIR, ./backups) or stdout.
- * `plexus restore <file>`: replaces the configuration with a backup, all or nothing.
+ * `plexus backup [--full] [file|-]`: the configuration backup (secrets as stored), or with
+ * --full the archive adding usage history, to a file (default: PLEXUS_DB_BACKUP_DIR,
+ * ./backups) or stdout.
+ * `plexus restore <file>`: replaces the configuration (and, from a full archive, the
+ * operational tables) with a backup, all or nothing.
  * `plexus import-plexus <sqlite file | postgres URL>`: takes providers, aliases, keys,
  * user quotas and MCP servers from a Plexus database (PLEXUS_ENCRYPTION_KEY: the key
  * that Plexus encrypted its secrets with).
@@ -32,7 +34,7 @@ export async function runConfigTransferCommand(command: ConfigTransferCommand, a
     await reconcileSecretsAtRest(dataSource, cipher);
     const transfer = new ConfigTransferService(dataSource, cipher);
     const commands: Record<ConfigTransferCommand, () => Promise<string>> = {
-      backup: () => backup(transfer, args[0], env),
+      backup: () => backup(transfer, args, env),
       restore: () => restore(transfer, args[0]),
       'import-plexus': () => importPlexus(transfer, args[0], env),
     };
@@ -43,32 +45,45 @@ export async function runConfigTransferCommand(command: ConfigTransferCommand, a
   }
 }
 
-async function backup(transfer: ConfigTransferService, target: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
-  const envelope = await transfer.backup();
-  const text = `${JSON.stringify(envelope, null, 2)}\n`;
+async function backup(transfer: ConfigTransferService, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const full = args.includes('--full');
+  const target = args.find((arg) => arg !== '--full');
+  const envelope = full ? null : await transfer.backup();
+  const content = envelope ? Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`) : await transfer.fullBackup();
   if (target === '-') {
-    process.stdout.write(text);
+    process.stdout.write(content);
     return 'backup written to stdout';
   }
   let file = target;
   if (!file) {
     const directory = env['PLEXUS_DB_BACKUP_DIR'] || './backups';
     await mkdir(directory, { recursive: true });
-    file = join(directory, `plexus-backup-${envelope.created_at.replace(/[:.]/g, '-')}.json`);
+    file = join(directory, `plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}${full ? '.tar.gz' : '.json'}`);
   }
-  await writeFile(file, text, { mode: 0o600 });
-  return `backup written to ${file} (secrets ${envelope.secrets === 'encrypted' ? 'encrypted: restore needs the same ENCRYPTION_KEY' : 'in plaintext: keep the file safe'})`;
+  await writeFile(file, content, { mode: 0o600 });
+  const encrypted = env['ENCRYPTION_KEY'] ? 'encrypted: restore needs the same ENCRYPTION_KEY' : 'in plaintext: keep the file safe';
+  return `${full ? 'full backup' : 'backup'} written to ${file} (secrets ${encrypted})`;
 }
 
 async function restore(transfer: ConfigTransferService, file: string | undefined): Promise<string> {
   if (!file) throw new Error('restore needs the backup file: plexus restore <file>');
-  let body: unknown;
+  let content: Buffer;
   try {
-    body = JSON.parse(await readFile(file, 'utf8'));
+    content = await readFile(file);
   } catch (error) {
     throw new Error(`cannot read the backup ${file}: ${(error as Error).message}`, { cause: error });
   }
-  const result = await transfer.restore(body).catch(rethrowReadably);
+  // A full backup is a gzipped tar (gzip magic 1f 8b); a config backup is JSON.
+  const isArchive = content[0] === 0x1f && content[1] === 0x8b;
+  let body: unknown;
+  if (!isArchive) {
+    try {
+      body = JSON.parse(content.toString('utf8'));
+    } catch (error) {
+      throw new Error(`the backup ${file} is neither JSON nor a full backup archive`, { cause: error });
+    }
+  }
+  const result = await (isArchive ? transfer.restoreArchive(content) : transfer.restore(body)).catch(rethrowReadably);
   return `restored ${describeCounts(result.restored)}`;
 }
 

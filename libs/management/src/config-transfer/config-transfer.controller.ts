@@ -1,14 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SystemSettingsRepository } from '@plexus/persistence';
 import { SETTINGS_SECTIONS } from '@plexus/routing';
+import type { FastifyReply } from 'fastify';
 import { SuccessDto } from '../common/success.dto';
 import { validationFailed } from '../common/validation';
 import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument } from './config-document';
 import { ConfigRuntime } from './config-runtime.service';
 import { BackupEnvelopeDto, ConfigDocumentDto, ConfigImportResultDto, ConfigStatusDto, RestoreResultDto } from './config-transfer.dto';
-import { ConfigTransferService, type ConfigStatus, type ImportResult } from './config-transfer.service';
+import { ConfigTransferService, type ConfigStatus, type ImportResult, type RestoreResult } from './config-transfer.service';
 
 @ApiTags('Management — Config')
 @ApiSecurity('AdminKey')
@@ -60,23 +61,34 @@ export class ConfigTransferController {
 
   @Get('backup')
   @ApiOperation({
-    summary: 'Back up the configuration (secrets as stored: encrypted with ENCRYPTION_KEY, so restore needs the same key)',
-    description: 'The config-only envelope. Full backups with operational data (`full=true`) are not supported yet.',
+    summary: 'Back up the configuration, or with full=true everything (a tar.gz adding usage history and other operational tables)',
+    description:
+      'Secrets are kept as stored: encrypted when the gateway has ENCRYPTION_KEY, so a backup restores only where the same key is set. ' +
+      'The full archive holds manifest.json, config.json (the envelope) and one <table>.csv.gz per operational table (NULL is \\N).',
   })
   @ApiQuery({ name: 'full', required: false, enum: ['true', 'false'] })
-  @ApiOkResponse({ type: BackupEnvelopeDto })
-  backup(@Query('full') full?: string): Promise<BackupEnvelope> {
-    if (full === 'true') throw new BadRequestException({ error: 'Full backups (usage history) are not supported yet: omit full for the configuration backup' });
-    return this.transfer.backup();
+  @ApiProduces('application/json', 'application/gzip')
+  @ApiOkResponse({ type: BackupEnvelopeDto, description: 'The config envelope; with full=true a gzipped tar archive' })
+  async backup(@Query('full') full: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<BackupEnvelope | Buffer> {
+    if (full !== 'true') return this.transfer.backup();
+    const archive = await this.transfer.fullBackup();
+    void reply
+      .header('content-type', 'application/gzip')
+      .header('content-disposition', `attachment; filename="plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz"`);
+    return archive;
   }
 
   @Post('restore')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Restore a backup: replaces providers, aliases, keys, user quotas, MCP servers and settings, in one transaction' })
+  @ApiOperation({
+    summary: 'Restore a backup, replacing everything in one transaction',
+    description: 'application/json: a config envelope (configuration only). application/gzip or application/octet-stream: a full archive (configuration and the tables it holds).',
+  })
+  @ApiConsumes('application/json', 'application/gzip', 'application/octet-stream')
   @ApiBody({ type: BackupEnvelopeDto })
   @ApiOkResponse({ type: RestoreResultDto })
-  async restore(@Body() body: unknown): Promise<Awaited<ReturnType<ConfigTransferService['restore']>>> {
-    const result = await this.transfer.restore(body);
+  async restore(@Body() body: unknown): Promise<RestoreResult> {
+    const result = Buffer.isBuffer(body) ? await this.transfer.restoreArchive(body) : await this.transfer.restore(body);
     await this.runtime.reload();
     return result;
   }

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AliasRepository,
   ApiKeyRepository,
+  checkerSecretsOf,
+  mapCheckerSecrets,
   ProviderRepository,
   SecretCipher,
   SystemSettingsRepository,
@@ -12,15 +14,19 @@ import {
   type ProviderRecord,
   type UserQuotaRecord,
 } from '@plexus/persistence';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DataSource } from 'typeorm';
 import { aliasConfigOf } from '../aliases/alias-config.mapper';
 import { conflict } from '../common/validation';
 import { keyConfigOf } from '../keys/keys.controller';
 import { providerConfigOf } from '../providers/provider-config.mapper';
 import { viewOf } from '../quotas/user-quotas.controller';
-import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument, type ConfigMap } from './config-document';
+import { readCsv, writeCsv } from './archive/csv';
+import { checkDumps, dumpOperationalTables, operationalColumns, restoreOperationalTables, type TableDump } from './archive/operational-tables';
+import { readTar, writeTar } from './archive/tar';
+import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument, type ConfigMap, type ValidatedConfig } from './config-document';
 import { validateConfigDocument, type ValidationContext } from './config-document.validator';
-import { writeConfig, type WriteCounts, type WriteScope } from './config-writer';
+import { writeConfig, type WriteCounts } from './config-writer';
 
 /** The document's sections that hold named objects, and the kind names the managed marker uses. */
 const SECTIONS = ['providers', 'models', 'keys', 'user_quotas'] as const;
@@ -39,6 +45,13 @@ export interface ImportResult {
   imported: WriteCounts;
   /** Entries marked `managed` that were left to the config file. */
   skipped: string[];
+}
+
+export interface RestoreResult {
+  success: true;
+  /** Rows restored per table. */
+  restored: Record<string, number>;
+  message: string;
 }
 
 export interface ConfigStatus {
@@ -152,7 +165,7 @@ export class ConfigTransferService {
       secrets: this.cipher.enabled ? 'encrypted' : 'plaintext',
       data: {
         providers: byName(snapshot.providers, (record) => record.slug, (record) => {
-          const config = providerConfigOf(record, true);
+          const config = mapCheckerSecrets(providerConfigOf(record, true), stored);
           return record.apiKey === null ? config : { ...config, api_key: stored(record.apiKey) };
         }),
         models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
@@ -166,7 +179,66 @@ export class ConfigTransferService {
   }
 
   /** Replaces everything with a backup's contents (managed markers included), or changes nothing. */
-  async restore(body: unknown): Promise<{ success: true; restored: WriteCounts; message: string }> {
+  async restore(body: unknown): Promise<RestoreResult> {
+    const { config, managed } = this.checkedBackup(body);
+    const restored = await this.dataSource.transaction((manager) => writeConfig(manager, config, 'all', managed));
+    return { success: true, restored, message: 'Restore complete' };
+  }
+
+  /** A full backup: the config envelope plus every operational table (usage history...), as the reference's tar.gz. */
+  async fullBackup(): Promise<Buffer> {
+    const envelope = await this.backup();
+    const dumps = await dumpOperationalTables(this.dataSource.manager);
+    const manifest = {
+      plexus_backup: true,
+      version: 1,
+      kind: 'full',
+      created_at: envelope.created_at,
+      secrets: envelope.secrets,
+      tables: Object.fromEntries(dumps.map((dump) => [dump.table, dump.rows.length])),
+    };
+    return gzipSync(
+      writeTar([
+        { name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest, null, 2)) },
+        { name: 'config.json', content: Buffer.from(JSON.stringify(envelope, null, 2)) },
+        ...dumps.map((dump) => ({ name: `${dump.table}.csv.gz`, content: gzipSync(writeCsv(dump.columns, dump.rows)) })),
+      ]),
+    );
+  }
+
+  /** Restores a full backup archive: configuration and the operational tables it holds, in one transaction. */
+  async restoreArchive(archive: Buffer): Promise<RestoreResult> {
+    let entries: Map<string, Buffer>;
+    try {
+      entries = new Map(readTar(gunzipSync(archive)).map((entry) => [entry.name.replace(/^\.\//, ''), entry.content]));
+    } catch {
+      throw new BadRequestException({ error: 'Invalid backup archive: expected the gzipped tar of GET /backup?full=true' });
+    }
+    const configFile = entries.get('config.json');
+    if (!configFile) throw new BadRequestException({ error: 'Invalid backup archive: config.json is missing' });
+    const { config, managed } = this.checkedBackup(parseJson(configFile));
+    const dumps: TableDump[] = [];
+    for (const [name, content] of entries) {
+      if (!name.endsWith('.csv.gz')) continue;
+      try {
+        const { columns, rows } = readCsv(gunzipSync(content).toString('utf8'));
+        dumps.push({ table: name.slice(0, -'.csv.gz'.length), columns, rows });
+      } catch {
+        throw new BadRequestException({ error: `Invalid backup archive: ${name} is not gzipped CSV` });
+      }
+    }
+    const schema = await operationalColumns(this.dataSource.manager);
+    const problems = checkDumps(dumps, schema);
+    if (problems.length > 0) throw new BadRequestException({ error: `The backup does not fit this database: ${problems.join('; ')}` });
+    const restored = await this.dataSource.transaction(async (manager) => ({
+      ...(await writeConfig(manager, config, 'all', managed)),
+      ...(await restoreOperationalTables(manager, dumps, schema)),
+    }));
+    return { success: true, restored, message: 'Restore complete' };
+  }
+
+  /** A backup envelope, validated in full: what restoring it would write. */
+  private checkedBackup(body: unknown): { config: ValidatedConfig; managed: Set<string> } {
     if (!isObject(body) || body['plexus_backup'] !== true || !isObject(body['data'])) {
       throw new BadRequestException({ error: 'Invalid backup: expected a plexus_backup envelope with data' });
     }
@@ -190,9 +262,7 @@ export class ConfigTransferService {
       if (!isObject(map)) continue;
       for (const [name, entry] of Object.entries(map)) if (isObject(entry) && entry['managed'] === true) managed.add(`${section}:${name}`);
     }
-    const config = validateConfigDocument(document, this.context(emptySnapshot(), () => false));
-    const restored = await this.dataSource.transaction((manager) => writeConfig(manager, config, 'all' satisfies WriteScope, managed));
-    return { success: true, restored, message: 'Restore complete' };
+    return { config: validateConfigDocument(document, this.context(emptySnapshot(), () => false)), managed };
   }
 
   private async snapshot(): Promise<Snapshot> {
@@ -211,6 +281,7 @@ export class ConfigTransferService {
     const keptAliases = snapshot.aliases.filter((alias) => kept(`models:${alias.slug}`));
     return {
       storedProviderKeys: new Map(snapshot.providers.flatMap((provider) => (provider.apiKey === null ? [] : [[provider.slug, provider.apiKey]]))),
+      storedCheckerSecrets: new Map(snapshot.providers.map((provider) => [provider.slug, checkerSecretsOf(provider.settings)])),
       storedKeySecrets: new Map(snapshot.keys.map((key) => [key.name, key.secret])),
       keptProviders: new Set(snapshot.providers.filter((provider) => kept(`providers:${provider.slug}`)).map((provider) => provider.slug)),
       keptAliasNames: new Set(keptAliases.flatMap((alias) => [alias.slug, ...alias.additionalAliases])),
@@ -239,6 +310,14 @@ function emptySnapshot(): Snapshot {
 
 function byName<R>(records: R[], name: (record: R) => string, view: (record: R) => Record<string, unknown>): ConfigMap {
   return Object.fromEntries(records.map((record) => [name(record), view(record)]));
+}
+
+function parseJson(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8')) as unknown;
+  } catch {
+    throw new BadRequestException({ error: 'Invalid backup archive: config.json is not JSON' });
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
