@@ -14,6 +14,11 @@ export interface StallSettingsDto {
   minBytesPerSecond: number | null;
 
   /**
+   * Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider)
+   */
+  stallCooldown: boolean;
+
+  /**
    * Bytes that must arrive within the TTFB window
    */
   ttfbBytes: number;

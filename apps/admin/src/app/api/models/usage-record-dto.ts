@@ -40,6 +40,11 @@ export interface UsageRecordDto {
   finalAttemptModel: string | null;
   finalAttemptProvider: string | null;
   finishReason: string | null;
+
+  /**
+   * A debug trace exists: GET /v0/management/debug/logs/{requestId}
+   */
+  hasDebug: boolean;
   hasError: boolean;
   httpStatus: number | null;
   incomingApiType: string;

@@ -13,6 +13,16 @@ export interface UsageSeriesPointDto {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  p50DurationMs: number | null;
+
+  /**
+   * Time to first token
+   */
+  p50TtftMs: number | null;
+  p95DurationMs: number | null;
+  p95TtftMs: number | null;
+  p99DurationMs: number | null;
+  p99TtftMs: number | null;
   reasoningTokens: number;
   requests: number;
 

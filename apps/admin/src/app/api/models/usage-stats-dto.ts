@@ -3,6 +3,16 @@
 
 export interface UsageStatsDto {
   avgDurationMs: number;
+  p50DurationMs: number | null;
+
+  /**
+   * Time to first token
+   */
+  p50TtftMs: number | null;
+  p95DurationMs: number | null;
+  p95TtftMs: number | null;
+  p99DurationMs: number | null;
+  p99TtftMs: number | null;
 
   /**
    * USD

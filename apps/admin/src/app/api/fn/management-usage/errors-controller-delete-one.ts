@@ -7,16 +7,16 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
-import { BackupEnvelopeDto } from '../../models/backup-envelope-dto';
+import { SuccessDto } from '../../models/success-dto';
 
-export interface ConfigTransferControllerBackup$Params {
-  full?: 'true' | 'false';
+export interface ErrorsControllerDeleteOne$Params {
+  requestId: string;
 }
 
-export function configTransferControllerBackup(http: HttpClient, rootUrl: string, params?: ConfigTransferControllerBackup$Params, context?: HttpContext): Observable<StrictHttpResponse<BackupEnvelopeDto>> {
-  const rb = new RequestBuilder(rootUrl, configTransferControllerBackup.PATH, 'get');
+export function errorsControllerDeleteOne(http: HttpClient, rootUrl: string, params: ErrorsControllerDeleteOne$Params, context?: HttpContext): Observable<StrictHttpResponse<SuccessDto>> {
+  const rb = new RequestBuilder(rootUrl, errorsControllerDeleteOne.PATH, 'delete');
   if (params) {
-    rb.query('full', params.full, {});
+    rb.path('requestId', params.requestId, {});
   }
 
   return http.request(
@@ -24,9 +24,9 @@ export function configTransferControllerBackup(http: HttpClient, rootUrl: string
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<BackupEnvelopeDto>;
+      return r as StrictHttpResponse<SuccessDto>;
     })
   );
 }
 
-configTransferControllerBackup.PATH = '/v0/management/backup';
+errorsControllerDeleteOne.PATH = '/v0/management/errors/{requestId}';

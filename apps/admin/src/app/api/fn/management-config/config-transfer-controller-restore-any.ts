@@ -10,14 +10,14 @@ import { RequestBuilder } from '../../request-builder';
 import { BackupEnvelopeDto } from '../../models/backup-envelope-dto';
 import { RestoreResultDto } from '../../models/restore-result-dto';
 
-export interface ConfigTransferControllerRestore$Params {
+export interface ConfigTransferControllerRestore$Any$Params {
       body: BackupEnvelopeDto
 }
 
-export function configTransferControllerRestore(http: HttpClient, rootUrl: string, params: ConfigTransferControllerRestore$Params, context?: HttpContext): Observable<StrictHttpResponse<RestoreResultDto>> {
-  const rb = new RequestBuilder(rootUrl, configTransferControllerRestore.PATH, 'post');
+export function configTransferControllerRestore$Any(http: HttpClient, rootUrl: string, params: ConfigTransferControllerRestore$Any$Params, context?: HttpContext): Observable<StrictHttpResponse<RestoreResultDto>> {
+  const rb = new RequestBuilder(rootUrl, configTransferControllerRestore$Any.PATH, 'post');
   if (params) {
-    rb.body(params.body, 'application/json');
+    rb.body(params.body, 'application/octet-stream');
   }
 
   return http.request(
@@ -30,4 +30,4 @@ export function configTransferControllerRestore(http: HttpClient, rootUrl: strin
   );
 }
 
-configTransferControllerRestore.PATH = '/v0/management/restore';
+configTransferControllerRestore$Any.PATH = '/v0/management/restore';
