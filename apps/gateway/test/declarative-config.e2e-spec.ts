@@ -114,6 +114,22 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     expect((await call('GET', '/providers/manual')).body).not.toHaveProperty('managed');
   });
 
+  it('refuses a cascading delete of an API-made provider that a managed alias targets', async () => {
+    writeConfig(file, CONFIG.replace('          - { provider: openai, model: gpt-a }', '          - { provider: openai, model: gpt-a }\n          - { provider: manual, model: m }'));
+    await eventually(
+      () => call('GET', '/aliases/fast'),
+      (response) => JSON.stringify(response.body).includes('manual'),
+    );
+    const refused = await call('DELETE', '/providers/manual?cascade=true');
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain('fast, managed by the config file');
+    writeConfig(file, CONFIG);
+    await eventually(
+      () => call('GET', '/aliases/fast'),
+      (response) => !JSON.stringify(response.body).includes('manual'),
+    );
+  });
+
   it('keeps managed objects out of an API import: marked ones are skipped, unmarked ones refused', async () => {
     const exported = (await call('GET', '/config/export')).body;
     const imported = await call('PUT', '/config', exported);

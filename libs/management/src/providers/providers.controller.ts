@@ -79,6 +79,10 @@ export class ProvidersController {
         `Provider '${slug}' is a target of ${referencing.map((alias) => alias.slug).join(', ')}: delete with ?cascade=true to remove those targets too`,
       );
     }
+    const managed = referencing.filter((alias) => alias.managed === true).map((alias) => alias.slug);
+    if (managed.length > 0) {
+      throw conflict(`Provider '${slug}' is a target of ${managed.join(', ')}, managed by the config file (PLEXUS_CONFIG): change the file first`);
+    }
     const removedTargets: string[] = [];
     for (const alias of referencing) {
       const targetGroups = alias.targetGroups.map((group) => ({
