@@ -1,5 +1,5 @@
 import { startGateway, type GatewayProcess } from '@plexus/testing';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 const ADMIN_KEY = 'auth-matrix-admin-key';
 const LIMITED_SECRET = 'sk-limited-matrix-secret';
 const OTHER_SECRET = 'sk-other-matrix-secret';
+const MANAGED_SECRET = 'sk-managed-matrix-secret';
 const SSO_HEADER = 'x-forwarded-email';
 /** Loopback addresses: the gateway trusts the first as its SSO proxy, never the second. */
 const TRUSTED_PEER = '127.0.0.1';
@@ -86,11 +87,12 @@ const LIMITED_ROUTES = new Set([
   'GET /v0/management/usage',
   'GET /v0/management/usage/summary',
   'GET /v0/management/errors',
+  'GET /v0/management/concurrency',
 ]);
 
 /** Routes the reference opens to limited principals; whether ours does is the owning feature's choice (never 401 for a valid key). */
 const LIMITED_OPTIONAL = [
-  /^GET \/v0\/management\/(events|cooldowns|concurrency|debug(\/.*)?|errors\/.*)$/,
+  /^GET \/v0\/management\/(events|cooldowns|debug(\/.*)?|errors\/.*)$/,
   /^POST \/v0\/management\/self\/debug\/toggle$/,
 ];
 
@@ -115,7 +117,10 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-auth-'));
+    const configFile = join(dataDir, 'plexus.yaml');
+    writeFileSync(configFile, `keys:\n  matrix-managed:\n    secret: ${MANAGED_SECRET}\n    comment: from git\n`);
     gateway = await startGateway({
+      PLEXUS_CONFIG: configFile,
       ADMIN_KEY,
       DATA_DIR: dataDir,
       TRUSTED_PROXIES: `${TRUSTED_PEER}/32`,
@@ -249,6 +254,12 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     expect((await raw(gateway.url, '/v0/management/auth/verify', { headers: as('sk-rotating-before') })).status).toBe(401);
     expect((await raw(gateway.url, '/v0/management/self/me', { headers: as(secret) })).json()).toMatchObject({ keyName: 'rotating' });
     expect((await admin('GET', '/keys/rotating')).text).not.toContain(secret);
+    // A key from the config file changes only there.
+    const managed = { headers: as(MANAGED_SECRET) };
+    expect((await raw(gateway.url, '/v0/management/self/me', managed)).json()).toMatchObject({ keyName: 'matrix-managed', comment: 'from git' });
+    expect((await raw(gateway.url, '/v0/management/self/rotate', { method: 'POST', ...managed })).status).toBe(409);
+    expect((await raw(gateway.url, '/v0/management/self/comment', { method: 'PATCH', ...managed, body: { comment: 'x' } })).status).toBe(409);
+    expect((await raw(gateway.url, '/v0/management/auth/verify', managed)).status).toBe(200);
     // The admin names the key; without a name it has none to rotate.
     expect((await admin('POST', '/self/rotate')).status).toBe(400);
     expect((await admin('POST', '/self/rotate?keyName=nobody')).status).toBe(404);

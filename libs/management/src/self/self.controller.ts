@@ -4,7 +4,7 @@ import { AdminKeyGuard, AllowLimited, ApiKeyDirectory, hashSecret, type Manageme
 import { ApiKeyRepository, type ApiKeyRecord } from '@plexus/persistence';
 import { DebugTraceService } from '@plexus/usage';
 import { randomBytes } from 'node:crypto';
-import { notFound, validateBody, validationFailed } from '../common/validation';
+import { conflict, notFound, validateBody, validationFailed } from '../common/validation';
 import { SelfCommentDto, SelfCommentResultDto, SelfKeyQueryDto, SelfMeDto, SelfRotateResultDto } from './self.dto';
 
 const KEY_NAME_QUERY = { name: 'keyName', required: false, type: String, description: 'Admin only: the key to act on; limited callers always act on their own key' };
@@ -54,7 +54,7 @@ export class SelfController {
   @ApiQuery(KEY_NAME_QUERY)
   @ApiOkResponse({ type: SelfRotateResultDto })
   async rotate(@Query() query: Record<string, unknown>, @Req() request: ManagementRequest): Promise<SelfRotateResultDto> {
-    const record = await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName);
+    const record = changeable(await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName));
     const secret = `sk-${randomBytes(24).toString('hex')}`;
     await this.keys.upsert({ ...record, secret, secretHash: hashSecret(secret) });
     await this.directory.reload();
@@ -67,7 +67,7 @@ export class SelfController {
   @ApiBody({ type: SelfCommentDto })
   @ApiOkResponse({ type: SelfCommentResultDto })
   async comment(@Query() query: Record<string, unknown>, @Body() body: unknown, @Req() request: ManagementRequest): Promise<SelfCommentResultDto> {
-    const record = await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName);
+    const record = changeable(await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName));
     if (typeof body !== 'object' || body === null || !('comment' in body)) {
       throw validationFailed([{ path: ['comment'], message: 'comment is required (a string, or null to remove it)', code: 'required' }]);
     }
@@ -85,4 +85,10 @@ export class SelfController {
     if (!record) throw notFound(`API key '${name}' not found`);
     return record;
   }
+}
+
+/** A key from the declarative config file changes only there (its next apply would undo the change). */
+function changeable(record: ApiKeyRecord): ApiKeyRecord {
+  if (record.managed) throw conflict(`API key '${record.name}' is managed by the config file (PLEXUS_CONFIG): change it there`);
+  return record;
 }
