@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, emptyPoint, fillSeries, nextBucket, percentilesOf, topUsage, totalsOf, truncUtc } from './dashboard-data';
+import { bucketLabel, emptyPoint, fillSeries, nextBucket, percentileSeries, topRows, totalsOf, truncUtc } from './dashboard-data';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -32,34 +32,37 @@ describe('time buckets (UTC, as the summary endpoint makes them)', () => {
   });
 });
 
-describe('topUsage', () => {
-  const records = [
-    { incomingModelAlias: 'a', provider: 'p1', apiKey: 'k1', responseStatus: 'success', tokensInput: 10, tokensOutput: 5, costTotal: 0.5 },
-    { incomingModelAlias: 'b', provider: 'p2', apiKey: 'k1', responseStatus: 'error', tokensInput: 1 },
-    { incomingModelAlias: 'b', provider: 'p1', apiKey: 'k2', responseStatus: 'success', tokensInput: 1, tokensCached: 2, tokensCacheWrite: 3, costTotal: 0.25 },
-    { incomingModelAlias: null, provider: null, apiKey: null, responseStatus: 'success' },
-  ];
+describe('top rows from the summary breakdowns', () => {
+  const row = (name: string | null, requests: number, tokens: number) => ({
+    name,
+    requests,
+    errors: 0,
+    tokens,
+    cost: 0.5,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    avgDurationMs: 10,
+    p50DurationMs: 8,
+    p95DurationMs: 20,
+    p99DurationMs: 30,
+    p50TtftMs: null,
+    p95TtftMs: null,
+    p99TtftMs: null,
+  });
 
-  it('counts requests, errors, tokens and cost per alias, busiest first', () => {
-    expect(topUsage(records, 'incomingModelAlias')).toEqual([
-      { name: 'b', requests: 2, errors: 1, tokens: 7, cost: 0.25 },
-      { name: 'a', requests: 1, errors: 0, tokens: 15, cost: 0.5 },
-      { name: '(none)', requests: 1, errors: 0, tokens: 0, cost: 0 },
+  it('orders by requests then tokens, names the unnamed and keeps the limit', () => {
+    const rows = topRows([row('a', 1, 50), row(null, 3, 0), row('b', 1, 70)], 2);
+    expect(rows).toEqual([
+      { name: '(none)', requests: 3, errors: 0, tokens: 0, cost: 0.5, p50DurationMs: 8, p95DurationMs: 20 },
+      { name: 'b', requests: 1, errors: 0, tokens: 70, cost: 0.5, p50DurationMs: 8, p95DurationMs: 20 },
     ]);
-    expect(topUsage(records, 'incomingModelAlias', 1)).toHaveLength(1);
   });
 
-  it('groups by provider and by key too', () => {
-    expect(topUsage(records, 'provider').map((g) => `${g.name}:${g.requests}`)).toEqual(['p1:2', 'p2:1', '(none):1']);
-    expect(topUsage(records, 'apiKey').map((g) => `${g.name}:${g.requests}`)).toEqual(['k1:2', 'k2:1', '(none):1']);
-  });
-});
-
-describe('percentilesOf', () => {
-  it('takes nearest-rank percentiles of the measured values', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentilesOf(values)).toEqual({ p50: 50, p90: 90, p99: 99, count: 100 });
-    expect(percentilesOf([null, 300, undefined, 100, 200])).toEqual({ p50: 200, p90: 300, p99: 300, count: 3 });
-    expect(percentilesOf([])).toEqual({ p50: null, p90: null, p99: null, count: 0 });
+  it('charts percentiles with empty buckets as 0', () => {
+    const points = [{ ...emptyPoint(0), p95TtftMs: 120.4 }, emptyPoint(1)];
+    expect(percentileSeries(points, (p) => p.p95TtftMs)).toEqual([120, 0]);
   });
 });

@@ -1,4 +1,4 @@
-import type { UsageRecordDto } from '../api/models/usage-record-dto';
+import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import type { UsageSeriesPointDto } from '../api/models/usage-series-point-dto';
 import type { SummaryRange } from '../core/usage-requests';
 
@@ -61,6 +61,12 @@ export function emptyPoint(bucketStartMs: number): UsageSeriesPointDto {
     cachedTokens: 0,
     cacheWriteTokens: 0,
     reasoningTokens: 0,
+    p50DurationMs: null,
+    p95DurationMs: null,
+    p99DurationMs: null,
+    p50TtftMs: null,
+    p95TtftMs: null,
+    p99TtftMs: null,
   };
 }
 
@@ -103,63 +109,34 @@ export function totalsOf(series: readonly UsageSeriesPointDto[]): SeriesTotals {
   );
 }
 
-/** Usage of one model alias, provider or key in the sampled records. */
+/** One row of a top list: an alias, provider or key over the range's window. */
 export interface UsageGroup {
   name: string;
   requests: number;
   errors: number;
   tokens: number;
   cost: number;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
 }
 
-export type UsageSample = Pick<
-  UsageRecordDto,
-  | 'incomingModelAlias'
-  | 'provider'
-  | 'apiKey'
-  | 'responseStatus'
-  | 'tokensInput'
-  | 'tokensOutput'
-  | 'tokensCached'
-  | 'tokensCacheWrite'
-  | 'costTotal'
-  | 'durationMs'
-  | 'ttftMs'
->;
-
-/** The fields the dashboard's tables need (the usage list's `fields` projection). */
-export const SAMPLE_FIELDS =
-  'incomingModelAlias,provider,apiKey,responseStatus,tokensInput,tokensOutput,tokensCached,tokensCacheWrite,costTotal,durationMs,ttftMs';
-
-export type GroupField = 'incomingModelAlias' | 'provider' | 'apiKey';
-
-/** Requests per alias, provider or key from log records, busiest first (ties by tokens, then name). */
-export function topUsage(records: readonly Partial<UsageSample>[], field: GroupField, limit = 5): UsageGroup[] {
-  const byName = new Map<string, UsageGroup>();
-  for (const record of records) {
-    const name = record[field] ?? '(none)';
-    const entry = byName.get(name) ?? { name, requests: 0, errors: 0, tokens: 0, cost: 0 };
-    entry.requests += 1;
-    if (record.responseStatus !== undefined && record.responseStatus !== 'success') entry.errors += 1;
-    entry.tokens += (record.tokensInput ?? 0) + (record.tokensOutput ?? 0) + (record.tokensCached ?? 0) + (record.tokensCacheWrite ?? 0);
-    entry.cost += record.costTotal ?? 0;
-    byName.set(name, entry);
-  }
-  return [...byName.values()]
-    .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens || a.name.localeCompare(b.name))
-    .slice(0, limit);
+/** The summary's breakdown rows as top-list rows (requests without one are '(none)'), busiest first. */
+export function topRows(rows: readonly UsageBreakdownRowDto[], limit = 5): UsageGroup[] {
+  return [...rows]
+    .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens)
+    .slice(0, limit)
+    .map((row) => ({
+      name: row.name ?? '(none)',
+      requests: row.requests,
+      errors: row.errors,
+      tokens: row.tokens,
+      cost: row.cost,
+      p50DurationMs: row.p50DurationMs,
+      p95DurationMs: row.p95DurationMs,
+    }));
 }
 
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  count: number;
-}
-
-/** Nearest-rank percentiles of the values that were measured (nulls are left out). */
-export function percentilesOf(values: readonly (number | null | undefined)[]): Percentiles {
-  const sorted = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
-  const rank = (p: number): number | null => (sorted.length === 0 ? null : (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null));
-  return { p50: rank(50), p90: rank(90), p99: rank(99), count: sorted.length };
+/** Chart values of a percentile series: buckets without requests are drawn as 0. */
+export function percentileSeries(series: readonly UsageSeriesPointDto[], pick: (point: UsageSeriesPointDto) => number | null): number[] {
+  return series.map((point) => Math.round(pick(point) ?? 0));
 }

@@ -6,7 +6,7 @@ import { MatCardModule } from '@angular/material/card';
 import { Api } from '../api/api';
 import { healthControllerLive } from '../api/fn/health/health-controller-live';
 import { problemOf } from '../core/api-problem';
-import { usageList, usageSummary } from '../core/usage-requests';
+import { usageSummary } from '../core/usage-requests';
 import { BarChart, type ChartSeries } from '../shared/bar-chart';
 import { formatCount, formatDuration, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
@@ -14,13 +14,11 @@ import { PageHeader } from '../shared/page-header';
 import { AdminSession } from '../core/admin-session';
 import { LiveEvents, type LiveRecord } from '../core/live-events';
 import { statusTone } from '../logs/usage-view';
-import { RANGES, SAMPLE_FIELDS, bucketLabel, fillSeries, percentilesOf, topUsage, totalsOf, type DashboardRange, type UsageSample } from './dashboard-data';
+import { RANGES, bucketLabel, fillSeries, percentileSeries, topRows, totalsOf, type DashboardRange } from './dashboard-data';
 
 const REFRESH_MS = 30_000;
 /** Requests the live feed keeps. */
 const LIVE_ROWS = 12;
-/** The most log records the top-models table looks at (the usage list's page limit). */
-const SAMPLE_LIMIT = 500;
 
 const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cached: '#7fa6ee', output: '#1f9d74', reasoning: '#b26ad9', cost: '#c98a12' };
 
@@ -44,15 +42,6 @@ export class Dashboard {
   protected readonly summary = resource({
     params: () => ({ range: this.range() }),
     loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageSummary, params) }),
-  });
-  protected readonly sample = resource({
-    params: () => ({ range: this.range() }),
-    loader: ({ params }) =>
-      this.api.invoke(usageList, {
-        limit: SAMPLE_LIMIT,
-        startDate: new Date(Date.now() - RANGES[params.range].spanMs).toISOString(),
-        fields: SAMPLE_FIELDS,
-      }),
   });
 
   private readonly window = computed(() => RANGES[this.range()]);
@@ -79,14 +68,16 @@ export class Dashboard {
   protected readonly costSeries = computed<ChartSeries[]>(() => [
     { label: 'Cost (USD)', data: this.series().map((p) => Math.round(p.cost * 1e6) / 1e6), color: COLORS.cost },
   ]);
-  private readonly records = computed(() => (this.sample.hasValue() ? (this.sample.value().data as Partial<UsageSample>[]) : []));
-  protected readonly models = computed(() => topUsage(this.records(), 'incomingModelAlias'));
-  protected readonly providers = computed(() => topUsage(this.records(), 'provider'));
-  protected readonly keys = computed(() => topUsage(this.records(), 'apiKey'));
-  protected readonly latency = computed(() => percentilesOf(this.records().map((r) => r.durationMs)));
-  protected readonly ttft = computed(() => percentilesOf(this.records().map((r) => r.ttftMs)));
-  protected readonly sampleSize = computed(() => this.records().length);
-  protected readonly sampled = computed(() => (this.sample.hasValue() ? this.sample.value().total > SAMPLE_LIMIT : false));
+  protected readonly latencySeries = computed<ChartSeries[]>(() => [
+    { label: 'TTFT p50', data: percentileSeries(this.series(), (p) => p.p50TtftMs), color: COLORS.cached },
+    { label: 'TTFT p95', data: percentileSeries(this.series(), (p) => p.p95TtftMs), color: COLORS.input },
+    { label: 'Duration p50', data: percentileSeries(this.series(), (p) => p.p50DurationMs), color: COLORS.reasoning },
+    { label: 'Duration p95', data: percentileSeries(this.series(), (p) => p.p95DurationMs), color: '#6b3a8f' },
+  ]);
+  private readonly breakdowns = computed(() => (this.summary.hasValue() ? this.summary.value().summary : null));
+  protected readonly models = computed(() => topRows(this.breakdowns()?.byAlias ?? []));
+  protected readonly providers = computed(() => topRows(this.breakdowns()?.byProvider ?? []));
+  protected readonly keys = computed(() => topRows(this.breakdowns()?.byKey ?? []));
 
   protected readonly loadError = computed(() => {
     const error = this.summary.error();
@@ -124,6 +115,5 @@ export class Dashboard {
   protected refresh(): void {
     this.health.reload();
     this.summary.reload();
-    this.sample.reload();
   }
 }

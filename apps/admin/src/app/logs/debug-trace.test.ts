@@ -23,7 +23,7 @@ describe('DebugTrace', () => {
   });
 
   it('shows the client request, each attempt and the answer', async () => {
-    const fixture = await render(DebugTrace, { requestId: 'r1' });
+    const fixture = await render(DebugTrace, { requestId: 'r1', captured: true });
     expectCall(http, 'GET', '/v0/management/debug/logs/r1').flush({
       requestId: 'r1',
       incomingApiType: 'chat',
@@ -49,5 +49,14 @@ describe('DebugTrace', () => {
     expect(text(fixture)).toContain('Attempt 1: mock/m1 (chat) → 503');
     expect(text(fixture)).toContain('overloaded');
     expect(text(fixture)).toContain('"model": "smart"');
+  });
+
+  it('says when no trace was captured without asking, and when one has gone since', async () => {
+    const none = await render(DebugTrace, { requestId: 'r2', captured: false });
+    expect(text(none)).toContain('No trace was captured for this request');
+    const gone = await render(DebugTrace, { requestId: 'r3', captured: true });
+    expectCall(http, 'GET', '/v0/management/debug/logs/r3').flush({ error: { message: 'Not found' } }, { status: 404, statusText: 'Not Found' });
+    await settle(gone);
+    expect(text(gone)).toContain('No trace was captured for this request');
   });
 });

@@ -89,16 +89,18 @@ export function traceText(value: unknown): string {
 })
 export class DebugTrace {
   readonly requestId = input.required<string>();
+  /** The usage record's hasDebug: without a trace there is nothing to ask for. */
+  readonly captured = input(true);
 
   private readonly api = inject(Api);
   protected readonly text = traceText;
   protected readonly trace = resource({
-    params: () => this.requestId(),
+    params: () => (this.captured() ? this.requestId() : undefined),
     loader: ({ params }) => this.api.invoke(debugControllerGet, { requestId: params }),
   });
   protected readonly missing = computed(() => {
     const error = this.trace.error();
-    return error !== undefined && problemOf(error).status === 404;
+    return !this.captured() || (error !== undefined && problemOf(error).status === 404);
   });
   protected readonly loadError = computed(() => {
     const error = this.trace.error();

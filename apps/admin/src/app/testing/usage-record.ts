@@ -14,6 +14,7 @@ export function usageRecord(overrides: Partial<UsageRecordDto> = {}): UsageRecor
     outgoingApiType: 'chat',
     provider: 'mock',
     attemptCount: 1,
+    hasDebug: false,
     retryHistory: null,
     incomingModelAlias: 'smart',
     selectedModelName: 'mock-model',
