@@ -14,6 +14,9 @@
 //                            throughput of such a run is not the gateway's)
 //   BENCH_PIN=0              don't pin processes to CPUs
 //   BENCH_GATEWAY_NODE_ARGS  extra node flags for the gateway, e.g. '--max-semi-space-size=4'
+//   BENCH_USAGE_COMPARE=1    also load a second gateway started with USAGE_RECORDING=false, to
+//                            tell what recording usage costs
+//   PLEXUS_GATEWAY_MAIN      the gateway build to run (default: dist/.../main.js)
 import autocannon from "autocannon";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,16 +39,9 @@ import { profileMarkdown, summarizeProfile } from "./lib/profile-summary.mjs";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(BENCH_DIR, "..");
-const GATEWAY_MAIN = join(
-  REPO,
-  "dist",
-  "apps",
-  "gateway",
-  "apps",
-  "gateway",
-  "src",
-  "main.js",
-);
+const GATEWAY_MAIN =
+  process.env.PLEXUS_GATEWAY_MAIN ||
+  join(REPO, "dist", "apps", "gateway", "apps", "gateway", "src", "main.js");
 const RESULTS_DIR = join(BENCH_DIR, "results");
 
 const ADMIN_KEY = `bench-admin-${randomBytes(8).toString("hex")}`;
@@ -63,7 +59,17 @@ const BODIES = {
   }),
 };
 const SCENARIOS = ["non-stream", "stream"];
-const TARGETS = ["direct", "bare proxy", "gateway"];
+/** The same gateway with USAGE_RECORDING=false: no usage rows (metrics still counted). */
+const UNRECORDED = "gateway, usage off";
+const COMPARE_USAGE = process.env.BENCH_USAGE_COMPARE === "1";
+const TARGETS = [
+  "direct",
+  "bare proxy",
+  "gateway",
+  ...(COMPARE_USAGE ? [UNRECORDED] : []),
+];
+const isGatewayTarget = (target) =>
+  target === "gateway" || target === UNRECORDED;
 
 function positive(name, fallback) {
   const raw = process.env[name];
@@ -590,6 +596,34 @@ function report(results, meta) {
       SCENARIOS.every((s) => derived[s].rss < 150),
     ],
   ];
+  if (COMPARE_USAGE) {
+    const percent = (on, off) => `${signed((on / off - 1) * 100, 1)} %`;
+    rows.push(
+      [
+        "usage recording: gateway req/s on / off (change)",
+        (d) =>
+          `${fmt(d.recorded.load.rps, 0)} / ${fmt(d.unrecorded.load.rps, 0)} (${percent(d.recorded.load.rps, d.unrecorded.load.rps)})`,
+        "—",
+        null,
+      ],
+      [
+        "usage recording: added median latency under load (ms)",
+        (d) => signed(d.recorded.load.p50 - d.unrecorded.load.p50),
+        "—",
+        null,
+      ],
+      [
+        "usage recording: added median latency, 1 at a time (ms)",
+        (d) => signed(d.recorded.seq.totalP50 - d.unrecorded.seq.totalP50, 3),
+        "—",
+        null,
+      ],
+    );
+    for (const scenario of SCENARIOS) {
+      derived[scenario].recorded = results[scenario].gateway;
+      derived[scenario].unrecorded = results[scenario][UNRECORDED];
+    }
+  }
   lines.push(
     "",
     "| derived | non-stream | stream | target | verdict |",
@@ -681,11 +715,30 @@ async function main() {
   );
   await configureGateway(gateway, mock.url);
   const rssIdle = rssSampler(gateway.pid).stop();
+  // Started once the first has migrated the database; configured through its own API,
+  // since configuration is cached per process.
+  const unrecorded = COMPARE_USAGE
+    ? await startChild(UNRECORDED, gatewayArgs, {
+        cpu: SUT_CPU,
+        env: {
+          ADMIN_KEY,
+          HOST: "127.0.0.1",
+          PORT: "0",
+          LOG_LEVEL: "error",
+          USAGE_RECORDING: "false",
+          ...database.env,
+        },
+        ipc: Boolean(profileDir),
+      })
+    : null;
+  if (unrecorded) await configureGateway(unrecorded, mock.url);
+  const gateways = { gateway, [UNRECORDED]: unrecorded };
 
   const urls = {
     direct: mock.url,
     "bare proxy": proxy.url,
     gateway: gateway.url,
+    ...(unrecorded && { [UNRECORDED]: unrecorded.url }),
   };
   for (const target of TARGETS) await sanityCheck(target, urls[target]);
 
@@ -705,7 +758,8 @@ async function main() {
         `${scenario} / ${target}: ${CONFIG.duration} s at ${CONFIG.connections} connections`,
       );
       const isGateway = target === "gateway";
-      const rss = isGateway ? rssSampler(gateway.pid) : null;
+      const loadedGateway = isGatewayTarget(target) ? gateways[target] : null;
+      const rss = loadedGateway ? rssSampler(loadedGateway.pid) : null;
       if (isGateway && profileDir) gateway.child.send({ cpuProfile: "start" });
       const measured = await load(url, body, CONFIG.duration);
       if (isGateway && profileDir)
@@ -733,6 +787,7 @@ async function main() {
   // Let the usage recorder's batches land, then stop the gateway (it flushes on the way out).
   await sleep(1000);
   const exitCode = await gateway.stop();
+  if (unrecorded) await unrecorded.stop();
   await proxy.stop();
   await mock.stop();
   let usageRows = "n/a";
@@ -769,6 +824,11 @@ async function main() {
     `load: autocannon, ${CONFIG.connections} keep-alive connections, ${CONFIG.duration} s measured after ${CONFIG.warmup} s warm-up per target; p50/p99 are full-response latencies under that load`,
     `TTFB and 1-at-a-time: ${CONFIG.samples} sequential requests per target on one keep-alive connection, no other load; time to the first body byte and to the end`,
     `database: ${database.describe}; usage rows recorded: ${usageRows} for ${gatewayAnswered} answered gateway requests (plus any cut off at the end of a run); gateway stopped with ${exitCode} after SIGTERM`,
+    ...(COMPARE_USAGE
+      ? [
+          `"${UNRECORDED}": a second gateway process (same build, database and configuration) with USAGE_RECORDING=false, loaded right after the recording one`,
+        ]
+      : []),
     `gateway RSS: ${fmt(rssIdle, 1)} MiB idle after configuration; peak sampled every 200 ms under load`,
     ...(CONFIG.gatewayNodeArgs.length > 0
       ? [`gateway node flags: \`${CONFIG.gatewayNodeArgs.join(" ")}\``]

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Environment } from '@plexus/config';
 import { UsageRepository, type AttemptRecord, type UsageRow } from '@plexus/persistence';
 import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
@@ -32,12 +33,17 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private flushing: Promise<void> | null = null;
   private droppedCount = 0;
   private readonly options: UsageRecorderOptions = DEFAULT_USAGE_RECORDER_OPTIONS;
+  /** False with USAGE_RECORDING=false, to measure what recording costs. */
+  private readonly writing: boolean;
 
   constructor(
     private readonly repository: UsageRepository,
     private readonly metrics: GatewayMetrics,
     private readonly events: RequestEventBus,
+    @Optional() env?: Environment,
   ) {
+    this.writing = env?.USAGE_RECORDING ?? true;
+    if (!this.writing) this.logger.warn('USAGE_RECORDING=false: usage rows are not written (metrics and events still are)');
     metrics.gauge('plexus_usage_buffer_depth', 'Usage records waiting to be written', () => this.buffer.length);
     metrics.gauge('plexus_usage_dropped_total', 'Usage records dropped because the buffer was full', () => this.droppedCount);
   }
@@ -55,6 +61,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
   record(row: UsageRecord): void {
     this.metrics.requestFinished(row);
     this.events.emit({ type: 'request.completed', apiKey: row.apiKey, record: row });
+    if (!this.writing) return;
     this.buffer.push(row);
     if (this.buffer.length > this.options.maxBuffered) {
       const excess = this.buffer.length - this.options.maxBuffered;
