@@ -19,3 +19,4 @@ export * from './repositories/audit-log.repository';
 export * from './repositories/concurrency.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';
+export { checkerSecretsOf, isCredentialOption, mapCheckerSecrets } from './encryption/checker-secrets';

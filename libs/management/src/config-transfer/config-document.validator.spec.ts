@@ -8,6 +8,7 @@ const KEY = 'c3'.repeat(32);
 function context(overrides: Partial<ValidationContext> = {}): ValidationContext {
   return {
     storedProviderKeys: new Map(),
+    storedCheckerSecrets: new Map(),
     storedKeySecrets: new Map(),
     keptProviders: new Set(),
     keptAliasNames: new Set(),
@@ -96,6 +97,21 @@ describe('validateConfigDocument', () => {
     const encrypted = { ...document, secrets: 'encrypted', keys: { team: { secret: cipher.encrypt('sk-team-0002'), quotas: ['daily'] } } };
     expect(validateConfigDocument(encrypted, context({ cipher })).keys[0]?.secret).toBe('sk-team-0002');
     expect(issuesOf(() => validateConfigDocument(encrypted, context({ cipher: new SecretCipher('d4'.repeat(32)) })))).toEqual(['keys.team.secret:undecryptable']);
+  });
+
+  it('treats quota checker credentials like the provider key: masked keeps, encrypted decrypts, other options pass', () => {
+    const checker = (options: Record<string, unknown>): Record<string, unknown> => ({
+      ...document,
+      providers: { openai: { ...document.providers.openai, quota_checker: { type: 'minimax', options } } },
+    });
+    const stored = context({ storedCheckerSecrets: new Map([['openai', new Map([['token', 'mm-session-token-0003']])]]) });
+    const kept = validateConfigDocument(checker({ token: 'mm-...0003', groupid: '42' }), stored);
+    expect(kept.providers[0]?.settings['quota_checker']).toEqual({ type: 'minimax', options: { token: 'mm-session-token-0003', groupid: '42' } });
+    expect(issuesOf(() => validateConfigDocument(checker({ token: 'mm-...0003' }), context()))).toEqual(['providers.openai.quota_checker.options.token:masked_secret']);
+
+    const cipher = new SecretCipher(KEY);
+    const encrypted = validateConfigDocument({ ...checker({ provisioningKey: cipher.encrypt('naga-prov-0004') }), secrets: 'encrypted' }, context({ cipher }));
+    expect(encrypted.providers[0]?.settings['quota_checker']).toEqual({ type: 'minimax', options: { provisioningKey: 'naga-prov-0004' } });
   });
 
   it('ignores the managed marker as input', () => {

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { hashSecret, maskSecret } from '@plexus/auth';
-import { SecretCipher, SecretCipherError, type ApiKeyPolicy, type ApiKeyRecord, type UserQuotaRecord } from '@plexus/persistence';
+import { mapCheckerSecrets, SecretCipher, SecretCipherError, type ApiKeyPolicy, type ApiKeyRecord, type UserQuotaRecord } from '@plexus/persistence';
 import { assignedQuotaNames } from '@plexus/quota';
 import { AliasConfigDto } from '../aliases/alias.dto';
 import { aliasRecordFrom, normalizeLegacyAlias } from '../aliases/alias-config.mapper';
@@ -21,6 +21,8 @@ const MASKED = /^(.{3}\.\.\..{4}|\*{1,8})$/;
 export interface ValidationContext {
   /** Stored secrets by provider slug and key name: a masked value in the document keeps them. */
   storedProviderKeys: Map<string, string>;
+  /** Stored quota checker credentials by provider slug, then option name. */
+  storedCheckerSecrets: Map<string, Map<string, string>>;
   storedKeySecrets: Map<string, string>;
   /** Objects that stay as they are (the other side of the managed line): references may point at them. */
   keptProviders: Set<string>;
@@ -69,7 +71,12 @@ export function validateConfigDocument(body: unknown, context: ValidationContext
     if (config.api_key !== undefined) {
       config.api_key = secrets.resolve(config.api_key, context.storedProviderKeys.get(slug), ['providers', slug, 'api_key']);
     }
-    return [providerRecordFrom(slug, config)];
+    const record = providerRecordFrom(slug, config);
+    const storedOptions = context.storedCheckerSecrets.get(slug);
+    const settings = mapCheckerSecrets(record.settings, (value, option) =>
+      secrets.resolve(value, storedOptions?.get(option), ['providers', slug, 'quota_checker', 'options', option]),
+    );
+    return [{ ...record, settings }];
   });
 
   const providerSlugs = new Set([...context.keptProviders, ...providers.map((provider) => provider.slug)]);

@@ -5,7 +5,7 @@ import { AliasRepository, ProviderRepository } from '@plexus/persistence';
 import { RoutingConfigService } from '@plexus/routing';
 import { conflict, notFound, validateBody } from '../common/validation';
 import { ProviderConfigDto, ProviderDeleteResultDto, SaveSlugResultDto } from './provider.dto';
-import { providerConfigOf, providerRecordFrom } from './provider-config.mapper';
+import { providerConfigOf, providerRecordFrom, withStoredSecrets } from './provider-config.mapper';
 import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Providers')
@@ -20,7 +20,7 @@ export class ProvidersController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'All providers, keyed by slug (api_key masked)' })
+  @ApiOperation({ summary: 'All providers, keyed by slug (api_key and quota checker credentials masked)' })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'object' } } })
   async list(): Promise<Record<string, Record<string, unknown>>> {
     const records = await this.providers.findAll();
@@ -28,7 +28,7 @@ export class ProvidersController {
   }
 
   @Get(':slug')
-  @ApiOperation({ summary: 'One provider (api_key masked)' })
+  @ApiOperation({ summary: 'One provider (api_key and quota checker credentials masked)' })
   @ApiOkResponse({ type: ProviderConfigDto })
   async get(@Param('slug') slug: string): Promise<Record<string, unknown>> {
     const record = await this.providers.findBySlug(slug);
@@ -37,13 +37,13 @@ export class ProvidersController {
   }
 
   @Put(':slug')
-  @ApiOperation({ summary: 'Create or replace a provider' })
+  @ApiOperation({ summary: 'Create or replace a provider (a secret sent back masked, as GET shows it, keeps the stored one)' })
   @ApiBody({ type: ProviderConfigDto })
   @ApiOkResponse({ type: SaveSlugResultDto })
   @RefuseManaged('provider', 'slug')
   async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const config = validateBody(ProviderConfigDto, body);
-    await this.providers.upsert(providerRecordFrom(slug, config));
+    await this.providers.upsert(withStoredSecrets(providerRecordFrom(slug, config), await this.providers.findBySlug(slug)));
     await this.routingConfig.reload();
     return { success: true, slug };
   }
@@ -58,7 +58,7 @@ export class ProvidersController {
     if (!existing) throw notFound(`Provider '${slug}' not found`);
     const merged = { ...providerConfigOf(existing, true), ...(body as Record<string, unknown>) };
     const config = validateBody(ProviderConfigDto, merged);
-    await this.providers.upsert(providerRecordFrom(slug, config));
+    await this.providers.upsert(withStoredSecrets(providerRecordFrom(slug, config), existing));
     await this.routingConfig.reload();
     return { success: true, slug };
   }

@@ -61,6 +61,11 @@ export function useSecretCipher(cipher: SecretCipher): void {
   active = cipher;
 }
 
+/** The cipher in use, for transformers of columns that hold secrets inside JSON. */
+export function activeSecretCipher(): SecretCipher {
+  return active;
+}
+
 /** Column transformer: secrets go to the database encrypted and come back in the clear. */
 export const ENCRYPTED_COLUMN: ValueTransformer = {
   to: (value: string | null | undefined) => (typeof value === 'string' ? active.encrypt(value) : value),

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { checkerSecretsOf, mapCheckerSecrets } from './checker-secrets';
 import { SecretCipher, SecretCipherError } from './secret-cipher';
 
 /** Every column that holds a secret, by table and primary key. */
@@ -7,27 +8,37 @@ const SECRET_COLUMNS = [
   { table: 'api_keys', id: 'id', column: 'secret' },
 ] as const;
 
-interface StoredSecret {
-  table: string;
-  idColumn: string;
-  column: string;
-  id: string;
-  value: string;
+/** One stored value holding secrets (a column, or the credential options inside a provider's settings), and how to rewrite them. */
+interface StoredSecrets {
+  secrets: string[];
+  rewrite(manager: EntityManager, map: (secret: string) => string): Promise<void>;
 }
 
-async function storedSecrets(manager: EntityManager): Promise<StoredSecret[]> {
-  const found: StoredSecret[] = [];
+async function storedSecrets(manager: EntityManager): Promise<StoredSecrets[]> {
+  const found: StoredSecrets[] = [];
   for (const { table, id, column } of SECRET_COLUMNS) {
     const rows = await manager.query<Array<{ id: string; value: string }>>(
       `SELECT ${id} AS id, ${column} AS value FROM ${table} WHERE ${column} IS NOT NULL`,
     );
-    for (const row of rows) found.push({ table, idColumn: id, column, id: row.id, value: row.value });
+    for (const row of rows) {
+      found.push({
+        secrets: [row.value],
+        rewrite: (into, map) => into.query(`UPDATE ${table} SET ${column} = $1 WHERE ${id} = $2`, [map(row.value), row.id]),
+      });
+    }
+  }
+  const providers = await manager.query<Array<{ id: string; settings: Record<string, unknown> | string }>>(`SELECT id, settings FROM providers`);
+  for (const row of providers) {
+    const settings = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, unknown>) : row.settings;
+    const secrets = [...checkerSecretsOf(settings).values()];
+    if (secrets.length === 0) continue;
+    found.push({
+      secrets,
+      rewrite: (into, map) =>
+        into.query(`UPDATE providers SET settings = $1::jsonb WHERE id = $2`, [JSON.stringify(mapCheckerSecrets(settings, map)), row.id]),
+    });
   }
   return found;
-}
-
-async function write(manager: EntityManager, secret: StoredSecret, value: string): Promise<void> {
-  await manager.query(`UPDATE ${secret.table} SET ${secret.column} = $1 WHERE ${secret.idColumn} = $2`, [value, secret.id]);
 }
 
 /**
@@ -39,16 +50,17 @@ export async function reconcileSecretsAtRest(dataSource: DataSource, cipher: Sec
   return dataSource.transaction(async (manager) => {
     const secrets = await storedSecrets(manager);
     if (!cipher.enabled) {
-      if (secrets.some((secret) => SecretCipher.isEncrypted(secret.value))) {
+      if (secrets.some((holder) => holder.secrets.some((secret) => SecretCipher.isEncrypted(secret)))) {
         throw new SecretCipherError('The database holds encrypted secrets but ENCRYPTION_KEY is not set');
       }
       return 0;
     }
     let encrypted = 0;
-    for (const secret of secrets) {
-      if (SecretCipher.isEncrypted(secret.value)) continue;
-      await write(manager, secret, cipher.encrypt(secret.value));
-      encrypted++;
+    for (const holder of secrets) {
+      const plain = holder.secrets.filter((secret) => !SecretCipher.isEncrypted(secret)).length;
+      if (plain === 0) continue;
+      await holder.rewrite(manager, (secret) => cipher.encrypt(secret));
+      encrypted += plain;
     }
     return encrypted;
   });
@@ -57,8 +69,11 @@ export async function reconcileSecretsAtRest(dataSource: DataSource, cipher: Sec
 /** Re-encrypts every secret from one key to another, all or nothing. */
 export async function rekeySecrets(dataSource: DataSource, from: SecretCipher, to: SecretCipher): Promise<number> {
   return dataSource.transaction(async (manager) => {
-    const secrets = await storedSecrets(manager);
-    for (const secret of secrets) await write(manager, secret, to.encrypt(from.decrypt(secret.value)));
-    return secrets.length;
+    let count = 0;
+    for (const holder of await storedSecrets(manager)) {
+      await holder.rewrite(manager, (secret) => to.encrypt(from.decrypt(secret)));
+      count += holder.secrets.length;
+    }
+    return count;
   });
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { PROVIDER_SETTINGS_COLUMN } from '../encryption/checker-secrets';
 import { ENCRYPTED_COLUMN } from '../encryption/secret-cipher';
 import { ProviderModelEntity } from './provider-model.entity';
 
@@ -25,8 +26,8 @@ export class ProviderEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
-  /** Every other ProviderConfig field (timeouts, headers, extraBody, discount...). */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  /** Every other ProviderConfig field (timeouts, headers, extraBody, discount...); quota checker credentials encrypted. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb", transformer: PROVIDER_SETTINGS_COLUMN })
   settings!: Record<string, unknown>;
 
   @OneToMany(() => ProviderModelEntity, (model) => model.provider, { cascade: true })

@@ -15,9 +15,9 @@ describe('redaction', () => {
   });
 
   it('masks credential-named fields at any depth, leaving content alone', () => {
-    expect(redactBody({ api_key: 'x', nested: [{ apiKey: 'y', client_secret: 'z', text: 'key' }], messages: [{ content: 'hi' }] })).toEqual({
+    expect(redactBody({ api_key: 'x', nested: [{ apiKey: 'y', client_secret: 'z', text: 'key', provisioningKey: 'p', token: 't' }], messages: [{ content: 'hi' }] })).toEqual({
       api_key: REDACTED,
-      nested: [{ apiKey: REDACTED, client_secret: REDACTED, text: 'key' }],
+      nested: [{ apiKey: REDACTED, client_secret: REDACTED, text: 'key', provisioningKey: REDACTED, token: REDACTED }],
       messages: [{ content: 'hi' }],
     });
   });

@@ -14,7 +14,7 @@ const SECRET_HEADERS = new Set([
 ]);
 
 /** Body fields and query parameters whose values are credentials. */
-const SECRET_NAME = /^(api[-_]?key|key|apikey|x-api-key|authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|token|sig|signature)$/i;
+const SECRET_NAME = /^(api[-_]?key|key|apikey|x-api-key|authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|token|provisioning[-_]?key|sig|signature)$/i;
 
 /** Shorter values are not treated as secrets when masking known secrets inside text. */
 const MIN_SECRET_LENGTH = 8;
