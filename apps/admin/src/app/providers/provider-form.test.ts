@@ -95,4 +95,39 @@ describe('ProviderForm', () => {
     patch.flush({ success: true, slug: 'mock' });
     await settle(fixture);
   });
+
+  it('fetches the upstream models into the list', async () => {
+    const fixture = await render(ProviderForm);
+    expectCall(http, 'GET', '/v0/management/providers').flush({});
+    await settle(fixture);
+    click(fixture, 'fetch-models');
+    await settle(fixture);
+    expect(text(fixture)).toContain('Enter the base URL first');
+    typeInto(fixture, 'base-url', 'https://up.example/v1');
+    typeInto(fixture, 'api-key', 'sk-up');
+    click(fixture, 'fetch-models');
+    await settle(fixture);
+    const call = expectCall(http, 'POST', '/v0/management/providers/fetch-models');
+    expect(call.request.body).toEqual({ url: 'https://up.example/v1', apiKey: 'sk-up' });
+    call.flush({ data: [{ id: 'gpt-x', object: 'model' }, { id: 'gpt-y', object: 'model' }] });
+    await settle(fixture);
+    expect(text(fixture)).toContain('The upstream lists 2 model(s); 2 added');
+    expect(text(fixture)).toContain('gpt-x');
+  });
+
+  it('tests a saved provider model and shows the outcome', async () => {
+    const fixture = await render(ProviderForm, { slug: 'up' });
+    expectCall(http, 'GET', '/v0/management/providers/up').flush({ api_base_url: 'https://up.example/v1', models: ['m1'] });
+    expectCall(http, 'GET', '/v0/management/providers').flush({ up: {} });
+    await settle(fixture);
+    (fixture.componentInstance as unknown as { testModel: { set(v: string): void } }).testModel.set('m1');
+    await settle(fixture);
+    click(fixture, 'test');
+    await settle(fixture);
+    const call = expectCall(http, 'POST', '/v0/management/test');
+    expect(call.request.body).toEqual({ provider: 'up', model: 'm1' });
+    call.flush({ success: false, durationMs: 120, apiType: 'chat', error: 'HTTP 401: bad key' });
+    await settle(fixture);
+    expect(text(fixture)).toContain('Failed in 120 ms (chat): HTTP 401: bad key');
+  });
 });

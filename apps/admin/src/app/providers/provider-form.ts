@@ -5,22 +5,36 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import { Api } from '../api/api';
 import { providersControllerGet } from '../api/fn/management-providers/providers-controller-get';
+import { providerToolingControllerFetchModels } from '../api/fn/management-providers/provider-tooling-controller-fetch-models';
+import { providerToolingControllerTest } from '../api/fn/management-providers/provider-tooling-controller-test';
 import { providersControllerList } from '../api/fn/management-providers/providers-controller-list';
+import type { ProviderTestResultDto } from '../api/models/provider-test-result-dto';
 import { providersControllerPatch } from '../api/fn/management-providers/providers-controller-patch';
 import { providersControllerPut } from '../api/fn/management-providers/providers-controller-put';
-import { problemOf } from '../core/api-problem';
+import { describeProblem, problemOf } from '../core/api-problem';
 import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 import { ListInput } from '../shared/list-input';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
-import { API_TYPES, emptyProviderForm, providerFormOf, providerPayload, providerSchema, providerViewOf, type ProviderView } from './provider-model';
+import {
+  API_TYPES,
+  emptyProviderForm,
+  fetchModelsPlan,
+  mergeModels,
+  providerFormOf,
+  providerPayload,
+  providerSchema,
+  providerViewOf,
+  type ProviderView,
+} from './provider-model';
 
 @Component({
   selector: 'plx-provider-form',
@@ -37,10 +51,28 @@ import { API_TYPES, emptyProviderForm, providerFormOf, providerPayload, provider
     MatCardModule,
     MatFormFieldModule,
     MatInputModule,
+    MatSelectModule,
     MatSlideToggleModule,
   ],
   templateUrl: './provider-form.html',
   styleUrl: '../shared/form-page.scss',
+  styles: `
+    .tools {
+      align-items: center;
+      margin: 8px 0;
+    }
+    .test-result {
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
+      word-break: break-word;
+    }
+    .test-result.bad {
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+  `,
 })
 export class ProviderForm {
   /** The route's `:slug`; absent when creating. */
@@ -75,6 +107,45 @@ export class ProviderForm {
       const original = this.original();
       if (original) this.model.set(providerFormOf(original));
     });
+  }
+
+  protected readonly fetching = signal(false);
+  protected readonly fetchNote = signal<string | null>(null);
+  protected readonly testModel = signal<string | null>(null);
+  protected readonly testing = signal(false);
+  protected readonly testResult = signal<ProviderTestResultDto | null>(null);
+
+  protected async fetchModels(): Promise<void> {
+    const plan = fetchModelsPlan(this.model(), this.creating());
+    if (!plan.ok) {
+      this.fetchNote.set(plan.problem);
+      return;
+    }
+    this.fetching.set(true);
+    this.fetchNote.set('Asking the upstream…');
+    try {
+      const result = await this.api.invoke(providerToolingControllerFetchModels, { body: plan.body });
+      const { models, added } = mergeModels(this.model().models, result.data.map((m) => m.id));
+      this.model.update((current) => ({ ...current, models }));
+      this.fetchNote.set(`The upstream lists ${result.data.length} model(s); ${added} added`);
+    } catch (error) {
+      this.fetchNote.set(`Could not fetch models: ${describeProblem(problemOf(error))}`);
+    }
+    this.fetching.set(false);
+  }
+
+  protected async test(): Promise<void> {
+    const model = this.testModel();
+    const provider = this.slug();
+    if (model === null || provider === undefined) return;
+    this.testing.set(true);
+    this.testResult.set(null);
+    try {
+      this.testResult.set(await this.api.invoke(providerToolingControllerTest, { body: { provider, model } }));
+    } catch (error) {
+      this.testResult.set({ success: false, durationMs: 0, apiType: '—', error: describeProblem(problemOf(error)) });
+    }
+    this.testing.set(false);
   }
 
   protected addUrl(): void {

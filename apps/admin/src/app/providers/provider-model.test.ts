@@ -2,7 +2,17 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { form } from '@angular/forms/signals';
 import { describe, expect, it } from 'vitest';
-import { emptyProviderForm, providerFormOf, providerPayload, providerSchema, providerViewOf, providerViewsOf, type ProviderFormModel } from './provider-model';
+import {
+  emptyProviderForm,
+  fetchModelsPlan,
+  mergeModels,
+  providerFormOf,
+  providerPayload,
+  providerSchema,
+  providerViewOf,
+  providerViewsOf,
+  type ProviderFormModel,
+} from './provider-model';
 
 function messages(model: ProviderFormModel, creating = true, taken: string[] = []) {
   const f = TestBed.runInInjectionContext(() => form(signal(model), providerSchema({ creating: () => creating, taken: () => new Set(taken) })));
@@ -118,5 +128,23 @@ describe('providerSchema', () => {
 
   it('does not require the key when editing (the stored one is kept)', () => {
     expect(messages({ ...valid(), api_key: '' }, false).valid).toBe(true);
+  });
+});
+
+describe('fetching models', () => {
+  it('names an existing provider by slug unless a new key is typed', () => {
+    const edit = { ...emptyProviderForm(), slug: 'up', api_base_url: 'https://up.example/v1' };
+    expect(fetchModelsPlan(edit, false)).toEqual({ ok: true, body: { provider: 'up' } });
+    expect(fetchModelsPlan({ ...edit, api_key: ' sk-new ' }, false)).toEqual({ ok: true, body: { url: 'https://up.example/v1', apiKey: 'sk-new' } });
+  });
+
+  it('uses the typed URL (the chat one of a map) when creating, and asks for one first', () => {
+    expect(fetchModelsPlan(emptyProviderForm(), true)).toEqual({ ok: false, problem: 'Enter the base URL first' });
+    const map = { ...emptyProviderForm(), urlMode: 'map' as const, urls: [{ type: 'messages', url: 'https://m' }, { type: 'chat', url: 'https://c' }] };
+    expect(fetchModelsPlan(map, true)).toEqual({ ok: true, body: { url: 'https://c' } });
+  });
+
+  it('adds only the models not listed yet', () => {
+    expect(mergeModels(['a', 'b'], ['b', 'c', 'c', 'd'])).toEqual({ models: ['a', 'b', 'c', 'd'], added: 2 });
   });
 });

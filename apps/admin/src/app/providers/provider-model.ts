@@ -1,4 +1,5 @@
 import { applyEach, readonly, required, validate, type SchemaPathTree } from '@angular/forms/signals';
+import type { FetchModelsRequestDto } from '../api/models/fetch-models-request-dto';
 import type { ProviderConfigDto } from '../api/models/provider-config-dto';
 import { SLUG_HINT, SLUG_PATTERN, httpUrlProblem, intProblem, optionalInt } from '../shared/validators';
 
@@ -163,4 +164,24 @@ export function providerSchema(options: { creating: () => boolean; taken: () => 
       return problem ? { kind: 'range', message: problem } : null;
     });
   };
+}
+
+export type FetchModelsPlan = { ok: true; body: FetchModelsRequestDto } | { ok: false; problem: string };
+
+/**
+ * How to ask for the upstream's model list: an existing provider whose key is not being
+ * replaced is named by slug (the gateway uses its stored key); otherwise the typed URL and key.
+ */
+export function fetchModelsPlan(model: ProviderFormModel, creating: boolean): FetchModelsPlan {
+  if (!creating && model.api_key.trim() === '') return { ok: true, body: { provider: model.slug } };
+  const url = model.urlMode === 'single' ? model.api_base_url.trim() : (model.urls.find((u) => u.type === 'chat') ?? model.urls[0])?.url.trim() ?? '';
+  if (url === '') return { ok: false, problem: 'Enter the base URL first' };
+  return { ok: true, body: { url, ...(model.api_key.trim() !== '' && { apiKey: model.api_key.trim() }) } };
+}
+
+/** The current models plus the fetched ones not yet listed (in the upstream's order). */
+export function mergeModels(current: readonly string[], fetched: readonly string[]): { models: string[]; added: number } {
+  const known = new Set(current);
+  const fresh = [...new Set(fetched)].filter((id) => !known.has(id));
+  return { models: [...current, ...fresh], added: fresh.length };
 }
