@@ -143,7 +143,7 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
     };
     await aliases.upsert(record);
     await aliases.upsert({ ...record, priority: 'selector' });
-    expect(await aliases.findBySlug('team/fast')).toEqual({ ...record, priority: 'selector' });
+    expect(await aliases.findBySlug('team/fast')).toEqual({ ...record, priority: 'selector', managed: false });
     expect(await aliases.delete('team/fast')).toBe(true);
     expect(await aliases.delete('team/fast')).toBe(false);
   });
