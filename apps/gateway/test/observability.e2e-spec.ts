@@ -128,10 +128,10 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
     });
   }
 
-  function chat(model: string, params: { stream?: boolean; key?: string; content?: string } = {}): Promise<Response> {
+  function chat(model: string, params: { stream?: boolean; key?: string; content?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     return fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${params.key ?? CLIENT_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${params.key ?? CLIENT_KEY}`, 'content-type': 'application/json', ...params.headers },
       body: JSON.stringify({ model, stream: params.stream ?? false, messages: [{ role: 'user', content: params.content ?? 'Hi' }] }),
     });
   }
@@ -302,14 +302,18 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
   });
 
   describe('OpenTelemetry', () => {
-    it('exports a GenAI span per request with a child span per upstream attempt', async () => {
-      const response = await chat('duo');
+    it("exports a GenAI span per request, under the caller's traceparent, with a child span per upstream attempt", async () => {
+      const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const callerSpan = '00f067aa0ba902b7';
+      const response = await chat('duo', { headers: { traceparent: `00-${callerTrace}-${callerSpan}-01` } });
       expect(response.status).toBe(200);
       await response.text();
       const requestId = response.headers.get('x-request-id') as string;
 
       const root = await eventually(() => otlp.spans.find((span) => attribute(span, 'plexus.request_id') === requestId));
       expect(root.name).toBe('chat duo');
+      expect(root.traceId).toBe(callerTrace);
+      expect(root.parentSpanId).toBe(callerSpan);
       expect(attribute(root, 'gen_ai.operation.name')).toBe('chat');
       expect(attribute(root, 'gen_ai.request.model')).toBe('duo');
       expect(attribute(root, 'gen_ai.response.model')).toBe('m-good');

@@ -88,6 +88,7 @@ export class RequestObservation {
       alias: request.alias,
       stream: request.stream,
       ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
+      headers: request.clientHeaders,
     });
     const feed = this.events.listening;
     if (!trace && !span && !feed) return UNOBSERVED;

@@ -24,6 +24,11 @@ const pingFrame = (): SseFrame => ({ event: 'ping', data: { time: Date.now() } }
 export function streamSse(reply: FastifyReply, frames$: Observable<SseFrame>): void {
   const raw = reply.raw;
   reply.hijack();
+  // A client gone before the handler ran has already had its 'close': subscribing now would leak.
+  if (raw.destroyed || !raw.socket || raw.socket.destroyed) {
+    raw.end();
+    return;
+  }
   raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',

@@ -50,7 +50,7 @@ export class EventsController {
     const ownKey = principal?.role === 'limited' ? principal.keyName : undefined;
     streamSse(
       reply,
-      this.bus.feed().pipe(
+      this.bus.clientFeed().pipe(
         filter((event) => ownKey === undefined || event.apiKey === ownKey),
         map(frameOf),
       ),

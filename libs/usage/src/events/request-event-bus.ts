@@ -28,17 +28,22 @@ export type RequestEvent =
 @Injectable()
 export class RequestEventBus {
   private readonly subject = new Subject<RequestEvent>();
-  private subscribers = 0;
+  private clients = 0;
 
   constructor(metrics: GatewayMetrics) {
-    metrics.gauge('plexus_event_feed_subscribers', 'Open live event feeds (GET /v0/management/events)', () => this.subscribers);
+    metrics.gauge('plexus_event_feed_subscribers', 'Open live event feeds (GET /v0/management/events)', () => this.clients);
   }
 
-  /** Every event from now on; unsubscribing ends the listener. */
+  /** Every event from now on, for listeners inside the gateway; unsubscribing ends the listener. */
   feed(): Observable<RequestEvent> {
+    return this.subject.asObservable();
+  }
+
+  /** The same for a client of the live feed, counted in `plexus_event_feed_subscribers`. */
+  clientFeed(): Observable<RequestEvent> {
     return defer(() => {
-      this.subscribers++;
-      return this.subject.pipe(finalize(() => this.subscribers--));
+      this.clients++;
+      return this.subject.pipe(finalize(() => this.clients--));
     });
   }
 
@@ -46,8 +51,8 @@ export class RequestEventBus {
     return this.subject.observed;
   }
 
-  get listeners(): number {
-    return this.subscribers;
+  get feedClients(): number {
+    return this.clients;
   }
 
   emit(event: RequestEvent): void {

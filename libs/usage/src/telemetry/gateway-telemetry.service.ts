@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type * as OtelApi from '@opentelemetry/api' with { 'resolution-mode': 'import' };
-import type { Attributes, Span, Tracer } from '@opentelemetry/api' with { 'resolution-mode': 'import' };
+import type { Attributes, Span, TextMapPropagator, Tracer } from '@opentelemetry/api' with { 'resolution-mode': 'import' };
 import type { UsageRecord } from '../usage-recorder.service';
 import { GenAi, operationName, providerName, serverOf } from './gen-ai-attributes';
 
@@ -10,6 +10,8 @@ export interface TelemetryRequest {
   alias: string;
   stream: boolean;
   maxOutputTokens?: number;
+  /** The client's headers: a W3C `traceparent` makes the request's span its child. */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface TelemetryTarget {
@@ -44,12 +46,14 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Telemetry');
   private api: Api | null = null;
   private tracer: Tracer | null = null;
+  private propagator: TextMapPropagator | null = null;
   private provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | null = null;
 
   async onModuleInit(): Promise<void> {
     if (!otlpTracesConfigured(process.env)) return;
-    const [api, sdk, exporter, resources] = await Promise.all([
+    const [api, core, sdk, exporter, resources] = await Promise.all([
       import('@opentelemetry/api'),
+      import('@opentelemetry/core'),
       import('@opentelemetry/sdk-trace'),
       import('@opentelemetry/exporter-trace-otlp-http'),
       import('@opentelemetry/resources'),
@@ -65,6 +69,7 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
       ],
     });
     this.api = api;
+    this.propagator = new core.W3CTraceContextPropagator();
     this.provider = provider;
     this.tracer = provider.getTracer('plexus');
     this.logger.log('exporting traces over OTLP/HTTP');
@@ -78,6 +83,7 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
     const { tracer, api } = this;
     if (!tracer || !api) return null;
     const operation = operationName(request.format);
+    const caller = request.headers && this.propagator ? this.propagator.extract(api.ROOT_CONTEXT, request.headers, api.defaultTextMapGetter) : api.ROOT_CONTEXT;
     const root = tracer.startSpan(`${operation} ${request.alias}`, {
       kind: api.SpanKind.SERVER,
       attributes: {
@@ -88,7 +94,7 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
         'plexus.stream': request.stream,
         ...(request.maxOutputTokens !== undefined && { [GenAi.REQUEST_MAX_TOKENS]: request.maxOutputTokens }),
       },
-    });
+    }, caller);
     const parent = api.trace.setSpan(api.ROOT_CONTEXT, root);
     let attempt: Span | null = null;
 
