@@ -35,7 +35,7 @@ export interface StallOverrides {
 }
 
 /** Why a target was left out before any attempt. */
-export type SkipReason = 'cooldown' | 'disabled' | 'excluded_by_key';
+export type SkipReason = 'cooldown' | 'quota_exhausted' | 'disabled' | 'excluded_by_key';
 
 /** A target the router left out; recorded in the attempt history, billed to nobody. */
 export interface SkippedTarget {

@@ -15,10 +15,11 @@ export interface RouteParams {
   policy: ApiKeyPolicy;
 }
 
-/** A target left out because it is cooling down, and when its cooldown ends (epoch ms). */
+/** A target left out because it is cooling down or over its provider quota, and when that ends (epoch ms). */
 interface CoolingTarget {
   provider: string;
   until: number;
+  reason: 'cooldown' | 'quota_exhausted';
 }
 
 /** What routing left out: the cooling targets (for Retry-After) and every skipped one (for the attempt history). */
@@ -71,7 +72,7 @@ export class RouterService {
       const soonest = Math.min(...allowedCooling.map((target) => target.until));
       const retryAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
       throw new GatewayException(ErrorCode.NO_HEALTHY_TARGET, {
-        message: `Every target for model '${params.model}' is cooling down after failures; retry in ${retryAfterSeconds} s`,
+        message: `Every target for model '${params.model}' ${unavailability(allowedCooling)}; retry in ${retryAfterSeconds} s`,
         retryAfterSeconds,
       });
     }
@@ -133,24 +134,28 @@ export class RouterService {
       excluded.skipped.push(skippedAs(resolved, 'disabled'));
       return null;
     }
-    if (this.isCooling(provider.slug, target.model, excluded.cooling)) {
-      excluded.skipped.push(skippedAs(resolved, 'cooldown'));
+    const cooling = this.coolingReason(provider.slug, target.model, excluded.cooling);
+    if (cooling !== null) {
+      excluded.skipped.push(skippedAs(resolved, cooling));
       return null;
     }
     return resolved;
   }
 
   /**
-   * Whether the provider+model (or the whole provider) is cooling down, or the provider is
-   * over its quota until its window resets; if so, notes it in `cooling`.
+   * Why the provider+model (or the whole provider) can't be used now: cooling down, or over
+   * its quota until its window resets (whichever lasts longer names it); if so, notes it in `cooling`.
    */
-  private isCooling(provider: string, model: string, cooling: CoolingTarget[]): boolean {
+  private coolingReason(provider: string, model: string, cooling: CoolingTarget[]): CoolingTarget['reason'] | null {
     const cooldown = this.cooldowns.coolingUntil(provider, model);
     const exhausted = this.quota?.exhaustedUntil(provider, Date.now()) ?? null;
-    const until = cooldown === null ? exhausted : exhausted === null ? cooldown : Math.max(cooldown, exhausted);
-    if (until === null) return false;
-    cooling.push({ provider, until });
-    return true;
+    if (cooldown === null && exhausted === null) return null;
+    const entry: CoolingTarget =
+      exhausted !== null && (cooldown === null || exhausted >= cooldown)
+        ? { provider, until: exhausted, reason: 'quota_exhausted' }
+        : { provider, until: cooldown ?? 0, reason: 'cooldown' };
+    cooling.push(entry);
+    return entry.reason;
   }
 }
 
@@ -175,6 +180,14 @@ function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, 
     discount: typeof settings['discount'] === 'number' ? settings['discount'] : 0,
     stall: stallOverrides(settings),
   };
+}
+
+/** Why every remaining target is out, for the 503's message. */
+function unavailability(cooling: CoolingTarget[]): string {
+  const quota = cooling.some((target) => target.reason === 'quota_exhausted');
+  const failures = cooling.some((target) => target.reason === 'cooldown');
+  if (quota && failures) return 'is cooling down after failures or over its provider quota';
+  return quota ? 'is over its provider quota until the quota window resets' : 'is cooling down after failures';
 }
 
 function skippedAs(target: RouteTarget, reason: SkipReason): SkippedTarget {
