@@ -252,6 +252,17 @@ describe('routing faults through the built gateway', () => {
     ]);
   });
 
+  it('every target cooling down: 503 with Retry-After, and the refusal is recorded with the skipped targets', async () => {
+    primary.script(() => ({ kind: 'json', status: 503, body: { error: { message: 'down' } } }));
+    expect((await chat('solo')).status).toBe(503);
+    const outcome = await chat('solo');
+    expect(outcome.status).toBe(503);
+    expect(JSON.parse(outcome.body)).toMatchObject({ error: { code: 'no_healthy_target' } });
+    const record = await usageRecord(outcome.requestId);
+    expect(record).toMatchObject({ responseStatus: 'error', attemptCount: 0, provider: null });
+    expect(record.attempts).toEqual([{ index: 0, provider: 'a', model: 'a-model', apiType: 'chat', status: 'skipped', reason: 'cooldown' }]);
+  });
+
   it("disabled targets and providers the key excludes are in the attempt history as skipped", async () => {
     const outcome = await chat('skips', false, NARROW_KEY);
     expect(outcome.body).toContain('from backup');

@@ -1,6 +1,7 @@
 export * from './route-target';
 export * from './selectors/target-selector';
 export { RouterService, type RouteParams } from './router.service';
+export { NoHealthyTargetException } from './no-healthy-target.exception';
 export { RoutingConfigService } from './routing-config.service';
 export { baseUrlFor, providerApiTypes } from './api-type';
 export { RoutingModule } from './routing.module';

@@ -3,6 +3,7 @@ import { ErrorCode, GatewayException } from '@plexus/core';
 import type { AliasRecord, ApiKeyPolicy } from '@plexus/persistence';
 import { MemoryCooldownRepository, provider, routingConfig } from './cooldown/cooldown-test-helpers';
 import { CooldownService } from './cooldown/cooldown.service';
+import type { NoHealthyTargetException } from './no-healthy-target.exception';
 import { RedisConnection } from './redis/redis-connection';
 import { RouterService } from './router.service';
 import { RoutingSettings } from './routing-settings';
@@ -100,6 +101,11 @@ describe('RouterService with cooldowns', () => {
     expect(error.status).toBe(503);
     expect(error.retryAfterSeconds).toBe(35);
     expect(error.message).toMatch(/cooling down/);
+    expect((error as NoHealthyTargetException).skipped.map((target) => `${target.provider}/${target.model}:${target.reason}`)).toEqual([
+      'a/m1:cooldown',
+      'a/m2:cooldown',
+      'b/m:cooldown',
+    ]);
   });
 
   it('counts only the cooling targets when the others are disabled', () => {

@@ -4,6 +4,7 @@ import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/pe
 import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
 import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
+import { NoHealthyTargetException } from './no-healthy-target.exception';
 import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
 import { PROVIDER_QUOTA_VIEW, type ProviderQuotaView } from './provider-quota';
@@ -71,15 +72,14 @@ export class RouterService {
     if (allowed.length === 0 && allowedCooling.length > 0) {
       const soonest = Math.min(...allowedCooling.map((target) => target.until));
       const retryAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
-      throw new GatewayException(ErrorCode.NO_HEALTHY_TARGET, {
-        message: `Every target for model '${params.model}' ${unavailability(allowedCooling)}; retry in ${retryAfterSeconds} s`,
+      throw new NoHealthyTargetException(
+        `Every target for model '${params.model}' ${unavailability(allowedCooling)}; retry in ${retryAfterSeconds} s`,
+        excluded.skipped,
         retryAfterSeconds,
-      });
+      );
     }
     if (allowed.length === 0) {
-      throw new GatewayException(ErrorCode.NO_HEALTHY_TARGET, {
-        message: `No enabled target for model '${params.model}'`,
-      });
+      throw new NoHealthyTargetException(`No enabled target for model '${params.model}'`, excluded.skipped);
     }
     return { alias: plan.alias, targets: allowed, skipped: excluded.skipped };
   }

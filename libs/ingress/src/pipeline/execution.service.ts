@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
 import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
 import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
-import { CooldownService, PerformanceStats, RouterService, RoutingSettings, type RouteTarget } from '@plexus/routing';
+import {
+  CooldownService,
+  NoHealthyTargetException,
+  PerformanceStats,
+  RouterService,
+  RoutingSettings,
+  type RoutePlan,
+  type RouteTarget,
+} from '@plexus/routing';
 import { ModelCatalog, RequestObservation, UsageRecorder, type UsageRecord } from '@plexus/usage';
 import { Observable, throwError, type Subscription } from 'rxjs';
 import { attemptLimit, cooldownFailure, withFailover } from './failover';
@@ -48,7 +56,7 @@ export class ExecutionService {
   execute(params: ExecutionParams): Execution {
     const { context, request, rawBody } = params;
     const allowPassthrough = params.allowPassthrough ?? true;
-    const plan = this.router.route({ model: request.model, incoming: context.format, policy: context.principal.policy });
+    const plan = this.route(context, request);
     const targets = plan.targets;
     const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
     const tap = new UsageTap(context, request.model, request.stream, isPassthrough, (target) => this.catalog.defaultPricing(target.model, target.provider));
@@ -186,6 +194,21 @@ export class ExecutionService {
       };
     });
     return { chunks$, alias: plan.alias ?? request.model };
+  }
+
+  /** The route plan; when every target was left out, the refusal is recorded with the skipped targets first. */
+  private route(context: RequestContext, request: CanonicalRequest): RoutePlan {
+    try {
+      return this.router.route({ model: request.model, incoming: context.format, policy: context.principal.policy });
+    } catch (error) {
+      if (error instanceof NoHealthyTargetException) {
+        const tap = new UsageTap(context, request.model, request.stream, () => false);
+        tap.skipped(error.skipped);
+        this.usage.started();
+        this.usage.record(tap.row({ status: 'error', httpStatus: error.status, error, now: performance.now() }));
+      }
+      throw error;
+    }
   }
 
   /** Reserves the request's estimate (max output tokens + a cheap input count, priced on the first target). */
