@@ -1,6 +1,7 @@
 import { startGateway, type GatewayProcess } from '@plexus/testing';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,6 +78,9 @@ function managementRoutes(document: { paths: Record<string, Record<string, unkno
 
 const key = (route: Route): string => `${route.method} ${route.path}`;
 
+/** Routes that answer without any credential (nothing secret in them). */
+const PUBLIC_ROUTES = new Set(['GET /v0/management/auth/oidc']);
+
 /** Routes an API key's own secret must be allowed on (each scoped to that key). */
 const LIMITED_ROUTES = new Set([
   'GET /v0/management/auth/verify',
@@ -150,6 +154,7 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
   it('answers 401 on every route without a key and with a wrong key', async () => {
     const failures: string[] = [];
     for (const route of routes) {
+      if (PUBLIC_ROUTES.has(key(route))) continue;
       const path = concrete(route.path);
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
       const none = await raw(gateway.url, path, { method: route.method, ...(body !== undefined && { body }) });
@@ -166,7 +171,7 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     const failures: string[] = [];
     for (const route of routes) {
       const name = key(route);
-      if (name === 'POST /v0/management/self/rotate') continue; // its own test below; it would change the secret used here
+      if (name === 'POST /v0/management/self/rotate' || PUBLIC_ROUTES.has(name)) continue; // rotate has its own test below; it would change the secret used here
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
       const reply = await raw(gateway.url, concrete(route.path), { method: route.method, headers: as(LIMITED_SECRET), ...(body !== undefined && { body }) });
       if (LIMITED_ROUTES.has(name)) {
@@ -190,6 +195,7 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
       if (reply.status === 401 || reply.status === 403) failures.push(`${name}: admin got ${reply.status}`);
     }
     expect(failures).toEqual([]);
+    expect((await raw(gateway.url, '/v0/management/auth/oidc')).json()).toEqual({ enabled: false });
     expect((await raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).toEqual({
       ok: true,
       role: 'admin',
@@ -397,5 +403,81 @@ describe('failed management logins are rate limited per address', () => {
     expect((await verify({ 'x-admin-key': 'wrong', 'x-forwarded-for': '203.0.113.9' }, TRUSTED_PEER)).status).toBe(429);
     expect((await verify({ 'x-admin-key': ADMIN_KEY, 'x-forwarded-for': '203.0.113.10' }, TRUSTED_PEER)).status).toBe(200);
     expect((await verify({ 'x-admin-key': ADMIN_KEY }, TRUSTED_PEER)).status).toBe(200);
+  });
+});
+
+describe('OIDC ID tokens sign the console in as admin', () => {
+  const CLIENT_ID = 'plexus-console';
+  let dataDir: string;
+  let idp: Server;
+  let issuer: string;
+  let gateway: GatewayProcess;
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+
+  const token = (claims: Record<string, unknown>, key: KeyObject = privateKey): string => {
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const signed = `${encode({ alg: 'RS256', typ: 'JWT', kid: 'idp-key' })}.${encode({ iss: issuer, aud: CLIENT_ID, sub: 'user-1', iat: now, exp: now + 300, ...claims })}`;
+    return `${signed}.${sign('sha256', Buffer.from(signed), key).toString('base64url')}`;
+  };
+  const verify = (bearer: string) => raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${bearer}` } });
+
+  beforeAll(async () => {
+    idp = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/.well-known/openid-configuration') response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+      else if (request.url === '/jwks') response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'idp-key', alg: 'RS256', use: 'sig' }] }));
+      else response.writeHead(404).end('{}');
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    const address = idp.address();
+    issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    dataDir = mkdtempSync(join(tmpdir(), 'plexus-oidc-'));
+    gateway = await startGateway({
+      ADMIN_KEY,
+      DATA_DIR: dataDir,
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_ALLOWED_USERS: 'boss@example.com,@corp.example',
+      ADMIN_LOGIN_MAX_FAILURES: '1000',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await new Promise((resolve) => idp?.close(resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('tells the console where to sign in', async () => {
+    expect((await raw(gateway.url, '/v0/management/auth/oidc')).json()).toEqual({ enabled: true, issuer, clientId: CLIENT_ID, scopes: 'openid email profile' });
+  });
+
+  it('accepts a valid ID token of an allowed user, and records the user on changes', async () => {
+    expect((await verify(token({ email: 'boss@example.com' }))).json()).toEqual({ ok: true, role: 'admin', via: 'oidc', user: 'boss@example.com' });
+    expect((await verify(token({ email: 'dev@corp.example' }))).status).toBe(200);
+    const change = await raw(gateway.url, '/v0/management/keys/oidc-made', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token({ email: 'boss@example.com' })}` },
+      body: { secret: 'sk-oidc-made' },
+    });
+    expect(change.status).toBe(200);
+    const audit = (await raw(gateway.url, '/v0/management/audit', { headers: { 'x-admin-key': ADMIN_KEY } })).json()['data'];
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'boss@example.com', actorKind: 'oidc', path: '/v0/management/keys/oidc-made' })]));
+  });
+
+  it('refuses tokens that are forged, expired, for another client or issuer, or of a user not allowed', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [label, bad] of [
+      ['other signer', token({ email: 'boss@example.com' }, stranger)],
+      ['expired', token({ email: 'boss@example.com', exp: now - 3600, iat: now - 7200 })],
+      ['other audience', token({ email: 'boss@example.com', aud: 'someone-else' })],
+      ['other issuer', token({ email: 'boss@example.com', iss: 'https://evil.example' })],
+      ['user not allowed', token({ email: 'intruder@example.com' })],
+      ['alg none', `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: issuer, aud: CLIENT_ID, sub: 'x', email: 'boss@example.com', exp: now + 300 })).toString('base64url')}.x`],
+    ] as const) {
+      expect({ label, status: (await verify(bad)).status }).toEqual({ label, status: 401 });
+    }
   });
 });

@@ -12,6 +12,7 @@ import { Environment } from '@plexus/config';
 import type { IncomingMessage } from 'node:http';
 import { AdminLoginThrottle } from './admin-login-throttle';
 import { ApiKeyDirectory } from './api-key-directory.service';
+import { OidcVerifier } from './oidc-verifier.service';
 import { ALLOW_LIMITED, type ManagementPrincipal, type ManagementRequest } from './management-principal';
 import { secretsEqual } from './secret-hash';
 import { TrustedProxies } from './trusted-proxies.service';
@@ -27,6 +28,9 @@ interface HeaderReply {
   header(name: string, value: string): unknown;
 }
 
+/** A compact JWS: header.payload.signature. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
 function first(value: HeaderValue): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -38,7 +42,8 @@ function first(value: HeaderValue): string | undefined {
  * elsewhere; anything else is 401 and counts as a failed login for the client's address
  * (429 with Retry-After once too many failed). Without a key, a request from a trusted
  * proxy that names a user in SSO_USER_HEADER is that user, as admin; the header is ignored
- * from anywhere else.
+ * from anywhere else. With OIDC configured, a Bearer ID token of an allowed user is an
+ * admin too.
  */
 @Injectable()
 export class AdminKeyGuard implements CanActivate {
@@ -51,17 +56,18 @@ export class AdminKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly proxies: TrustedProxies,
     private readonly throttle: AdminLoginThrottle,
+    private readonly oidc: OidcVerifier,
   ) {
     this.adminKey = env.ADMIN_KEY;
     this.ssoHeader = env.SSO_USER_HEADER.toLowerCase();
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const peer = request.raw.socket.remoteAddress;
     const address = this.proxies.clientAddress(peer, request.headers['x-forwarded-for']);
     request.clientAddress = address;
-    const principal = this.authenticate(request, peer, address, context);
+    const principal = await this.authenticate(request, peer, address, context);
     if (principal.role === 'limited' && !this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_LIMITED, [context.getHandler(), context.getClass()])) {
       throw new ForbiddenException({ error: { message: 'Forbidden: admin only', type: 'forbidden', code: 403 } });
     }
@@ -69,7 +75,12 @@ export class AdminKeyGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(request: GuardedRequest, peer: string | undefined, address: string | null, context: ExecutionContext): ManagementPrincipal {
+  private async authenticate(
+    request: GuardedRequest,
+    peer: string | undefined,
+    address: string | null,
+    context: ExecutionContext,
+  ): Promise<ManagementPrincipal> {
     const presented = presentedKey(request.headers);
     if (presented === undefined) {
       const user = this.proxies.isTrusted(peer) ? first(request.headers[this.ssoHeader])?.trim() : undefined;
@@ -88,6 +99,10 @@ export class AdminKeyGuard implements CanActivate {
     if (secretsEqual(presented, this.adminKey)) return { role: 'admin', via: 'admin-key' };
     const limited = this.directory.authenticate(presented, null);
     if (limited.ok) return { role: 'limited', ...limited.principal };
+    if (this.oidc.enabled && JWT_SHAPE.test(presented)) {
+      const identity = await this.oidc.verify(presented);
+      if (identity) return { role: 'admin', via: 'oidc', user: identity.user };
+    }
     this.throttle.recordFailure(throttleKey);
     throw unauthorized();
   }

@@ -7,3 +7,4 @@ export * from './management-principal';
 export * from './ip-rules';
 export * from './trusted-proxies.service';
 export * from './admin-login-throttle';
+export * from './oidc-verifier.service';

@@ -93,6 +93,21 @@ export class Environment {
   @Min(1)
   ADMIN_LOGIN_WINDOW_SECONDS = 900;
 
+  /** OpenID Connect issuer for console login (with OIDC_CLIENT_ID); its ID tokens are admin Bearer tokens. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  OIDC_ISSUER?: string;
+
+  /** The console's OIDC client id: the audience ID tokens must carry. */
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  /** Comma-separated emails or `@domain` suffixes allowed in by OIDC; unset: everyone the provider signs in to the client. */
+  @IsOptional()
+  @IsString()
+  OIDC_ALLOWED_USERS?: string;
+
   /** `false` keeps the model catalog at its shipped snapshot (no refresh at start or hourly). */
   @Transform(({ value }: { value: unknown }) => !(value === false || value === 'false' || value === '0'))
   MODEL_CATALOG_REFRESH = true;

@@ -10,6 +10,7 @@ import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthVerifyController } from './auth/auth-verify.controller';
 import { ConcurrencyController } from './concurrency/concurrency.controller';
 import { InFlightRequests } from './concurrency/in-flight-requests.service';
+import { OidcConfigController } from './auth/oidc-config.controller';
 import { TrustedProxiesController } from './auth/trusted-proxies.controller';
 import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { CaptureTraceOnErrorController, DebugController, SelfDebugController } from './debug/debug.controller';
@@ -32,7 +33,7 @@ import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, LogsResetController, ConcurrencyController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
+  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, LogsResetController, ConcurrencyController, OidcConfigController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }, InFlightRequests],
 })

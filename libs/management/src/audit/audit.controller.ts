@@ -15,8 +15,8 @@ export class AuditQueryDto {
 export class AuditEntryDto {
   @ApiProperty() id!: number;
   @ApiProperty({ format: 'date-time' }) date!: string;
-  @ApiProperty({ description: 'The SSO user, `admin-key`, or the API key name of a limited principal' }) actor!: string;
-  @ApiProperty({ enum: ['sso', 'admin-key', 'api-key'] }) actorKind!: 'sso' | 'admin-key' | 'api-key';
+  @ApiProperty({ description: 'The SSO or OIDC user, `admin-key`, or the API key name of a limited principal' }) actor!: string;
+  @ApiProperty({ enum: ['sso', 'oidc', 'admin-key', 'api-key'] }) actorKind!: 'sso' | 'oidc' | 'admin-key' | 'api-key';
   @ApiProperty() method!: string;
   @ApiProperty() path!: string;
   @ApiProperty({ type: String, nullable: true, description: 'Route parameters of the change, e.g. `slug=openai`' }) target!: string | null;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditLogEntity } from '../entities/audit-log.entity';
 
-export type AuditActorKind = 'sso' | 'admin-key' | 'api-key';
+export type AuditActorKind = 'sso' | 'oidc' | 'admin-key' | 'api-key';
 
 export interface AuditEntry {
   actor: string;
