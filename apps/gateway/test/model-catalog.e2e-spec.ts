@@ -195,6 +195,48 @@ describe('model catalog through the built gateway', () => {
     });
   });
 
+  describe('resolving an unsaved alias (admin)', () => {
+    const resolve = async (body: unknown): Promise<Response> => admin('POST', '/models/metadata/resolve', body);
+
+    it('takes the first enabled target as the canonical model and finds it in the catalog', async () => {
+      const response = await resolve({
+        alias_id: 'draft',
+        model: {
+          target_groups: [
+            { name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'tiny-ctx', enabled: false }, { provider: 'p', model: 'gpt-4o' }] },
+          ],
+        },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        canonical_model: { provider: 'p', model: 'gpt-4o', basis: 'target' },
+        pi_model: null,
+        metadata: { source: 'models.dev', source_path: 'openai/gpt-4o', name: 'GPT-4o' },
+        preferred_api: null,
+      });
+    });
+
+    it("uses the alias' own metadata source and pi_model, and refuses an invalid alias", async () => {
+      const response = await resolve({
+        alias_id: 'draft',
+        model: {
+          target_groups: [{ name: 'g', selector: 'random', targets: [] }],
+          pi_model: { provider: 'anthropic', model_id: 'claude-sonnet-4-5' },
+          metadata: { source: 'models.dev', source_path: 'anthropic/claude-sonnet-4-20250514' },
+          preferred_api: ['messages'],
+        },
+      });
+      expect(await response.json()).toEqual({
+        canonical_model: { provider: 'anthropic', model: 'claude-sonnet-4-5', basis: 'pi_model' },
+        pi_model: { provider: 'anthropic', model_id: 'claude-sonnet-4-5', name: 'claude-sonnet-4-5' },
+        metadata: { source: 'models.dev', source_path: 'anthropic/claude-sonnet-4-20250514', name: 'Claude Sonnet 4' },
+        preferred_api: ['messages'],
+      });
+      expect((await resolve({ alias_id: 'draft', model: { target_groups: [] } })).status).toBe(400);
+      expect((await resolve({ model: {} })).status).toBe(400);
+    });
+  });
+
   describe('refresh at run time', () => {
     it('loads models.dev and OpenRouter from their URLs; a failed refresh keeps what was loaded', async () => {
       catalogServer.script((request) =>
