@@ -235,7 +235,7 @@ test('dashboard: totals, charts and top models include the request', async () =>
   await page.getByTestId('top-models').getByText('smart').waitFor();
   assert.equal((await page.getByTestId('stat-requests').innerText()).trim(), '1');
   assert.equal((await page.getByTestId('stat-errors').innerText()).trim(), '0');
-  assert.equal(await page.locator('plx-bar-chart canvas').count(), 4);
+  assert.equal(await page.locator('plx-bar-chart canvas').count(), 5);
   await page.getByTestId('top-providers').getByText('mock').waitFor();
   await page.getByTestId('top-keys').getByText('e2e-app').waitFor();
   await page.getByText('Gateway healthy').waitFor();
@@ -337,6 +337,24 @@ test('configuration: counts, an invalid import is refused before sending, its ow
   await page.getByTestId('confirm').click();
   await page.getByTestId('import-result').getByText(/Imported 1 providers, 1 aliases, 1 keys, 1 quotas/).waitFor();
   await shot('configuration');
+});
+
+test('providers: a saved model answers a test request; fetching models asks the upstream', async () => {
+  await nav('Providers');
+  await page.getByTestId('provider-mock').getByRole('link', { name: 'Edit' }).click();
+  await page.getByTestId('test-model').click();
+  await page.getByRole('option', { name: 'mock-model' }).click();
+  await page.getByTestId('test').click();
+  const result = page.getByTestId('test-result');
+  await result.waitFor();
+  assert.match(await result.innerText(), /^Answered in \d+ ms \(chat\): Hello from the scripted upstream/);
+  await page.getByTestId('fetch-models').click();
+  const note = page.getByTestId('fetch-note');
+  await note.getByText(/model\(s\)|Could not fetch models/).waitFor();
+  console.log(`fetch models: ${await note.innerText()}`);
+  await shot('provider-test');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await page.waitForURL(/\/providers$/);
 });
 
 test('deleting a provider that aliases use: confirm, 409, cascade offered', async () => {
