@@ -141,6 +141,17 @@ describe('routing faults through the built gateway', () => {
     expect((await admin('DELETE', '/cooldowns')).status).toBe(200);
   });
 
+  it.each([
+    [{ stallTtfbMs: 1000 }, 'stallTtfbMs'],
+    [{ stallMinBps: 10 }, 'stallMinBps'],
+    [{ stallWindowMs: 'long' }, 'stallWindowMs'],
+    [{ stall_cooldown: 'yes' }, 'stall_cooldown'],
+  ])('a provider with stall override %j is refused with 400 naming the field', async (override, field) => {
+    const response = await admin('PUT', '/providers/bad-stall', { api_base_url: `${primary.url}/v1`, ...override });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ details: expect.arrayContaining([expect.objectContaining({ path: [field] })]) });
+  });
+
   it('a TTFB stall (headers, then nothing within stallTtfbMs): fails over before any byte; no cooldown without stall_cooldown', async () => {
     primary.script(() => ({ kind: 'hang' }));
     backup.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'b-model', pieces: ['rescued'] }) }));

@@ -91,8 +91,8 @@ export class ExecutionService {
           stall: resolveStallPolicy(this.settings.current.stall, target.stall),
         },
         ...(isPassthrough(target) && { passthroughBody: rawBody }),
-        // An empty answer is the answer on the last target; before it, the next one is tried.
-        failOnEmpty: index + 1 < limit,
+        // An empty answer is the answer on the last target that may be tried; before it, the next one is.
+        failOnEmpty: targets.slice(index + 1, limit).some((next) => contextWindows.skipReason(next) === null),
         ...(capture && { observer: capture }),
       };
       return context.upstream.observe(adapter.execute(call));
@@ -151,6 +151,7 @@ export class ExecutionService {
         ).subscribe({
           next: (chunk) => {
             tap.observe(chunk, performance.now());
+            observer.chunk(chunk);
             subscriber.next(chunk);
           },
           error: (error: unknown) => {

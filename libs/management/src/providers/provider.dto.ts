@@ -4,6 +4,9 @@ import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, 
 import { IsUrlOrUrlMap } from '../common/is-url-or-url-map.validator';
 import { ProviderQuotaCheckerDto } from '../quota-meters/provider-quota-checker.dto';
 
+/** Validates the field unless it is absent or null (the stall overrides: null has a meaning). */
+const IfNotNull = (): PropertyDecorator => ValidateIf((_, value) => value !== undefined && value !== null);
+
 /**
  * A provider as the reference's ProviderConfig. Fields Plexus validates are declared;
  * any other field is kept as given, so existing scripts' payloads round-trip.
@@ -70,6 +73,46 @@ export class ProviderConfigDto {
   @IsOptional()
   @IsBoolean()
   disable_cooldown?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Stalls cool this provider down (see /config/stall)' })
+  @IsOptional()
+  @IsBoolean()
+  stall_cooldown?: boolean;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 5000, maximum: 120_000, description: 'TTFB stall timeout in ms; null disables TTFB stall detection; absent inherits /config/stall' })
+  @IfNotNull()
+  @IsInt()
+  @Min(5000)
+  @Max(120_000)
+  stallTtfbMs?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 10_000, description: 'Bytes that must arrive within the TTFB timeout; absent or null inherits' })
+  @IfNotNull()
+  @IsInt()
+  @Min(50)
+  @Max(10_000)
+  stallTtfbBytes?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 5000, description: 'Minimum throughput in bytes/s; null disables throughput stall detection; absent inherits' })
+  @IfNotNull()
+  @IsInt()
+  @Min(50)
+  @Max(5000)
+  stallMinBps?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 3000, maximum: 30_000, description: 'Throughput window in ms; absent or null inherits' })
+  @IfNotNull()
+  @IsInt()
+  @Min(3000)
+  @Max(30_000)
+  stallWindowMs?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 120_000, description: 'Grace period in ms before throughput is enforced; absent or null inherits' })
+  @IfNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  stallGracePeriodMs?: number | null;
 
   @ApiPropertyOptional({ type: ProviderQuotaCheckerDto, description: "Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota" })
   @IsOptional()
