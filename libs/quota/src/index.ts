@@ -10,6 +10,7 @@ export {
   type KeyQuotaStatus,
 } from './quota.service';
 export { QuotaDefinitions, assignedQuotaNames, definitionOf } from './quota-definitions.service';
+export { QuotaRecomputeService, QuotaRecomputeError, type QuotaRecomputeRefusal, type QuotaRecomputeResult } from './quota-recompute.service';
 export { QuotaExceededException, type BlockingQuota, type QuotaExceededBody } from './quota-exceeded.exception';
 export { estimateUsage, DEFAULT_OUTPUT_ESTIMATE, type UsageEstimate } from './quota-estimate';
 export { parseDuration } from './window/duration';

@@ -4,6 +4,7 @@ import { MemoryQuotaStore } from './ledger/memory-quota-store';
 import type { QuotaStore } from './ledger/quota-store';
 import { RedisQuotaStore } from './ledger/redis-quota-store';
 import { QuotaDefinitions } from './quota-definitions.service';
+import { QuotaRecomputeService } from './quota-recompute.service';
 import { QUOTA_STORE, QuotaService } from './quota.service';
 
 /**
@@ -20,7 +21,8 @@ import { QUOTA_STORE, QuotaService } from './quota.service';
     },
     QuotaDefinitions,
     QuotaService,
+    QuotaRecomputeService,
   ],
-  exports: [QuotaService, QuotaDefinitions],
+  exports: [QuotaService, QuotaDefinitions, QuotaRecomputeService],
 })
 export class QuotaModule {}

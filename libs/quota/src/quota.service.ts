@@ -251,6 +251,24 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
     return true;
   }
 
+  /**
+   * Replaces a bucket's usage (a shared quota's pooled bucket for every key holding it):
+   * emptied, then charged `usage` now. Requests in flight meanwhile settle against the new figure.
+   */
+  async overwrite(keyName: string, definition: QuotaDefinition, usage: number, now = Date.now()): Promise<void> {
+    const spec = this.specOf(definition, keyName, now);
+    const bucket = { bucketKey: spec.bucketKey, quotaName: spec.quotaName };
+    await this.store.clear([bucket]);
+    await this.writer.clear([bucket]);
+    if (usage <= 0) return;
+    const [write] = await this.store.settle({
+      now,
+      reservationId: randomUUID(),
+      buckets: [{ ...spec, delta: usage, reservedWindowStart: spec.window.kind === 'calendar' ? spec.window.start : null }],
+    });
+    if (write) this.persist(spec, write);
+  }
+
   /** Forgets all usage of a deleted quota definition, so a new one of the same name starts empty. */
   async forget(quotaName: string): Promise<void> {
     await this.store.forget(quotaName);

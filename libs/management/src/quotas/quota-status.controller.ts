@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { QuotaService, type KeyQuotaStatus, type QuotaStatusEntry } from '@plexus/quota';
+import { QuotaRecomputeError, QuotaRecomputeService, QuotaService, type KeyQuotaStatus, type QuotaStatusEntry } from '@plexus/quota';
 import { notFound, validateBody, validationFailed } from '../common/validation';
-import { QuotaClearDto, QuotaClearResultDto, QuotaStatusDto, QuotaStatusSelfDto } from './quota-status.dto';
+import { QuotaClearDto, QuotaClearResultDto, QuotaRecomputeDto, QuotaRecomputeResultDto, QuotaStatusDto, QuotaStatusSelfDto } from './quota-status.dto';
 
 /** The most constrained quota: the smallest share of its limit left. */
 function headline(status: KeyQuotaStatus): QuotaStatusEntry | null {
@@ -24,7 +24,10 @@ function allowed(status: KeyQuotaStatus): boolean {
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/quota')
 export class QuotaStatusController {
-  constructor(private readonly quotas: QuotaService) {}
+  constructor(
+    private readonly quotas: QuotaService,
+    private readonly recomputer: QuotaRecomputeService,
+  ) {}
 
   @Get('status/:key')
   @ApiOperation({ summary: "A key's quota usage now (top-level fields: its most constrained quota)" })
@@ -59,6 +62,36 @@ export class QuotaStatusController {
       key: request.key,
       message: request.quota === undefined ? `Quota usage of '${request.key}' reset` : `Quota '${request.quota}' of '${request.key}' reset`,
     };
+  }
+
+  @Post('recompute')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Recompute a quota bucket from request usage (admin only)',
+    description:
+      "Replaces the stored usage of one quota attached to the key with what its successful request usage records add up to in the current window (a shared quota: every key holding it). Rolling requests and tokens quotas are refused (400 unsupported_quota_type): their decay can't be rebuilt exactly.",
+  })
+  @ApiBody({ type: QuotaRecomputeDto })
+  @ApiOkResponse({ type: QuotaRecomputeResultDto })
+  @ApiBadRequestResponse({ description: 'Missing fields, unattached quota, or unsupported quota type' })
+  @ApiNotFoundResponse({ description: 'API key not found' })
+  async recompute(@Body() body: unknown): Promise<QuotaRecomputeResultDto> {
+    const request = validateBody(QuotaRecomputeDto, body);
+    try {
+      const result = await this.recomputer.recompute(request.key, request.quota);
+      return {
+        success: true,
+        key: request.key,
+        quota: request.quota,
+        usage: result.usage,
+        windowStartMs: result.windowStartMs,
+        message: `Quota '${request.quota}' of '${request.key}' recomputed from ${result.requests} successful request${result.requests === 1 ? '' : 's'}`,
+      };
+    } catch (error) {
+      if (!(error instanceof QuotaRecomputeError)) throw error;
+      if (error.reason === 'key_not_found') throw notFound(error.message);
+      throw new BadRequestException({ error: { message: error.message, type: error.reason } });
+    }
   }
 }
 

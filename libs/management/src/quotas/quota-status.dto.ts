@@ -68,3 +68,25 @@ export class QuotaClearResultDto {
   @ApiProperty() key!: string;
   @ApiProperty() message!: string;
 }
+
+export class QuotaRecomputeDto {
+  @ApiProperty({ description: 'API key name whose quota bucket should be repaired' })
+  @IsString()
+  @IsNotEmpty()
+  key!: string;
+
+  @ApiProperty({ description: 'Attached quota definition name to recompute' })
+  @IsString()
+  @IsNotEmpty()
+  quota!: string;
+}
+
+export class QuotaRecomputeResultDto {
+  @ApiProperty({ enum: [true] }) success!: true;
+  @ApiProperty() key!: string;
+  @ApiProperty() quota!: string;
+  @ApiProperty({ type: 'number', description: 'The bucket usage rebuilt from successful request usage records' }) usage!: number;
+  @ApiProperty({ type: 'integer', description: 'Where the rebuilt usage starts (epoch ms): the calendar window start, or one rolling duration ago' })
+  windowStartMs!: number;
+  @ApiProperty() message!: string;
+}

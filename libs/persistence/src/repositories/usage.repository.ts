@@ -32,6 +32,14 @@ export interface UsageLatency {
 }
 
 /** What usage can be broken down by: the alias asked for, the provider, the API key, the provider model. */
+/** One successful request's contribution to its key's quotas. */
+export interface UsageCharge {
+  /** Epoch ms of the request's start. */
+  at: number;
+  tokens: number;
+  cost: number;
+}
+
 export type UsageDimension = 'alias' | 'provider' | 'key' | 'model';
 
 export interface UsageBreakdownRow extends Omit<UsageBucketRow, 'bucketStartMs'> {
@@ -165,6 +173,22 @@ export class UsageRepository {
       [params.bucket, params.from, params.to, params.apiKey ?? null],
     );
     return rows.map((row) => ({ bucketStartMs: Number(row['bucket_ms']), ...aggregatesOf(row) }));
+  }
+
+  /**
+   * What the successful requests of these keys since `since` used, oldest first: tokens as
+   * quotas count them (input, cached, cache writes, output) and cost. Rebuilds quota buckets.
+   */
+  async chargesSince(params: { apiKeys: string[]; since: Date }): Promise<UsageCharge[]> {
+    if (params.apiKeys.length === 0) return [];
+    const rows = await this.dataSource.query<Array<{ start_time: Date | string; tokens: string | number; cost: string | number }>>(
+      `SELECT start_time, tokens_input + tokens_output + tokens_cached + tokens_cache_write AS tokens, cost_total AS cost
+         FROM request_usage
+        WHERE response_status = 'success' AND api_key = ANY($1) AND start_time >= $2
+        ORDER BY start_time`,
+      [params.apiKeys, params.since],
+    );
+    return rows.map((row) => ({ at: new Date(row.start_time).getTime(), tokens: Number(row.tokens), cost: Number(row.cost) }));
   }
 
   /** The same totals over [from, to) in one row (zeros and null percentiles when there are no requests). */
