@@ -60,6 +60,26 @@ describe('provider quota meters through the built gateway (embedded database)', 
     return body.choices[0]?.message.content ?? '';
   }
 
+  /** The attempt history of one request, as GET /usage lists it (written in batches). */
+  async function attemptsOf(requestId: string): Promise<Array<Record<string, unknown>>> {
+    for (let tries = 0; tries < 100; tries++) {
+      const list = await json<{ data: Array<{ requestId: string; retryHistory: string | null }> }>(await admin('GET', '/usage?limit=100'));
+      const record = list.data.find((row) => row.requestId === requestId);
+      if (record) return record.retryHistory ? (JSON.parse(record.retryHistory) as Array<Record<string, unknown>>) : [];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no usage record for ${requestId}`);
+  }
+
+  async function chat(model: string): Promise<{ status: number; body: string; requestId: string; retryAfter: string | null }> {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    return { status: response.status, body: await response.text(), requestId: response.headers.get('x-request-id') ?? '', retryAfter: response.headers.get('retry-after') };
+  }
+
   const chatRequests = (upstream: ScriptedUpstream): RecordedRequest[] => upstream.requests.filter((request) => request.path.startsWith('/v1/chat'));
 
   function fiveHour(remaining: number, resetAt: Date): ScriptedReply {
@@ -90,6 +110,7 @@ describe('provider quota meters through the built gateway (embedded database)', 
       ['/providers/prov-b', { api_base_url: `${b.url}/v1`, api_key: 'sk-b' }],
       ['/providers/prov-c', { api_base_url: `${b.url}/v1`, api_key: 'sk-c', quota_checker: { type: 'synthetic', options: { endpoint: `${b.url}/v2/quotas` } } }],
       ['/aliases/ranked', { target_groups: [{ name: 'g', selector: 'quota', targets: [{ provider: 'prov-c', model: 'm-c' }, { provider: 'prov-a', model: 'm-a' }] }] }],
+      ['/aliases/solo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-a' }] }] }],
       ['/aliases/duo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-a' }, { provider: 'prov-b', model: 'm-b' }] }] }],
       ['/keys/client', { secret: CLIENT_KEY }],
     ];
@@ -162,13 +183,27 @@ describe('provider quota meters through the built gateway (embedded database)', 
   });
 
   it('routes around the provider its checker reports exhausted, and back once the window resets', async () => {
-    const reset = new Date(Date.now() + 8_000);
+    const reset = new Date(Date.now() + 12_000);
     quotaReply = () => fiveHour(0, reset);
     const exhausted = await json<Snapshot>(await admin('POST', '/quotas/prov-a/check'));
     expect(exhausted.meters[0]).toMatchObject({ status: 'exhausted', utilizationPercent: 100 });
 
     a.requests.length = 0;
     for (let i = 0; i < 4; i++) expect(await answeredBy()).toBe('from b');
+    expect(chatRequests(a)).toHaveLength(0);
+
+    const routedAround = await chat('duo');
+    expect(routedAround.status).toBe(200);
+    const refused = await chat('solo');
+    expect(refused.status).toBe(503);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    const message = (JSON.parse(refused.body) as { error: { message: string; code: string } }).error;
+    expect(message).toMatchObject({ code: 'no_healthy_target', message: expect.stringMatching(/^Every target for model 'solo' is over its provider quota until the quota window resets; retry in \d+ s$/) });
+    expect(await attemptsOf(routedAround.requestId)).toEqual([
+      { index: 0, provider: 'prov-a', model: 'm-a', apiType: 'chat', status: 'skipped', reason: 'quota_exhausted' },
+      expect.objectContaining({ provider: 'prov-b', status: 'success' }),
+    ]);
+    expect(await attemptsOf(refused.requestId)).toEqual([{ index: 0, provider: 'prov-a', model: 'm-a', apiType: 'chat', status: 'skipped', reason: 'quota_exhausted' }]);
     expect(chatRequests(a)).toHaveLength(0);
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, reset.getTime() - Date.now()) + 500));

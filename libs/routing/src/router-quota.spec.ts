@@ -39,10 +39,11 @@ class FakeQuota implements ProviderQuotaView {
 describe('RouterService with provider quota meters', () => {
   let quota: FakeQuota;
   let router: RouterService;
+  let cooldowns: CooldownService;
 
   beforeEach(async () => {
     const config = await routingConfig([provider('a'), provider('b')], ALIASES);
-    const cooldowns = new CooldownService(new MemoryCooldownRepository().asRepository(), new RoutingSettings(), config, new RedisConnection(undefined));
+    cooldowns = new CooldownService(new MemoryCooldownRepository().asRepository(), new RoutingSettings(), config, new RedisConnection(undefined));
     quota = new FakeQuota();
     router = new RouterService(config, [new InOrderSelector()], cooldowns, quota);
   });
@@ -55,6 +56,7 @@ describe('RouterService with provider quota meters', () => {
     jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
     quota.until.set('a', Date.now() + 60_000);
     expect(providers()).toEqual(['b']);
+    expect(router.route({ model: 'pair', incoming: 'chat', policy: {} }).skipped).toEqual([{ provider: 'a', model: 'm', apiType: 'chat', reason: 'quota_exhausted' }]);
     expect(providers('direct/b/m')).toEqual(['b']);
     jest.setSystemTime(Date.now() + 60_001);
     expect(providers()).toEqual(['a', 'b']);
@@ -73,6 +75,22 @@ describe('RouterService with provider quota meters', () => {
     expect(error).toBeInstanceOf(GatewayException);
     expect((error as GatewayException).code).toBe(ErrorCode.NO_HEALTHY_TARGET);
     expect((error as GatewayException).retryAfterSeconds).toBe(30);
+    expect((error as GatewayException).message).toBe("Every target for model 'pair' is over its provider quota until the quota window resets; retry in 30 s");
+    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual(['quota_exhausted', 'quota_exhausted']);
+  });
+
+  it('says so when some targets are cooling down after failures and the others are over quota', () => {
+    jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
+    quota.until.set('b', Date.now() + 30_000);
+    cooldowns.recordFailure({ provider: 'a', model: 'm', status: 500, retryAfterSeconds: 10 });
+    let error: unknown;
+    try {
+      router.route({ model: 'pair', incoming: 'chat', policy: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as GatewayException).message).toBe("Every target for model 'pair' is cooling down after failures or over its provider quota; retry in 10 s");
+    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual(['cooldown', 'quota_exhausted']);
   });
 
   it('routes as before without a quota view', async () => {
