@@ -13,6 +13,7 @@ import { confirm } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
 
 @Component({
@@ -61,11 +62,15 @@ import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model'
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let k" class="actions">
-            <a matButton [routerLink]="[k.name]">Edit</a>
-            @if (k.disabledAt === null) {
-              <button matButton type="button" (click)="disable(k)">Disable</button>
+            @if (managed().has(k.name)) {
+              <span class="badge" [title]="managedHint">config file</span>
+            } @else {
+              <a matButton [routerLink]="[k.name]">Edit</a>
+              @if (k.disabledAt === null) {
+                <button matButton type="button" (click)="disable(k)">Disable</button>
+              }
+              <button matButton type="button" class="danger" (click)="remove(k)">Delete</button>
             }
-            <button matButton type="button" class="danger" (click)="remove(k)">Delete</button>
           </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
@@ -83,6 +88,8 @@ export class KeyList {
   protected readonly columns = ['name', 'secret', 'access', 'status', 'actions'];
   protected readonly keys = resource({ loader: () => this.api.invoke(keysControllerList) });
   protected readonly rows = computed(() => (this.keys.hasValue() ? keyViewsOf(this.keys.value()) : []));
+  protected readonly managed = computed(() => managedNames(this.keys.hasValue() ? this.keys.value() : undefined));
+  protected readonly managedHint = MANAGED_HINT;
   protected readonly loadError = computed(() => {
     const error = this.keys.error();
     return error ? `Could not load keys: ${problemOf(error).message}` : null;

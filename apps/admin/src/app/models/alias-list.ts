@@ -10,6 +10,7 @@ import { aliasesControllerList } from '../api/fn/management-aliases/aliases-cont
 import { problemOf } from '../core/api-problem';
 import { confirm } from '../shared/confirm-dialog';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { ALIAS_TYPE_LABELS, SELECTOR_LABELS, aliasesOf, type AliasFormModel, type AliasGroupModel } from './alias-model';
 
@@ -60,8 +61,12 @@ import { ALIAS_TYPE_LABELS, SELECTOR_LABELS, aliasesOf, type AliasFormModel, typ
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let a" class="actions">
-            <a matButton [routerLink]="[a.slug]">Edit</a>
-            <button matButton type="button" class="danger" (click)="remove(a)">Delete</button>
+            @if (managed().has(a.slug)) {
+              <span class="badge" [title]="managedHint">config file</span>
+            } @else {
+              <a matButton [routerLink]="[a.slug]">Edit</a>
+              <button matButton type="button" class="danger" (click)="remove(a)">Delete</button>
+            }
           </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
@@ -88,6 +93,8 @@ export class AliasList {
   protected readonly columns = ['slug', 'type', 'targets', 'priority', 'actions'];
   protected readonly aliases = resource({ loader: () => this.api.invoke(aliasesControllerList) });
   protected readonly rows = computed(() => (this.aliases.hasValue() ? aliasesOf(this.aliases.value()) : []));
+  protected readonly managed = computed(() => managedNames(this.aliases.hasValue() ? this.aliases.value() : undefined));
+  protected readonly managedHint = MANAGED_HINT;
   protected readonly loadError = computed(() => {
     const error = this.aliases.error();
     return error ? `Could not load aliases: ${problemOf(error).message}` : null;

@@ -156,4 +156,16 @@ describe('ProviderList', () => {
     await settle(fixture);
     expect(text(fixture)).toContain('check failed: HTTP 401');
   });
+
+  it('shows a provider from the config file read-only', async () => {
+    const fixture = await render(ProviderList);
+    expectCall(http, 'GET', '/v0/management/providers').flush({ fixed: { api_base_url: 'http://x', enabled: true, managed: true } });
+    expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
+    expectCall(http, 'GET', '/v0/management/quotas').flush([]);
+    await settle(fixture);
+    const row = (fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-fixed"]') as HTMLElement;
+    expect(row.textContent).toContain('config file');
+    expect(row.textContent).not.toContain('Delete');
+    expect(row.querySelector('[data-testid="enabled-fixed"] button')?.hasAttribute('disabled')).toBe(true);
+  });
 });

@@ -17,6 +17,7 @@ import { providersControllerPatch } from '../api/fn/management-providers/provide
 import { problemOf } from '../core/api-problem';
 import { confirm } from '../shared/confirm-dialog';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { Meter } from '../shared/meter';
 import { PageHeader } from '../shared/page-header';
 import { cooldownsByProvider, type CooldownView } from './cooldown-view';
@@ -68,7 +69,7 @@ const MODELS_SHOWN = 6;
           <td mat-cell *matCellDef="let p">
             <mat-slide-toggle
               [checked]="p.enabled"
-              [disabled]="switching() === p.slug"
+              [disabled]="switching() === p.slug || managed().has(p.slug)"
               (change)="setEnabled(p, $event.checked, $event.source)"
               [attr.data-testid]="'enabled-' + p.slug"
               >{{ p.enabled ? 'enabled' : 'disabled' }}</mat-slide-toggle
@@ -120,8 +121,12 @@ const MODELS_SHOWN = 6;
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let p" class="actions">
-            <a matButton [routerLink]="[p.slug]">Edit</a>
-            <button matButton type="button" class="danger" (click)="remove(p)">Delete</button>
+            @if (managed().has(p.slug)) {
+              <span class="badge" [title]="managedHint">config file</span>
+            } @else {
+              <a matButton [routerLink]="[p.slug]">Edit</a>
+              <button matButton type="button" class="danger" (click)="remove(p)">Delete</button>
+            }
           </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
@@ -162,6 +167,8 @@ export class ProviderList {
   protected readonly modelsShown = MODELS_SHOWN;
   protected readonly providers = resource({ loader: () => this.api.invoke(providersControllerList) });
   protected readonly rows = computed(() => (this.providers.hasValue() ? providerViewsOf(this.providers.value()) : []));
+  protected readonly managed = computed(() => managedNames(this.providers.hasValue() ? this.providers.value() : undefined));
+  protected readonly managedHint = MANAGED_HINT;
   protected readonly cooldowns = resource({ loader: () => this.api.invoke(cooldownsControllerList) });
   protected readonly cooling = computed(() => (this.cooldowns.hasValue() ? cooldownsByProvider(this.cooldowns.value()) : new Map<string, CooldownView[]>()));
   protected readonly switching = signal<string | null>(null);

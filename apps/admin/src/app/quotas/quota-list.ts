@@ -17,6 +17,7 @@ import { problemOf } from '../core/api-problem';
 import { confirm } from '../shared/confirm-dialog';
 import { formatDateTime, formatInt } from '../shared/format';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { Meter } from '../shared/meter';
 import { PageHeader } from '../shared/page-header';
 import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quota-model';
@@ -52,8 +53,12 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let q" class="actions">
-            <a matButton [routerLink]="[q.name]">Edit</a>
-            <button matButton type="button" class="danger" (click)="remove(q)">Delete</button>
+            @if (managed().has(q.name)) {
+              <span class="badge" [title]="managedHint">config file</span>
+            } @else {
+              <a matButton [routerLink]="[q.name]">Edit</a>
+              <button matButton type="button" class="danger" (click)="remove(q)">Delete</button>
+            }
           </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
@@ -135,6 +140,8 @@ export class QuotaList {
   protected readonly columns = ['name', 'limit', 'warn', 'shared', 'actions'];
   protected readonly quotas = resource({ loader: () => this.api.invoke(userQuotasControllerList) });
   protected readonly rows = computed(() => (this.quotas.hasValue() ? quotaViewsOf(this.quotas.value()) : []));
+  protected readonly managed = computed(() => managedNames(this.quotas.hasValue() ? this.quotas.value() : undefined));
+  protected readonly managedHint = MANAGED_HINT;
   protected readonly loadError = computed(() => {
     const error = this.quotas.error();
     return error ? `Could not load quotas: ${problemOf(error).message}` : null;
