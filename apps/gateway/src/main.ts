@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   }
   const command = process.argv[2];
   if (isConfigTransferCommand(command)) {
-    process.stdout.write(`plexus: ${await runConfigTransferCommand(command, process.argv.slice(3), process.env)}\n`);
+    const outcome = await runConfigTransferCommand(command, process.argv.slice(3), process.env);
+    // With the backup itself on stdout (`backup -`), the note goes to stderr.
+    (outcome.toStderr ? process.stderr : process.stdout).write(`plexus: ${outcome.message}\n`);
     return;
   }
   await bootstrap();

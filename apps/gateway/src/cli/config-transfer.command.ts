@@ -23,7 +23,13 @@ export function isConfigTransferCommand(command: string | undefined): command is
  * Each runs against this gateway's database (DATABASE_URL or DATA_DIR) with its
  * ENCRYPTION_KEY; stop the gateway first, or restart it after, so it rereads the config.
  */
-export async function runConfigTransferCommand(command: ConfigTransferCommand, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+export interface CommandOutcome {
+  message: string;
+  /** The command's output went to stdout, so its note must not. */
+  toStderr?: boolean;
+}
+
+export async function runConfigTransferCommand(command: ConfigTransferCommand, args: string[], env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
   const endpoint = await DatabaseEndpoint.resolve({ databaseUrl: env['DATABASE_URL'] || undefined, dataDir: env['DATA_DIR'] || './data' });
   const dataSource = new DataSource(dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }));
   const cipher = new SecretCipher(env['ENCRYPTION_KEY'] || undefined);
@@ -33,7 +39,7 @@ export async function runConfigTransferCommand(command: ConfigTransferCommand, a
     await dataSource.runMigrations();
     await reconcileSecretsAtRest(dataSource, cipher);
     const transfer = new ConfigTransferService(dataSource, cipher);
-    const commands: Record<ConfigTransferCommand, () => Promise<string>> = {
+    const commands: Record<ConfigTransferCommand, () => Promise<CommandOutcome>> = {
       backup: () => backup(transfer, args, env),
       restore: () => restore(transfer, args[0]),
       'import-plexus': () => importPlexus(transfer, args[0], env),
@@ -45,14 +51,14 @@ export async function runConfigTransferCommand(command: ConfigTransferCommand, a
   }
 }
 
-async function backup(transfer: ConfigTransferService, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+async function backup(transfer: ConfigTransferService, args: string[], env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
   const full = args.includes('--full');
   const target = args.find((arg) => arg !== '--full');
   const envelope = full ? null : await transfer.backup();
   const content = envelope ? Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`) : await transfer.fullBackup();
   if (target === '-') {
     process.stdout.write(content);
-    return 'backup written to stdout';
+    return { message: `${full ? 'full backup' : 'backup'} written to stdout`, toStderr: true };
   }
   let file = target;
   if (!file) {
@@ -62,10 +68,10 @@ async function backup(transfer: ConfigTransferService, args: string[], env: Node
   }
   await writeFile(file, content, { mode: 0o600 });
   const encrypted = env['ENCRYPTION_KEY'] ? 'encrypted: restore needs the same ENCRYPTION_KEY' : 'in plaintext: keep the file safe';
-  return `${full ? 'full backup' : 'backup'} written to ${file} (secrets ${encrypted})`;
+  return { message: `${full ? 'full backup' : 'backup'} written to ${file} (secrets ${encrypted})` };
 }
 
-async function restore(transfer: ConfigTransferService, file: string | undefined): Promise<string> {
+async function restore(transfer: ConfigTransferService, file: string | undefined): Promise<CommandOutcome> {
   if (!file) throw new Error('restore needs the backup file: plexus restore <file>');
   let content: Buffer;
   try {
@@ -84,15 +90,15 @@ async function restore(transfer: ConfigTransferService, file: string | undefined
     }
   }
   const result = await (isArchive ? transfer.restoreArchive(content) : transfer.restore(body)).catch(rethrowReadably);
-  return `restored ${describeCounts(result.restored)}`;
+  return { message: `restored ${describeCounts(result.restored)}` };
 }
 
-async function importPlexus(transfer: ConfigTransferService, source: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+async function importPlexus(transfer: ConfigTransferService, source: string | undefined, env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
   if (!source) throw new Error('import-plexus needs the Plexus database: a SQLite file or a postgres:// URL');
   const { document, warnings } = await readPlexusDatabase(source, env['PLEXUS_ENCRYPTION_KEY'] || undefined);
   const result = await transfer.importConfig(document).catch(rethrowReadably);
   for (const warning of warnings) process.stderr.write(`plexus: import-plexus: ${warning}\n`);
-  return `imported ${describeCounts(result.imported)} from Plexus`;
+  return { message: `imported ${describeCounts(result.imported)} from Plexus` };
 }
 
 function describeCounts(counts: Record<string, number>): string {

@@ -140,7 +140,7 @@ describe('plexus import-plexus', () => {
   }
 
   async function expectImported(source: string): Promise<void> {
-    const message = await runConfigTransferCommand('import-plexus', [source], { DATABASE_URL: target.url, PLEXUS_ENCRYPTION_KEY: PLEXUS_PASSPHRASE });
+    const { message } = await runConfigTransferCommand('import-plexus', [source], { DATABASE_URL: target.url, PLEXUS_ENCRYPTION_KEY: PLEXUS_PASSPHRASE });
     expect(message).toBe('imported 2 providers, 2 model aliases, 2 api keys, 2 user quotas, 1 system settings from Plexus');
     expect(stderr.join('')).toContain("provider 'claude-max' uses OAuth: not imported");
     expect(stderr.join('')).toContain("alias 'smart': target on provider 'claude-max' (not imported) dropped");

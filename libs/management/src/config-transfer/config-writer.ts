@@ -34,6 +34,8 @@ export async function writeConfig(
   scope: WriteScope,
   managedNames: Set<string> = new Set(),
 ): Promise<WriteCounts> {
+  // Replicas applying the same config file at once (a rollout) take turns instead of racing on unique names.
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('plexus:config-write'))`);
   const managedOf = (kind: string, name: string): boolean => (scope === 'all' ? managedNames.has(`${kind}:${name}`) : scope === 'managed');
   const inScope = scope === 'all' ? {} : { managed: scope === 'managed' };
 

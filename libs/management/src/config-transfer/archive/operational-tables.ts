@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CsvValue } from './csv';
 
-/** Tables a config backup already covers, and the migration bookkeeping: never in the operational part. */
+/** Tables a config backup already covers, the migration bookkeeping and the audit trail: never in the operational part. */
 const NOT_OPERATIONAL = new Set([
   'providers',
   'provider_models',
@@ -11,6 +11,8 @@ const NOT_OPERATIONAL = new Set([
   'system_settings',
   'migrations',
   'typeorm_metadata',
+  // The audit trail only grows: a restore must not rewrite who changed what (the restore itself is audited).
+  'audit_log',
 ]);
 
 /** Bind parameters per INSERT (PostgreSQL allows 65535). */
