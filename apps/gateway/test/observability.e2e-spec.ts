@@ -146,10 +146,12 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
     [good, bad, otlp] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start(), OtlpReceiver.start()]);
     // The upstream repeats the provider key in its answer: the trace must mask it there too.
     good.script((request) => {
-      const body = request.body as { stream?: boolean; model: string };
+      const body = request.body as { stream?: boolean; model: string; messages: Array<{ content: string }> };
       const content = `echo ${PROVIDER_KEY}`;
+      // A prompt of 'slow' is answered over about two seconds, long enough for progress events.
+      const delayMs = body.messages[0]?.content === 'slow' ? 300 : 0;
       return body.stream
-        ? { kind: 'sse', events: chatStreamEvents({ model: body.model, pieces: ['Hel', 'lo ', content], promptTokens: 7, completionTokens: 3 }) }
+        ? { kind: 'sse', delayMs, events: chatStreamEvents({ model: body.model, pieces: ['Hel', 'lo ', content], promptTokens: 7, completionTokens: 3 }) }
         : { kind: 'json', body: chatCompletionBody({ model: body.model, content, promptTokens: 7, completionTokens: 3 }) };
     });
     bad.script(() => ({ kind: 'json', status: 500, body: { error: { message: 'upstream exploded' } } }));
@@ -359,6 +361,22 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
         const metrics = await (await management('GET', '/v0/management/metrics')).text();
         return /^plexus_event_feed_subscribers 0$/m.test(metrics) ? true : undefined;
       });
+    });
+
+    it('reports the progress of a request in flight every second', async () => {
+      const abort = new AbortController();
+      const feed = await fetch(`${gateway.url}/v0/management/events`, { headers: { 'x-admin-key': ADMIN_KEY }, signal: abort.signal });
+      const body = feed.body as ReadableStream<Uint8Array>;
+      await readEvents(body, (event) => event.event === 'ping');
+      const response = await chat('solo', { stream: true, content: 'slow' });
+      const requestId = response.headers.get('x-request-id') as string;
+      const events = await readEvents(body, (event) => event.event === 'completed' && (event.data as { requestId: string }).requestId === requestId);
+      await response.text();
+      abort.abort();
+      const progress = events.filter((event) => event.event === 'progress' && (event.data as { requestId: string }).requestId === requestId);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.at(-1)?.data).toMatchObject({ requestId, bytes: expect.any(Number) as number, estimatedTokens: expect.any(Number) as number });
+      expect((progress.at(-1)?.data as { elapsedMs: number }).elapsedMs).toBeGreaterThanOrEqual(900);
     });
 
     it('shows an API key only its own requests', async () => {

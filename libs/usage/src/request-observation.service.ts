@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { CanonicalChunk } from '@plexus/core';
 import { DebugTraceService } from './debug-traces/debug-trace.service';
 import type { ResponseCapture, UpstreamCapture } from './debug-traces/request-trace';
 import { RequestEventBus } from './events/request-event-bus';
+import { outputChars } from './events/request-progress';
 import { GatewayTelemetry } from './telemetry/gateway-telemetry.service';
 import type { UsageRecord } from './usage-recorder.service';
 
@@ -46,6 +48,8 @@ export interface RequestObserver {
   /** An attempt begins; returns the adapter's capture hook when the request is traced. */
   attemptStarted(target: ObservedTarget): UpstreamCapture | undefined;
   attemptFailed(target: ObservedTarget, error: ObservedError): void;
+  /** A chunk on its way to the client (for the live feed's progress). */
+  chunk(chunk: CanonicalChunk): void;
   finished(record: UsageRecord, error: ObservedError | null): void;
 }
 
@@ -53,6 +57,7 @@ const UNOBSERVED: RequestObserver = {
   responseCapture: undefined,
   attemptStarted: () => undefined,
   attemptFailed: () => undefined,
+  chunk: () => undefined,
   finished: () => undefined,
 };
 
@@ -92,6 +97,7 @@ export class RequestObservation {
     });
     const feed = this.events.listening;
     if (!trace && !span && !feed) return UNOBSERVED;
+    const progress = feed ? this.events.track(request.requestId, request.keyName) : null;
     if (feed) {
       this.events.emit({
         type: 'request.started',
@@ -119,7 +125,15 @@ export class RequestObservation {
         span?.attemptFailed(error.type, error.status);
         trace?.attemptFailed(target.provider, error.message);
       },
+      chunk: (chunk) => {
+        if (!progress) return;
+        const chars = outputChars(chunk);
+        if (chars === 0) return;
+        progress.firstOutputAt ??= performance.now();
+        progress.chars += chars;
+      },
       finished: (record, error) => {
+        if (progress) this.events.untrack(request.requestId);
         span?.end(record, error?.type ?? null);
         if (trace) this.traces.finish(trace, { status: record.responseStatus, httpStatus: record.httpStatus, error: error?.message ?? null });
       },

@@ -151,6 +151,7 @@ export class ExecutionService {
         ).subscribe({
           next: (chunk) => {
             tap.observe(chunk, performance.now());
+            observer.chunk(chunk);
             subscriber.next(chunk);
           },
           error: (error: unknown) => {

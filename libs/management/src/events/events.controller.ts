@@ -1,16 +1,20 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { RequestEventBus, type RequestEvent } from '@plexus/usage';
+import { RequestEventBus, type FeedEvent } from '@plexus/usage';
 import type { FastifyReply } from 'fastify';
 import { filter, map } from 'rxjs';
 import { streamSse, type SseFrame } from '../common/sse';
 import { usageRecordOf } from '../usage/usage-record.mapper';
 
-/** A bus event as the reference's feed shows it: `started` (partial record) or `completed` (the UsageRecord). */
-function frameOf(event: RequestEvent): SseFrame {
+/**
+ * A bus event as the reference's feed shows it: `started` (partial record), `progress`
+ * (output so far, each second) or `completed` (the UsageRecord).
+ */
+function frameOf(event: FeedEvent): SseFrame {
   const id = String(Date.now());
   if (event.type === 'request.completed') return { event: 'completed', data: usageRecordOf(event.record), id };
+  if (event.type === 'request.progress') return { event: 'progress', data: event.data, id };
   const { data } = event;
   return {
     event: 'started',
@@ -42,7 +46,8 @@ export class EventsController {
   @Get()
   @AllowLimited()
   @ApiOperation({
-    summary: 'Live request events (SSE): `started`, `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own',
+    summary:
+      'Live request events (SSE): `started`, `progress` every second while a request runs (output so far, estimated tokens/s), `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own',
   })
   @ApiProduces('text/event-stream')
   events(@Req() request: ManagementRequest, @Res() reply: FastifyReply): void {
