@@ -30,7 +30,8 @@ export class ProviderQuotaCheckerDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)...',
+    description:
+      'Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)... Credential options (named like apiKey, token, provisioningKey, *Secret, *Password, *Cookie) are stored encrypted, shown masked, and a masked value sent back keeps the stored one.',
   })
   @IsOptional()
   @IsObject()
