@@ -5,6 +5,7 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
 import { Api } from '../api/api';
 import { healthControllerLive } from '../api/fn/health/health-controller-live';
+import { concurrencyControllerGet } from '../api/fn/management-usage/concurrency-controller-get';
 import { problemOf } from '../core/api-problem';
 import { usageSummary } from '../core/usage-requests';
 import { BarChart, type ChartSeries } from '../shared/bar-chart';
@@ -44,6 +45,8 @@ export class Dashboard {
     loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageSummary, params) }),
   });
 
+  protected readonly concurrency = resource({ loader: () => this.api.invoke(concurrencyControllerGet, { mode: 'live' }) });
+  protected readonly inFlight = computed(() => (this.concurrency.hasValue() ? this.concurrency.value().data.reduce((sum, entry) => sum + entry.count, 0) : null));
   private readonly window = computed(() => RANGES[this.range()]);
   protected readonly series = computed(() => {
     if (!this.summary.hasValue()) return [];
@@ -115,5 +118,6 @@ export class Dashboard {
   protected refresh(): void {
     this.health.reload();
     this.summary.reload();
+    this.concurrency.reload();
   }
 }

@@ -145,7 +145,7 @@ const MODELS_SHOWN = 6;
     .small {
       --mat-button-text-container-height: 28px;
     }
-    .quota {
+    .url {
       min-width: 180px;
     }
     .check-error {
