@@ -7,6 +7,19 @@ describe('redaction', () => {
     ).toEqual({ Authorization: REDACTED, 'x-api-key': REDACTED, 'X-Goog-Api-Key': REDACTED, cookie: REDACTED, 'content-type': 'application/json' });
   });
 
+  it('masks headers whose names say they carry a credential', () => {
+    expect(redactHeaders({ 'x-custom-auth': 'a', 'X-Portkey-Virtual-Key': 'b', 'x-session-id': 'c', 'openai-organization': 'org-1' })).toEqual({
+      'x-custom-auth': REDACTED,
+      'X-Portkey-Virtual-Key': REDACTED,
+      'x-session-id': REDACTED,
+      'openai-organization': 'org-1',
+    });
+    expect(redactHeaders({ 'x-ratelimit-remaining-tokens': '9000', 'anthropic-ratelimit-tokens-remaining': '100' })).toEqual({
+      'x-ratelimit-remaining-tokens': '9000',
+      'anthropic-ratelimit-tokens-remaining': '100',
+    });
+  });
+
   it('masks credential query parameters and keeps the others', () => {
     expect(redactUrl('https://g.example/v1beta/models/m:generateContent?key=AIzaSecret&alt=sse')).toBe(
       `https://g.example/v1beta/models/m:generateContent?key=${encodeURIComponent(REDACTED)}&alt=sse`,

@@ -13,6 +13,13 @@ const SECRET_HEADERS = new Set([
   'set-cookie',
 ]);
 
+/**
+ * Other header names that say they carry a credential (e.g. a provider's custom auth
+ * header); rate-limit headers (`x-ratelimit-remaining-tokens`) are kept, they help debugging.
+ */
+const SECRET_HEADER_NAME = /(key|token|secret|auth|signature|password|session|cookie)/i;
+const RATE_LIMIT_HEADER = /rate-?limit/i;
+
 /** Body fields and query parameters whose values are credentials. */
 const SECRET_NAME = /^(api[-_]?key|key|apikey|x-api-key|authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|token|provisioning[-_]?key|sig|signature)$/i;
 
@@ -23,7 +30,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    result[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+    const secret = SECRET_HEADERS.has(name.toLowerCase()) || (SECRET_HEADER_NAME.test(name) && !RATE_LIMIT_HEADER.test(name));
+    result[name] = secret ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
 }
