@@ -179,6 +179,14 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     expect((await call('GET', '/keys/team')).body).toMatchObject({ comment: 'from git' });
   });
 
+  it('releases the objects when the gateway starts without PLEXUS_CONFIG', async () => {
+    await gateway.stop();
+    gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url });
+    expect((await call('GET', '/providers/openai')).body).not.toHaveProperty('managed');
+    expect((await call('PATCH', '/providers/openai', { display_name: 'Now editable' })).status).toBe(200);
+    expect(gateway.output()).toContain('editable through the API again');
+  });
+
   it('stops at boot with the name of a missing environment variable, never a value', () => {
     const broken = join(directory, 'broken.yaml');
     writeFileSync(broken, CONFIG.replace('${TEAM_KEY}', '${MISSING_TEAM_SECRET}'));

@@ -152,6 +152,18 @@ export class ConfigTransferService {
     return this.dataSource.transaction((manager) => writeConfig(manager, config, 'managed'));
   }
 
+  /** Without a config file nothing manages objects any more: they become editable through the API. Returns how many were released. */
+  async releaseManaged(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      let released = 0;
+      for (const table of ['providers', 'model_aliases', 'api_keys', 'user_quota_definitions']) {
+        const [, count] = await manager.query<[unknown[], number]>(`UPDATE ${table} SET managed = false WHERE managed`);
+        released += count;
+      }
+      return released;
+    });
+  }
+
   /** Everything, secrets as stored: encrypted when the gateway has ENCRYPTION_KEY, so the file is as safe as the database. */
   async backup(): Promise<BackupEnvelope> {
     const snapshot = await this.snapshot();

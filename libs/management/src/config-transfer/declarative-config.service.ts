@@ -41,7 +41,11 @@ export class DeclarativeConfigService implements OnApplicationBootstrap, OnModul
 
   async onApplicationBootstrap(): Promise<void> {
     const file = this.options.configFile;
-    if (!file) return;
+    if (!file) {
+      const released = await this.transfer.releaseManaged();
+      if (released > 0) this.logger.warn(`PLEXUS_CONFIG is not set: ${released} objects from a config file are editable through the API again`);
+      return;
+    }
     await this.apply(resolve(file));
     this.watcher = watch(dirname(resolve(file)), { persistent: false }, (_event, name) => {
       if (name === null || name === basename(file) || name.startsWith('..')) this.schedule(resolve(file));
