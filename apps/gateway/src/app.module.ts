@@ -8,6 +8,7 @@ import { PersistenceModule } from '@plexus/persistence';
 import { LogJournal, LoggingModule } from '@plexus/usage';
 import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
+import { LoginThrottleModule } from './login-throttle.module';
 import { ProviderToolingModule } from './provider-tooling.module';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ProviderQuotaModule,
         ProviderToolingModule,
+        LoginThrottleModule,
         TerminusModule,
         IngressModule,
         ManagementModule,

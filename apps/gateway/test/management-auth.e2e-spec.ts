@@ -481,3 +481,43 @@ describe('OIDC ID tokens sign the console in as admin', () => {
     }
   });
 });
+
+describe('failed management logins are counted across replicas with REDIS_URL', () => {
+  const dirs: string[] = [];
+  const gateways: GatewayProcess[] = [];
+  // A fresh client address per run, so parallel runs sharing the Redis never meet.
+  const client = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'plexus-throttle-redis-'));
+      dirs.push(dataDir);
+      gateways.push(
+        await startGateway({
+          ADMIN_KEY,
+          DATA_DIR: dataDir,
+          REDIS_URL: process.env['PLEXUS_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+          TRUSTED_PROXIES: TRUSTED_PEER,
+          ADMIN_LOGIN_MAX_FAILURES: '3',
+        }),
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('blocks the address on every replica once their failures together reach the limit', async () => {
+    const [a, b] = gateways as [GatewayProcess, GatewayProcess];
+    const verify = (gateway: GatewayProcess, key: string) =>
+      raw(gateway.url, '/v0/management/auth/verify', { headers: { 'x-admin-key': key, 'x-forwarded-for': client } });
+    expect((await verify(a, 'wrong-1')).status).toBe(401);
+    expect((await verify(b, 'wrong-2')).status).toBe(401);
+    expect((await verify(a, ADMIN_KEY)).status).toBe(200);
+    expect((await verify(b, 'wrong-3')).status).toBe(401);
+    expect((await verify(a, 'wrong-4')).status).toBe(429);
+    expect((await verify(b, ADMIN_KEY)).status).toBe(429);
+  });
+});

@@ -88,7 +88,7 @@ export class AdminKeyGuard implements CanActivate {
       throw unauthorized();
     }
     const throttleKey = address ?? 'unknown';
-    const retryAfter = this.throttle.retryAfterSeconds(throttleKey);
+    const retryAfter = await this.throttle.retryAfterSeconds(throttleKey);
     if (retryAfter > 0) {
       context.switchToHttp().getResponse<HeaderReply>().header('retry-after', String(retryAfter));
       throw new HttpException(
@@ -103,7 +103,7 @@ export class AdminKeyGuard implements CanActivate {
       const identity = await this.oidc.verify(presented);
       if (identity) return { role: 'admin', via: 'oidc', user: identity.user };
     }
-    this.throttle.recordFailure(throttleKey);
+    await this.throttle.recordFailure(throttleKey);
     throw unauthorized();
   }
 }

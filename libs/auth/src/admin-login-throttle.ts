@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Environment } from '@plexus/config';
+import { SHARED_FAILURE_COUNTER, type SharedFailureCounter } from './shared-failure-counter';
 
 interface FailureWindow {
   startedAt: number;
@@ -13,27 +14,48 @@ const MAX_TRACKED = 10_000;
  * Failed management logins per client address: after ADMIN_LOGIN_MAX_FAILURES wrong keys
  * within ADMIN_LOGIN_WINDOW_SECONDS the address is refused until its window ends, without
  * the key even being compared (so a blocked guesser learns nothing). Successes neither
- * count nor reset the window. Kept in-process: each replica counts its own failures.
+ * count nor reset the window. With REDIS_URL the count is shared by every replica; without
+ * it, or while Redis can't be reached, each replica counts on its own.
  */
 @Injectable()
 export class AdminLoginThrottle {
+  private readonly logger = new Logger(AdminLoginThrottle.name);
   private readonly windows = new Map<string, FailureWindow>();
   private readonly maxFailures: number;
   private readonly windowMs: number;
 
-  constructor(env: Environment) {
+  constructor(
+    env: Environment,
+    @Optional() @Inject(SHARED_FAILURE_COUNTER) private readonly shared: SharedFailureCounter | null = null,
+  ) {
     this.maxFailures = env.ADMIN_LOGIN_MAX_FAILURES;
     this.windowMs = env.ADMIN_LOGIN_WINDOW_SECONDS * 1000;
   }
 
   /** Seconds until the address may try again, or 0 when it may try now. */
-  retryAfterSeconds(address: string, now = Date.now()): number {
+  async retryAfterSeconds(address: string, now = Date.now()): Promise<number> {
+    if (this.shared) {
+      try {
+        const { failures, remainingMs } = await this.shared.read(address);
+        return failures < this.maxFailures ? 0 : Math.max(1, Math.ceil(remainingMs / 1000));
+      } catch (error) {
+        this.logger.warn(`failed logins counted in-process: ${(error as Error).message}`);
+      }
+    }
     const window = this.current(address, now);
     if (!window || window.failures < this.maxFailures) return 0;
     return Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
   }
 
-  recordFailure(address: string, now = Date.now()): void {
+  async recordFailure(address: string, now = Date.now()): Promise<void> {
+    if (this.shared) {
+      try {
+        await this.shared.increment(address, this.windowMs);
+        return;
+      } catch (error) {
+        this.logger.warn(`failed logins counted in-process: ${(error as Error).message}`);
+      }
+    }
     const window = this.current(address, now);
     if (window) {
       window.failures += 1;

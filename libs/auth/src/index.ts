@@ -8,3 +8,4 @@ export * from './ip-rules';
 export * from './trusted-proxies.service';
 export * from './admin-login-throttle';
 export * from './oidc-verifier.service';
+export * from './shared-failure-counter';
