@@ -291,7 +291,7 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       await failed.text();
 
       const stored = await eventually(() => trace(failed.headers.get('x-request-id') as string));
-      expect(stored).toMatchObject({ responseStatus: 'error', alias: 'broken', provider: 'bad' });
+      expect(stored).toMatchObject({ responseStatus: 'error', alias: 'broken', provider: 'bad', transformedResponse: { error: { type: expect.any(String) as string } } });
       const attempts = stored['attempts'] as Array<Record<string, unknown>>;
       expect(attempts[0]).toMatchObject({ responseStatus: 500, responseBody: { error: { message: 'upstream exploded' } } });
       expect(JSON.stringify(stored)).not.toContain(FAILING_PROVIDER_KEY);

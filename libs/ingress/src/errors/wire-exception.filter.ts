@@ -19,14 +19,20 @@ export abstract class WireExceptionFilter implements ExceptionFilter {
     const error = toGatewayException(exception);
     if (error.code === ErrorCode.INTERNAL) this.logger.error(error.cause ?? error);
     if (reply.sent || reply.raw.headersSent) return;
-    void reply.headers(overheadHeader(reply.elapsedTime, (reply.request as AuthenticatedRequest).plexusContext?.upstream));
+    const context = (reply.request as AuthenticatedRequest).plexusContext;
+    void reply.headers(overheadHeader(reply.elapsedTime, context?.upstream));
     if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof QuotaExceededException) {
       // The reference's quota 429 body is the same in every format.
-      void reply.headers(error.headers).status(error.status).send(error.wireBody());
+      const body = error.wireBody();
+      context?.responseCapture?.write(JSON.stringify(body));
+      void reply.headers(error.headers).status(error.status).send(body);
       return;
     }
-    void reply.status(error.status).send(this.encode(error.body));
+    const body = this.encode(error.body);
+    // A traced request's trace shows the error body the client received.
+    context?.responseCapture?.write(JSON.stringify(body));
+    void reply.status(error.status).send(body);
   }
 }
 
