@@ -322,6 +322,37 @@ test('settings: invalid values are refused before sending, a valid change is sav
   assert.deepEqual(await saved.json(), { defaultSeconds: 90 });
 });
 
+test('debug capture: switched on in settings, the next request\'s trace shows in the log detail', async () => {
+  await page.getByRole('switch', { name: 'Capture every request' }).click();
+  await page.getByTestId('debug-save').click();
+  await page.getByText('Debug capture saved').waitFor();
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Trace me' }] }),
+  });
+  assert.equal(response.status, 200);
+  await response.arrayBuffer();
+  for (let tries = 0; ; tries++) {
+    const newest = await fetch(`${gateway.url}/v0/management/usage?limit=1`, { headers: { 'x-admin-key': ADMIN_KEY } });
+    const { data } = (await newest.json()) as { data: { hasDebug?: boolean }[] };
+    if (data[0]?.hasDebug === true) break;
+    assert.ok(tries < 40, 'the traced request reached the log');
+    await page.waitForTimeout(250);
+  }
+  await nav('Logs');
+  await page.getByTestId('refresh').click();
+  const row = page.getByTestId('log-row').first();
+  await row.click();
+  const trace = page.getByTestId('debug-trace');
+  await trace.getByText('Attempt 1: mock/mock-model (chat) → 200').waitFor();
+  await trace.getByText('Client request (chat)').click();
+  await trace.getByText('Trace me').first().waitFor();
+  await page.locator('plx-log-detail').evaluate((element) => element.querySelector('plx-debug-trace')?.scrollIntoView());
+  await shot('log-debug-trace');
+  await page.locator('plx-log-detail').getByRole('button', { name: 'Close details' }).click();
+});
+
 test('configuration: counts, an invalid import is refused before sending, its own export imports back', async () => {
   await nav('Configuration');
   const counts = page.getByTestId('config-counts');
