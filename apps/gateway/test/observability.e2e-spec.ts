@@ -405,6 +405,9 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
         ephemeral: true,
       });
       expect((await management('PUT', '/v0/management/logging/level', { level: 'loud' })).status).toBe(400);
+      expect((await management('GET', '/v0/system/logs/recent', undefined, CLIENT_KEY)).status).toBe(403);
+      expect((await management('GET', '/v0/system/logs/recent', undefined, 'wrong')).status).toBe(401);
+      expect((await fetch(`${gateway.url}/v0/management/events`)).status).toBe(401);
       expect((await management('GET', '/v0/management/logging/level', undefined, CLIENT_KEY)).status).toBe(403);
 
       const abort = new AbortController();
