@@ -39,6 +39,8 @@ export type SummaryRange = UsageSummaryDto['range'];
 
 export interface UsageSummaryParams {
   range?: SummaryRange;
+  /** Rows in each breakdown (1–100; the server's default is 10). */
+  limit?: number;
   startDate?: string;
   endDate?: string;
 }

@@ -8,12 +8,14 @@ import { Api } from '../api/api';
 import { keysControllerDelete } from '../api/fn/management-keys/keys-controller-delete';
 import { keysControllerDisable } from '../api/fn/management-keys/keys-controller-disable';
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
+import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import { problemOf } from '../core/api-problem';
+import { usageSummary } from '../core/usage-requests';
 import { confirm } from '../shared/confirm-dialog';
-import { formatDateTime } from '../shared/format';
+import { formatCount, formatDateTime, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
-import { PageHeader } from '../shared/page-header';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
+import { PageHeader } from '../shared/page-header';
 import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
 
 @Component({
@@ -47,6 +49,17 @@ import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model'
               <div class="url">{{ line }}</div>
             } @empty {
               <span class="muted">all models and providers</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="usage">
+          <th mat-header-cell *matHeaderCellDef>Last 30 days</th>
+          <td mat-cell *matCellDef="let k">
+            @if (usageOf(k.name); as u) {
+              <div>{{ int(u.requests) }} requests · {{ count(u.tokens) }} tokens</div>
+              <div class="muted">{{ usd(u.cost) }}{{ u.errors > 0 ? ' · ' + int(u.errors) + ' failed' : '' }}</div>
+            } @else {
+              <span class="muted">{{ usage.isLoading() ? '…' : 'no requests' }}</span>
             }
           </td>
         </ng-container>
@@ -85,11 +98,21 @@ export class KeyList {
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
 
-  protected readonly columns = ['name', 'secret', 'access', 'status', 'actions'];
+  protected readonly columns = ['name', 'secret', 'access', 'usage', 'status', 'actions'];
   protected readonly keys = resource({ loader: () => this.api.invoke(keysControllerList) });
   protected readonly rows = computed(() => (this.keys.hasValue() ? keyViewsOf(this.keys.value()) : []));
   protected readonly managed = computed(() => managedNames(this.keys.hasValue() ? this.keys.value() : undefined));
   protected readonly managedHint = MANAGED_HINT;
+  /** Each key's requests, tokens and cost over the last 30 days (the summary's per-key breakdown). */
+  protected readonly usage = resource({ loader: () => this.api.invoke(usageSummary, { range: 'day', limit: 100 }) });
+  private readonly usageByKey = computed(() => new Map((this.usage.hasValue() ? this.usage.value().byKey : []).map((row) => [row.name, row])));
+  protected readonly int = formatInt;
+  protected readonly count = formatCount;
+  protected readonly usd = formatUsd;
+
+  protected usageOf(name: string): UsageBreakdownRowDto | undefined {
+    return this.usageByKey().get(name);
+  }
   protected readonly loadError = computed(() => {
     const error = this.keys.error();
     return error ? `Could not load keys: ${problemOf(error).message}` : null;
