@@ -126,6 +126,26 @@ export interface paths {
         patch: operations["AliasesController_patch"];
         trace?: never;
     };
+    "/v0/management/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Configuration changes, newest first (admin only)
+         * @description Every mutating /v0/management call: who made it (SSO user, `admin-key`, or an API key name), the method, path and route parameters, when, and the status it ended with. Request bodies are never recorded.
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/auth/verify": {
         parameters: {
             query?: never;
@@ -143,6 +163,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Back up the configuration, or with full=true everything (a tar.gz adding usage history and other operational tables)
+         * @description Secrets are kept as stored: encrypted when the gateway has ENCRYPTION_KEY, so a backup restores only where the same key is set. The full archive holds manifest.json, config.json (the envelope) and one <table>.csv.gz per operational table (NULL is \N).
+         */
+        get: operations["ConfigTransferController_backup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/concurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live in-flight requests or a timeline of concurrency buckets (an API key sees only its own) */
+        get: operations["ConcurrencyController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole configuration (secrets masked) */
+        get: operations["ConfigTransferController_getConfig"];
+        /**
+         * Import a configuration, replacing every object made through the API
+         * @description Validated in full first (fields, alias targets on known providers, key quotas that exist); written in one transaction, so a refused import changes nothing. A masked secret (as in an export) keeps the stored one. Objects from the config file (PLEXUS_CONFIG) stay: entries marked managed are skipped, unmarked entries with their names are refused (409).
+         */
+        put: operations["ConfigTransferController_importConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/config/background-exploration": {
         parameters: {
             query?: never;
@@ -150,15 +228,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Background exploration of stats-driven aliases (stored; no explorer acts on it yet) */
+        /** Background exploration: probes targets of latency/performance/e2e_performance groups whose stats are older than stalenessThresholdSeconds, workerConcurrency at a time */
         get: operations["SettingsController_getBackgroundExploration"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update the background exploration settings (stored; no explorer acts on them yet) */
+        /** Update the background exploration settings (while enabled, selectors do not explore on the request path) */
         patch: operations["SettingsController_patchBackgroundExploration"];
+        trace?: never;
+    };
+    "/v0/management/config/capture-trace-on-error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether failed requests are traced even when no capture target is set */
+        get: operations["CaptureTraceOnErrorController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn capture-on-error on or off (stored in system settings) */
+        patch: operations["CaptureTraceOnErrorController_update"];
         trace?: never;
     };
     "/v0/management/config/cooldown": {
@@ -197,6 +293,23 @@ export interface paths {
         patch: operations["SettingsController_patchExplorationRate"];
         trace?: never;
     };
+    "/v0/management/config/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the configuration: providers, aliases, keys, user quotas, MCP servers, settings (secrets masked: `secrets: masked`) */
+        get: operations["ConfigTransferController_exportConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/config/failover": {
         parameters: {
             query?: never;
@@ -222,15 +335,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stream stall detection thresholds (stored; not enforced yet) */
+        /** Stream stall detection: TTFB (ttfbBytes within ttfbSeconds) and throughput (minBytesPerSecond over windowSeconds after gracePeriodSeconds); providers override with stallTtfbMs, stallTtfbBytes, stallMinBps, stallWindowMs, stallGracePeriodMs */
         get: operations["SettingsController_getStall"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update the stall detection thresholds (stored; not enforced yet) */
+        /** Update the stall detection thresholds (null switches a dimension off) */
         patch: operations["SettingsController_patchStall"];
+        trace?: never;
+    };
+    "/v0/management/config/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of providers, aliases, keys, user quotas and MCP servers */
+        get: operations["ConfigTransferController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v0/management/config/timeout": {
@@ -249,6 +379,24 @@ export interface paths {
         head?: never;
         /** Update the default upstream timeout */
         patch: operations["SettingsController_patchTimeout"];
+        trace?: never;
+    };
+    "/v0/management/config/trusted-proxies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get trusted proxy rules (admin only) */
+        get: operations["TrustedProxiesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Replace trusted proxy rules (admin only); empty strings are discarded */
+        patch: operations["TrustedProxiesController_patch"];
         trace?: never;
     };
     "/v0/management/cooldowns": {
@@ -286,6 +434,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/debug": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trace capture targets (runtime only; DEBUG=true turns global capture on at boot) */
+        get: operations["DebugController_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the capture targets (admin only); each list given replaces the old one, null or [] clears it */
+        patch: operations["DebugController_update"];
+        trace?: never;
+    };
+    "/v0/management/debug/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored traces, newest first (an API key sees only its own) */
+        get: operations["DebugController_list"];
+        put?: never;
+        post?: never;
+        /** Delete every stored trace (admin only) */
+        delete: operations["DebugController_deleteAll"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/debug/logs/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request's trace by its request id (404 when absent or another key's) */
+        get: operations["DebugController_get"];
+        put?: never;
+        post?: never;
+        /** Delete one stored trace (admin only) */
+        delete: operations["DebugController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/errors": {
         parameters: {
             query?: never;
@@ -295,6 +497,40 @@ export interface paths {
         };
         /** Failed inference requests (an API key sees only its own) */
         get: operations["ErrorsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/errors/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one failed request (its usage record) (admin only) */
+        delete: operations["ErrorsController_deleteOne"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live request events (SSE): `started`, `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own */
+        get: operations["EventsController_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -357,6 +593,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/logging/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log level in force and the one LOG_LEVEL set at startup */
+        get: operations["LoggingController_level"];
+        /** Change the log level at once, until restart */
+        put: operations["LoggingController_setLevel"];
+        post?: never;
+        /** Back to the startup level */
+        delete: operations["LoggingController_resetLevel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/logging/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Logger contexts the console prints (empty: all); the ring buffer and stream keep everything */
+        get: operations["LoggingController_modules"];
+        /** Replace the console module filter ([] prints all) */
+        put: operations["LoggingController_setModules"];
+        post?: never;
+        /** Clear the console module filter */
+        delete: operations["LoggingController_clearModules"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/logs/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset all request logs, error logs, and debug trace logs (admin only)
+         * @description Configuration, providers, aliases, keys and cooldowns stay untouched.
+         */
+        delete: operations["LogsResetController_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/metrics": {
         parameters: {
             query?: never;
@@ -391,6 +685,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/models/metadata/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reload the model catalogs (models.dev, OpenRouter) now; a source that fails keeps its data and reports its error (still 200) */
+        post: operations["ModelMetadataController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/performance": {
         parameters: {
             query?: never;
@@ -416,7 +727,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All providers, keyed by slug (api_key masked) */
+        /** All providers, keyed by slug (api_key and quota checker credentials masked) */
         get: operations["ProvidersController_list"];
         put?: never;
         post?: never;
@@ -433,9 +744,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One provider (api_key masked) */
+        /** One provider (api_key and quota checker credentials masked) */
         get: operations["ProvidersController_get"];
-        /** Create or replace a provider */
+        /** Create or replace a provider (a secret sent back masked, as GET shows it, keeps the stored one) */
         put: operations["ProvidersController_put"];
         post?: never;
         /** Delete a provider; with cascade=true also remove alias targets that use it */
@@ -444,6 +755,60 @@ export interface paths {
         head?: never;
         /** Merge fields into a provider, then validate the result */
         patch: operations["ProvidersController_patch"];
+        trace?: never;
+    };
+    "/v0/management/providers/fetch-models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fetch an upstream's model list (admin only)
+         * @description From a URL (with an optional key) or an existing provider's slug, through the listing of its API type: OpenAI `GET /models` (or Ollama's), Anthropic `GET /v1/models`, Gemini `GET /v1beta/models`. Normalised to `{data:[{id, object:'model', ...}]}`. 400: invalid URL, refused address or unreadable answer; 502: the upstream failed; 504: it timed out (10 s).
+         */
+        post: operations["ProviderToolingController_fetchModels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quota-checker-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Valid quota_checker.type values */
+        get: operations["QuotaCheckerTypesController_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quota-checkers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Known checker types and the status of each configured checker */
+        get: operations["QuotaCheckersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v0/management/quota/clear": {
@@ -480,6 +845,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest reading of every configured provider quota checker */
+        get: operations["QuotaMetersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quotas/{checkerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest reading of one checker */
+        get: operations["QuotaMetersController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quotas/{checkerId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one checker now and return its reading */
+        post: operations["QuotaMetersController_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quotas/{checkerId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored readings of one checker, most recent first (kept 30 days) */
+        get: operations["QuotaMetersController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a backup, replacing everything in one transaction
+         * @description application/json: a config envelope (configuration only). application/gzip or application/octet-stream: a full archive (configuration and the tables it holds).
+         */
+        post: operations["ConfigTransferController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/self/comment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update the key's comment (null removes it) */
+        patch: operations["SelfController_comment"];
+        trace?: never;
+    };
+    "/v0/management/self/debug/toggle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn trace capture for the calling key on or off; admins name a key with ?keyName= */
+        post: operations["SelfDebugController_toggle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/self/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current principal's identity and scoping (admins: `{role:'admin'}`, or another key's with ?keyName=) */
+        get: operations["SelfController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/self/quota": {
         parameters: {
             query?: never;
@@ -491,6 +995,61 @@ export interface paths {
         get: operations["SelfQuotaController_quota"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/self/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the key secret with a new `sk-<48 hex>`, returned once; the old secret stops working at once */
+        post: operations["SelfController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/system-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All system settings, keyed by setting */
+        get: operations["ConfigTransferController_systemSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set the given settings (a shallow merge: settings not named keep their value) */
+        patch: operations["ConfigTransferController_patchSystemSettings"];
+        trace?: never;
+    };
+    "/v0/management/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one tiny request to a provider model, bypassing aliases, retries, cooldowns and quotas (admin only)
+         * @description A failed call answers 200 with `success: false` and the reason; unknown providers and API types we cannot probe answer 400.
+         */
+        post: operations["ProviderToolingController_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,7 +1098,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests, tokens and errors per time bucket, the last 7 days and today (UTC); an API key sees only its own */
+        /** Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key and top models; an API key sees only its own */
         get: operations["UsageController_summary"];
         put?: never;
         post?: never;
@@ -584,6 +1143,40 @@ export interface paths {
         head?: never;
         /** Merge fields into a user quota definition, then validate the result */
         patch: operations["UserQuotasController_patch"];
+        trace?: never;
+    };
+    "/v0/system/logs/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent log entries at or above the level in force, newest first */
+        get: operations["SystemLogsController_recent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/system/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** New log entries as server-sent `syslog` events, with `ping` every 10 s */
+        get: operations["SystemLogsController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/chat/completions": {
@@ -665,6 +1258,40 @@ export interface paths {
         put?: never;
         /** Estimated input tokens of a Messages request */
         post: operations["AnthropicMessagesController_countTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metadata/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Full normalized metadata of one catalog entry (public) */
+        get: operations["MetadataController_lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metadata/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search a loaded metadata catalog (public) */
+        get: operations["MetadataController_search"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -763,6 +1390,8 @@ export interface components {
     schemas: {
         AliasConfigDto: {
             additional_aliases?: string[];
+            /** @description Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409) */
+            readonly managed?: boolean;
             /**
              * @default selector
              * @enum {string}
@@ -789,6 +1418,29 @@ export interface components {
             selector: "random" | "in_order" | "cost" | "latency" | "usage" | "quota" | "performance" | "e2e_performance";
             targets: components["schemas"]["AliasTargetDto"][];
         };
+        AuditEntryDto: {
+            /** @description The SSO user, `admin-key`, or the API key name of a limited principal */
+            actor: string;
+            /** @enum {string} */
+            actorKind: "sso" | "admin-key" | "api-key";
+            /** Format: date-time */
+            date: string;
+            id: number;
+            method: string;
+            path: string;
+            requestId?: string | null;
+            sourceIp?: string | null;
+            /** @description HTTP status the change ended with */
+            status: number;
+            /** @description Route parameters of the change, e.g. `slug=openai` */
+            target: string | null;
+        };
+        AuditListDto: {
+            data: components["schemas"]["AuditEntryDto"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         AuthVerifyResultDto: {
             allowedModels?: string[];
             allowedProviders?: string[];
@@ -798,6 +1450,13 @@ export interface components {
             quotaName?: string | null;
             /** @enum {string} */
             role: "admin" | "limited";
+            /** @description The SSO user (from the trusted proxy's user header) */
+            user?: string;
+            /**
+             * @description Present when the admin was signed in by SSO at a trusted proxy
+             * @enum {string}
+             */
+            via?: "sso";
         };
         BackgroundExplorationSettingsDto: {
             /** @description Whether background exploration is active */
@@ -814,6 +1473,144 @@ export interface components {
             stalenessThresholdSeconds?: number;
             /** @description Parallel probe workers */
             workerConcurrency?: number;
+        };
+        BackupDataDto: {
+            keys: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            mcp_servers: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            models: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            oauth_credentials: Record<string, never>[];
+            providers: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            settings: {
+                [key: string]: unknown;
+            };
+            user_quotas: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        BackupEnvelopeDto: {
+            /** Format: date-time */
+            created_at: string;
+            data: components["schemas"]["BackupDataDto"];
+            /** @enum {string} */
+            dialect?: "sqlite" | "postgres";
+            /** @enum {boolean} */
+            plexus_backup: true;
+            /**
+             * @description `encrypted`: secrets are kept as stored (AES-256-GCM) and restore only on a gateway with the same ENCRYPTION_KEY
+             * @enum {string}
+             */
+            secrets?: "plaintext" | "encrypted";
+            /** @enum {number} */
+            version: 1;
+        };
+        CaptureTraceOnErrorDto: {
+            /** @description Capture and keep traces of failed requests even when no target is set */
+            enabled: boolean;
+        };
+        ConcurrencyDto: {
+            /** @description Timeline bucket size in ms */
+            bucketMs?: number;
+            data: components["schemas"]["ConcurrencyEntryDto"][];
+        };
+        ConcurrencyEntryDto: {
+            count: number;
+            model: string | null;
+            provider: string | null;
+            /** @description Epoch ms: the bucket start (timeline) or now (live) */
+            timestamp: number;
+        };
+        ConfigDocumentDto: {
+            /** @description API key name to KeyConfig (with expiresAt/disabledAt in epoch ms) */
+            keys?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description MCP server name to its configuration (stored as given) */
+            mcp_servers?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Model alias slug to AliasConfig */
+            models?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Provider slug to ProviderConfig */
+            providers?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /**
+             * @description How secrets appear: an export says `masked` (a masked value on import keeps the stored secret); `encrypted` values need this gateway's ENCRYPTION_KEY
+             * @enum {string}
+             */
+            secrets?: "masked" | "plaintext" | "encrypted";
+            /** @description Setting key to value */
+            system_settings?: {
+                [key: string]: unknown;
+            };
+            /** @description Quota name to UserQuotaDefinition */
+            user_quotas?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        ConfigImportResultDto: {
+            imported: components["schemas"]["ConfigWriteCountsDto"];
+            /** @description Entries marked managed, left to the config file (section/name) */
+            skipped: string[];
+            /** @enum {boolean} */
+            success: true;
+        };
+        ConfigStatusDto: {
+            keyCount: number;
+            mcpServerCount: number;
+            modelAliasCount: number;
+            providerCount: number;
+            quotaCount: number;
+        };
+        ConfiguredQuotaCheckerDto: {
+            checkerId: string;
+            checkerType: string;
+            /** @description The provider's display name */
+            displayName: string;
+            error?: string;
+            meters: components["schemas"]["MeterDto"][];
+            oauthAccountId?: string;
+            oauthProvider?: string;
+            /** @description No check has finished yet */
+            pending: boolean;
+            success: boolean;
+        };
+        ConfigWriteCountsDto: {
+            api_keys: number;
+            model_aliases: number;
+            providers: number;
+            system_settings: number;
+            user_quotas: number;
         };
         CooldownDto: {
             /** @description Consecutive failures so far; a success resets it */
@@ -852,6 +1649,102 @@ export interface components {
              * @description Cap of the doubling cooldown, in minutes; at least initialMinutes
              */
             maxMinutes?: number;
+        };
+        DebugLogAttemptDto: {
+            apiType: string;
+            error: string | null;
+            model: string;
+            provider: string;
+            /** @description The body sent upstream (JSON, or text when cut at the size limit) */
+            requestBody: Record<string, never>;
+            /** @description Sent headers, credentials masked */
+            requestHeaders: {
+                [key: string]: string;
+            } | null;
+            /** @description The upstream answer: JSON, or the raw SSE text of a stream (bounded) */
+            responseBody: Record<string, never>;
+            responseHeaders: {
+                [key: string]: string;
+            } | null;
+            responseStatus: number | null;
+            /** @description Upstream URL, credential parameters masked */
+            url: string | null;
+        };
+        DebugLogDto: {
+            alias: string;
+            /** @description The API key name */
+            apiKey: string | null;
+            attempts: components["schemas"]["DebugLogAttemptDto"][];
+            /** @description Epoch ms */
+            createdAt: number;
+            error: string | null;
+            httpStatus: number | null;
+            incomingApiType: string;
+            model: string | null;
+            /** @description Provider of the last attempt */
+            provider: string | null;
+            /** @description The client request body as received */
+            rawRequest: Record<string, never>;
+            /** @description The (last) upstream's answer; for a stream, its SSE text */
+            rawResponse: Record<string, never>;
+            /** @description The client's headers, credentials masked */
+            requestHeaders: {
+                [key: string]: string;
+            };
+            /** Format: uuid */
+            requestId: string;
+            /** @description success, error, timeout or cancelled */
+            responseStatus: string;
+            /** @description The body sent to the (last) upstream */
+            transformedRequest: Record<string, never>;
+            /** @description What the client received; for a stream, the SSE frames */
+            transformedResponse: Record<string, never>;
+        };
+        DebugLogListDto: {
+            data: components["schemas"]["DebugLogSummaryDto"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        DebugLogSummaryDto: {
+            /** @description Epoch ms */
+            createdAt: number;
+            /** Format: uuid */
+            requestId: string;
+        };
+        DebugStateDto: {
+            /** @description Model aliases whose requests are captured */
+            aliases: string[];
+            /** @description Admins: global capture. A limited key: whether its own requests are captured (globally or per key) */
+            enabled: boolean;
+            /** @description Limited principals only: capture is on for this key */
+            enabledForKey?: boolean;
+            /** @description Global capture is on */
+            enabledGlobal: boolean;
+            /** @description Admins only: the same as `keys` (kept for older clients) */
+            enabledKeys?: string[];
+            /** @description Key names whose requests are captured */
+            keys: string[];
+            /** @description Provider slugs whose requests are captured; null when none */
+            providers: string[] | null;
+        };
+        DebugStatePatchDto: {
+            /** @description Replace the alias targets; null or [] clears them */
+            aliases?: string[] | null;
+            /** @description Global capture on or off */
+            enabled?: boolean;
+            /** @description Replace the key targets; null or [] clears them */
+            keys?: string[] | null;
+            /** @description Replace the provider targets; null or [] clears them */
+            providers?: string[] | null;
+        };
+        DebugToggleDto: {
+            enabled: boolean;
+        };
+        DebugToggleResultDto: {
+            enabled: boolean;
+            enabledGlobal: boolean;
+            keyName: string;
         };
         ExplorationRateSettingsDto: {
             /**
@@ -937,6 +1830,25 @@ export interface components {
              */
             retryableStatusCodes?: number[];
         };
+        FetchModelsRequestDto: {
+            /** @description Key sent to `url` the way its API type expects (Bearer for OpenAI-style) */
+            apiKey?: string;
+            /**
+             * @description Which API's model listing to call (default: the provider's own type, else chat)
+             * @enum {string}
+             */
+            apiType?: "chat" | "responses" | "messages" | "gemini" | "completions";
+            /** @description An existing provider's slug: its own base URL and key are used (extension of the reference) */
+            provider?: string;
+            /**
+             * Format: uri
+             * @description An upstream base URL (as in api_base_url), or an OpenAI-style `…/models` URL. Loopback and cloud metadata addresses are refused. Give this or `provider`.
+             */
+            url?: string;
+        };
+        FetchModelsResultDto: {
+            data: components["schemas"]["UpstreamModelDto"][];
+        };
         InferenceErrorDto: {
             apiKey: string | null;
             /** @description Every attempt, with the reason each failed */
@@ -968,6 +1880,8 @@ export interface components {
             excludedProviders?: string[];
             /** @description Lifetime of a new key in minutes; fixed at creation */
             expiresInMinutes?: number;
+            /** @description Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409) */
+            readonly managed?: boolean;
             /** @description Most requests of this key in flight at once (429 beyond); null or absent: no limit */
             maxConcurrency?: number | null;
             quota?: string | null;
@@ -979,6 +1893,152 @@ export interface components {
             name: string;
             /** @enum {boolean} */
             success: true;
+        };
+        LogEntryDto: {
+            /** @description The logger context (module) */
+            context?: string;
+            /** @enum {string} */
+            level: "error" | "warn" | "info" | "debug" | "verbose" | "silly";
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+        };
+        LoggingLevelStateDto: {
+            /**
+             * @description Changes last until the process restarts
+             * @enum {boolean}
+             */
+            ephemeral: true;
+            /**
+             * @description The level in force
+             * @enum {string}
+             */
+            level: "error" | "warn" | "info" | "debug" | "verbose" | "silly";
+            /**
+             * @description The level LOG_LEVEL set at startup
+             * @enum {string}
+             */
+            startupLevel: "error" | "warn" | "info" | "debug" | "verbose" | "silly";
+            supportedLevels: ("error" | "warn" | "info" | "debug" | "verbose" | "silly")[];
+        };
+        LoggingLevelUpdateDto: {
+            /**
+             * @example debug
+             * @enum {string}
+             */
+            level: "error" | "warn" | "info" | "debug" | "verbose" | "silly";
+        };
+        LogsRecentDto: {
+            /** @description Newest first */
+            data: components["schemas"]["LogEntryDto"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        LogsResetResultDto: {
+            /** @example All logs have been reset successfully */
+            message: string;
+            /** @example true */
+            success: boolean;
+        };
+        MetadataLookupResultDto: {
+            data: components["schemas"]["NormalizedModelMetadataDto"];
+        };
+        MetadataSearchEntryDto: {
+            /** @description The entry's source_path, e.g. openai/gpt-4o */
+            id: string;
+            name: string;
+        };
+        MetadataSearchResultDto: {
+            count: number;
+            data: components["schemas"]["MetadataSearchEntryDto"][];
+        };
+        MeterDto: {
+            /** @description Utilisation at which routing skips the provider */
+            exhaustionThreshold?: number | null;
+            group?: string;
+            /** @description Stable id of the meter within its checker (e.g. balance, five_hour, daily) */
+            key: string;
+            /** @enum {string} */
+            kind: "balance" | "allowance";
+            label: string;
+            limit?: number | null;
+            /** @enum {string|null} */
+            periodCycle?: "fixed" | "rolling" | null;
+            /** @enum {string|null} */
+            periodUnit?: "minute" | "hour" | "day" | "week" | "month" | null;
+            periodValue?: number | null;
+            remaining?: number | null;
+            /** Format: date-time */
+            resetsAt?: string | null;
+            scope?: string;
+            /** @enum {string} */
+            status: "ok" | "warning" | "critical" | "exhausted";
+            /** @description usd, requests, tokens, percentage... */
+            unit: string;
+            used?: number | null;
+            /** @description A percentage, or why there is none */
+            utilizationPercent: number | ("unknown" | "not_applicable");
+        };
+        ModelMetadataRefreshDto: {
+            durationMs: number;
+            hadErrors: boolean;
+            intervalMinutes: number;
+            message: string;
+            /** Format: date-time */
+            refreshedAt: string;
+            sources: components["schemas"]["ModelMetadataSourcesDto"];
+            success: boolean;
+            /** @enum {string} */
+            trigger: "startup" | "scheduled" | "manual";
+        };
+        ModelMetadataSourcesDto: {
+            /** @description Not supported: never loaded */
+            catwalk: components["schemas"]["ModelMetadataSourceStatusDto"];
+            modelsDev: components["schemas"]["ModelMetadataSourceStatusDto"];
+            openrouter: components["schemas"]["ModelMetadataSourceStatusDto"];
+        };
+        ModelMetadataSourceStatusDto: {
+            /** @description Models the source holds */
+            count: number;
+            /** @description Why the last refresh of this source failed (its previous data is kept) */
+            error?: string;
+            /** @description Whether the source has data (the shipped snapshot counts for models.dev) */
+            initialized: boolean;
+            /** @enum {string} */
+            source: "openrouter" | "models.dev" | "catwalk";
+        };
+        ModuleFilterStateDto: {
+            /** @description Logger contexts printed to the console; empty prints all */
+            modules: string[];
+        };
+        ModuleFilterUpdateDto: {
+            /**
+             * @example [
+             *       "ExecutionService",
+             *       "DebugTraces"
+             *     ]
+             */
+            modules: string[];
+        };
+        NormalizedModelMetadataDto: {
+            /** @description input_modalities, output_modalities, tokenizer */
+            architecture?: {
+                [key: string]: unknown;
+            };
+            /** @description Context window in tokens */
+            context_length?: number;
+            description?: string;
+            name: string;
+            /** @description USD per million tokens: prompt, completion, input_cache_read, input_cache_write */
+            pricing?: {
+                [key: string]: unknown;
+            };
+            supported_parameters?: string[];
+            /** @description context_length, max_completion_tokens */
+            top_provider?: {
+                [key: string]: unknown;
+            };
         };
         PerformanceRowDto: {
             /** @description Output tokens per second of total duration */
@@ -1000,6 +2060,11 @@ export interface components {
             success_count: number;
         };
         ProviderConfigDto: {
+            /**
+             * @description Route to the provider until its quota is 100% used (default: skip it at 99%)
+             * @default false
+             */
+            allow_100_percent_utilization?: boolean;
             /** @description Base URL, or a map of API type (chat, messages, gemini, responses...) to URL */
             api_base_url: string | {
                 [key: string]: string;
@@ -1019,10 +2084,14 @@ export interface components {
             headers?: {
                 [key: string]: string;
             };
+            /** @description Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409) */
+            readonly managed?: boolean;
             /** @description Model names, or a map of model name to its settings (pricing, access_via, extraBody...) */
             models?: string[] | {
                 [key: string]: Record<string, never>;
             };
+            /** @description Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota */
+            quota_checker?: components["schemas"]["ProviderQuotaCheckerDto"];
             /** @description Upstream timeout in milliseconds */
             timeoutMs?: number;
         };
@@ -1032,6 +2101,77 @@ export interface components {
             removedTargets?: string[];
             /** @enum {boolean} */
             success: true;
+        };
+        ProviderQuotaCheckerDto: {
+            /** @default true */
+            enabled?: boolean;
+            /** @description Checker id (unique); defaults to the provider's slug */
+            id?: string;
+            /** @default 30 */
+            intervalMinutes?: number;
+            /** @description Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)... */
+            options?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description One of GET /v0/management/quota-checker-types
+             * @enum {string}
+             */
+            type: "openrouter" | "deepseek" | "moonshot" | "novita" | "zai" | "nanogpt" | "naga" | "synthetic" | "minimax" | "claude-code" | "openai-codex" | "copilot";
+        };
+        ProviderTestRequestDto: {
+            /**
+             * @description API type to use (default: the provider's own, chat when it speaks chat)
+             * @enum {string}
+             */
+            apiType?: "chat" | "messages" | "gemini" | "responses" | "completions" | "embeddings" | "images" | "speech" | "oauth" | "transcriptions";
+            /**
+             * @description Model name at the provider
+             * @example gpt-4o
+             */
+            model: string;
+            /**
+             * @description Provider slug
+             * @example openai
+             */
+            provider: string;
+        };
+        ProviderTestResultDto: {
+            apiType: string;
+            durationMs: number;
+            error?: string;
+            /** @description Response text (truncated) */
+            response?: string;
+            success: boolean;
+        };
+        QuotaCheckersDto: {
+            configured: components["schemas"]["ConfiguredQuotaCheckerDto"][];
+            knownTypes: components["schemas"]["QuotaCheckerTypeDto"][];
+        };
+        QuotaCheckerSnapshotDto: {
+            /**
+             * Format: date-time
+             * @description When it was read; null before the first check
+             */
+            checkedAt?: string | null;
+            /** @description quota_checker.id, else the provider's slug */
+            checkerId: string;
+            checkerType: string;
+            /** @description Why the last check failed */
+            error?: string;
+            meters: components["schemas"]["MeterDto"][];
+            oauthAccountId?: string;
+            oauthProvider?: string;
+            provider: string;
+            success: boolean;
+        };
+        QuotaCheckerTypeDto: {
+            displayName: string;
+            type: string;
+        };
+        QuotaCheckerTypesDto: {
+            count: number;
+            types: string[];
         };
         QuotaClearDto: {
             /** @description The API key name to reset */
@@ -1050,6 +2190,47 @@ export interface components {
             inFlight: number;
             /** @description maxConcurrency of the key */
             limit: number;
+        };
+        QuotaHistoryDto: {
+            checkerId: string;
+            history: components["schemas"]["QuotaSampleDto"][];
+            meterKey: string | null;
+            /** Format: date-time */
+            since: string | null;
+        };
+        QuotaSampleDto: {
+            /** Format: date-time */
+            checkedAt: string;
+            checkerId: string;
+            checkerType: string;
+            /** Format: date-time */
+            createdAt: string | null;
+            errorMessage: string | null;
+            group: string | null;
+            id: number;
+            /** @enum {string} */
+            kind: "balance" | "allowance";
+            label: string;
+            limit: number | null;
+            meterKey: string;
+            /** @enum {string|null} */
+            periodCycle: "fixed" | "rolling" | null;
+            /** @enum {string|null} */
+            periodUnit: "minute" | "hour" | "day" | "week" | "month" | null;
+            periodValue: number | null;
+            provider: string;
+            remaining: number | null;
+            /** Format: date-time */
+            resetsAt: string | null;
+            scope: string | null;
+            /** @enum {string} */
+            status: "ok" | "warning" | "critical" | "exhausted";
+            success: boolean;
+            unit: string;
+            used: number | null;
+            utilizationPercent: number | null;
+            /** @enum {string} */
+            utilizationState: "reported" | "unknown" | "not_applicable";
         };
         QuotaStatusDto: {
             allowed: boolean;
@@ -1102,16 +2283,63 @@ export interface components {
             /** Format: date-time */
             resetsAt: string | null;
         };
+        RestoreResultDto: {
+            message: string;
+            /** @description Rows restored per table */
+            restored: {
+                [key: string]: number;
+            };
+            /** @enum {boolean} */
+            success: true;
+        };
         SaveSlugResultDto: {
             slug: string;
             /** @enum {boolean} */
             success: true;
+        };
+        SelfCommentDto: {
+            /** @description New comment (null removes it) */
+            comment: string | null;
+        };
+        SelfCommentResultDto: {
+            comment: string | null;
+            keyName: string;
+            /** @enum {boolean} */
+            success: true;
+        };
+        SelfMeDto: {
+            /** @description Model aliases this key may use (empty = all) */
+            allowedModels?: string[];
+            /** @description Provider slugs this key may use (empty = all) */
+            allowedProviders?: string[];
+            /** @description Whether this key has privileged raw provider access */
+            allowRawPassthrough?: boolean;
+            comment?: string | null;
+            keyName?: string;
+            quotaName?: string | null;
+            /** @enum {string} */
+            role: "admin" | "limited";
+            /** @description Per-key debug capture */
+            traceEnabled?: boolean;
+            /** @description Global debug capture */
+            traceEnabledGlobal?: boolean;
+        };
+        SelfRotateResultDto: {
+            keyName: string;
+            message?: string;
+            /**
+             * @description The new secret, returned this once
+             * @example sk-0123456789abcdef...
+             */
+            secret: string;
         };
         StallSettingsDto: {
             /** @description Delay after TTFB before throughput checks begin */
             gracePeriodSeconds: number;
             /** @description Minimum throughput; null disables throughput detection */
             minBytesPerSecond: number | null;
+            /** @description Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider) */
+            stallCooldown: boolean;
             /** @description Bytes that must arrive within the TTFB window */
             ttfbBytes: number;
             /** @description Max seconds to wait for the first ttfbBytes; null disables TTFB detection */
@@ -1124,6 +2352,8 @@ export interface components {
             gracePeriodSeconds?: number;
             /** @description Minimum throughput; null disables throughput detection */
             minBytesPerSecond?: number | null;
+            /** @description Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider) */
+            stallCooldown?: boolean;
             /** @description Bytes that must arrive within the TTFB window */
             ttfbBytes?: number;
             /** @description Max seconds to wait for the first ttfbBytes; null disables TTFB detection */
@@ -1142,6 +2372,50 @@ export interface components {
         TimeoutSettingsPatchDto: {
             /** @description Default upstream timeout in seconds (a provider timeoutMs overrides it) */
             defaultSeconds?: number;
+        };
+        TrustedProxiesDto: {
+            /**
+             * @description IPv4/IPv6 addresses, CIDR ranges, or address ranges (`a-b`)
+             * @example [
+             *       "127.0.0.1",
+             *       "10.0.0.0/8"
+             *     ]
+             */
+            trustedProxies: string[];
+        };
+        UpstreamModelDto: {
+            /** @description Unix seconds */
+            created?: number;
+            display_name?: string;
+            id: string;
+            /** @enum {string} */
+            object: "model";
+            owned_by?: string;
+        };
+        UsageBreakdownRowDto: {
+            avgDurationMs: number;
+            cachedTokens: number;
+            cacheWriteTokens: number;
+            /** @description USD */
+            cost: number;
+            errors: number;
+            inputTokens: number;
+            /** @description The alias, provider, key or model; null for requests that had none */
+            name: string | null;
+            outputTokens: number;
+            p50DurationMs: number | null;
+            /** @description Time to first token */
+            p50TtftMs: number | null;
+            p95DurationMs: number | null;
+            p95TtftMs: number | null;
+            p99DurationMs: number | null;
+            p99TtftMs: number | null;
+            /** @description The model's provider (topModels only) */
+            provider?: string | null;
+            reasoningTokens: number;
+            requests: number;
+            /** @description input + output + cached + cache write */
+            tokens: number;
         };
         UsageDeleteResultDto: {
             deleted: number;
@@ -1181,6 +2455,8 @@ export interface components {
             finalAttemptModel: string | null;
             finalAttemptProvider: string | null;
             finishReason: string | null;
+            /** @description A debug trace exists: GET /v0/management/debug/logs/{requestId} */
+            hasDebug: boolean;
             hasError: boolean;
             httpStatus: number | null;
             incomingApiType: string;
@@ -1216,6 +2492,13 @@ export interface components {
             errors: number;
             inputTokens: number;
             outputTokens: number;
+            p50DurationMs: number | null;
+            /** @description Time to first token */
+            p50TtftMs: number | null;
+            p95DurationMs: number | null;
+            p95TtftMs: number | null;
+            p99DurationMs: number | null;
+            p99TtftMs: number | null;
             reasoningTokens: number;
             requests: number;
             /** @description input + output + cached + cache write */
@@ -1223,6 +2506,13 @@ export interface components {
         };
         UsageStatsDto: {
             avgDurationMs: number;
+            p50DurationMs: number | null;
+            /** @description Time to first token */
+            p50TtftMs: number | null;
+            p95DurationMs: number | null;
+            p95TtftMs: number | null;
+            p99DurationMs: number | null;
+            p99TtftMs: number | null;
             /** @description USD */
             totalCost: number;
             totalDurationMs: number;
@@ -1231,6 +2521,17 @@ export interface components {
             totalTokens: number;
         };
         UsageSummaryDto: {
+            /**
+             * @description The series' bucket size
+             * @enum {string}
+             */
+            bucket: "minute" | "hour" | "day" | "week" | "month";
+            /** @description Per alias over the range's window, most requests first */
+            byAlias: components["schemas"]["UsageBreakdownRowDto"][];
+            /** @description Per API key over the range's window (an API key sees only its own) */
+            byKey: components["schemas"]["UsageBreakdownRowDto"][];
+            /** @description Per provider over the range's window */
+            byProvider: components["schemas"]["UsageBreakdownRowDto"][];
             /** @enum {string} */
             range: "hour" | "day" | "week" | "month" | "custom";
             /** @description Time buckets (UTC), oldest first */
@@ -1239,6 +2540,8 @@ export interface components {
             stats: components["schemas"]["UsageStatsDto"];
             /** @description Since UTC midnight */
             today: components["schemas"]["UsageTodayDto"];
+            /** @description Provider models with the most requests over the range's window */
+            topModels: components["schemas"]["UsageBreakdownRowDto"][];
         };
         UsageTodayDto: {
             cachedTokens: number;
@@ -1290,6 +2593,8 @@ export interface components {
             limit: number;
             /** @enum {string} */
             limitType: "requests" | "tokens" | "cost";
+            /** @description From the declarative config file (PLEXUS_CONFIG): read-only here */
+            readonly managed?: boolean;
             shared?: boolean;
             /** @enum {string} */
             type: "rolling" | "daily" | "weekly" | "monthly";
@@ -1313,6 +2618,8 @@ export interface components {
             limit: number;
             /** @enum {string} */
             limitType: "requests" | "tokens" | "cost";
+            /** @description From the declarative config file (PLEXUS_CONFIG): read-only here */
+            readonly managed?: boolean;
             name: string;
             shared?: boolean;
             /** @enum {string} */
@@ -1820,6 +3127,30 @@ export interface operations {
             };
         };
     };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                actor?: string;
+                offset?: number;
+                /** @description 1–500, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditListDto"];
+                };
+            };
+        };
+    };
     AuthVerifyController_verify: {
         parameters: {
             query?: never;
@@ -1836,6 +3167,105 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuthVerifyResultDto"];
                 };
+            };
+        };
+    };
+    ConfigTransferController_backup: {
+        parameters: {
+            query?: {
+                full?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config envelope; with full=true a gzipped tar archive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["BackupEnvelopeDto"];
+                    "application/json": components["schemas"]["BackupEnvelopeDto"];
+                };
+            };
+        };
+    };
+    ConcurrencyController_get: {
+        parameters: {
+            query?: {
+                /** @description ISO date-time; timeRange=custom */
+                endDate?: string;
+                /** @description ISO date-time; timeRange=custom */
+                startDate?: string;
+                groupBy?: "provider" | "model";
+                timeRange?: "hour" | "day" | "week" | "month" | "custom";
+                mode?: "live" | "timeline";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcurrencyDto"];
+                };
+            };
+        };
+    };
+    ConfigTransferController_getConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigDocumentDto"];
+                };
+            };
+        };
+    };
+    ConfigTransferController_importConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigDocumentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigImportResultDto"];
+                };
+            };
+            /** @description The document names objects managed by the config file */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1877,6 +3307,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BackgroundExplorationSettingsDto"];
+                };
+            };
+        };
+    };
+    CaptureTraceOnErrorController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureTraceOnErrorDto"];
+                };
+            };
+        };
+    };
+    CaptureTraceOnErrorController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptureTraceOnErrorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureTraceOnErrorDto"];
                 };
             };
         };
@@ -1965,6 +3437,25 @@ export interface operations {
             };
         };
     };
+    ConfigTransferController_exportConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigDocumentDto"];
+                };
+            };
+        };
+    };
     SettingsController_getFailover: {
         parameters: {
             query?: never;
@@ -2049,6 +3540,25 @@ export interface operations {
             };
         };
     };
+    ConfigTransferController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStatusDto"];
+                };
+            };
+        };
+    };
     SettingsController_getTimeout: {
         parameters: {
             query?: never;
@@ -2087,6 +3597,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimeoutSettingsDto"];
+                };
+            };
+        };
+    };
+    TrustedProxiesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedProxiesDto"];
+                };
+            };
+        };
+    };
+    TrustedProxiesController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustedProxiesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedProxiesDto"];
                 };
             };
         };
@@ -2153,6 +3705,128 @@ export interface operations {
             };
         };
     };
+    DebugController_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugStateDto"];
+                };
+            };
+        };
+    };
+    DebugController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebugStatePatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugStateDto"];
+                };
+            };
+        };
+    };
+    DebugController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugLogListDto"];
+                };
+            };
+        };
+    };
+    DebugController_deleteAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    DebugController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugLogDto"];
+                };
+            };
+        };
+    };
+    DebugController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
     ErrorsController_list: {
         parameters: {
             query?: never;
@@ -2169,6 +3843,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InferenceErrorListDto"];
                 };
+            };
+        };
+    };
+    ErrorsController_deleteOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    EventsController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2308,6 +4020,147 @@ export interface operations {
             };
         };
     };
+    LoggingController_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggingLevelStateDto"];
+                };
+            };
+        };
+    };
+    LoggingController_setLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoggingLevelUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggingLevelStateDto"];
+                };
+            };
+        };
+    };
+    LoggingController_resetLevel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggingLevelStateDto"];
+                };
+            };
+        };
+    };
+    LoggingController_modules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModuleFilterStateDto"];
+                };
+            };
+        };
+    };
+    LoggingController_setModules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModuleFilterUpdateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModuleFilterStateDto"];
+                };
+            };
+        };
+    };
+    LoggingController_clearModules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModuleFilterStateDto"];
+                };
+            };
+        };
+    };
+    LogsResetController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogsResetResultDto"];
+                };
+            };
+        };
+    };
     ManagementMetricsController_scrape: {
         parameters: {
             query?: never;
@@ -2343,6 +4196,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    ModelMetadataController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelMetadataRefreshDto"];
                 };
             };
         };
@@ -2511,6 +4383,67 @@ export interface operations {
             };
         };
     };
+    ProviderToolingController_fetchModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FetchModelsRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FetchModelsResultDto"];
+                };
+            };
+        };
+    };
+    QuotaCheckerTypesController_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaCheckerTypesDto"];
+                };
+            };
+        };
+    };
+    QuotaCheckersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaCheckersDto"];
+                };
+            };
+        };
+    };
     QuotaStatusController_clear: {
         parameters: {
             query?: never;
@@ -2555,6 +4488,207 @@ export interface operations {
             };
         };
     };
+    QuotaMetersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaCheckerSnapshotDto"][];
+                };
+            };
+        };
+    };
+    QuotaMetersController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description quota_checker.id, else the provider's slug */
+                checkerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaCheckerSnapshotDto"];
+                };
+            };
+            /** @description No such checker */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QuotaMetersController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaCheckerSnapshotDto"];
+                };
+            };
+            /** @description No such checker */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QuotaMetersController_history: {
+        parameters: {
+            query?: {
+                /** @description ISO timestamp, or days back like '7d' */
+                since?: unknown;
+                /** @description Only this meter (e.g. balance, five_hour) */
+                meterKey?: unknown;
+            };
+            header?: never;
+            path: {
+                checkerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaHistoryDto"];
+                };
+            };
+        };
+    };
+    ConfigTransferController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/gzip": components["schemas"]["BackupEnvelopeDto"];
+                "application/json": components["schemas"]["BackupEnvelopeDto"];
+                "application/octet-stream": components["schemas"]["BackupEnvelopeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResultDto"];
+                };
+            };
+        };
+    };
+    SelfController_comment: {
+        parameters: {
+            query?: {
+                /** @description Admin only: the key to act on; limited callers always act on their own key */
+                keyName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelfCommentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfCommentResultDto"];
+                };
+            };
+        };
+    };
+    SelfDebugController_toggle: {
+        parameters: {
+            query?: {
+                /** @description Required for the admin key: the key to toggle */
+                keyName?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebugToggleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebugToggleResultDto"];
+                };
+            };
+        };
+    };
+    SelfController_me: {
+        parameters: {
+            query?: {
+                /** @description Admin only: the key to act on; limited callers always act on their own key */
+                keyName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfMeDto"];
+                };
+            };
+        };
+    };
     SelfQuotaController_quota: {
         parameters: {
             query?: {
@@ -2573,6 +4707,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuotaStatusSelfDto"];
+                };
+            };
+        };
+    };
+    SelfController_rotate: {
+        parameters: {
+            query?: {
+                /** @description Admin only: the key to act on; limited callers always act on their own key */
+                keyName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfRotateResultDto"];
+                };
+            };
+        };
+    };
+    ConfigTransferController_systemSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    ConfigTransferController_patchSystemSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    ProviderToolingController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderTestRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderTestResultDto"];
                 };
             };
         };
@@ -2778,6 +5003,42 @@ export interface operations {
             };
         };
     };
+    SystemLogsController_recent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogsRecentDto"];
+                };
+            };
+        };
+    };
+    SystemLogsController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     OpenAiChatController_createChatCompletion: {
         parameters: {
             query?: never;
@@ -2886,6 +5147,88 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetadataController_lookup: {
+        parameters: {
+            query: {
+                source: "openrouter" | "models.dev" | "catwalk";
+                /** @description The entry id, e.g. openai/gpt-4o */
+                source_path: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataLookupResultDto"];
+                };
+            };
+            /** @description Missing or invalid parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No entry with this source_path */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The source is not loaded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetadataController_search: {
+        parameters: {
+            query: {
+                source: "openrouter" | "models.dev" | "catwalk";
+                /** @description Substring of the id or name */
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataSearchResultDto"];
+                };
+            };
+            /** @description Missing or invalid source or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The source is not loaded */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
