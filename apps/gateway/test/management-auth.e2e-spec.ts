@@ -226,7 +226,16 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     const limited = (method: string, path: string, body?: unknown) =>
       raw(gateway.url, `/v0/management${path}`, { method, headers: as(LIMITED_SECRET), ...(body !== undefined && { body }) });
 
-    expect((await limited('GET', '/self/me?keyName=matrix-other')).json()).toMatchObject({ role: 'limited', keyName: 'matrix-limited', comment: 'matrix-limited comment' });
+    expect((await limited('GET', '/self/me?keyName=matrix-other')).json()).toMatchObject({
+      role: 'limited',
+      keyName: 'matrix-limited',
+      comment: 'matrix-limited comment',
+      traceEnabled: false,
+      traceEnabledGlobal: false,
+    });
+    expect((await limited('POST', '/self/debug/toggle', { enabled: true })).status).toBe(200);
+    expect((await limited('GET', '/self/me')).json()).toMatchObject({ traceEnabled: true });
+    expect((await limited('POST', '/self/debug/toggle', { enabled: false })).status).toBe(200);
     expect((await limited('PATCH', '/self/comment?keyName=matrix-other', { comment: 'changed by limited' })).json()).toEqual({
       success: true,
       keyName: 'matrix-limited',
