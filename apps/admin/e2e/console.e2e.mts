@@ -421,6 +421,14 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   await page.waitForURL(/\/my-usage$/);
   await nav('Logs');
   await page.getByTestId('log-row').first().waitFor();
+  assert.equal(await page.getByTestId('filter-status').count(), 1);
+  assert.equal(await page.getByRole('combobox', { name: 'Provider' }).count(), 0, 'no admin-only filter lists');
+  await shot('my-logs');
+  await nav('Dashboard');
+  await page.getByTestId('live-feed').getByText('● live').waitFor();
+  await page.getByTestId('top-models').getByText('smart').waitFor();
+  assert.equal(await page.getByTestId('top-keys').count(), 0, 'no per-key table for a key holder');
+  await shot('my-dashboard');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login/);
   await page.getByTestId('admin-key').fill(ADMIN_KEY);

@@ -56,6 +56,7 @@ function namesOf(list: Record<string, unknown> | undefined): string[] {
 export class LogPage {
   private readonly api = inject(Api);
   private readonly session = inject(AdminSession);
+  protected readonly limited = this.session.limited;
 
   protected readonly statuses = USAGE_STATUSES;
   protected readonly columns = ['time', 'key', 'route', 'api', 'tokens', 'ttft', 'duration', 'status'];
