@@ -95,10 +95,7 @@ export class RequestObservation {
       ...(request.maxOutputTokens !== undefined && { maxOutputTokens: request.maxOutputTokens }),
       headers: request.clientHeaders,
     });
-    const feed = this.events.listening;
-    if (!trace && !span && !feed) return UNOBSERVED;
-    const progress = feed ? this.events.track(request.requestId, request.keyName) : null;
-    if (feed) {
+    if (this.events.listening) {
       this.events.emit({
         type: 'request.started',
         apiKey: request.keyName,
@@ -115,6 +112,9 @@ export class RequestObservation {
         },
       });
     }
+    // Progress is followed only while someone watches the live feed.
+    const progress = this.events.feedClients > 0 ? this.events.track(request.requestId, request.keyName) : null;
+    if (!trace && !span && !progress) return UNOBSERVED;
     return {
       responseCapture: trace ?? undefined,
       attemptStarted: (target) => {
