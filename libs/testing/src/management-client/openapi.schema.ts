@@ -146,6 +146,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OIDC console login settings (public; nothing secret) */
+        get: operations["OidcConfigController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/auth/verify": {
         parameters: {
             query?: never;
@@ -529,7 +546,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live request events (SSE): `started`, `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own */
+        /** Live request events (SSE): `started`, `progress` every second while a request runs (output so far, estimated tokens/s), `completed` with the UsageRecord, and `ping` every 10 s; an API key sees only its own */
         get: operations["EventsController_events"];
         put?: never;
         post?: never;
@@ -702,6 +719,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/models/metadata/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview an unsaved alias' automatic selections: its canonical model (pi_model, else the first enabled target, else the alias) and the catalog entry describing it (the alias' metadata source, else a catalog match) */
+        post: operations["ModelMetadataController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/performance": {
         parameters: {
             query?: never;
@@ -822,6 +856,26 @@ export interface paths {
         put?: never;
         /** Reset a key's quota usage to zero (all its quotas, or one) */
         post: operations["QuotaStatusController_clear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/quota/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute a quota bucket from request usage (admin only)
+         * @description Replaces the stored usage of one quota attached to the key with what its successful request usage records add up to in the current window (a shared quota: every key holding it). Rolling requests and tokens quotas are refused (400 unsupported_quota_type): their decay can't be rebuilt exactly.
+         */
+        post: operations["QuotaStatusController_recompute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1419,10 +1473,10 @@ export interface components {
             targets: components["schemas"]["AliasTargetDto"][];
         };
         AuditEntryDto: {
-            /** @description The SSO user, `admin-key`, or the API key name of a limited principal */
+            /** @description The SSO or OIDC user, `admin-key`, or the API key name of a limited principal */
             actor: string;
             /** @enum {string} */
-            actorKind: "sso" | "admin-key" | "api-key";
+            actorKind: "sso" | "oidc" | "admin-key" | "api-key";
             /** Format: date-time */
             date: string;
             id: number;
@@ -1450,13 +1504,13 @@ export interface components {
             quotaName?: string | null;
             /** @enum {string} */
             role: "admin" | "limited";
-            /** @description The SSO user (from the trusted proxy's user header) */
+            /** @description The signed-in user (the trusted proxy's user header, or the ID token's email) */
             user?: string;
             /**
-             * @description Present when the admin was signed in by SSO at a trusted proxy
+             * @description Present when the admin was signed in by SSO at a trusted proxy, or by an OIDC ID token
              * @enum {string}
              */
-            via?: "sso";
+            via?: "sso" | "oidc";
         };
         BackgroundExplorationSettingsDto: {
             /** @description Whether background exploration is active */
@@ -1980,6 +2034,17 @@ export interface components {
             /** @description A percentage, or why there is none */
             utilizationPercent: number | ("unknown" | "not_applicable");
         };
+        ModelMetadataCanonicalModelDto: {
+            /** @enum {string} */
+            basis: "pi_model" | "target" | "alias";
+            model: string;
+            provider?: string;
+        };
+        ModelMetadataPiModelDto: {
+            model_id: string;
+            name: string;
+            provider: string;
+        };
         ModelMetadataRefreshDto: {
             durationMs: number;
             hadErrors: boolean;
@@ -1991,6 +2056,26 @@ export interface components {
             success: boolean;
             /** @enum {string} */
             trigger: "startup" | "scheduled" | "manual";
+        };
+        ModelMetadataResolveDto: {
+            canonical_model: components["schemas"]["ModelMetadataCanonicalModelDto"];
+            metadata: components["schemas"]["ModelMetadataSelectionDto"] | null;
+            /** @description The pi_model the alias names (no Pi registry is consulted) */
+            pi_model: components["schemas"]["ModelMetadataPiModelDto"] | null;
+            /** @description The alias' preferred_api, as given */
+            preferred_api: ("chat_completions" | "messages" | "gemini" | "responses")[] | null;
+        };
+        ModelMetadataResolveRequestDto: {
+            /** @description The alias slug (saved or not) */
+            alias_id: string;
+            /** @description The unsaved alias configuration */
+            model: components["schemas"]["AliasConfigDto"];
+        };
+        ModelMetadataSelectionDto: {
+            name: string;
+            /** @enum {string} */
+            source: "openrouter" | "models.dev" | "catwalk" | "heuristic";
+            source_path?: string;
         };
         ModelMetadataSourcesDto: {
             /** @description Not supported: never loaded */
@@ -2039,6 +2124,15 @@ export interface components {
             top_provider?: {
                 [key: string]: unknown;
             };
+        };
+        OidcLoginConfigDto: {
+            /** @description The console's client id (authorization code with PKCE) */
+            clientId?: string;
+            enabled: boolean;
+            /** @description The OpenID Connect issuer to sign in at */
+            issuer?: string;
+            /** @example openid email profile */
+            scopes?: string;
         };
         PerformanceRowDto: {
             /** @description Output tokens per second of total duration */
@@ -2092,6 +2186,21 @@ export interface components {
             };
             /** @description Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota */
             quota_checker?: components["schemas"]["ProviderQuotaCheckerDto"];
+            /**
+             * @description Stalls cool this provider down (see /config/stall)
+             * @default false
+             */
+            stall_cooldown?: boolean;
+            /** @description Grace period in ms before throughput is enforced; absent or null inherits */
+            stallGracePeriodMs?: number | null;
+            /** @description Minimum throughput in bytes/s; null disables throughput stall detection; absent inherits */
+            stallMinBps?: number | null;
+            /** @description Bytes that must arrive within the TTFB timeout; absent or null inherits */
+            stallTtfbBytes?: number | null;
+            /** @description TTFB stall timeout in ms; null disables TTFB stall detection; absent inherits /config/stall */
+            stallTtfbMs?: number | null;
+            /** @description Throughput window in ms; absent or null inherits */
+            stallWindowMs?: number | null;
             /** @description Upstream timeout in milliseconds */
             timeoutMs?: number;
         };
@@ -2109,7 +2218,7 @@ export interface components {
             id?: string;
             /** @default 30 */
             intervalMinutes?: number;
-            /** @description Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)... */
+            /** @description Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)... Credential options (named like apiKey, token, provisioningKey, *Secret, *Password, *Cookie) are stored encrypted, shown masked, and a masked value sent back keeps the stored one. */
             options?: {
                 [key: string]: unknown;
             };
@@ -2197,6 +2306,23 @@ export interface components {
             meterKey: string | null;
             /** Format: date-time */
             since: string | null;
+        };
+        QuotaRecomputeDto: {
+            /** @description API key name whose quota bucket should be repaired */
+            key: string;
+            /** @description Attached quota definition name to recompute */
+            quota: string;
+        };
+        QuotaRecomputeResultDto: {
+            key: string;
+            message: string;
+            quota: string;
+            /** @enum {boolean} */
+            success: true;
+            /** @description The bucket usage rebuilt from successful request usage records */
+            usage: number;
+            /** @description Where the rebuilt usage starts (epoch ms): the calendar window start, or one rolling duration ago */
+            windowStartMs: number;
         };
         QuotaSampleDto: {
             /** Format: date-time */
@@ -3147,6 +3273,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditListDto"];
+                };
+            };
+        };
+    };
+    OidcConfigController_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcLoginConfigDto"];
                 };
             };
         };
@@ -4219,6 +4364,36 @@ export interface operations {
             };
         };
     };
+    ModelMetadataController_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelMetadataResolveRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelMetadataResolveDto"];
+                };
+            };
+            /** @description Invalid alias configuration */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PerformanceController_list: {
         parameters: {
             query?: {
@@ -4464,6 +4639,43 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["QuotaClearResultDto"];
                 };
+            };
+        };
+    };
+    QuotaStatusController_recompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotaRecomputeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaRecomputeResultDto"];
+                };
+            };
+            /** @description Missing fields, unattached quota, or unsupported quota type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

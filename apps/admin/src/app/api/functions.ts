@@ -21,6 +21,8 @@ export type { AliasesControllerDeleteModel$Params as AliasesControllerDeleteMode
 export { aliasesControllerDeleteModel as aliasesControllerDeleteModel } from './fn/management-aliases/aliases-controller-delete-model';
 export type { AuditControllerList$Params as AuditControllerList$Params } from './fn/management-audit/audit-controller-list';
 export { auditControllerList as auditControllerList } from './fn/management-audit/audit-controller-list';
+export type { OidcConfigControllerConfig$Params as OidcConfigControllerConfig$Params } from './fn/management-auth/oidc-config-controller-config';
+export { oidcConfigControllerConfig as oidcConfigControllerConfig } from './fn/management-auth/oidc-config-controller-config';
 export type { AuthVerifyControllerVerify$Params as AuthVerifyControllerVerify$Params } from './fn/management-auth/auth-verify-controller-verify';
 export { authVerifyControllerVerify as authVerifyControllerVerify } from './fn/management-auth/auth-verify-controller-verify';
 export type { SelfControllerComment$Params as SelfControllerComment$Params } from './fn/management-auth/self-controller-comment';
@@ -155,6 +157,8 @@ export type { LogsResetControllerReset$Params as LogsResetControllerReset$Params
 export { logsResetControllerReset as logsResetControllerReset } from './fn/management-backup/logs-reset-controller-reset';
 export type { ModelMetadataControllerRefresh$Params as ModelMetadataControllerRefresh$Params } from './fn/management-models/model-metadata-controller-refresh';
 export { modelMetadataControllerRefresh as modelMetadataControllerRefresh } from './fn/management-models/model-metadata-controller-refresh';
+export type { ModelMetadataControllerResolve$Params as ModelMetadataControllerResolve$Params } from './fn/management-models/model-metadata-controller-resolve';
+export { modelMetadataControllerResolve as modelMetadataControllerResolve } from './fn/management-models/model-metadata-controller-resolve';
 export type { PerformanceControllerList$Params as PerformanceControllerList$Params } from './fn/management-performance/performance-controller-list';
 export { performanceControllerList as performanceControllerList } from './fn/management-performance/performance-controller-list';
 export type { PerformanceControllerClear$Params as PerformanceControllerClear$Params } from './fn/management-performance/performance-controller-clear';
@@ -185,6 +189,8 @@ export type { QuotaMetersControllerHistory$Params as QuotaMetersControllerHistor
 export { quotaMetersControllerHistory as quotaMetersControllerHistory } from './fn/management-quotas-provider/quota-meters-controller-history';
 export type { QuotaStatusControllerClear$Params as QuotaStatusControllerClear$Params } from './fn/management-quotas-user/quota-status-controller-clear';
 export { quotaStatusControllerClear as quotaStatusControllerClear } from './fn/management-quotas-user/quota-status-controller-clear';
+export type { QuotaStatusControllerRecompute$Params as QuotaStatusControllerRecompute$Params } from './fn/management-quotas-user/quota-status-controller-recompute';
+export { quotaStatusControllerRecompute as quotaStatusControllerRecompute } from './fn/management-quotas-user/quota-status-controller-recompute';
 export type { QuotaStatusControllerStatus$Params as QuotaStatusControllerStatus$Params } from './fn/management-quotas-user/quota-status-controller-status';
 export { quotaStatusControllerStatus as quotaStatusControllerStatus } from './fn/management-quotas-user/quota-status-controller-status';
 export type { UserQuotasControllerList$Params as UserQuotasControllerList$Params } from './fn/management-quotas-user/user-quotas-controller-list';

@@ -4,10 +4,10 @@
 export interface AuditEntryDto {
 
   /**
-   * The SSO user, `admin-key`, or the API key name of a limited principal
+   * The SSO or OIDC user, `admin-key`, or the API key name of a limited principal
    */
   actor: string;
-  actorKind: 'sso' | 'admin-key' | 'api-key';
+  actorKind: 'sso' | 'oidc' | 'admin-key' | 'api-key';
   date: string;
   id: number;
   method: string;

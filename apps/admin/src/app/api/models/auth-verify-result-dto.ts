@@ -10,12 +10,12 @@ export interface AuthVerifyResultDto {
   role: 'admin' | 'limited';
 
   /**
-   * The SSO user (from the trusted proxy's user header)
+   * The signed-in user (the trusted proxy's user header, or the ID token's email)
    */
   user?: string;
 
   /**
-   * Present when the admin was signed in by SSO at a trusted proxy
+   * Present when the admin was signed in by SSO at a trusted proxy, or by an OIDC ID token
    */
-  via?: 'sso';
+  via?: 'sso' | 'oidc';
 }

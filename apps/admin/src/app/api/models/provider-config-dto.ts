@@ -54,6 +54,36 @@ export interface ProviderConfigDto {
   quota_checker?: ProviderQuotaCheckerDto;
 
   /**
+   * Grace period in ms before throughput is enforced; absent or null inherits
+   */
+  stallGracePeriodMs?: number | null;
+
+  /**
+   * Minimum throughput in bytes/s; null disables throughput stall detection; absent inherits
+   */
+  stallMinBps?: number | null;
+
+  /**
+   * Bytes that must arrive within the TTFB timeout; absent or null inherits
+   */
+  stallTtfbBytes?: number | null;
+
+  /**
+   * TTFB stall timeout in ms; null disables TTFB stall detection; absent inherits /config/stall
+   */
+  stallTtfbMs?: number | null;
+
+  /**
+   * Throughput window in ms; absent or null inherits
+   */
+  stallWindowMs?: number | null;
+
+  /**
+   * Stalls cool this provider down (see /config/stall)
+   */
+  stall_cooldown?: boolean;
+
+  /**
    * Upstream timeout in milliseconds
    */
   timeoutMs?: number;

@@ -11,7 +11,7 @@ export interface ProviderQuotaCheckerDto {
   intervalMinutes?: number;
 
   /**
-   * Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)...
+   * Per-type options: endpoint (override the upstream URL), apiKey (instead of the provider key), maxUtilizationPercent (1-100, default 99)... Credential options (named like apiKey, token, provisioningKey, *Secret, *Password, *Cookie) are stored encrypted, shown masked, and a masked value sent back keeps the stored one.
    */
   options?: {
 [key: string]: any;
