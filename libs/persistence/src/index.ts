@@ -19,4 +19,5 @@ export * from './repositories/audit-log.repository';
 export * from './repositories/concurrency.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';
-export { checkerSecretsOf, isCredentialOption, mapCheckerSecrets } from './encryption/checker-secrets';
+export { isCredentialOption, mapProviderSecrets, providerSecretsOf } from './encryption/provider-secrets';
+export { mapMcpServerSecrets, MCP_SERVERS_SETTING, mcpServerSecretsOf, storedSettingValue } from './encryption/mcp-server-secrets';

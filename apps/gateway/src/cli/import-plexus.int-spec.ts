@@ -156,7 +156,7 @@ describe('plexus import-plexus', () => {
           api_base_url: { chat: 'https://api.openai.com/v1' },
           enabled: true,
           discount: 0.1,
-          headers: { 'x-org': 'acme' },
+          headers: { 'x-org': '****' },
           timeoutMs: 30000,
           quota_checker: { type: 'openrouter', enabled: true, intervalMinutes: 30, options: { maxUtilizationPercent: 90 } },
           models: { 'gpt-4o': { pricing: { source: 'simple', input: 2.5, output: 10 } }, 'gpt-mini': {} },
@@ -180,7 +180,7 @@ describe('plexus import-plexus', () => {
         old: { quota: 'daily', disabledAt: 1_760_000_000_000 },
       },
       user_quotas: { daily: { type: 'daily', limitType: 'requests', limit: 500 }, spend: { type: 'rolling', limitType: 'cost', limit: 5, duration: '1h' } },
-      mcp_servers: { search: { upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { authorization: 'Bearer x' }, mode: 'remote_http' } },
+      mcp_servers: { search: { upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { authorization: '********' }, mode: 'remote_http' } },
     });
     expect(Object.keys(exported['providers'] as object)).not.toContain('claude-max');
   }

@@ -25,8 +25,7 @@ export interface ConfigDocument {
 
 export type SecretsForm = 'masked' | 'plaintext' | 'encrypted';
 
-/** The system setting that holds imported MCP server definitions. */
-export const MCP_SERVERS_SETTING = 'mcp_servers';
+export { MCP_SERVERS_SETTING } from '@plexus/persistence';
 
 /** A document checked in full: records ready to write. */
 export interface ValidatedConfig {

@@ -8,7 +8,8 @@ const KEY = 'c3'.repeat(32);
 function context(overrides: Partial<ValidationContext> = {}): ValidationContext {
   return {
     storedProviderKeys: new Map(),
-    storedCheckerSecrets: new Map(),
+    storedProviderSecrets: new Map(),
+    storedMcpSecrets: new Map(),
     storedKeySecrets: new Map(),
     keptProviders: new Set(),
     keptAliasNames: new Set(),
@@ -104,7 +105,7 @@ describe('validateConfigDocument', () => {
       ...document,
       providers: { openai: { ...document.providers.openai, quota_checker: { type: 'minimax', options } } },
     });
-    const stored = context({ storedCheckerSecrets: new Map([['openai', new Map([['token', 'mm-session-token-0003']])]]) });
+    const stored = context({ storedProviderSecrets: new Map([['openai', new Map([['quota_checker.options.token', 'mm-session-token-0003']])]]) });
     const kept = validateConfigDocument(checker({ token: 'mm-...0003', groupid: '42' }), stored);
     expect(kept.providers[0]?.settings['quota_checker']).toEqual({ type: 'minimax', options: { token: 'mm-session-token-0003', groupid: '42' } });
     expect(issuesOf(() => validateConfigDocument(checker({ token: 'mm-...0003' }), context()))).toEqual(['providers.openai.quota_checker.options.token:masked_secret']);
@@ -112,6 +113,37 @@ describe('validateConfigDocument', () => {
     const cipher = new SecretCipher(KEY);
     const encrypted = validateConfigDocument({ ...checker({ provisioningKey: cipher.encrypt('naga-prov-0004') }), secrets: 'encrypted' }, context({ cipher }));
     expect(encrypted.providers[0]?.settings['quota_checker']).toEqual({ type: 'minimax', options: { provisioningKey: 'naga-prov-0004' } });
+  });
+
+  it('treats provider header values the same way, whatever the header name', () => {
+    const withHeaders = (headers: Record<string, string>): Record<string, unknown> => ({
+      ...document,
+      providers: { openai: { ...document.providers.openai, headers } },
+    });
+    const stored = context({ storedProviderSecrets: new Map([['openai', new Map([['headers.X-Upstream-Auth', 'hdr-secret-0005']])]]) });
+    const kept = validateConfigDocument(withHeaders({ 'X-Upstream-Auth': 'hdr...0005', 'X-Org': 'org-1' }), stored);
+    expect(kept.providers[0]?.settings['headers']).toEqual({ 'X-Upstream-Auth': 'hdr-secret-0005', 'X-Org': 'org-1' });
+    expect(issuesOf(() => validateConfigDocument(withHeaders({ 'X-Other': 'hdr...0005' }), stored))).toEqual(['providers.openai.headers.X-Other:masked_secret']);
+  });
+
+  it('treats MCP server headers, env and args as secrets: masked keeps, encrypted decrypts', () => {
+    const cipher = new SecretCipher(KEY);
+    const servers = {
+      gh: { mode: 'remote_http', upstream_url: 'https://mcp.example.com', headers: { Authorization: 'Bea...0006' } },
+      local: { mode: 'stdio', command: 'npx', args: ['**', cipher.encrypt('--token=tok-0007')], env: { API_KEY: 'plain-env-0008' } },
+    };
+    const stored = context({
+      cipher,
+      storedMcpSecrets: new Map([
+        ['gh.headers.Authorization', 'Bearer ghp-0006'],
+        ['local.args.0', '-y'],
+      ]),
+    });
+    expect(validateConfigDocument({ mcp_servers: servers }, stored).mcpServers).toEqual({
+      gh: { ...servers.gh, headers: { Authorization: 'Bearer ghp-0006' } },
+      local: { mode: 'stdio', command: 'npx', args: ['-y', '--token=tok-0007'], env: { API_KEY: 'plain-env-0008' } },
+    });
+    expect(issuesOf(() => validateConfigDocument({ mcp_servers: { gh: servers.gh } }, context()))).toEqual(['mcp_servers.gh.headers.Authorization:masked_secret']);
   });
 
   it('ignores the managed marker as input', () => {

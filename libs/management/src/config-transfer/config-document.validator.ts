@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { hashSecret, maskSecret } from '@plexus/auth';
-import { mapCheckerSecrets, SecretCipher, SecretCipherError, type ApiKeyPolicy, type ApiKeyRecord, type UserQuotaRecord } from '@plexus/persistence';
+import { mapMcpServerSecrets, mapProviderSecrets, SecretCipher, SecretCipherError, type ApiKeyPolicy, type ApiKeyRecord, type UserQuotaRecord } from '@plexus/persistence';
 import { assignedQuotaNames } from '@plexus/quota';
 import { AliasConfigDto } from '../aliases/alias.dto';
 import { aliasRecordFrom, normalizeLegacyAlias } from '../aliases/alias-config.mapper';
@@ -21,8 +21,10 @@ const MASKED = /^(.{3}\.\.\..{4}|\*{1,8})$/;
 export interface ValidationContext {
   /** Stored secrets by provider slug and key name: a masked value in the document keeps them. */
   storedProviderKeys: Map<string, string>;
-  /** Stored quota checker credentials by provider slug, then option name. */
-  storedCheckerSecrets: Map<string, Map<string, string>>;
+  /** Stored header values and quota checker credentials by provider slug, then path (`headers.X-Auth`, `quota_checker.options.apiKey`). */
+  storedProviderSecrets: Map<string, Map<string, string>>;
+  /** Stored MCP server secrets by path (`github.headers.Authorization`). */
+  storedMcpSecrets: Map<string, string>;
   storedKeySecrets: Map<string, string>;
   /** Objects that stay as they are (the other side of the managed line): references may point at them. */
   keptProviders: Set<string>;
@@ -72,10 +74,8 @@ export function validateConfigDocument(body: unknown, context: ValidationContext
       config.api_key = secrets.resolve(config.api_key, context.storedProviderKeys.get(slug), ['providers', slug, 'api_key']);
     }
     const record = providerRecordFrom(slug, config);
-    const storedOptions = context.storedCheckerSecrets.get(slug);
-    const settings = mapCheckerSecrets(record.settings, (value, option) =>
-      secrets.resolve(value, storedOptions?.get(option), ['providers', slug, 'quota_checker', 'options', option]),
-    );
+    const stored = context.storedProviderSecrets.get(slug);
+    const settings = mapProviderSecrets(record.settings, (value, path) => secrets.resolve(value, stored?.get(path.join('.')), ['providers', slug, ...path]));
     return [{ ...record, settings }];
   });
 
@@ -129,7 +129,12 @@ export function validateConfigDocument(body: unknown, context: ValidationContext
     ];
   });
 
-  const mcpServers = document.mcp_servers === undefined ? undefined : Object.fromEntries(entries(document, 'mcp_servers', issues));
+  const mcpServers =
+    document.mcp_servers === undefined
+      ? undefined
+      : mapMcpServerSecrets(Object.fromEntries(entries(document, 'mcp_servers', issues)), (value, path) =>
+          secrets.resolve(value, context.storedMcpSecrets.get(path.join('.')), ['mcp_servers', ...path]),
+        );
   let settings: Record<string, unknown> | undefined;
   if (document.system_settings !== undefined) {
     if (isObject(document.system_settings)) settings = document.system_settings;

@@ -1,10 +1,13 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { maskSecret } from '@plexus/auth';
 import {
   AliasRepository,
   ApiKeyRepository,
-  checkerSecretsOf,
-  mapCheckerSecrets,
+  mapMcpServerSecrets,
+  mapProviderSecrets,
+  mcpServerSecretsOf,
+  providerSecretsOf,
   ProviderRepository,
   SecretCipher,
   SystemSettingsRepository,
@@ -96,7 +99,7 @@ export class ConfigTransferService {
       models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
       keys: byName(snapshot.keys, (record) => record.name, keyConfigOf),
       user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
-      mcp_servers: (mcpServers as ConfigMap | undefined) ?? {},
+      mcp_servers: mapMcpServerSecrets((mcpServers as ConfigMap | undefined) ?? {}, maskSecret),
       system_settings: settings,
     };
   }
@@ -177,13 +180,13 @@ export class ConfigTransferService {
       secrets: this.cipher.enabled ? 'encrypted' : 'plaintext',
       data: {
         providers: byName(snapshot.providers, (record) => record.slug, (record) => {
-          const config = mapCheckerSecrets(providerConfigOf(record, true), stored);
+          const config = mapProviderSecrets(providerConfigOf(record, true), stored);
           return record.apiKey === null ? config : { ...config, api_key: stored(record.apiKey) };
         }),
         models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
         keys: byName(snapshot.keys, (record) => record.name, (record) => ({ ...keyConfigOf(record), secret: stored(record.secret) })),
         user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
-        mcp_servers: (mcpServers as ConfigMap | undefined) ?? {},
+        mcp_servers: mapMcpServerSecrets((mcpServers as ConfigMap | undefined) ?? {}, stored),
         settings,
         oauth_credentials: [],
       },
@@ -293,7 +296,8 @@ export class ConfigTransferService {
     const keptAliases = snapshot.aliases.filter((alias) => kept(`models:${alias.slug}`));
     return {
       storedProviderKeys: new Map(snapshot.providers.flatMap((provider) => (provider.apiKey === null ? [] : [[provider.slug, provider.apiKey]]))),
-      storedCheckerSecrets: new Map(snapshot.providers.map((provider) => [provider.slug, checkerSecretsOf(provider.settings)])),
+      storedProviderSecrets: new Map(snapshot.providers.map((provider) => [provider.slug, providerSecretsOf(provider.settings)])),
+      storedMcpSecrets: mcpServerSecretsOf(snapshot.settings[MCP_SERVERS_SETTING]),
       storedKeySecrets: new Map(snapshot.keys.map((key) => [key.name, key.secret])),
       keptProviders: new Set(snapshot.providers.filter((provider) => kept(`providers:${provider.slug}`)).map((provider) => provider.slug)),
       keptAliasNames: new Set(keptAliases.flatMap((alias) => [alias.slug, ...alias.additionalAliases])),

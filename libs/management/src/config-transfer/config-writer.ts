@@ -3,6 +3,7 @@ import {
   ModelAliasEntity,
   ProviderEntity,
   ProviderModelEntity,
+  storedSettingValue,
   SystemSettingEntity,
   UserQuotaDefinitionEntity,
 } from '@plexus/persistence';
@@ -127,7 +128,7 @@ async function writeSettings(manager: EntityManager, config: ValidatedConfig, sc
     await manager.query(
       `INSERT INTO system_settings (key, value, updated_at) VALUES ($1, $2::jsonb, now())
        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-      [key, JSON.stringify(value)],
+      [key, JSON.stringify(storedSettingValue(key, value))],
     );
   }
   return values.length;

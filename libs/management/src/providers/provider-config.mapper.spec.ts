@@ -2,8 +2,9 @@ import { BadRequestException } from '@nestjs/common';
 import type { ProviderRecord } from '@plexus/persistence';
 import { providerConfigOf, withStoredSecrets } from './provider-config.mapper';
 
-function provider(apiKey: string | null, options: Record<string, unknown>): ProviderRecord {
-  return { slug: 'mm', displayName: null, apiBaseUrl: 'https://api.example.com/v1', apiKey, enabled: true, settings: { quota_checker: { type: 'minimax', options } }, models: [] };
+function provider(apiKey: string | null, options: Record<string, unknown>, headers?: Record<string, string>): ProviderRecord {
+  const settings = { quota_checker: { type: 'minimax', options }, ...(headers && { headers }) };
+  return { slug: 'mm', displayName: null, apiBaseUrl: 'https://api.example.com/v1', apiKey, enabled: true, settings, models: [] };
 }
 
 describe('provider config secrets', () => {
@@ -23,5 +24,20 @@ describe('provider config secrets', () => {
     expect(kept.apiKey).toBe('sk-upstream-0001');
     expect(kept.settings['quota_checker']).toEqual({ type: 'minimax', options: { token: 'mm-session-token-0002', provisioningKey: 'new-provisioning-key', groupid: '1' } });
     expect(() => withStoredSecrets(provider(null, { token: 'mm-...0002' }), null)).toThrow(BadRequestException);
+  });
+});
+
+describe('provider header secrets', () => {
+  const stored = provider(null, {}, { 'X-Upstream-Auth': 'hdr-secret-value-0003', 'X-Org': 'org1' });
+
+  it('masks every header value, whatever its name, unless revealed', () => {
+    expect(providerConfigOf(stored)['headers']).toEqual({ 'X-Upstream-Auth': 'hdr...0003', 'X-Org': '****' });
+    expect(providerConfigOf(stored, true)['headers']).toEqual(stored.settings['headers']);
+  });
+
+  it('keeps a stored header for its mask, takes a new value or a new header, and refuses a mask of a header never stored', () => {
+    const kept = withStoredSecrets(provider(null, {}, { 'X-Upstream-Auth': 'hdr...0003', 'X-Org': 'org2', 'X-New': 'plain-new-value' }), stored);
+    expect(kept.settings['headers']).toEqual({ 'X-Upstream-Auth': 'hdr-secret-value-0003', 'X-Org': 'org2', 'X-New': 'plain-new-value' });
+    expect(() => withStoredSecrets(provider(null, {}, { 'X-Other': 'hdr...0003' }), stored)).toThrow(BadRequestException);
   });
 });

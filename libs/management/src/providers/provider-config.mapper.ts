@@ -1,5 +1,5 @@
 import { maskSecret } from '@plexus/auth';
-import { checkerSecretsOf, mapCheckerSecrets, type ProviderRecord } from '@plexus/persistence';
+import { mapProviderSecrets, providerSecretsOf, type ProviderRecord } from '@plexus/persistence';
 import { validationFailed } from '../common/validation';
 import type { ProviderConfigDto } from './provider.dto';
 
@@ -27,31 +27,31 @@ export const MASKED_SECRET = /^(.{3}\.\.\..{4}|\*{1,8})$/;
 
 /**
  * A provider to store with the secrets a client sent back masked (as GET shows them)
- * replaced by the stored ones: `api_key` and the quota checker's credential options.
- * A masked checker credential with nothing stored to keep is a 400.
+ * replaced by the stored ones: `api_key`, header values and the quota checker's
+ * credential options. A masked header or checker credential with nothing stored to keep is a 400.
  */
 export function withStoredSecrets(record: ProviderRecord, stored: ProviderRecord | null): ProviderRecord {
-  const storedOptions = stored ? checkerSecretsOf(stored.settings) : new Map<string, string>();
-  const refused: string[] = [];
-  const settings = mapCheckerSecrets(record.settings, (value, option) => {
-    const kept = storedOptions.get(option);
+  const storedSecrets = stored ? providerSecretsOf(stored.settings) : new Map<string, string>();
+  const refused: string[][] = [];
+  const settings = mapProviderSecrets(record.settings, (value, path) => {
+    const kept = storedSecrets.get(path.join('.'));
     if (kept !== undefined && value === maskSecret(kept)) return kept;
-    if (MASKED_SECRET.test(value)) refused.push(`quota_checker.options.${option}`);
+    if (MASKED_SECRET.test(value)) refused.push(path);
     return value;
   });
   if (refused.length > 0) {
     throw validationFailed(
-      refused.map((field) => ({ path: field.split('.'), message: 'A masked secret can only keep a stored one: give the real value', code: 'masked_secret' })),
+      refused.map((path) => ({ path, message: 'A masked secret can only keep a stored one: give the real value', code: 'masked_secret' })),
     );
   }
   const keepKey = stored?.apiKey != null && record.apiKey !== null && record.apiKey === maskSecret(stored.apiKey);
   return { ...record, apiKey: keepKey ? stored.apiKey : record.apiKey, settings };
 }
 
-/** The ProviderConfig of a stored provider; `api_key` and the quota checker's credential options masked unless `revealSecrets`. */
+/** The ProviderConfig of a stored provider; `api_key`, header values and the quota checker's credential options masked unless `revealSecrets`. */
 export function providerConfigOf(record: ProviderRecord, revealSecrets = false): Record<string, unknown> {
   const plainList = record.models.every((model) => Object.keys(model.config).length === 0);
-  const settings = revealSecrets ? record.settings : mapCheckerSecrets(record.settings, maskSecret);
+  const settings = revealSecrets ? record.settings : mapProviderSecrets(record.settings, maskSecret);
   return {
     ...(record.displayName !== null && { display_name: record.displayName }),
     api_base_url: record.apiBaseUrl,

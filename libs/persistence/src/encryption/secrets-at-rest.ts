@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { checkerSecretsOf, mapCheckerSecrets } from './checker-secrets';
+import { mapMcpServerSecrets, MCP_SERVERS_SETTING, mcpServerSecretsOf } from './mcp-server-secrets';
+import { mapProviderSecrets, providerSecretsOf } from './provider-secrets';
 import { SecretCipher, SecretCipherError } from './secret-cipher';
 
 /** Every column that holds a secret, by table and primary key. */
@@ -8,7 +9,7 @@ const SECRET_COLUMNS = [
   { table: 'api_keys', id: 'id', column: 'secret' },
 ] as const;
 
-/** One stored value holding secrets (a column, or the credential options inside a provider's settings), and how to rewrite them. */
+/** One stored value holding secrets (a column, the headers and checker credentials inside a provider's settings, the MCP servers setting), and how to rewrite them. */
 interface StoredSecrets {
   secrets: string[];
   rewrite(manager: EntityManager, map: (secret: string) => string): Promise<void>;
@@ -30,12 +31,23 @@ async function storedSecrets(manager: EntityManager): Promise<StoredSecrets[]> {
   const providers = await manager.query<Array<{ id: string; settings: Record<string, unknown> | string }>>(`SELECT id, settings FROM providers`);
   for (const row of providers) {
     const settings = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, unknown>) : row.settings;
-    const secrets = [...checkerSecretsOf(settings).values()];
+    const secrets = [...providerSecretsOf(settings).values()];
     if (secrets.length === 0) continue;
     found.push({
       secrets,
       rewrite: (into, map) =>
-        into.query(`UPDATE providers SET settings = $1::jsonb WHERE id = $2`, [JSON.stringify(mapCheckerSecrets(settings, map)), row.id]),
+        into.query(`UPDATE providers SET settings = $1::jsonb WHERE id = $2`, [JSON.stringify(mapProviderSecrets(settings, map)), row.id]),
+    });
+  }
+  const mcpServers = await manager.query<Array<{ value: unknown }>>(`SELECT value FROM system_settings WHERE key = $1`, [MCP_SERVERS_SETTING]);
+  for (const row of mcpServers) {
+    const servers = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
+    const secrets = [...mcpServerSecretsOf(servers).values()];
+    if (secrets.length === 0) continue;
+    found.push({
+      secrets,
+      rewrite: (into, map) =>
+        into.query(`UPDATE system_settings SET value = $1::jsonb WHERE key = $2`, [JSON.stringify(mapMcpServerSecrets(servers, map)), MCP_SERVERS_SETTING]),
     });
   }
   return found;

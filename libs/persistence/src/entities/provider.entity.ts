@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { PROVIDER_SETTINGS_COLUMN } from '../encryption/checker-secrets';
+import { PROVIDER_SETTINGS_COLUMN } from '../encryption/provider-secrets';
 import { ENCRYPTED_COLUMN } from '../encryption/secret-cipher';
 import { ProviderModelEntity } from './provider-model.entity';
 
@@ -26,7 +26,7 @@ export class ProviderEntity {
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 
-  /** Every other ProviderConfig field (timeouts, headers, extraBody, discount...); quota checker credentials encrypted. */
+  /** Every other ProviderConfig field (timeouts, headers, extraBody, discount...); headers and quota checker credentials encrypted. */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb", transformer: PROVIDER_SETTINGS_COLUMN })
   settings!: Record<string, unknown>;
 
