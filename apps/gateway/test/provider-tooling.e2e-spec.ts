@@ -97,6 +97,20 @@ describe('provider tooling: fetch-models and test', () => {
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({ success: false, apiType: 'chat', error: expect.stringContaining('upstream exploded') });
 
+    // Real requests: both are in the usage records, as the probe's.
+    const deadline = Date.now() + 10_000;
+    let probes: Array<Record<string, unknown>> = [];
+    while (Date.now() < deadline && probes.length < 2) {
+      probes = (await admin('GET', '/usage?apiKey=probe')).body['data'] as Array<Record<string, unknown>>;
+      if (probes.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(probes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ apiKey: 'probe', attribution: 'manual', provider: 'openai-like', selectedModelName: 'probe-model', responseStatus: 'success' }),
+        expect.objectContaining({ apiKey: 'probe', attribution: 'manual', selectedModelName: 'failing', responseStatus: 'error', httpStatus: 500 }),
+      ]),
+    );
+
     expect((await admin('POST', '/test', { provider: 'nope', model: 'x' })).status).toBe(400);
     expect((await admin('POST', '/test', { provider: 'openai-like', model: 'x', apiType: 'transcriptions' })).status).toBe(400);
     expect((await admin('POST', '/test', { provider: 'openai-like' })).body).toMatchObject({ details: expect.arrayContaining([expect.objectContaining({ path: ['model'] })]) });

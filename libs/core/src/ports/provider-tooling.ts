@@ -1,4 +1,6 @@
 import type { ApiFormat } from '../canonical/api-format';
+import type { FinishReason } from '../canonical/finish-reason';
+import type { Usage } from '../canonical/usage';
 
 /** Where and how to reach one upstream API. */
 export interface UpstreamEndpoint {
@@ -31,6 +33,12 @@ export interface ProviderProbeOutcome {
   /** The upstream's answer text (truncated). */
   response?: string;
   error?: string;
+  /** The upstream's HTTP status when it answered with an error. */
+  httpStatus?: number;
+  usage?: Usage;
+  finishReason?: FinishReason;
+  /** The model the upstream says answered. */
+  upstreamModel?: string;
 }
 
 /**

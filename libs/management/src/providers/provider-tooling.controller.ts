@@ -1,9 +1,21 @@
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, IpRules } from '@plexus/auth';
-import { ErrorCode, GatewayException, isApiFormat, PROVIDER_TOOLING, type ApiFormat, type ProviderTooling, type UpstreamEndpoint } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  isApiFormat,
+  PROVIDER_TOOLING,
+  type ApiFormat,
+  type ProviderProbe,
+  type ProviderProbeOutcome,
+  type ProviderTooling,
+  type UpstreamEndpoint,
+} from '@plexus/core';
 import { ProviderRepository, type ProviderRecord } from '@plexus/persistence';
 import { baseUrlFor, providerApiTypes } from '@plexus/routing';
+import { UsageRecorder } from '@plexus/usage';
+import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { validateBody, validationFailed } from '../common/validation';
 import { FetchModelsRequestDto, FetchModelsResultDto, ProviderTestRequestDto, ProviderTestResultDto } from './provider-tooling.dto';
@@ -27,6 +39,7 @@ export class ProviderToolingController {
   constructor(
     private readonly providers: ProviderRepository,
     @Inject(PROVIDER_TOOLING) private readonly tooling: ProviderTooling,
+    private readonly usage: UsageRecorder,
   ) {}
 
   @Post('providers/fetch-models')
@@ -53,7 +66,8 @@ export class ProviderToolingController {
   @ApiTags('Management — Test')
   @ApiOperation({
     summary: 'Send one tiny request to a provider model, bypassing aliases, retries, cooldowns and quotas (admin only)',
-    description: 'A failed call answers 200 with `success: false` and the reason; unknown providers and API types we cannot probe answer 400.',
+    description:
+      'A failed call answers 200 with `success: false` and the reason; unknown providers and API types we cannot probe answer 400. The call is a real request: it appears in the usage records with apiKey `probe` and attribution `manual`.',
   })
   @ApiBody({ type: ProviderTestRequestDto })
   @ApiOkResponse({ type: ProviderTestResultDto })
@@ -65,11 +79,69 @@ export class ProviderToolingController {
     }
     const endpoint = this.endpointOf(provider, request.apiType ?? preferred(provider), PROBE_TIMEOUT_MS);
     const modelConfig = provider.models.find((model) => model.name === request.model)?.config ?? {};
-    return this.tooling.probe({
+    const probe: ProviderProbe = {
       ...endpoint,
       provider: provider.slug,
       model: request.model,
       extraBody: { ...objectOf(provider.settings['extraBody']), ...objectOf(modelConfig['extraBody']) },
+    };
+    const startTime = new Date();
+    this.usage.started();
+    const outcome = await this.tooling.probe(probe);
+    this.recordProbe(probe, outcome, startTime);
+    const { success, durationMs, apiType, response, error } = outcome;
+    return { success, durationMs, apiType, ...(response !== undefined && { response }), ...(error !== undefined && { error }) };
+  }
+
+  /** The probe in the usage records, as the reference keeps it: apiKey `probe`, attribution `manual`. */
+  private recordProbe(probe: ProviderProbe, outcome: ProviderProbeOutcome, startTime: Date): void {
+    const usage = outcome.usage;
+    this.usage.record({
+      requestId: randomUUID(),
+      clientRequestId: null,
+      startTime,
+      apiKey: 'probe',
+      attribution: 'manual',
+      sourceIp: null,
+      incomingApiType: probe.apiType,
+      outgoingApiType: probe.apiType,
+      incomingModelAlias: null,
+      provider: probe.provider,
+      selectedModelName: probe.model,
+      isStreamed: false,
+      isPassthrough: false,
+      responseStatus: outcome.success ? 'success' : 'error',
+      httpStatus: outcome.success ? 200 : (outcome.httpStatus ?? null),
+      tokensInput: usage?.inputTokens ?? 0,
+      tokensOutput: usage?.outputTokens ?? 0,
+      tokensReasoning: usage?.reasoningTokens ?? 0,
+      tokensCached: usage?.cacheReadTokens ?? 0,
+      tokensCacheWrite: usage?.cacheWriteTokens ?? 0,
+      providerReportedCost: usage?.reportedCostUsd ?? null,
+      costInput: 0,
+      costOutput: 0,
+      costCached: 0,
+      costCacheWrite: 0,
+      costTotal: 0,
+      costSource: null,
+      durationMs: outcome.durationMs,
+      ttftMs: null,
+      tokensPerSec: null,
+      attemptCount: 1,
+      retryHistory: [
+        {
+          index: 0,
+          provider: probe.provider,
+          model: probe.model,
+          apiType: probe.apiType,
+          status: outcome.success ? 'success' : 'failed',
+          ...(outcome.error !== undefined && { reason: outcome.error }),
+          ...(outcome.httpStatus !== undefined && { statusCode: outcome.httpStatus }),
+        },
+      ],
+      finishReason: outcome.finishReason ?? null,
+      errorMessage: outcome.error ?? null,
+      clientDisconnected: false,
     });
   }
 

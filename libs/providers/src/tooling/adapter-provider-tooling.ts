@@ -77,13 +77,20 @@ export class AdapterProviderTooling implements ProviderTooling {
         ),
         { defaultValue: undefined },
       );
-      const text = accumulator
-        .result()
-        .content.flatMap((part) => (part.type === 'text' ? [part.text] : []))
-        .join('');
-      return { success: true, durationMs: elapsed(), apiType: probe.apiType, response: text.slice(0, MAX_PROBE_TEXT) };
+      const result = accumulator.result();
+      const text = result.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+      return {
+        success: true,
+        durationMs: elapsed(),
+        apiType: probe.apiType,
+        response: text.slice(0, MAX_PROBE_TEXT),
+        finishReason: result.finishReason,
+        ...(result.model && { upstreamModel: result.model }),
+        ...(result.usage && { usage: result.usage }),
+      };
     } catch (error) {
-      return { success: false, durationMs: elapsed(), apiType: probe.apiType, error: (error as Error).message };
+      const status = error instanceof GatewayException ? error.body.upstream?.status : undefined;
+      return { success: false, durationMs: elapsed(), apiType: probe.apiType, error: (error as Error).message, ...(status !== undefined && { httpStatus: status }) };
     }
   }
 }
