@@ -10,6 +10,7 @@ import { RouterLink } from '@angular/router';
 import { Api } from '../api/api';
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
 import { quotaStatusControllerClear } from '../api/fn/management-quotas-user/quota-status-controller-clear';
+import { quotaStatusControllerRecompute } from '../api/fn/management-quotas-user/quota-status-controller-recompute';
 import { quotaStatusControllerStatus } from '../api/fn/management-quotas-user/quota-status-controller-status';
 import { userQuotasControllerDelete } from '../api/fn/management-quotas-user/user-quotas-controller-delete';
 import { userQuotasControllerList } from '../api/fn/management-quotas-user/user-quotas-controller-list';
@@ -87,6 +88,9 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
               @for (m of meters(); track m.name) {
                 <div class="meter-row">
                   <plx-meter class="grow" [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.description + ' · resets ' + when(m.resetsAt)" />
+                  @if (m.recomputable) {
+                    <button matButton type="button" (click)="recompute(m.name)" title="Rebuild the usage from the request log">Recompute</button>
+                  }
                   <button matButton type="button" (click)="clear(m.name)">Reset</button>
                 </div>
               }
@@ -185,6 +189,18 @@ export class QuotaList {
     } catch (error) {
       this.snack.open(`Could not delete: ${problemOf(error).message}`, 'Dismiss');
     }
+  }
+
+  protected async recompute(quota: string): Promise<void> {
+    const key = this.keyName();
+    if (key === null) return;
+    try {
+      const result = await this.api.invoke(quotaStatusControllerRecompute, { body: { key, quota } });
+      this.snack.open(result.message, undefined, { duration: 5000 });
+    } catch (error) {
+      this.snack.open(`Could not recompute: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.status.reload();
   }
 
   /** Resets one quota of the chosen key (or all of them when `quota` is null). */

@@ -60,6 +60,9 @@ describe('quota model', () => {
     };
     expect(quotaMeterOf(entry)).toMatchObject({ percent: 85, tone: 'warn', label: '85 / 100 requests', description: '100 requests per day' });
     expect(quotaMeterOf({ ...entry, currentUsage: 10 }).tone).toBe('ok');
+    expect(quotaMeterOf(entry).recomputable).toBe(true);
+    expect(quotaMeterOf({ ...entry, type: 'rolling', duration: '1h' }).recomputable).toBe(false);
+    expect(quotaMeterOf({ ...entry, type: 'rolling', duration: '1h', limitType: 'cost' }).recomputable).toBe(true);
     expect(quotaMeterOf({ ...entry, currentUsage: 130, allowed: false })).toMatchObject({ percent: 100, tone: 'over' });
     expect(quotaMeterOf({ ...entry, limitType: 'cost', limit: 5, currentUsage: 1.25 }).label).toBe('$1.25 / $5.00');
   });

@@ -56,6 +56,8 @@ export interface QuotaMeter {
   readonly label: string;
   readonly resetsAt: string;
   readonly description: string;
+  /** Whether its usage can be rebuilt from the request log (not rolling request or token windows). */
+  readonly recomputable: boolean;
 }
 
 export function quotaMeterOf(entry: QuotaStatusEntryDto): QuotaMeter {
@@ -70,6 +72,7 @@ export function quotaMeterOf(entry: QuotaStatusEntryDto): QuotaMeter {
     label: `${formatQuotaAmount(entry.currentUsage, entry.limitType)} / ${formatQuotaAmount(entry.limit, entry.limitType)}${unit}`,
     resetsAt: entry.resetsAt,
     description: describeQuota({ type: entry.type, limitType: entry.limitType, limit: entry.limit, duration: entry.duration ?? undefined }),
+    recomputable: entry.type !== 'rolling' || entry.limitType === 'cost',
   };
 }
 
