@@ -32,6 +32,8 @@ export interface ObservedTarget {
   apiType: string;
   baseUrl: string;
   apiKey: string | null;
+  /** The provider's custom upstream headers: their values are secrets like the key. */
+  headers?: Record<string, string>;
 }
 
 /** The error as telemetry and traces name it: a gateway error code, else the error's name. */

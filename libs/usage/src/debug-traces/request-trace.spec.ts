@@ -42,6 +42,15 @@ describe('RequestTrace', () => {
     });
   });
 
+  it("masks the values of the provider's custom headers, whatever their names", () => {
+    const request = trace();
+    const upstream = request.attempt({ provider: 'p', model: 'm', apiType: 'chat', apiKey: null, headers: { 'X-Org-Routing': 'org-routing-credential-42' } });
+    upstream.request({ url: 'https://api.example/v1', headers: { 'x-org-routing': 'org-routing-credential-42' }, body: '{}' });
+    const stored = JSON.stringify(request.document({ status: 'success', httpStatus: 200, error: null }));
+    expect(stored).not.toContain('org-routing-credential-42');
+    expect(stored).toContain('"x-org-routing":"[REDACTED]"');
+  });
+
   it('keeps each body up to its limit and says how much was cut', () => {
     const request = trace(1024);
     const upstream = request.attempt({ provider: 'p', model: 'm', apiType: 'chat', apiKey: null });

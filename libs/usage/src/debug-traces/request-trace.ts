@@ -23,6 +23,8 @@ export interface TraceTarget {
   apiType: string;
   /** The provider's key, masked wherever it appears in the trace. */
   apiKey: string | null;
+  /** The provider's custom headers, whose values are masked the same way. */
+  headers?: Record<string, string>;
 }
 
 export interface RequestTraceParams {
@@ -96,7 +98,7 @@ export class RequestTrace implements ResponseCapture {
   }
 
   attempt(target: TraceTarget): UpstreamCapture {
-    this.secrets.push(target.apiKey);
+    this.secrets.push(target.apiKey, ...Object.values(target.headers ?? {}));
     const record: AttemptTrace = {
       provider: target.provider,
       model: target.model,
