@@ -42,6 +42,20 @@ describe('admin session, interceptor and guard', () => {
     expect(http.expectOne('/health').request.headers.has('x-admin-key')).toBe(false);
   });
 
+  it('sends an OIDC session\'s ID token as a Bearer token, and an SSO session nothing', () => {
+    session.signInOidc('id.token.sig', 'alice@example.com');
+    void firstValueFrom(client.get('/v0/management/keys'));
+    const oidc = http.expectOne('/v0/management/keys').request.headers;
+    expect(oidc.get('authorization')).toBe('Bearer id.token.sig');
+    expect(oidc.has('x-admin-key')).toBe(false);
+    expect(session.identity()).toEqual({ role: 'admin', via: 'oidc', user: 'alice@example.com' });
+    session.signInSso('bob');
+    void firstValueFrom(client.get('/v0/management/keys'));
+    const sso = http.expectOne('/v0/management/keys').request.headers;
+    expect(sso.has('authorization') || sso.has('x-admin-key')).toBe(false);
+    expect(session.signedIn()).toBe(true);
+  });
+
   it('uses a candidate key when one is given (the login check)', () => {
     void firstValueFrom(client.get('/v0/management/providers', { context: new HttpContext().set(CANDIDATE_ADMIN_KEY, 'try-me') })).catch(() => undefined);
     const request = http.expectOne('/v0/management/providers');

@@ -6,20 +6,26 @@ import { AdminSession } from './admin-session';
 
 /** A key to try instead of the session's (the login page verifies a candidate key with it). */
 export const CANDIDATE_ADMIN_KEY = new HttpContextToken<string | null>(() => null);
+/** An ID token to try as `Authorization: Bearer` (the login page verifies an OIDC sign-in with it). */
+export const CANDIDATE_BEARER = new HttpContextToken<string | null>(() => null);
 
 const MANAGEMENT_PREFIX = '/v0/';
 
 /**
- * Adds `x-admin-key` to management calls. A 401 on the session's own key means it is no
- * longer valid (the gateway was restarted with another ADMIN_KEY): sign out and go to login.
+ * Authenticates management calls (`x-admin-key`, or the OIDC ID token as a Bearer token). A 401
+ * on the session's own credential means it is no longer valid (another ADMIN_KEY, an expired ID
+ * token): sign out and go to login.
  */
 export const adminKeyInterceptor: HttpInterceptorFn = (request, next) => {
   if (!new URL(request.url, 'http://x').pathname.startsWith(MANAGEMENT_PREFIX)) return next(request);
   const session = inject(AdminSession);
   const router = inject(Router);
-  const candidate = request.context.get(CANDIDATE_ADMIN_KEY);
-  const key = candidate ?? session.key();
-  const outgoing = key === null ? request : request.clone({ setHeaders: { 'x-admin-key': key } });
+  const candidateKey = request.context.get(CANDIDATE_ADMIN_KEY);
+  const candidateBearer = request.context.get(CANDIDATE_BEARER);
+  const candidate = candidateKey ?? candidateBearer;
+  const headers =
+    candidateKey !== null ? { 'x-admin-key': candidateKey } : candidateBearer !== null ? { authorization: `Bearer ${candidateBearer}` } : session.authHeaders();
+  const outgoing = Object.keys(headers).length === 0 ? request : request.clone({ setHeaders: headers });
   return next(outgoing).pipe(
     catchError((error: unknown) => {
       if (candidate === null && error instanceof HttpErrorResponse && error.status === 401 && session.signedIn()) {

@@ -12,9 +12,12 @@ export interface SessionIdentity {
   readonly role: SessionRole;
   /** The key's name, for a limited session. */
   readonly keyName?: string;
-  /** Signed in by single sign-on at the trusted proxy in front of the gateway: no key is sent, the proxy vouches for every call. */
-  readonly via?: 'sso';
-  /** The SSO user name. */
+  /**
+   * `sso`: single sign-on at the trusted proxy in front of the gateway (no key is sent, the proxy
+   * vouches for every call). `oidc`: the key is an ID token from the identity provider, sent as a Bearer token.
+   */
+  readonly via?: 'sso' | 'oidc';
+  /** The signed-in user's name or email. */
   readonly user?: string;
 }
 
@@ -32,7 +35,7 @@ function readIdentity(): SessionIdentity {
   try {
     const parsed = JSON.parse(raw) as Partial<SessionIdentity>;
     if (parsed.role === 'limited') return { role: 'limited', ...(typeof parsed.keyName === 'string' && { keyName: parsed.keyName }) };
-    if (parsed.via === 'sso') return { role: 'admin', via: 'sso', ...(typeof parsed.user === 'string' && { user: parsed.user }) };
+    if (parsed.via === 'sso' || parsed.via === 'oidc') return { role: 'admin', via: parsed.via, ...(typeof parsed.user === 'string' && { user: parsed.user }) };
     return { role: 'admin' };
   } catch {
     return { role: 'admin' };
@@ -48,13 +51,31 @@ export class AdminSession {
   readonly key = this.stored.asReadonly();
   readonly identity = this.who.asReadonly();
   readonly signedIn = computed(() => this.stored() !== null || this.who().via === 'sso');
-  readonly sso = computed(() => this.who().via === 'sso');
+  /** Signed in through an identity provider (the proxy's SSO or OIDC), not with a key. */
+  readonly sso = computed(() => this.who().via !== undefined);
+
+  /** The headers that authenticate a management call for this session. */
+  readonly authHeaders = computed((): Record<string, string> => {
+    const key = this.stored();
+    if (key === null) return {};
+    if (this.who().via === 'oidc') return { authorization: `Bearer ${key}` };
+    return { 'x-admin-key': key };
+  });
   readonly limited = computed(() => this.who().role === 'limited');
 
   signIn(key: string, identity: SessionIdentity = { role: 'admin' }): void {
     sessionStorage.setItem(ADMIN_KEY_STORAGE, key);
     sessionStorage.setItem(ROLE_STORAGE, JSON.stringify(identity));
     this.stored.set(key);
+    this.who.set(identity);
+  }
+
+  /** Signed in at the identity provider: its ID token stands in for the admin key until it expires. */
+  signInOidc(idToken: string, user?: string): void {
+    const identity: SessionIdentity = { role: 'admin', via: 'oidc', ...(user !== undefined && { user }) };
+    sessionStorage.setItem(ADMIN_KEY_STORAGE, idToken);
+    sessionStorage.setItem(ROLE_STORAGE, JSON.stringify(identity));
+    this.stored.set(idToken);
     this.who.set(identity);
   }
 

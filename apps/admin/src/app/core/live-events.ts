@@ -80,9 +80,8 @@ export class LiveEvents {
   }
 
   private async stream(limit: number): Promise<void> {
-    const key = this.session.key();
     const response = await fetch(`${this.config.rootUrl}${eventsControllerEvents.PATH}`, {
-      headers: { accept: 'text/event-stream', ...(key !== null && { 'x-admin-key': key }) },
+      headers: { accept: 'text/event-stream', ...this.session.authHeaders() },
       signal: this.abort.signal,
     });
     if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);

@@ -1,5 +1,5 @@
 import type { HttpTestingController } from '@angular/common/http/testing';
-import { TestBed } from '@angular/core/testing';
+import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import { Router } from '@angular/router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdminSession } from '../core/admin-session';
@@ -24,10 +24,17 @@ describe('Login', () => {
     else probe.flush(body);
   }
 
+  /** Without SSO the page asks whether OIDC sign-in is configured. */
+  async function answerOidcConfig(fixture: ComponentFixture<unknown>, body: object = { enabled: false }): Promise<void> {
+    await settle(fixture);
+    expectCall(http, 'GET', '/v0/management/auth/oidc').flush(body);
+    await settle(fixture);
+  }
+
   async function submitKey(key: string) {
     const fixture = await render(Login, { returnUrl: '/logs' });
     answerSsoProbe(null);
-    await settle(fixture);
+    await answerOidcConfig(fixture);
     typeInto(fixture, 'admin-key', key);
     (fixture.nativeElement as HTMLElement).querySelector('form')?.dispatchEvent(new Event('submit'));
     await settle(fixture);
@@ -106,5 +113,23 @@ describe('Login', () => {
     await settle(fixture);
     expect(TestBed.inject(AdminSession).sso()).toBe(true);
     expect(TestBed.inject(Router).url).toBe('/dashboard');
+  });
+
+  it('offers OIDC sign-in when the gateway has an identity provider', async () => {
+    const fixture = await render(Login);
+    answerSsoProbe(null);
+    await answerOidcConfig(fixture, { enabled: true, issuer: 'https://idp.example/realms/x', clientId: 'console', scopes: 'openid email' });
+    expect(text(fixture)).toContain('Sign in with idp.example');
+  });
+
+  it('says why an OIDC callback failed and offers to start again', async () => {
+    sessionStorage.clear();
+    const fixture = await render(Login, { code: 'abc' });
+    expectCall(http, 'GET', '/v0/management/auth/oidc').flush({ enabled: true, issuer: 'https://idp.example', clientId: 'console' });
+    await settle(fixture);
+    await answerOidcConfig(fixture, { enabled: true, issuer: 'https://idp.example', clientId: 'console' });
+    expect(text(fixture)).toContain('Single sign-on failed: No sign-in was started in this tab; start again');
+    expect(text(fixture)).toContain('Sign in with idp.example');
+    expect(TestBed.inject(AdminSession).signedIn()).toBe(false);
   });
 });

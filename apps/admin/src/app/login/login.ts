@@ -8,10 +8,12 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import { Api } from '../api/api';
 import { authVerifyControllerVerify } from '../api/fn/management-auth/auth-verify-controller-verify';
+import { oidcConfigControllerConfig } from '../api/fn/management-auth/oidc-config-controller-config';
 import type { AuthVerifyResultDto } from '../api/models/auth-verify-result-dto';
-import { CANDIDATE_ADMIN_KEY } from '../core/admin-key.interceptor';
+import { CANDIDATE_ADMIN_KEY, CANDIDATE_BEARER } from '../core/admin-key.interceptor';
 import { AdminSession } from '../core/admin-session';
-import { problemOf } from '../core/api-problem';
+import { describeProblem, problemOf } from '../core/api-problem';
+import { finishOidcLogin, startOidcLogin, type OidcSettings } from '../core/oidc-login';
 import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 
@@ -31,6 +33,15 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
           <mat-card-title>Plexus admin console</mat-card-title>
           <mat-card-subtitle>Sign in with the gateway's admin key, or your API key to see your own usage</mat-card-subtitle>
         </mat-card-header>
+        @if (oidcError(); as message) {
+          <p class="sso error" role="alert" data-testid="oidc-error">{{ message }}</p>
+        }
+        @if (oidc(); as settings) {
+          <div class="sso">
+            <button matButton="tonal" type="button" (click)="signInWithOidc(settings)" data-testid="oidc">Sign in with {{ issuerName(settings) }}</button>
+            <span class="or">or use a key</span>
+          </div>
+        }
         @if (ssoState() === 'checking') {
           <p class="sso" role="status">Checking single sign-on…</p>
         } @else if (ssoState() === 'available') {
@@ -81,6 +92,9 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
     .or {
       font: var(--mat-sys-body-small);
     }
+    .error {
+      color: var(--mat-sys-error);
+    }
   `,
 })
 export class Login implements OnInit {
@@ -88,6 +102,9 @@ export class Login implements OnInit {
   readonly returnUrl = input<string>();
   /** Set after signing out: single sign-on is offered, not followed at once. */
   readonly signedOut = input<string>();
+  /** The identity provider's answer (OIDC callback query parameters). */
+  readonly code = input<string>();
+  readonly error = input<string>();
 
   private readonly api = inject(Api);
   private readonly session = inject(AdminSession);
@@ -103,11 +120,21 @@ export class Login implements OnInit {
   protected readonly ssoState = signal<'checking' | 'available' | 'none'>('checking');
   protected readonly ssoUser = signal<string | null>(null);
 
+  /** Set when the gateway accepts ID tokens from an OpenID Connect provider. */
+  protected readonly oidc = signal<OidcSettings | null>(null);
+  protected readonly oidcError = signal<string | null>(null);
+
   async ngOnInit(): Promise<void> {
+    if (this.code() !== undefined || this.error() !== undefined) {
+      this.ssoState.set('none');
+      await this.completeOidc();
+      return;
+    }
     try {
       const who = await this.api.invoke(authVerifyControllerVerify);
       if (who.role !== 'admin' || who.via !== 'sso') {
         this.ssoState.set('none');
+        await this.loadOidc();
         return;
       }
       this.ssoUser.set(who.user ?? null);
@@ -115,6 +142,55 @@ export class Login implements OnInit {
       if (this.signedOut() === undefined) await this.continueWithSso();
     } catch {
       this.ssoState.set('none');
+      await this.loadOidc();
+    }
+  }
+
+  private async oidcSettings(): Promise<OidcSettings | null> {
+    const config = await this.api.invoke(oidcConfigControllerConfig);
+    if (!config.enabled || !config.issuer || !config.clientId) return null;
+    return { issuer: config.issuer, clientId: config.clientId, scopes: config.scopes ?? 'openid email profile' };
+  }
+
+  private async loadOidc(): Promise<void> {
+    try {
+      this.oidc.set(await this.oidcSettings());
+    } catch {
+      this.oidc.set(null);
+    }
+  }
+
+  protected issuerName(settings: OidcSettings): string {
+    try {
+      return new URL(settings.issuer).host;
+    } catch {
+      return settings.issuer;
+    }
+  }
+
+  protected async signInWithOidc(settings: OidcSettings): Promise<void> {
+    this.oidcError.set(null);
+    try {
+      window.location.assign(await startOidcLogin(settings, window.location.origin, safeReturnUrl(this.returnUrl()), sessionStorage));
+    } catch (error) {
+      this.oidcError.set(`Could not reach the identity provider: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Back from the identity provider: trade the code for an ID token, check the gateway accepts it, sign in. */
+  private async completeOidc(): Promise<void> {
+    try {
+      const settings = await this.oidcSettings();
+      if (settings === null) throw new Error('OIDC sign-in is not configured on this gateway');
+      const result = await finishOidcLogin(settings, new URL(window.location.href), sessionStorage);
+      const who = await this.api.invoke(authVerifyControllerVerify, {}, new HttpContext().set(CANDIDATE_BEARER, result.idToken));
+      if (who.role !== 'admin') throw new Error('The gateway did not accept this sign-in as an admin');
+      this.session.signInOidc(result.idToken, who.user ?? result.user);
+      await this.router.navigateByUrl(safeReturnUrl(result.returnUrl));
+    } catch (error) {
+      const message = error instanceof Error && !('status' in error) ? error.message : describeProblem(problemOf(error));
+      this.oidcError.set(`Single sign-on failed: ${message}`);
+      await this.loadOidc();
     }
   }
 
