@@ -46,7 +46,11 @@ export class ProviderConfigDto {
   @IsObject({ message: 'models must be an array of model names or an object keyed by model name' })
   models?: string[] | Record<string, Record<string, unknown>>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Added to every upstream call. The values are secrets: encrypted at rest, shown masked; a masked value sent back keeps the stored one',
+  })
   @IsOptional()
   @IsObject()
   headers?: Record<string, string>;
