@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startGateway, type RunningGateway } from './gateway.mts';
+import { startIdp } from './idp.mts';
 import { UPSTREAM_REPLY, startUpstream, type ScriptedOpenAi } from './upstream.mts';
 
 const ADMIN_KEY = 'e2e-admin-key-0123456789';
@@ -434,6 +435,35 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   await page.getByTestId('admin-key').fill(ADMIN_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/dashboard$/);
+});
+
+test('OIDC: with an identity provider the console offers its sign-in and lands signed in as its user', async () => {
+  const idp = await startIdp('boss@example.com');
+  const oidcGateway = await startGateway(ADMIN_KEY, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_ALLOWED_USERS: 'boss@example.com' });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+  const oidcPage = await context.newPage();
+  oidcPage.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  oidcPage.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await oidcPage.goto(`${oidcGateway.url}/keys`);
+    await oidcPage.waitForURL(/\/login/);
+    const button = oidcPage.getByTestId('oidc');
+    await button.waitFor();
+    assert.equal((await button.innerText()).trim(), `Sign in with ${new URL(idp.issuer).host}`);
+    await oidcPage.screenshot({ path: join(SCREENSHOTS, 'login-oidc.png') });
+    await button.click();
+    await oidcPage.waitForURL(/\/keys$/);
+    await oidcPage.getByTestId('signed-in-as').getByText('boss@example.com').waitFor();
+    await oidcPage.getByTestId('empty-state').waitFor();
+    const stored = await oidcPage.evaluate(() => sessionStorage.getItem('plexus.adminKey'));
+    assert.equal(stored?.split('.').length, 3, 'the session holds the ID token');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await oidcGateway.stop();
+    await idp.stop();
+  }
 });
 
 test('the page itself never scrolls: the shell fills the viewport', async () => {

@@ -16,13 +16,13 @@ export interface RunningGateway {
 }
 
 /** The built gateway (serving the built console) on a free loopback port, with its own data directory. */
-export async function startGateway(adminKey: string, timeoutMs = 60_000): Promise<RunningGateway> {
+export async function startGateway(adminKey: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningGateway> {
   for (const file of [GATEWAY_MAIN, ADMIN_INDEX]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'plexus-admin-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [GATEWAY_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', ADMIN_KEY: adminKey, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env['PATH'] ?? '', ADMIN_KEY: adminKey, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
