@@ -57,6 +57,7 @@ describe('key views', () => {
   it('summarises only the lists that restrict the key', () => {
     expect(accessSummary(keyViewOf('ci', raw))).toEqual(['models: smart', 'not providers: costly']);
     expect(accessSummary(keyViewOf('open', {}))).toEqual([]);
+    expect(accessSummary(keyViewOf('held', { quotas: ['daily'], maxConcurrency: 2 }))).toEqual(['quotas: daily', 'at most 2 at once']);
   });
 });
 

@@ -74,7 +74,7 @@ export function keyStatus(key: KeyView, now: number): KeyStatus {
   return 'active';
 }
 
-/** One line per list that restricts the key; empty lists mean "all" and are left out. */
+/** One line per list or limit that restricts the key; empty lists mean "all" and are left out. */
 export function accessSummary(key: KeyView): string[] {
   const lines: string[] = [];
   if (key.allowedModels.length > 0) lines.push(`models: ${key.allowedModels.join(', ')}`);
@@ -82,6 +82,8 @@ export function accessSummary(key: KeyView): string[] {
   if (key.allowedProviders.length > 0) lines.push(`providers: ${key.allowedProviders.join(', ')}`);
   if (key.excludedProviders.length > 0) lines.push(`not providers: ${key.excludedProviders.join(', ')}`);
   if (key.allowedIps.length > 0) lines.push(`IPs: ${key.allowedIps.join(', ')}`);
+  if (key.quotas.length > 0) lines.push(`quotas: ${key.quotas.join(', ')}`);
+  if (key.maxConcurrency !== null) lines.push(`at most ${key.maxConcurrency} at once`);
   return lines;
 }
 
