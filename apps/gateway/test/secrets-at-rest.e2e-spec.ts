@@ -74,6 +74,15 @@ describe('every secret at rest, in responses and across export/import and rekey 
     expect(headers['x-org']).toBe('acme');
   };
 
+  async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const value = await read();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('not there after 10 s');
+  }
+
   const startWith = async (key: string): Promise<void> => {
     gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, ENCRYPTION_KEY: key, LOG_LEVEL: 'debug' });
   };
@@ -121,8 +130,13 @@ describe('every secret at rest, in responses and across export/import and rekey 
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ details: [{ path: ['headers', 'X-Unknown'], code: 'masked_secret' }] });
 
+    // Traced, so the upstream request with its custom headers is stored too.
+    expect((await admin('PATCH', '/debug', { keys: ['client'] })).status).toBe(200);
     await expectRealSecretsUpstream();
-    const dump = await databaseDump();
+    const dump = await eventually(async () => {
+      const tables = await databaseDump();
+      return tables.includes('"X-Extra":"[REDACTED]"') ? tables : undefined;
+    });
     expectNoSecrets(dump);
     expect(dump).toContain('enc:v1:');
     expect(dump).toContain('https://mcp.example.com/mcp');
