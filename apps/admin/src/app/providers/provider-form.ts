@@ -25,6 +25,7 @@ import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import {
+  ADVANCED_FIELDS,
   API_TYPES,
   emptyProviderForm,
   fetchModelsPlan,
@@ -61,6 +62,10 @@ import {
       align-items: center;
       margin: 8px 0;
     }
+    textarea.mono {
+      font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      font-size: 12px;
+    }
     .test-result {
       padding: 8px 12px;
       border-radius: 8px;
@@ -83,6 +88,7 @@ export class ProviderForm {
   private readonly snack = inject(MatSnackBar);
 
   protected readonly apiTypes = API_TYPES;
+  protected readonly advancedFields = ADVANCED_FIELDS.join(', ');
   protected readonly errorText = errorText;
   protected readonly creating = computed(() => this.slug() === undefined);
 

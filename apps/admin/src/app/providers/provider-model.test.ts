@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   emptyProviderForm,
   fetchModelsPlan,
+  parseAdvanced,
   mergeModels,
   providerFormOf,
   providerPayload,
@@ -38,6 +39,7 @@ describe('provider views', () => {
       models: ['m1', 'm2'],
       modelConfigs: null,
       timeoutMs: 5000,
+      advanced: {},
     });
     const mapped = providerViewOf('b', {
       display_name: 'B',
@@ -71,6 +73,7 @@ describe('provider views', () => {
       enabled: true,
       models: ['m'],
       timeoutMs: '2000',
+      advanced: '',
     });
   });
 });
@@ -146,5 +149,22 @@ describe('fetching models', () => {
 
   it('adds only the models not listed yet', () => {
     expect(mergeModels(['a', 'b'], ['b', 'c', 'c', 'd'])).toEqual({ models: ['a', 'b', 'c', 'd'], added: 2 });
+  });
+});
+
+describe('advanced provider settings', () => {
+  it('shows the fields the form has no control for as JSON and sends them back merged', () => {
+    const view = providerViewOf('p', { api_base_url: 'http://x', discount: 0.1, headers: { 'x-team': '...' }, unknownThing: 1 });
+    expect(view.advanced).toEqual({ headers: { 'x-team': '...' }, discount: 0.1 });
+    const form = providerFormOf(view);
+    expect(JSON.parse(form.advanced)).toEqual({ headers: { 'x-team': '...' }, discount: 0.1 });
+    expect(providerPayload({ ...form, advanced: '{"discount": 0.2, "stall_cooldown": true}' }, view)).toMatchObject({ discount: 0.2, stall_cooldown: true });
+  });
+
+  it('refuses JSON that is not an object of known fields', () => {
+    expect(parseAdvanced('')).toEqual({});
+    expect(parseAdvanced('{')).toBe('Not valid JSON');
+    expect(parseAdvanced('[1]')).toBe('Must be a JSON object');
+    expect(parseAdvanced('{"api_key": "x"}')).toBe('Unknown field(s): api_key');
   });
 });

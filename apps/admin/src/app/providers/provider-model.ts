@@ -21,7 +21,24 @@ export interface ProviderView {
   /** Per-model settings when the provider stores a model map (kept when the editor saves). */
   readonly modelConfigs: Readonly<Record<string, object>> | null;
   readonly timeoutMs: number | null;
+  /** The provider fields the form has no control for, as stored (secrets masked). */
+  readonly advanced: Readonly<Record<string, unknown>>;
 }
+
+/** Provider fields edited as JSON in the form's advanced section. */
+export const ADVANCED_FIELDS = [
+  'headers',
+  'extraBody',
+  'discount',
+  'disable_cooldown',
+  'quota_checker',
+  'stallTtfbMs',
+  'stallTtfbBytes',
+  'stallMinBps',
+  'stallWindowMs',
+  'stallGracePeriodMs',
+  'stall_cooldown',
+] as const;
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -45,6 +62,7 @@ export function providerViewOf(slug: string, raw: unknown): ProviderView {
     models: Array.isArray(models) ? models.map(String) : Object.keys(modelConfigs ?? {}),
     modelConfigs: modelConfigs && Object.keys(modelConfigs).length > 0 ? modelConfigs : null,
     timeoutMs: typeof config['timeoutMs'] === 'number' ? config['timeoutMs'] : null,
+    advanced: Object.fromEntries(ADVANCED_FIELDS.filter((field) => config[field] !== undefined).map((field) => [field, config[field]])),
   };
 }
 
@@ -65,6 +83,8 @@ export interface ProviderFormModel {
   enabled: boolean;
   models: string[];
   timeoutMs: string;
+  /** JSON object of ADVANCED_FIELDS. */
+  advanced: string;
 }
 
 export function emptyProviderForm(): ProviderFormModel {
@@ -78,6 +98,7 @@ export function emptyProviderForm(): ProviderFormModel {
     enabled: true,
     models: [],
     timeoutMs: '',
+    advanced: '',
   };
 }
 
@@ -93,6 +114,7 @@ export function providerFormOf(view: ProviderView): ProviderFormModel {
     enabled: view.enabled,
     models: [...view.models],
     timeoutMs: view.timeoutMs === null ? '' : String(view.timeoutMs),
+    advanced: Object.keys(view.advanced).length === 0 ? '' : JSON.stringify(view.advanced, null, 2),
   };
 }
 
@@ -118,7 +140,25 @@ export function providerPayload(model: ProviderFormModel, original: ProviderView
   if (model.api_key !== '') body['api_key'] = model.api_key;
   if (timeout !== undefined) body['timeoutMs'] = timeout;
   else if (original?.timeoutMs != null) body['timeoutMs'] = null;
+  const advanced = parseAdvanced(model.advanced);
+  if (typeof advanced !== 'string') Object.assign(body, advanced);
   return body as unknown as ProviderConfigDto;
+}
+
+/** The advanced section's JSON as an object of known fields, or what is wrong with it. */
+export function parseAdvanced(text: string): Record<string, unknown> | string {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'Not valid JSON';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'Must be a JSON object';
+  const known: ReadonlySet<string> = new Set(ADVANCED_FIELDS);
+  const unknown = Object.keys(parsed).filter((field) => !known.has(field));
+  if (unknown.length > 0) return `Unknown field(s): ${unknown.join(', ')}`;
+  return parsed as Record<string, unknown>;
 }
 
 /**
@@ -162,6 +202,10 @@ export function providerSchema(options: { creating: () => boolean; taken: () => 
     validate(path.timeoutMs, ({ value }) => {
       const problem = intProblem(value(), TIMEOUT_MIN_MS, TIMEOUT_MAX_MS);
       return problem ? { kind: 'range', message: problem } : null;
+    });
+    validate(path.advanced, ({ value }) => {
+      const parsed = parseAdvanced(value());
+      return typeof parsed === 'string' ? { kind: 'json', message: parsed } : null;
     });
   };
 }
