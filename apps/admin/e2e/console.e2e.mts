@@ -371,6 +371,14 @@ test('configuration: counts, an invalid import is refused before sending, its ow
   await shot('configuration');
 });
 
+test('audit log: the changes made so far, by the admin key', async () => {
+  await nav('Audit log');
+  const rows = page.getByTestId('audit-row');
+  await rows.filter({ hasText: 'PUT /v0/management/providers/mock' }).first().waitFor();
+  assert.match(await rows.first().innerText(), /admin-key/);
+  await shot('audit');
+});
+
 test('providers: a saved model answers a test request; fetching models asks the upstream', async () => {
   await nav('Providers');
   await page.getByTestId('provider-mock').getByRole('link', { name: 'Edit' }).click();

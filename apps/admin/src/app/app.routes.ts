@@ -25,6 +25,7 @@ export const routes: Routes = [
           { path: 'performance', loadChildren: () => import('./performance/performance.routes') },
           { path: 'settings', loadChildren: () => import('./settings/settings.routes') },
           { path: 'config', loadChildren: () => import('./config/config.routes') },
+          { path: 'audit', loadChildren: () => import('./audit/audit.routes') },
         ],
       },
     ],

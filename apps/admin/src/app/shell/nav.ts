@@ -19,6 +19,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { path: 'performance', label: 'Performance' },
   { path: 'settings', label: 'Settings' },
   { path: 'config', label: 'Configuration' },
+  { path: 'audit', label: 'Audit log' },
   { path: 'mcp-servers', label: 'MCP servers', comingSoon: true },
   { path: 'oauth-accounts', label: 'OAuth accounts', comingSoon: true },
 ];
