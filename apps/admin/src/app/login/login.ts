@@ -188,8 +188,7 @@ export class Login implements OnInit {
       this.session.signInOidc(result.idToken, who.user ?? result.user);
       await this.router.navigateByUrl(safeReturnUrl(result.returnUrl));
     } catch (error) {
-      const message = error instanceof Error && !('status' in error) ? error.message : describeProblem(problemOf(error));
-      this.oidcError.set(`Single sign-on failed: ${message}`);
+      this.oidcError.set(`Single sign-on failed: ${describeProblem(problemOf(error))}`);
       await this.loadOidc();
     }
   }
