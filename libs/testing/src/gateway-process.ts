@@ -17,7 +17,8 @@ export interface GatewayProcess {
 export async function startGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    // Tests never reach the live model catalog: prices must come from the shipped snapshot.
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', MODEL_CATALOG_REFRESH: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1101,7 +1101,7 @@ export interface paths {
         put?: never;
         /**
          * Send one tiny request to a provider model, bypassing aliases, retries, cooldowns and quotas (admin only)
-         * @description A failed call answers 200 with `success: false` and the reason; unknown providers and API types we cannot probe answer 400.
+         * @description A failed call answers 200 with `success: false` and the reason; unknown providers and API types we cannot probe answer 400. The call is a real request: it appears in the usage records with apiKey `probe` and attribution `manual`.
          */
         post: operations["ProviderToolingController_test"];
         delete?: never;
@@ -2175,6 +2175,7 @@ export interface components {
             extraBody?: {
                 [key: string]: unknown;
             };
+            /** @description Added to every upstream call. The values are secrets: encrypted at rest, shown masked; a masked value sent back keeps the stored one */
             headers?: {
                 [key: string]: string;
             };

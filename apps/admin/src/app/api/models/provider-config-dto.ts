@@ -31,6 +31,10 @@ export interface ProviderConfigDto {
   extraBody?: {
 [key: string]: any;
 };
+
+  /**
+   * Added to every upstream call. The values are secrets: encrypted at rest, shown masked; a masked value sent back keeps the stored one
+   */
   headers?: {
 [key: string]: string;
 };
