@@ -10,6 +10,7 @@ import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
 import { LoginThrottleModule } from './login-throttle.module';
 import { ProviderToolingModule } from './provider-tooling.module';
+import { RoutingMetricsModule } from './routing-metrics.module';
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ProviderQuotaModule,
         ProviderToolingModule,
+        RoutingMetricsModule,
         LoginThrottleModule,
         TerminusModule,
         IngressModule,

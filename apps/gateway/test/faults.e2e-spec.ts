@@ -118,6 +118,7 @@ describe('fault injection through the built gateway', () => {
     const cooling = await cooldowns();
     expect(cooling.map((entry) => entry.provider).sort()).toEqual(['a', 'b']);
     expect(cooling.every((entry) => entry.timeRemainingMs > 100_000 && entry.timeRemainingMs <= 120_000)).toBe(true);
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toMatch(/^plexus_cooldowns_active 2$/m);
     expect(await usageRow(outcome.requestId)).toMatchObject({ response_status: 'error', http_status: 429, attempt_count: 2 });
     const errors = (await (await admin('GET', '/errors?limit=5')).json()) as { data: Array<Record<string, unknown>>; total: number };
     expect(errors.data[0]).toMatchObject({
