@@ -175,6 +175,7 @@ test('keys: create a key holding the quota, its secret is shown once, the list s
   await page.getByTestId('key-quotas').click();
   await page.getByRole('option', { name: 'daily-requests' }).click();
   await page.keyboard.press('Escape');
+  await shot('key-form');
   await page.getByTestId('save').click();
   const secret = page.getByTestId('new-secret');
   await secret.waitFor();
@@ -377,6 +378,13 @@ test('audit log: the changes made so far, by the admin key', async () => {
   await rows.filter({ hasText: 'PUT /v0/management/providers/mock' }).first().waitFor();
   assert.match(await rows.first().innerText(), /admin-key/);
   await shot('audit');
+});
+
+test('system logs: the gateway\'s recent lines and its level', async () => {
+  await nav('System logs');
+  await page.getByTestId('log-level').waitFor();
+  await page.getByTestId('log-lines').locator('.line').first().waitFor();
+  await shot('system-logs');
 });
 
 test('providers: a saved model answers a test request; fetching models asks the upstream', async () => {

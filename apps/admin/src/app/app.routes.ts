@@ -26,6 +26,7 @@ export const routes: Routes = [
           { path: 'settings', loadChildren: () => import('./settings/settings.routes') },
           { path: 'config', loadChildren: () => import('./config/config.routes') },
           { path: 'audit', loadChildren: () => import('./audit/audit.routes') },
+          { path: 'system-logs', loadChildren: () => import('./system-logs/system-logs.routes') },
         ],
       },
     ],

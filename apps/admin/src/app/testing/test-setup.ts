@@ -11,7 +11,7 @@ import { adminKeyInterceptor } from '../core/admin-key.interceptor';
 export class Blank {}
 
 /** Every top-level route, so components can navigate after saving. */
-export const BLANK_ROUTES: Routes = ['', 'login', 'dashboard', 'my-usage', 'providers', 'models', 'keys', 'quotas', 'logs', 'errors', 'performance', 'settings', 'config', 'audit'].map((path) => ({ path, component: Blank }));
+export const BLANK_ROUTES: Routes = ['', 'login', 'dashboard', 'my-usage', 'providers', 'models', 'keys', 'quotas', 'logs', 'errors', 'performance', 'settings', 'config', 'audit', 'system-logs'].map((path) => ({ path, component: Blank }));
 
 /** The app's HTTP stack (generated client + admin-key interceptor) over Angular's testing backend. */
 export function setUpHttp(extra: Provider[] = []): HttpTestingController {
