@@ -2,7 +2,7 @@ import type { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdminSession } from '../core/admin-session';
-import { render, settle, setUpHttp, text } from '../testing/test-setup';
+import { expectCall, render, settle, setUpHttp, text } from '../testing/test-setup';
 import { ErrorPage, errorViewOf } from './error-page';
 
 const failed = {
@@ -30,7 +30,10 @@ describe('errors', () => {
     TestBed.inject(AdminSession).signIn('admin-key');
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    http.verify();
+    document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
+  });
 
   it('maps an error with its attempts', () => {
     const view = errorViewOf({ ...failed, provider: null, model: null, errorMessage: null });
@@ -52,6 +55,16 @@ describe('errors', () => {
     await settle(fixture);
     expect(text(fixture)).toContain('other/m2');
     expect(text(fixture)).toContain('ECONNRESET');
+
+    (Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) => b.textContent?.includes('Delete this record')) as HTMLElement).click();
+    await settle(fixture);
+    (document.querySelector('[data-testid="confirm"]') as HTMLElement).click();
+    await settle(fixture);
+    expectCall(http, 'DELETE', '/v0/management/errors/r1').flush({ success: true });
+    await settle(fixture);
+    http.expectOne((r) => r.url === '/v0/management/errors').flush({ data: [], total: 0, limit: 50, offset: 0 });
+    await settle(fixture);
+    expect(text(fixture)).toContain('No failed requests');
   });
 
   it('says when nothing failed', async () => {

@@ -1,11 +1,16 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { Api } from '../api/api';
+import { errorsControllerDeleteOne } from '../api/fn/management-usage/errors-controller-delete-one';
 import type { InferenceErrorDto } from '../api/models/inference-error-dto';
+import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
 import { errorsList } from '../core/usage-requests';
 import { attemptListOf, type UsageAttempt } from '../logs/usage-view';
+import { confirm } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
@@ -60,7 +65,12 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
             </button>
             @if (open() === e.requestId) {
               <div class="detail">
-                <div class="muted">Request {{ e.requestId }}</div>
+                <div class="detail-head">
+                  <span class="muted">Request {{ e.requestId }}</span>
+                  @if (!limited()) {
+                    <button matButton type="button" class="danger" (click)="remove(e)">Delete this record</button>
+                  }
+                </div>
                 <pre class="full-message">{{ e.message }}</pre>
                 @if (e.attempts.length === 0) {
                   <p class="muted">No upstream attempt was made.</p>
@@ -150,6 +160,14 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
     .bad {
       color: var(--mat-sys-error);
     }
+    .detail-head {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+    }
+    .danger {
+      --mat-button-text-label-text-color: var(--mat-sys-error);
+    }
     .muted {
       color: var(--mat-sys-on-surface-variant);
       font: var(--mat-sys-body-small);
@@ -158,6 +176,10 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
 })
 export class ErrorPage {
   private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
+  /** Deleting records is the admin's; a key holder only reads its own failures. */
+  protected readonly limited = inject(AdminSession).limited;
 
   protected readonly pageIndex = signal(0);
   protected readonly pageSize = signal(50);
@@ -175,6 +197,23 @@ export class ErrorPage {
 
   protected toggle(requestId: string): void {
     this.open.update((current) => (current === requestId ? null : requestId));
+  }
+
+  protected async remove(error: ErrorView): Promise<void> {
+    const sure = await confirm(this.dialog, {
+      title: 'Delete this failed request?',
+      message: `The usage record of request ${error.requestId} is removed from the errors and the log. This cannot be undone.`,
+      confirmLabel: 'Delete',
+      danger: true,
+    });
+    if (!sure) return;
+    try {
+      await this.api.invoke(errorsControllerDeleteOne, { requestId: error.requestId });
+      this.snack.open('Record deleted', undefined, { duration: 3000 });
+    } catch (problem) {
+      this.snack.open(`Could not delete: ${problemOf(problem).message}`, 'Dismiss');
+    }
+    this.errors.reload();
   }
 
   protected page(event: PageEvent): void {
