@@ -20,6 +20,7 @@ import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 import { ListInput } from '../shared/list-input';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import { emptyKeyForm, generateSecret, keyCreatePayload, keyFormOf, keyPolicyPayload, keySchema, keyViewOf } from './key-model';
@@ -48,6 +49,12 @@ export class KeyForm {
     loader: async ({ params }) => keyViewOf(params, await this.api.invoke(keysControllerGet, { name: params })),
   });
   private readonly all = resource({ loader: () => this.api.invoke(keysControllerList) });
+  /** An object from the declarative config file: the API refuses changes (409), so the form only shows it. */
+  protected readonly managed = computed(() => {
+    const id = this.name();
+    return id !== undefined && managedNames(this.all.hasValue() ? this.all.value() : undefined).has(id);
+  });
+  protected readonly managedHint = MANAGED_HINT;
   private readonly quotaList = resource({ loader: () => this.api.invoke(userQuotasControllerList) });
   protected readonly quotaNames = computed(() => (this.quotaList.hasValue() ? Object.keys(this.quotaList.value()).sort() : []));
   private readonly taken = computed(() => new Set(this.all.hasValue() ? Object.keys(this.all.value()) : []));

@@ -20,6 +20,7 @@ import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 import { ListInput } from '../shared/list-input';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import {
@@ -102,6 +103,12 @@ export class AliasForm {
     loader: async ({ params }) => aliasOf(params, await this.api.invoke(aliasesControllerGet, { slug: params })),
   });
   private readonly others = resource({ loader: () => this.api.invoke(aliasesControllerList) });
+  /** An object from the declarative config file: the API refuses changes (409), so the form only shows it. */
+  protected readonly managed = computed(() => {
+    const id = this.slug();
+    return id !== undefined && managedNames(this.others.hasValue() ? this.others.value() : undefined).has(id);
+  });
+  protected readonly managedHint = MANAGED_HINT;
   private readonly providerList = resource({ loader: () => this.api.invoke(providersControllerList) });
   protected readonly providers = computed(() => (this.providerList.hasValue() ? providerViewsOf(this.providerList.value()) : []));
 

@@ -130,4 +130,13 @@ describe('ProviderForm', () => {
     await settle(fixture);
     expect(text(fixture)).toContain('Failed in 120 ms (chat): HTTP 401: bad key');
   });
+
+  it('shows a provider from the config file without letting it be saved', async () => {
+    const fixture = await render(ProviderForm, { slug: 'fixed' });
+    expectCall(http, 'GET', '/v0/management/providers/fixed').flush({ api_base_url: 'https://up.example/v1', managed: true });
+    expectCall(http, 'GET', '/v0/management/providers').flush({ fixed: { managed: true } });
+    await settle(fixture);
+    expect(text(fixture)).toContain('Defined in the declarative config file (PLEXUS_CONFIG)');
+    expect(((fixture.nativeElement as HTMLElement).querySelector('[data-testid="save"]') as HTMLButtonElement).disabled).toBe(true);
+  });
 });

@@ -22,6 +22,7 @@ import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 import { ListInput } from '../shared/list-input';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import {
@@ -97,6 +98,12 @@ export class ProviderForm {
     loader: async ({ params }) => providerViewOf(params, await this.api.invoke(providersControllerGet, { slug: params })),
   });
   private readonly all = resource({ loader: () => this.api.invoke(providersControllerList) });
+  /** An object from the declarative config file: the API refuses changes (409), so the form only shows it. */
+  protected readonly managed = computed(() => {
+    const id = this.slug();
+    return id !== undefined && managedNames(this.all.hasValue() ? this.all.value() : undefined).has(id);
+  });
+  protected readonly managedHint = MANAGED_HINT;
   private readonly taken = computed(() => new Set(this.all.hasValue() ? Object.keys(this.all.value()) : []));
 
   protected readonly loadError = computed(() => {

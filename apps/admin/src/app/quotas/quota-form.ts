@@ -16,6 +16,7 @@ import { problemOf } from '../core/api-problem';
 import { errorText } from '../shared/error-text';
 import { FieldErrors } from '../shared/field-errors';
 import { LoadState } from '../shared/load-state';
+import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import { QUOTA_LIMIT_TYPES, QUOTA_WINDOWS, emptyQuotaForm, quotaFormOf, quotaPayload, quotaSchema } from './quota-model';
@@ -43,6 +44,9 @@ const SERVER_FIELDS: Readonly<Record<string, string>> = { warnAt: 'warnAtPercent
     <plx-page-header [heading]="creating() ? 'Add quota' : 'Edit quota ' + name()" />
     <plx-load-state [loading]="!creating() && existing.isLoading()" [error]="loadError()" (retry)="existing.reload()">
       <form class="form" (submit)="save($event)" novalidate data-testid="quota-form">
+    @if (managed()) {
+      <div class="managed-banner" role="note" data-testid="managed-banner">{{ managedHint }}</div>
+    }
         <mat-card appearance="outlined" class="section">
           <mat-card-content>
             <mat-form-field class="full">
@@ -99,7 +103,7 @@ const SERVER_FIELDS: Readonly<Record<string, string>> = { warnAt: 'warnAtPercent
         <plx-field-errors [field]="quotaForm" [always]="true" />
         <div class="buttons">
           <a matButton routerLink="/quotas">Cancel</a>
-          <button matButton="filled" type="submit" [disabled]="quotaForm().submitting()" data-testid="save">{{ creating() ? 'Create quota' : 'Save' }}</button>
+          <button matButton="filled" type="submit" [disabled]="quotaForm().submitting() || managed()" data-testid="save">{{ creating() ? 'Create quota' : 'Save' }}</button>
         </div>
       </form>
     </plx-load-state>
@@ -123,6 +127,12 @@ export class QuotaForm {
     loader: ({ params }) => this.api.invoke(userQuotasControllerGet, { name: params }),
   });
   private readonly all = resource({ loader: () => this.api.invoke(userQuotasControllerList) });
+  /** An object from the declarative config file: the API refuses changes (409), so the form only shows it. */
+  protected readonly managed = computed(() => {
+    const id = this.name();
+    return id !== undefined && managedNames(this.all.hasValue() ? this.all.value() : undefined).has(id);
+  });
+  protected readonly managedHint = MANAGED_HINT;
   private readonly taken = computed(() => new Set(this.all.hasValue() ? Object.keys(this.all.value()) : []));
   protected readonly loadError = computed(() => {
     const error = this.existing.error();
