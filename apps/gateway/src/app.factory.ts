@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './http-error.filter';
-import { registerBinaryBodyParser, registerJsonBodyParser } from './json-body.parser';
+import { registerBinaryBodyParser, registerJsonBodyParser, registerMultipartBodyParser } from './json-body.parser';
 
 const BODY_LIMIT = 30 * 1024 * 1024;
 
@@ -37,6 +37,7 @@ export async function createApp(environment: Environment, options: CreateAppOpti
   });
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
   registerBinaryBodyParser(app.getHttpAdapter().getInstance());
+  registerMultipartBodyParser(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.enableCors({
     origin: '*',

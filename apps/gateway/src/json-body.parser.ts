@@ -28,3 +28,14 @@ export function registerBinaryBodyParser(fastify: FastifyInstance): void {
     done(null, body);
   });
 }
+
+/**
+ * Uploads (`/v1/audio/transcriptions`, `/v1/images/edits`) arrive as multipart/form-data;
+ * they are buffered within the app's body limit and parsed by the route, which relays
+ * them to the upstream as multipart again.
+ */
+export function registerMultipartBodyParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+}

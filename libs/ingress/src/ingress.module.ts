@@ -8,8 +8,11 @@ import { CatalogModule, UsageModule } from '@plexus/usage';
 import { ApiKeyGuard } from './api-key.guard';
 import { AnthropicMessagesController } from './anthropic/anthropic-messages.controller';
 import { GeminiController } from './gemini/gemini.controller';
+import { OpenAiAudioController } from './openai-audio/openai-audio.controller';
 import { OpenAiChatController } from './openai-chat/openai-chat.controller';
 import { OpenAiCompletionsController } from './openai-completions/openai-completions.controller';
+import { OpenAiEmbeddingsController } from './openai-embeddings/openai-embeddings.controller';
+import { OpenAiImagesController } from './openai-images/openai-images.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { BackgroundExplorationService } from './exploration/background-exploration.service';
 import { ExecutionService } from './pipeline/execution.service';
@@ -22,6 +25,9 @@ import { ExecutionService } from './pipeline/execution.service';
     OpenAiResponsesController,
     AnthropicMessagesController,
     GeminiController,
+    OpenAiEmbeddingsController,
+    OpenAiAudioController,
+    OpenAiImagesController,
   ],
   providers: [ExecutionService, ApiKeyGuard, BackgroundExplorationService],
 })

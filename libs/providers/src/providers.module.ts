@@ -3,6 +3,7 @@ import { AnthropicAdapter } from './adapters/anthropic/anthropic.adapter';
 import { GeminiAdapter } from './adapters/gemini/gemini.adapter';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
 import { OpenAiCompletionsAdapter } from './adapters/openai-completions/openai-completions.adapter';
+import { OpenAiMediaAdapter } from './adapters/openai-media/openai-media.adapter';
 import { OpenAiResponsesAdapter } from './adapters/openai-responses/openai-responses.adapter';
 import { PROVIDER_ADAPTERS, type ProviderAdapter } from './provider-adapter';
 import { ProviderAdapterRegistry } from './provider-adapter.registry';
@@ -18,7 +19,8 @@ const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, G
     { provide: PROVIDER_ADAPTERS, inject: ADAPTERS, useFactory: (...adapters: ProviderAdapter[]) => adapters },
     ProviderAdapterRegistry,
     AdapterProviderTooling,
+    OpenAiMediaAdapter,
   ],
-  exports: [ProviderAdapterRegistry, AdapterProviderTooling],
+  exports: [ProviderAdapterRegistry, AdapterProviderTooling, OpenAiMediaAdapter],
 })
 export class ProvidersModule {}

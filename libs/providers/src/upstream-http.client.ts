@@ -4,7 +4,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 export interface UpstreamPost {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
   signal: AbortSignal;
   timeoutMs: number;
 }

@@ -1,4 +1,4 @@
-import { isApiFormat, type ApiFormat } from '@plexus/core';
+import { isApiFormat, type ApiFormat, type MediaApiType } from '@plexus/core';
 import type { ProviderRecord } from '@plexus/persistence';
 
 /** The API types a provider speaks: the keys of its URL map, or inferred from its one URL. */
@@ -23,3 +23,22 @@ export function baseUrlFor(provider: ProviderRecord, apiType: ApiFormat): string
   if (typeof url === 'string') return url;
   return url[apiType] ?? url['default'] ?? Object.values(url)[0] ?? '';
 }
+
+/**
+ * Where a provider serves one of the media endpoints: its URL map's own key for it, else
+ * its OpenAI-compatible (`chat`) URL, else `default`, else its first URL. The reference
+ * falls back the same way (`embeddings|transcriptions|speech|images -> chat`).
+ */
+export function mediaBaseUrlFor(provider: ProviderRecord, apiType: MediaApiType): string {
+  const url = provider.apiBaseUrl;
+  if (typeof url === 'string') return url;
+  return url[apiType] ?? url['chat'] ?? url['default'] ?? Object.values(url)[0] ?? '';
+}
+
+/** The alias `type` whose aliases a media endpoint may use. */
+export const ALIAS_TYPE_OF: Readonly<Record<MediaApiType, string>> = {
+  embeddings: 'embeddings',
+  transcriptions: 'transcriptions',
+  speech: 'speech',
+  images: 'image',
+};

@@ -1,11 +1,11 @@
-import type { ApiFormat } from '@plexus/core';
+import type { IncomingApiType } from '@plexus/core';
 
 /** One concrete provider model a request may be sent to, with what it takes to reach it. */
 export interface RouteTarget {
   provider: string;
   model: string;
-  /** The upstream API type chosen for this request. */
-  apiType: ApiFormat;
+  /** The upstream API type chosen for this request (a media endpoint's own type for those). */
+  apiType: IncomingApiType;
   baseUrl: string;
   apiKey: string | null;
   headers: Record<string, string>;
@@ -41,7 +41,7 @@ export type SkipReason = 'cooldown' | 'quota_exhausted' | 'disabled' | 'excluded
 export interface SkippedTarget {
   provider: string;
   model: string;
-  apiType: ApiFormat;
+  apiType: IncomingApiType;
   reason: SkipReason;
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
+import { ErrorCode, GatewayException, isMediaApiType, type IncomingApiType } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
-import { baseUrlFor, chooseApiType, providerApiTypes } from './api-type';
+import { ALIAS_TYPE_OF, baseUrlFor, chooseApiType, mediaBaseUrlFor, providerApiTypes } from './api-type';
 import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { NoHealthyTargetException } from './no-healthy-target.exception';
@@ -12,7 +12,8 @@ import { stallOverrides } from './stall-overrides';
 
 export interface RouteParams {
   model: string;
-  incoming: ApiFormat;
+  /** The client's API type; a media endpoint routes only to aliases of its `type`. */
+  incoming: IncomingApiType;
   policy: ApiKeyPolicy;
 }
 
@@ -108,6 +109,12 @@ export class RouterService {
         param: 'model',
       });
     }
+    if (isMediaApiType(params.incoming) && alias.aliasType !== ALIAS_TYPE_OF[params.incoming]) {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+        message: `The model '${params.model}' is a '${alias.aliasType}' alias; this endpoint needs ${article(ALIAS_TYPE_OF[params.incoming])} '${ALIAS_TYPE_OF[params.incoming]}' alias`,
+        param: 'model',
+      });
+    }
     const targets: RouteTarget[] = [];
     const seen = new Set<string>();
     for (const group of alias.targetGroups) {
@@ -126,7 +133,7 @@ export class RouterService {
     return { alias: alias.slug, targets };
   }
 
-  private resolveTarget(target: AliasTargetRecord, incoming: ApiFormat, group: string, excluded: Exclusions): RouteTarget | null {
+  private resolveTarget(target: AliasTargetRecord, incoming: IncomingApiType, group: string, excluded: Exclusions): RouteTarget | null {
     const provider = this.config.provider(target.provider);
     if (!provider) return null;
     const resolved = toTarget(provider, target.model, incoming, group);
@@ -159,15 +166,15 @@ export class RouterService {
   }
 }
 
-function toTarget(provider: ProviderRecord, model: string, incoming: ApiFormat, group: string): RouteTarget {
+function toTarget(provider: ProviderRecord, model: string, incoming: IncomingApiType, group: string): RouteTarget {
   const modelConfig = provider.models.find((candidate) => candidate.name === model)?.config ?? {};
-  const apiType = chooseApiType(providerApiTypes(provider), incoming);
+  const apiType = isMediaApiType(incoming) ? incoming : chooseApiType(providerApiTypes(provider), incoming);
   const settings = provider.settings;
   return {
     provider: provider.slug,
     model,
     apiType,
-    baseUrl: baseUrlFor(provider, apiType),
+    baseUrl: isMediaApiType(apiType) ? mediaBaseUrlFor(provider, apiType) : baseUrlFor(provider, apiType),
     apiKey: provider.apiKey,
     headers: (settings['headers'] as Record<string, string> | undefined) ?? {},
     extraBody: {
@@ -195,9 +202,13 @@ function skippedAs(target: RouteTarget, reason: SkipReason): SkippedTarget {
 }
 
 /** `priority: api_match`: a group's targets that speak the client's format, when it has any. */
-function preferNative(targets: RouteTarget[], incoming: ApiFormat): RouteTarget[] {
+function preferNative(targets: RouteTarget[], incoming: IncomingApiType): RouteTarget[] {
   const native = targets.filter((target) => target.apiType === incoming);
   return native.length > 0 ? native : targets;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
 /** Exact-match allow and deny lists: deny wins, an empty allow list allows all. */

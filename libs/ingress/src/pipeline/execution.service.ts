@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, GatewayException, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
-import { ProviderAdapterRegistry, type UpstreamCall } from '@plexus/providers';
+import { ErrorCode, GatewayException, isApiFormat, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
+import {
+  OpenAiMediaAdapter,
+  ProviderAdapterRegistry,
+  type MediaBody,
+  type MediaChunk,
+  type MediaEndpoint,
+  type UpstreamCall,
+  type UpstreamObserver,
+  type UpstreamTarget,
+} from '@plexus/providers';
 import { QuotaService, estimateUsage, type Reservation } from '@plexus/quota';
 import {
   CooldownService,
@@ -35,6 +44,57 @@ export interface Execution {
   alias: string;
 }
 
+export interface MediaExecutionParams {
+  /** Its `format` is the endpoint's media type, which picks the aliases it may use. */
+  context: RequestContext;
+  endpoint: MediaEndpoint;
+  model: string;
+  body: MediaBody;
+  /** The client's body as a debug trace shows it (files by name and size). */
+  tracedBody: Record<string, unknown>;
+  /** The text the request sends (input, prompt), for the quota admission's estimate. */
+  inputText: string;
+}
+
+export interface MediaExecution {
+  /** Cold, as Execution's: the answer's content type, its bytes, then its usage. */
+  chunks$: Observable<MediaChunk>;
+  alias: string;
+}
+
+interface AttemptParams {
+  target: RouteTarget;
+  upstream: UpstreamTarget;
+  capture: UpstreamObserver | undefined;
+  failOnEmpty: boolean;
+}
+
+interface RunParams<T> {
+  context: RequestContext;
+  request: CanonicalRequest;
+  rawBody: unknown;
+  isPassthrough: (target: RouteTarget) => boolean;
+  attempt: (params: AttemptParams) => Observable<T>;
+  accounting: (chunk: T) => CanonicalChunk;
+}
+
+/**
+ * What routing, admission and the usage record need of a media request: its model, and
+ * its input as one user message so the admission can estimate its tokens.
+ */
+function mediaStandIn(model: string, inputText: string): CanonicalRequest {
+  return {
+    model,
+    instructions: [],
+    messages: inputText ? [{ role: 'user', content: [{ type: 'text', text: inputText }] }] : [],
+    tools: [],
+    sampling: {},
+    stream: false,
+    streamUsage: false,
+    extensions: {},
+  };
+}
+
 /**
  * The request pipeline: route, call the upstream through its adapter, fail over while
  * nothing has reached the client, and record usage when the request ends however it ends.
@@ -51,14 +111,70 @@ export class ExecutionService {
     private readonly quotas: QuotaService,
     private readonly observation: RequestObservation,
     private readonly catalog: ModelCatalog,
+    private readonly media: OpenAiMediaAdapter,
   ) {}
 
   execute(params: ExecutionParams): Execution {
     const { context, request, rawBody } = params;
     const allowPassthrough = params.allowPassthrough ?? true;
+    const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
+    return this.run<CanonicalChunk>({
+      context,
+      request,
+      rawBody,
+      isPassthrough,
+      accounting: (chunk) => chunk,
+      attempt: ({ target, upstream, capture, failOnEmpty }) => {
+        const adapter = isApiFormat(target.apiType) ? this.adapters.get(target.apiType) : undefined;
+        if (!adapter) {
+          return throwError(
+            () =>
+              new GatewayException(ErrorCode.UNSUPPORTED_API_FORMAT, {
+                message: `Provider '${target.provider}' speaks '${target.apiType}', which this gateway cannot call yet`,
+              }),
+          );
+        }
+        const call: UpstreamCall = {
+          request,
+          target: upstream,
+          ...(isPassthrough(target) && { passthroughBody: rawBody }),
+          failOnEmpty,
+          ...(capture && { observer: capture }),
+        };
+        return adapter.execute(call);
+      },
+    });
+  }
+
+  /**
+   * A media request (embeddings, audio, images): routed to aliases of its endpoint's type
+   * and relayed to the target's OpenAI-compatible endpoint, with the same failover,
+   * cooldowns, quota admission and usage record as a conversation.
+   */
+  executeMedia(params: MediaExecutionParams): MediaExecution {
+    const { context, endpoint, body } = params;
+    const request = mediaStandIn(params.model, params.inputText);
+    return this.run<MediaChunk>({
+      context,
+      request,
+      rawBody: params.tracedBody,
+      isPassthrough: () => true,
+      // The relayed bytes are not text; only the usage means something to the tap.
+      accounting: (chunk) => (chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' }),
+      attempt: ({ upstream, capture }) => this.media.execute({ endpoint, target: upstream, body, ...(capture && { observer: capture }) }),
+    });
+  }
+
+  /**
+   * The pipeline shared by every kind of request: route, call the upstream through
+   * `attempt`, fail over while nothing has reached the client, and record usage when the
+   * request ends however it ends. `accounting` shows the usage tap and the observers what
+   * a chunk carries.
+   */
+  private run<T>(params: RunParams<T>): { chunks$: Observable<T>; alias: string } {
+    const { context, request, rawBody, isPassthrough } = params;
     const plan = this.route(context, request);
     const targets = plan.targets;
-    const isPassthrough = (target: RouteTarget): boolean => allowPassthrough && target.apiType === context.format;
     const tap = new UsageTap(context, request.model, request.stream, isPassthrough, (target) => this.catalog.defaultPricing(target.model, target.provider));
     const contextWindows = new ContextWindowGuard((target) => configuredContextWindow(target) ?? this.catalog.contextWindow(target.model, target.provider));
     tap.skipped(plan.skipped);
@@ -66,39 +182,31 @@ export class ExecutionService {
     const observer = this.observation.begin(() => observedRequest({ context, request, rawBody, alias: plan.alias ?? request.model, targets }));
     context.responseCapture = observer.responseCapture;
 
-    const attempt = (index: number): Observable<CanonicalChunk> => {
+    const attempt = (index: number): Observable<T> => {
       const target = targets[index];
-      const adapter = this.adapters.get(target.apiType);
-      if (!adapter) {
-        return throwError(
-          () =>
-            new GatewayException(ErrorCode.UNSUPPORTED_API_FORMAT, {
-              message: `Provider '${target.provider}' speaks '${target.apiType}', which this gateway cannot call yet`,
-            }),
-        );
-      }
       const capture = observer.attemptStarted(target);
-      const call: UpstreamCall = {
-        request,
-        target: {
-          provider: target.provider,
-          model: target.model,
-          baseUrl: target.baseUrl,
-          apiKey: target.apiKey,
-          headers: target.headers,
-          extraBody: target.extraBody,
-          timeoutMs: target.timeoutMs ?? this.settings.current.timeout.defaultSeconds * 1000,
-          stall: resolveStallPolicy(this.settings.current.stall, target.stall),
-        },
-        ...(isPassthrough(target) && { passthroughBody: rawBody }),
-        // An empty answer is the answer on the last target that may be tried; before it, the next one is.
-        failOnEmpty: targets.slice(index + 1, limit).some((next) => contextWindows.skipReason(next) === null),
-        ...(capture && { observer: capture }),
+      const upstream: UpstreamTarget = {
+        provider: target.provider,
+        model: target.model,
+        baseUrl: target.baseUrl,
+        apiKey: target.apiKey,
+        headers: target.headers,
+        extraBody: target.extraBody,
+        timeoutMs: target.timeoutMs ?? this.settings.current.timeout.defaultSeconds * 1000,
+        stall: resolveStallPolicy(this.settings.current.stall, target.stall),
       };
-      return context.upstream.observe(adapter.execute(call));
+      return context.upstream.observe(
+        params.attempt({
+          target,
+          upstream,
+          capture,
+          // An empty answer is the answer on the last target that may be tried; before it, the next one is.
+          failOnEmpty: targets.slice(index + 1, limit).some((next) => contextWindows.skipReason(next) === null),
+        }),
+      );
     };
 
-    const chunks$ = new Observable<CanonicalChunk>((subscriber) => {
+    const chunks$ = new Observable<T>((subscriber) => {
       this.usage.started();
       let settled = false;
       let reservation: Reservation | null = null;
@@ -150,8 +258,9 @@ export class ExecutionService {
           this.settings.current.failover,
         ).subscribe({
           next: (chunk) => {
-            tap.observe(chunk, performance.now());
-            observer.chunk(chunk);
+            const accounted = params.accounting(chunk);
+            tap.observe(accounted, performance.now());
+            observer.chunk(accounted);
             subscriber.next(chunk);
           },
           error: (error: unknown) => {

@@ -1,11 +1,11 @@
-import type { ApiFormat } from '@plexus/core';
+import type { IncomingApiType } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest, RequestContext } from './request-context';
 import { UpstreamTiming } from './upstream-timing';
 
 const MAX_CLIENT_REQUEST_ID = 255;
 
-export function createRequestContext(request: FastifyRequest & AuthenticatedRequest, format: ApiFormat): RequestContext {
+export function createRequestContext(request: FastifyRequest & AuthenticatedRequest, format: IncomingApiType): RequestContext {
   const principal = request.plexusPrincipal;
   if (!principal) throw new Error('ApiKeyGuard must run before a request context is created');
   const clientHeader = request.headers['x-client-request-id'];

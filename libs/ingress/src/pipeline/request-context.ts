@@ -1,5 +1,5 @@
 import type { ApiKeyPrincipal } from '@plexus/auth';
-import type { ApiFormat } from '@plexus/core';
+import type { IncomingApiType } from '@plexus/core';
 import type { ResponseCapture } from '@plexus/usage';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamTiming } from './upstream-timing';
@@ -10,7 +10,7 @@ export interface RequestContext {
   clientRequestId: string | null;
   sourceIp: string | null;
   principal: ApiKeyPrincipal;
-  format: ApiFormat;
+  format: IncomingApiType;
   /** Wall-clock start, for the usage record. */
   startTime: Date;
   /** Monotonic start (performance.now()), for latencies. */

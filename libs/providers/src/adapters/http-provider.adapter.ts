@@ -191,7 +191,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function readLimited(body: AsyncIterable<unknown>, limit: number): Promise<string> {
+export async function readLimited(body: AsyncIterable<unknown>, limit: number): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
