@@ -446,6 +446,22 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   await page.getByTestId('top-models').getByText('smart').waitFor();
   assert.equal(await page.getByTestId('top-keys').count(), 0, 'no per-key table for a key holder');
   await shot('my-dashboard');
+
+  await nav('My usage');
+  await page.getByTestId('rotate').click();
+  await page.getByTestId('confirm').click();
+  const shown = page.getByTestId('new-secret');
+  await shown.waitFor();
+  const rotated = (await shown.innerText()).trim();
+  assert.match(rotated, /^sk-[0-9a-f]{48}$/);
+  assert.notEqual(rotated, clientSecret);
+  await page.getByTestId('close-secret').click();
+  const verify = (secret: string) => fetch(`${gateway.url}/v0/management/auth/verify`, { headers: { 'x-admin-key': secret } }).then((r) => r.status);
+  assert.equal(await verify(clientSecret), 401, 'the old secret stopped working');
+  assert.equal(await verify(rotated), 200);
+  clientSecret = rotated;
+  await nav('Logs');
+  await page.getByTestId('log-row').first().waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login/);
   await page.getByTestId('admin-key').fill(ADMIN_KEY);

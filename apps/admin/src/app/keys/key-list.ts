@@ -4,9 +4,11 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
+import { firstValueFrom } from 'rxjs';
 import { Api } from '../api/api';
 import { keysControllerDelete } from '../api/fn/management-keys/keys-controller-delete';
 import { keysControllerDisable } from '../api/fn/management-keys/keys-controller-disable';
+import { selfControllerRotate } from '../api/fn/management-auth/self-controller-rotate';
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
 import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import { problemOf } from '../core/api-problem';
@@ -17,6 +19,7 @@ import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
+import { SecretDialog, type SecretDialogData } from './secret-dialog';
 
 @Component({
   selector: 'plx-key-list',
@@ -79,6 +82,7 @@ import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model'
               <span class="badge" [title]="managedHint">config file</span>
             } @else {
               <a matButton [routerLink]="[k.name]">Edit</a>
+              <button matButton type="button" (click)="rotate(k)">Rotate</button>
               @if (k.disabledAt === null) {
                 <button matButton type="button" (click)="disable(k)">Disable</button>
               }
@@ -117,6 +121,29 @@ export class KeyList {
     const error = this.keys.error();
     return error ? `Could not load keys: ${problemOf(error).message}` : null;
   });
+
+  /** A new secret for the key, shown once; clients using the old one are refused from now on. */
+  protected async rotate(key: KeyView): Promise<void> {
+    const sure = await confirm(this.dialog, {
+      title: `Rotate the secret of '${key.name}'?`,
+      message: 'A new secret is made and shown once. The current secret stops working at once: every client using it must be updated.',
+      confirmLabel: 'Rotate',
+      danger: true,
+    });
+    if (!sure) return;
+    try {
+      const result = await this.api.invoke(selfControllerRotate, { keyName: key.name });
+      const ref = this.dialog.open<SecretDialog, SecretDialogData>(SecretDialog, {
+        data: { name: key.name, secret: result.secret, rotated: true },
+        disableClose: true,
+        width: '520px',
+      });
+      await firstValueFrom(ref.afterClosed());
+    } catch (error) {
+      this.snack.open(`Could not rotate: ${problemOf(error).message}`, 'Dismiss');
+    }
+    this.keys.reload();
+  }
 
   protected access(key: KeyView): string[] {
     return accessSummary(key);

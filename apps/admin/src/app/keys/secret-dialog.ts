@@ -6,6 +6,8 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 export interface SecretDialogData {
   readonly name: string;
   readonly secret: string;
+  /** A new secret for an existing key (the old one stopped working). */
+  readonly rotated?: boolean;
 }
 
 /** Shows a new key's secret, once: the API only ever returns it masked. */
@@ -14,7 +16,7 @@ export interface SecretDialogData {
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [MatDialogModule, MatButtonModule],
   template: `
-    <h2 mat-dialog-title>Key '{{ data.name }}' created</h2>
+    <h2 mat-dialog-title>Key '{{ data.name }}' {{ data.rotated ? 'has a new secret' : 'created' }}</h2>
     <mat-dialog-content>
       <p>Copy the secret now. It is shown <strong>only once</strong>; afterwards only a masked form is available.</p>
       <code class="secret" data-testid="new-secret">{{ data.secret }}</code>

@@ -1,13 +1,19 @@
 import { ChangeDetectionStrategy, Component, computed, inject, resource } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { RouterLink } from '@angular/router';
+import { firstValueFrom } from 'rxjs';
 import { Api } from '../api/api';
+import { selfControllerRotate } from '../api/fn/management-auth/self-controller-rotate';
 import { selfQuotaControllerQuota } from '../api/fn/management-auth/self-quota-controller-quota';
 import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
 import { usageSummary } from '../core/usage-requests';
+import { SecretDialog, type SecretDialogData } from '../keys/secret-dialog';
 import { quotaMeterOf } from '../quotas/quota-model';
+import { confirm } from '../shared/confirm-dialog';
 import { formatCount, formatDateTime, formatDuration, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { Meter } from '../shared/meter';
@@ -68,9 +74,20 @@ import { PageHeader } from '../shared/page-header';
         </div>
       }
     </plx-load-state>
-    <p><a matButton routerLink="/logs">See each request in the log</a></p>
+    <div class="actions">
+      <a matButton routerLink="/logs">See each request in the log</a>
+      <button matButton type="button" class="danger" (click)="rotate()" data-testid="rotate">Rotate my key</button>
+    </div>
   `,
   styles: `
+    .actions {
+      display: flex;
+      gap: 8px;
+      margin-top: 16px;
+    }
+    .danger {
+      --mat-button-text-label-text-color: var(--mat-sys-error);
+    }
     .card {
       margin-bottom: 16px;
       max-width: 880px;
@@ -111,6 +128,8 @@ import { PageHeader } from '../shared/page-header';
 })
 export class MyUsage {
   private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
   protected readonly session = inject(AdminSession);
 
   protected readonly quota = resource({ loader: () => this.api.invoke(selfQuotaControllerQuota) });
@@ -132,6 +151,29 @@ export class MyUsage {
   protected readonly duration = formatDuration;
   protected when(iso: string): string {
     return formatDateTime(Date.parse(iso));
+  }
+
+  /** A new secret for this key, shown once; this session switches to it, other clients must follow. */
+  protected async rotate(): Promise<void> {
+    const sure = await confirm(this.dialog, {
+      title: 'Rotate your key?',
+      message: 'A new secret is made and shown once. The current secret stops working at once: update every client that uses it.',
+      confirmLabel: 'Rotate',
+      danger: true,
+    });
+    if (!sure) return;
+    try {
+      const result = await this.api.invoke(selfControllerRotate);
+      this.session.signIn(result.secret, this.session.identity());
+      const ref = this.dialog.open<SecretDialog, SecretDialogData>(SecretDialog, {
+        data: { name: result.keyName, secret: result.secret, rotated: true },
+        disableClose: true,
+        width: '520px',
+      });
+      await firstValueFrom(ref.afterClosed());
+    } catch (error) {
+      this.snack.open(`Could not rotate: ${problemOf(error).message}`, 'Dismiss');
+    }
   }
 
   protected refresh(): void {
