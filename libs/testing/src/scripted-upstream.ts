@@ -6,6 +6,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** The body's bytes as received (multipart uploads, binary). */
+  raw: Buffer;
 }
 
 /** An SSE event: its data, or a named event (`event: <name>` before the data). */
@@ -23,7 +25,9 @@ export type ScriptedReply =
   /** Sends the events, then drops the connection mid-stream. */
   | { kind: 'cut'; events: ScriptedEvent[] }
   /** Sends a raw SSE body as it is (malformed frames included). */
-  | { kind: 'raw-sse'; body: string };
+  | { kind: 'raw-sse'; body: string }
+  /** Sends bytes under a content type (audio, plain text), in `chunks` writes when given. */
+  | { kind: 'bytes'; contentType: string; body: Buffer; chunks?: number };
 
 export type ScriptHandler = (request: RecordedRequest) => ScriptedReply;
 
@@ -64,14 +68,15 @@ export class ScriptedUpstream {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString('utf8');
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       // recorded as text
     }
-    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body };
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body, raw };
     this.requests.push(recorded);
     response.on('close', () => {
       if (!response.writableFinished) this.aborted.push(recorded);
@@ -109,6 +114,16 @@ export class ScriptedUpstream {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.end(reply.body);
         return;
+      case 'bytes': {
+        response.writeHead(200, { 'content-type': reply.contentType });
+        const size = Math.ceil(reply.body.length / (reply.chunks ?? 1));
+        for (let offset = 0; offset < reply.body.length; offset += size) {
+          response.write(reply.body.subarray(offset, offset + size));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        response.end();
+        return;
+      }
     }
   }
 }
