@@ -4,6 +4,7 @@ import { ScriptedUpstream, createTestDatabase, startGateway, type GatewayProcess
 const ADMIN_KEY = 'media-admin';
 const KEY = 'sk-media';
 const NARROW_KEY = 'sk-media-narrow';
+const QUOTA_KEY = 'sk-media-quota';
 
 interface UsageRow {
   requestId: string;
@@ -96,6 +97,13 @@ describe('media endpoints through the built gateway', () => {
     expect((await alias('chatty', 'text', 'a-chat', 'b-chat')).status).toBe(200);
     await admin('PUT', '/keys/media', { secret: KEY });
     await admin('PUT', '/keys/narrow', { secret: NARROW_KEY, excludedProviders: ['a'] });
+    expect((await admin('PUT', '/user-quotas/two', { type: 'daily', limitType: 'requests', limit: 2 })).status).toBe(200);
+    await admin('PUT', '/keys/quota', { secret: QUOTA_KEY, quotas: ['two'] });
+    expect((await admin('PUT', '/providers/google', { api_base_url: { gemini: `${backup.url}/v1beta` }, api_key: 'upstream-g' })).status).toBe(200);
+    expect(
+      (await admin('PUT', '/aliases/gembed', { type: 'embeddings', target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'google', model: 'text-embedding-004' }] }] }))
+        .status,
+    ).toBe(200);
     client = new OpenAI({ apiKey: KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
   });
 
@@ -258,5 +266,59 @@ describe('media endpoints through the built gateway', () => {
     expect(error.error).toMatchObject({ message: expect.stringContaining('backup is down too') });
     const cooling = (await (await admin('GET', '/cooldowns')).json()) as Array<{ provider: string; model: string }>;
     expect(cooling).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'a', model: 'a-image' }), expect.objectContaining({ provider: 'b', model: 'b-image' })]));
+  });
+
+  it('embeddings on a Gemini provider: :batchEmbedContents with x-goog-api-key, answered as an OpenAI list', async () => {
+    backup.script(() => ({ kind: 'json', body: { embeddings: [{ values: [0.5, 0.25] }, { values: [-1, 1] }] } }));
+    const result = await client.embeddings.create({ model: 'gembed', input: ['one', 'two'], encoding_format: 'float', dimensions: 2 });
+    expect(result).toEqual({
+      object: 'list',
+      data: [
+        { object: 'embedding', index: 0, embedding: [0.5, 0.25] },
+        { object: 'embedding', index: 1, embedding: [-1, 1] },
+      ],
+      model: 'text-embedding-004',
+      usage: { prompt_tokens: 0, total_tokens: 0 },
+    });
+    expect(backup.requests[0]).toMatchObject({
+      path: '/v1beta/models/text-embedding-004:batchEmbedContents',
+      headers: expect.objectContaining({ 'x-goog-api-key': 'upstream-g' }),
+      body: {
+        requests: [
+          { model: 'models/text-embedding-004', content: { parts: [{ text: 'one' }] }, outputDimensionality: 2 },
+          { model: 'models/text-embedding-004', content: { parts: [{ text: 'two' }] }, outputDimensionality: 2 },
+        ],
+      },
+    });
+  });
+
+  it('speech as an SSE stream: frames relayed as they are, the usage of speech.audio.done recorded', async () => {
+    const delta = JSON.stringify({ type: 'speech.audio.delta', audio: BINARY.subarray(0, 64).toString('base64') });
+    const done = JSON.stringify({ type: 'speech.audio.done', usage: { input_tokens: 5, output_tokens: 40, total_tokens: 45 } });
+    backup.script(() => ({ kind: 'sse', events: [delta, done] }));
+    const response = await fetch(`${gateway.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'say', input: 'Hi', voice: 'alloy', stream_format: 'sse' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await response.text()).toBe(`data: ${delta}\n\ndata: ${done}\n\n`);
+    expect(backup.requests[0].body).toMatchObject({ model: 'b-tts', stream_format: 'sse' });
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({ incomingApiType: 'speech', tokensInput: 5, tokensOutput: 40, responseStatus: 'success' });
+  });
+
+  it("counts media requests against the key's user quota: the third of a two-request quota is a 429", async () => {
+    backup.script(() => ({ kind: 'json', body: { object: 'list', data: [], model: 'b-embed', usage: { prompt_tokens: 1, total_tokens: 1 } } }));
+    const limited = new OpenAI({ apiKey: QUOTA_KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+    const first = await limited.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' }).withResponse();
+    expect(first.response.headers.get('x-plexus-quota-limit')).toBe('2');
+    await limited.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' });
+    const refused = (await limited.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' }).catch((caught: unknown) => caught)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
+    expect(refused.status).toBe(429);
+    expect(refused.error).toMatchObject({ type: 'quota_exceeded', quota_name: 'two' });
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnthropicAdapter } from './adapters/anthropic/anthropic.adapter';
 import { GeminiAdapter } from './adapters/gemini/gemini.adapter';
+import { GeminiEmbeddingsAdapter } from './adapters/gemini/gemini-embeddings.adapter';
 import { OpenAiChatAdapter } from './adapters/openai-chat/openai-chat.adapter';
 import { OpenAiCompletionsAdapter } from './adapters/openai-completions/openai-completions.adapter';
 import { OpenAiMediaAdapter } from './adapters/openai-media/openai-media.adapter';
@@ -20,7 +21,8 @@ const ADAPTERS = [OpenAiChatAdapter, OpenAiResponsesAdapter, AnthropicAdapter, G
     ProviderAdapterRegistry,
     AdapterProviderTooling,
     OpenAiMediaAdapter,
+    GeminiEmbeddingsAdapter,
   ],
-  exports: [ProviderAdapterRegistry, AdapterProviderTooling, OpenAiMediaAdapter],
+  exports: [ProviderAdapterRegistry, AdapterProviderTooling, OpenAiMediaAdapter, GeminiEmbeddingsAdapter],
 })
 export class ProvidersModule {}

@@ -35,6 +35,19 @@ export function mediaBaseUrlFor(provider: ProviderRecord, apiType: MediaApiType)
   return url[apiType] ?? url['chat'] ?? url['default'] ?? Object.values(url)[0] ?? '';
 }
 
+/**
+ * The upstream API a media request is sent through: the media endpoint itself
+ * (OpenAI-compatible), except embeddings on a provider that speaks only Gemini, which
+ * go through Gemini's own embeddings API.
+ */
+export function mediaApiTypeFor(provider: ProviderRecord, apiType: MediaApiType): MediaApiType | 'gemini' {
+  if (apiType !== 'embeddings') return apiType;
+  const url = provider.apiBaseUrl;
+  if (typeof url !== 'string' && (url['embeddings'] !== undefined || url['default'] !== undefined)) return apiType;
+  const types = providerApiTypes(provider);
+  return types.includes('gemini') && !types.includes('chat') ? 'gemini' : apiType;
+}
+
 /** The alias `type` whose aliases a media endpoint may use. */
 export const ALIAS_TYPE_OF: Readonly<Record<MediaApiType, string>> = {
   embeddings: 'embeddings',

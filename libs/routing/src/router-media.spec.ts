@@ -19,6 +19,7 @@ const PROVIDERS: ProviderRecord[] = [
     settings: {},
     models: [],
   },
+  { slug: 'google', displayName: null, apiBaseUrl: 'https://generativelanguage.googleapis.com/v1beta', apiKey: 'k', enabled: true, settings: {}, models: [] },
   { slug: 'claude', displayName: null, apiBaseUrl: { messages: 'https://c.example.com', default: 'https://c.example.com/default' }, apiKey: 'k', enabled: true, settings: {}, models: [] },
 ];
 
@@ -81,6 +82,12 @@ describe('RouterService, media endpoints', () => {
     expect((error as GatewayException).status).toBe(400);
     expect((error as GatewayException).message).toBe("The model 'chat' is a 'text' alias; this endpoint needs an 'embeddings' alias");
     expect(() => router.route({ model: 'embed', incoming: 'speech', policy: {} })).toThrow(/needs a 'speech' alias/);
+  });
+
+  it('sends embeddings for a Gemini-only provider through Gemini, and other media endpoints as they are', () => {
+    const embeddings = router.route({ model: 'direct/google/text-embedding-004', incoming: 'embeddings', policy: {} }).targets[0];
+    expect([embeddings.apiType, embeddings.baseUrl]).toEqual(['gemini', 'https://generativelanguage.googleapis.com/v1beta']);
+    expect(router.route({ model: 'direct/google/imagen', incoming: 'images', policy: {} }).targets[0].apiType).toBe('images');
   });
 
   it('routes direct/<provider>/<model> without an alias type', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ErrorCode, GatewayException, isMediaApiType, type IncomingApiType } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
-import { ALIAS_TYPE_OF, baseUrlFor, chooseApiType, mediaBaseUrlFor, providerApiTypes } from './api-type';
+import { ALIAS_TYPE_OF, baseUrlFor, chooseApiType, mediaApiTypeFor, mediaBaseUrlFor, providerApiTypes } from './api-type';
 import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { NoHealthyTargetException } from './no-healthy-target.exception';
@@ -168,7 +168,7 @@ export class RouterService {
 
 function toTarget(provider: ProviderRecord, model: string, incoming: IncomingApiType, group: string): RouteTarget {
   const modelConfig = provider.models.find((candidate) => candidate.name === model)?.config ?? {};
-  const apiType = isMediaApiType(incoming) ? incoming : chooseApiType(providerApiTypes(provider), incoming);
+  const apiType = isMediaApiType(incoming) ? mediaApiTypeFor(provider, incoming) : chooseApiType(providerApiTypes(provider), incoming);
   const settings = provider.settings;
   return {
     provider: provider.slug,

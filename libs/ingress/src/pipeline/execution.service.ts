@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, GatewayException, isApiFormat, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
 import {
+  GeminiEmbeddingsAdapter,
   OpenAiMediaAdapter,
   ProviderAdapterRegistry,
   type MediaBody,
@@ -112,6 +113,7 @@ export class ExecutionService {
     private readonly observation: RequestObservation,
     private readonly catalog: ModelCatalog,
     private readonly media: OpenAiMediaAdapter,
+    private readonly geminiEmbeddings: GeminiEmbeddingsAdapter,
   ) {}
 
   execute(params: ExecutionParams): Execution {
@@ -158,10 +160,13 @@ export class ExecutionService {
       context,
       request,
       rawBody: params.tracedBody,
-      isPassthrough: () => true,
+      isPassthrough: (target) => target.apiType !== 'gemini',
       // The relayed bytes are not text; only the usage means something to the tap.
       accounting: (chunk) => (chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' }),
-      attempt: ({ upstream, capture }) => this.media.execute({ endpoint, target: upstream, body, ...(capture && { observer: capture }) }),
+      attempt: ({ target, upstream, capture }) => {
+        const call = { endpoint, target: upstream, body, ...(capture && { observer: capture }) };
+        return target.apiType === 'gemini' ? this.geminiEmbeddings.execute(call) : this.media.execute(call);
+      },
     });
   }
 
