@@ -1,5 +1,15 @@
-import { ErrorCode } from '@plexus/core';
+import { ErrorCode, GatewayException } from '@plexus/core';
 import { decodeGeminiEmbeddings, encodeGeminiEmbeddings } from './gemini-embeddings.codec';
+
+function caught(run: () => unknown): GatewayException {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GatewayException);
+    return error as GatewayException;
+  }
+  throw new Error('expected a GatewayException');
+}
 
 describe('Gemini embeddings codec', () => {
   it('sends one input to :embedContent with the requested dimensions', () => {
@@ -22,7 +32,7 @@ describe('Gemini embeddings codec', () => {
   });
 
   it('refuses token arrays with a 400 naming input', () => {
-    expect(() => encodeGeminiEmbeddings({ input: [[1, 2]] }, 'm')).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_REQUEST, status: 400 }));
+    expect(caught(() => encodeGeminiEmbeddings({ input: [[1, 2]] }, 'm'))).toMatchObject({ code: ErrorCode.INVALID_REQUEST, status: 400 });
   });
 
   it("reads one or several embeddings back into OpenAI's list", () => {
@@ -35,6 +45,6 @@ describe('Gemini embeddings codec', () => {
     expect(decodeGeminiEmbeddings({ embeddings: [{ values: [1] }, { values: [2] }] }, 'm')).toMatchObject({
       data: [{ index: 0, embedding: [1] }, { index: 1, embedding: [2] }],
     });
-    expect(() => decodeGeminiEmbeddings({ candidates: [] }, 'm')).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_INVALID_RESPONSE }));
+    expect(caught(() => decodeGeminiEmbeddings({ candidates: [] }, 'm'))).toMatchObject({ code: ErrorCode.UPSTREAM_INVALID_RESPONSE });
   });
 });

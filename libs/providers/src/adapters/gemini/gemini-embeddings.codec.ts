@@ -13,7 +13,7 @@ export interface GeminiEmbeddingsRequest {
  */
 export function encodeGeminiEmbeddings(json: Record<string, unknown>, model: string): GeminiEmbeddingsRequest {
   const input = json['input'];
-  const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? (input as string[]) : null;
+  const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? input : null;
   if (!texts || texts.length === 0) {
     throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'Gemini embeddings take text input: a string or an array of strings', param: 'input' });
   }
