@@ -49,8 +49,8 @@ function setup(options: { aliases?: AliasRecord[]; disabledProvider?: string } =
   return { explorer, clock, probes, finish, lastUpdated, cooling, settings };
 }
 
-function alias(slug: string, selector: string, providers: string[]): AliasRecord {
-  return { slug, targetGroups: [{ name: 'g', selector, targets: providers.map((provider) => ({ provider, model: 'm' })) }] } as unknown as AliasRecord;
+function alias(slug: string, selector: string, providers: string[], aliasType = 'text'): AliasRecord {
+  return { slug, aliasType, targetGroups: [{ name: 'g', selector, targets: providers.map((provider) => ({ provider, model: 'm' })) }] } as unknown as AliasRecord;
 }
 
 const names = (targets: ExplorationTarget[]): string[] => targets.map((target) => target.provider);
@@ -73,6 +73,12 @@ describe('BackgroundExplorer', () => {
     expect(names(probes)).toEqual(['a', 'b']);
     expect(explorer.probesInFlight).toBe(2);
     expect(explorer.tick()).toEqual([]);
+  });
+
+  it('leaves media aliases alone: the probe is a chat request', () => {
+    const { explorer, clock } = setup({ aliases: [alias('embed', 'latency', ['e'], 'embeddings'), alias('fast', 'latency', ['a'])] });
+    clock.now = T0 + THRESHOLD_S * 1000 + 5000;
+    expect(names(explorer.tick())).toEqual(['a']);
   });
 
   it('leaves targets with fresh stats, cooling targets and disabled providers alone', () => {

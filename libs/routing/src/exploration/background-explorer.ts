@@ -65,6 +65,8 @@ export class BackgroundExplorer {
     const seen = new Set<string>();
     const stale: Array<ExplorationTarget & { freshAt: number }> = [];
     for (const alias of this.deps.config.allAliases()) {
+      // The probe is a chat request: media aliases (embeddings, speech...) can't answer it.
+      if (alias.aliasType !== 'text') continue;
       for (const group of alias.targetGroups) {
         if (!STATS_SELECTORS.has(group.selector)) continue;
         for (const target of group.targets) {
