@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import {
+  callManagement,
   ScriptedUpstream,
   anthropicBody,
   anthropicStreamEvents,
@@ -23,12 +24,7 @@ describe('Anthropic Messages ingress and provider through the built gateway', ()
   let gateway: GatewayProcess;
   let anthropic: Anthropic;
 
-  const admin = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method: 'PUT',
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-anthropic-'));

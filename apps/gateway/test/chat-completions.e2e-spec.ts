@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   chatStreamEvents,
@@ -6,19 +7,15 @@ import {
   startGateway,
   type GatewayProcess,
   type TestDatabase,
+  waitForUsageRow,
 } from '@plexus/testing';
 import OpenAI from 'openai';
-import { Client } from 'pg';
 
 const ADMIN_KEY = 'e2e-admin-key';
 const CLIENT_KEY = 'sk-e2e-client-0001';
 
-async function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${gateway.url}/v0/management${path}`, {
-    method,
-    headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown): Promise<Response> {
+  return callManagement(gateway.url, ADMIN_KEY, method, path, body);
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
@@ -38,18 +35,7 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   let gateway: GatewayProcess;
   let client: OpenAI;
 
-  async function usageRow(requestId: string): Promise<Record<string, unknown>> {
-    const pg = new Client({ connectionString: database.url });
-    await pg.connect();
-    try {
-      return await waitFor(async () => {
-        const result = await pg.query('SELECT * FROM request_usage WHERE request_id = $1', [requestId]);
-        return result.rows[0] as Record<string, unknown> | undefined;
-      });
-    } finally {
-      await pg.end();
-    }
-  }
+  const usageRow = (requestId: string): Promise<Record<string, unknown>> => waitForUsageRow(database.url, requestId);
 
   beforeAll(async () => {
     [upstream, backup, database] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start(), createTestDatabase()]);

@@ -1,4 +1,4 @@
-import { ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
+import { callManagement, ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +14,7 @@ describe('legacy /v1/completions through the built gateway', () => {
   let gateway: GatewayProcess;
   let client: OpenAI;
 
-  const admin = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method: 'PUT',
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-completions-'));

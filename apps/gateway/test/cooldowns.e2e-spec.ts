@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   createTestDatabase,
@@ -36,11 +37,7 @@ describe('cooldowns, failover and routing settings through the built gateway (em
   let gateway: GatewayProcess;
 
   function admin(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': ADMIN_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    return callManagement(gateway.url, ADMIN_KEY, method, path, body);
   }
 
   async function cooldowns(): Promise<Cooldown[]> {
@@ -312,11 +309,7 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
   let second: GatewayProcess;
 
   function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': ADMIN_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    return callManagement(gateway.url, ADMIN_KEY, method, path, body);
   }
 
   function chat(gateway: GatewayProcess): Promise<Response> {

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { GATEWAY_MAIN, ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
+import { callManagement, GATEWAY_MAIN, ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +9,7 @@ import OpenAI from 'openai';
 const ADMIN_KEY = 'embedded-admin';
 
 function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${gateway.url}/v0/management${path}`, {
-    method,
-    headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+  return callManagement(gateway.url, ADMIN_KEY, method, path, body);
 }
 
 describe('the built gateway on its embedded database', () => {

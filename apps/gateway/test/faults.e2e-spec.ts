@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   anthropicStreamEvents,
   chatCompletionBody,
@@ -7,8 +8,8 @@ import {
   startGateway,
   type GatewayProcess,
   type TestDatabase,
+  waitForUsageRow,
 } from '@plexus/testing';
-import { Client } from 'pg';
 
 const ADMIN_KEY = 'faults-admin';
 const KEY = 'sk-faults-client';
@@ -29,12 +30,7 @@ describe('fault injection through the built gateway', () => {
   let backup: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false): Promise<Outcome> => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -45,20 +41,7 @@ describe('fault injection through the built gateway', () => {
     return { status: response.status, body: await response.text(), requestId: response.headers.get('x-request-id') ?? '' };
   };
 
-  async function usageRow(requestId: string): Promise<Record<string, unknown>> {
-    const pg = new Client({ connectionString: database.url });
-    await pg.connect();
-    try {
-      for (let tries = 0; tries < 100; tries++) {
-        const result = await pg.query('SELECT * FROM request_usage WHERE request_id = $1', [requestId]);
-        if (result.rows[0]) return result.rows[0] as Record<string, unknown>;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`no usage row for ${requestId}`);
-    } finally {
-      await pg.end();
-    }
-  }
+  const usageRow = (requestId: string): Promise<Record<string, unknown>> => waitForUsageRow(database.url, requestId);
 
   const cooldowns = async (): Promise<Array<{ provider: string; model: string; timeRemainingMs: number }>> =>
     (await (await admin('GET', '/cooldowns')).json()) as Array<{ provider: string; model: string; timeRemainingMs: number }>;

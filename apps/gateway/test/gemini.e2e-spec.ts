@@ -1,5 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   chatStreamEvents,
@@ -23,12 +24,7 @@ describe('Gemini ingress and provider through the built gateway', () => {
   let gateway: GatewayProcess;
   let genai: GoogleGenAI;
 
-  const admin = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method: 'PUT',
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-gemini-'));

@@ -1,5 +1,4 @@
-import { ScriptedUpstream, chatCompletionBody, chatStreamEvents, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
-import { Client } from 'pg';
+import { callManagement, ScriptedUpstream, chatCompletionBody, chatStreamEvents, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase, waitForUsageRow } from '@plexus/testing';
 
 const ADMIN_KEY = 'catalog-admin';
 const KEY = 'sk-catalog-client';
@@ -18,12 +17,7 @@ describe('model catalog through the built gateway', () => {
   let catalogServer: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false): Promise<Response> =>
     fetch(`${gateway.url}/v1/chat/completions`, {
@@ -32,20 +26,7 @@ describe('model catalog through the built gateway', () => {
       body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'a long prompt' }] }),
     });
 
-  async function usageRow(requestId: string): Promise<Record<string, unknown>> {
-    const pg = new Client({ connectionString: database.url });
-    await pg.connect();
-    try {
-      for (let tries = 0; tries < 100; tries++) {
-        const result = await pg.query('SELECT * FROM request_usage WHERE request_id = $1', [requestId]);
-        if (result.rows[0]) return result.rows[0] as Record<string, unknown>;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`no usage row for ${requestId}`);
-    } finally {
-      await pg.end();
-    }
-  }
+  const usageRow = (requestId: string): Promise<Record<string, unknown>> => waitForUsageRow(database.url, requestId);
 
   const answeredModels = (): string[] => upstream.requests.map((request) => (request.body as { model: string }).model);
 

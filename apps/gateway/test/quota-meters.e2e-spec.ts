@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   createTestDatabase,
@@ -37,11 +38,7 @@ describe('provider quota meters through the built gateway (embedded database)', 
   let quotaReplyC: () => ScriptedReply;
 
   function admin(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<Response> {
-    return fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    return callManagement(gateway.url, key, method, path, body);
   }
 
   async function json<T>(response: Response, status = 200): Promise<T> {

@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   chatStreamEvents,
@@ -38,11 +39,7 @@ interface QuotaErrorBody {
 }
 
 function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<Response> {
-  return fetch(`${gateway.url}/v0/management${path}`, {
-    method,
-    headers: { 'x-admin-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+  return callManagement(gateway.url, key, method, path, body);
 }
 
 async function configure(gateway: GatewayProcess, setup: Array<[string, string, unknown]>): Promise<void> {

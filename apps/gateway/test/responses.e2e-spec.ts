@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   chatStreamEvents,
@@ -22,12 +23,7 @@ describe('POST /v1/responses through the built gateway', () => {
   let client: OpenAI;
   let otherClient: OpenAI;
 
-  const admin = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method: 'PUT',
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-responses-'));

@@ -1,4 +1,5 @@
 import {
+  callManagement,
   ScriptedUpstream,
   chatCompletionBody,
   chatStreamEvents,
@@ -40,12 +41,7 @@ describe('routing faults through the built gateway', () => {
   let explored: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method,
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false, key = KEY): Promise<Outcome> => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
-import { ScriptedUpstream, startGateway, type GatewayProcess, type ScriptedEvent } from '@plexus/testing';
+import { callManagement, ScriptedUpstream, startGateway, type GatewayProcess, type ScriptedEvent } from '@plexus/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,12 +57,7 @@ describe('the official SDKs parse the streams the gateway emits, tool calls and 
   let claudeUpstream: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${gateway.url}/v0/management${path}`, {
-      method: 'PUT',
-      headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-sdk-'));

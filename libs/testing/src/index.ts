@@ -5,5 +5,6 @@ export * from './gemini.fixtures';
 export * from './anthropic.fixtures';
 export * from './test-database';
 export * from './gateway-process';
+export * from './gateway-calls';
 export * from './matrix';
 export * from './management-client/management-client';
