@@ -153,7 +153,7 @@ describe('media endpoints through the built gateway', () => {
     ]);
   });
 
-  it('a chat alias cannot be used for embeddings, nor an embeddings alias for speech: 400 in OpenAI’s error shape', async () => {
+  it('a chat alias cannot be used for embeddings, nor an embeddings alias for speech or chat: 400 in OpenAI’s error shape', async () => {
     const error = (await client.embeddings.create({ model: 'chatty', input: 'x', encoding_format: 'float' }).catch((caught: unknown) => caught)) as InstanceType<
       typeof OpenAI.APIError
     >;
@@ -165,6 +165,11 @@ describe('media endpoints through the built gateway', () => {
     });
     await expect(client.audio.speech.create({ model: 'embed', input: 'hi', voice: 'alloy' })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(client.embeddings.create({ model: 'no-such-alias', input: 'x', encoding_format: 'float' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const chat = (await client.chat.completions.create({ model: 'embed', messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
+    expect(chat).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(chat.error).toMatchObject({ message: "The model 'embed' is an 'embeddings' alias; this endpoint needs a 'text' alias" });
     expect(primary.requests).toHaveLength(0);
     expect(backup.requests).toHaveLength(0);
   });

@@ -70,7 +70,7 @@ describe('RouterService, media endpoints', () => {
     expect(router.route({ model: 'draw', incoming: 'images', policy: {} }).targets[0].apiType).toBe('images');
   });
 
-  it("refuses an alias of another type with a 400 naming both types", () => {
+  it('refuses an alias of another type with a 400 naming both types, chat endpoints included', () => {
     let error: unknown;
     try {
       router.route({ model: 'chat', incoming: 'embeddings', policy: {} });
@@ -81,7 +81,10 @@ describe('RouterService, media endpoints', () => {
     expect((error as GatewayException).code).toBe(ErrorCode.INVALID_REQUEST);
     expect((error as GatewayException).status).toBe(400);
     expect((error as GatewayException).message).toBe("The model 'chat' is a 'text' alias; this endpoint needs an 'embeddings' alias");
-    expect(() => router.route({ model: 'embed', incoming: 'speech', policy: {} })).toThrow(/needs a 'speech' alias/);
+    expect(() => router.route({ model: 'embed', incoming: 'speech', policy: {} })).toThrow(/is an 'embeddings' alias; this endpoint needs a 'speech' alias/);
+    expect(() => router.route({ model: 'draw', incoming: 'chat', policy: {} })).toThrow(/is an 'image' alias; this endpoint needs a 'text' alias/);
+    expect(() => router.route({ model: 'tts', incoming: 'messages', policy: {} })).toThrow(/needs a 'text' alias/);
+    expect(router.route({ model: 'chat', incoming: 'chat', policy: {} }).targets).toHaveLength(3);
   });
 
   it('sends embeddings for a Gemini-only provider through Gemini, and other media endpoints as they are', () => {

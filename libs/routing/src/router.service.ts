@@ -109,9 +109,10 @@ export class RouterService {
         param: 'model',
       });
     }
-    if (isMediaApiType(params.incoming) && alias.aliasType !== ALIAS_TYPE_OF[params.incoming]) {
+    const wanted = isMediaApiType(params.incoming) ? ALIAS_TYPE_OF[params.incoming] : 'text';
+    if (alias.aliasType !== wanted) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, {
-        message: `The model '${params.model}' is a '${alias.aliasType}' alias; this endpoint needs ${article(ALIAS_TYPE_OF[params.incoming])} '${ALIAS_TYPE_OF[params.incoming]}' alias`,
+        message: `The model '${params.model}' is ${article(alias.aliasType)} '${alias.aliasType}' alias; this endpoint needs ${article(wanted)} '${wanted}' alias`,
         param: 'model',
       });
     }
