@@ -46,8 +46,8 @@ export class AuditController {
     description:
       'Every mutating /v0/management call: who made it (SSO user, `admin-key`, or an API key name), the method, path and route parameters, when, and the status it ended with. Request bodies are never recorded.',
   })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–500, default 50' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: '1–500, default 50' })
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
   @ApiQuery({ name: 'actor', required: false, type: String })
   @ApiOkResponse({ type: AuditListDto })
   async list(@Query() rawQuery: Record<string, unknown>): Promise<AuditListDto> {

@@ -66,7 +66,7 @@ export class ConfigTransferController {
       'Secrets are kept as stored: encrypted when the gateway has ENCRYPTION_KEY, so a backup restores only where the same key is set. ' +
       'The full archive holds manifest.json, config.json (the envelope) and one <table>.csv.gz per operational table (NULL is \\N).',
   })
-  @ApiQuery({ name: 'full', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'full', required: false, type: Boolean })
   @ApiProduces('application/json', 'application/gzip')
   @ApiOkResponse({ type: BackupEnvelopeDto, description: 'The config envelope; with full=true a gzipped tar archive' })
   async backup(@Query('full') full: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<BackupEnvelope | Buffer> {

@@ -15,6 +15,7 @@ import {
   DebugToggleDto,
   DebugToggleResultDto,
 } from './debug.dto';
+import { ApiQueryFrom } from '../common/api-query-from';
 
 /** The key a limited principal is scoped to; undefined for the admin. */
 function ownKey(request: ManagementRequest): string | undefined {
@@ -84,6 +85,7 @@ export class DebugController {
   @Get('logs')
   @AllowLimited()
   @ApiOperation({ summary: 'Stored traces, newest first (an API key sees only its own)' })
+  @ApiQueryFrom(DebugLogListQueryDto)
   @ApiOkResponse({ type: DebugLogListDto })
   async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<DebugLogListDto> {
     const query = validateBody(DebugLogListQueryDto, rawQuery);
@@ -133,7 +135,7 @@ export class SelfDebugController {
   @HttpCode(200)
   @AllowLimited()
   @ApiOperation({ summary: "Turn trace capture for the calling key on or off; admins name a key with ?keyName=" })
-  @ApiQuery({ name: 'keyName', required: false, description: 'Required for the admin key: the key to toggle' })
+  @ApiQuery({ name: 'keyName', required: false, type: String, description: 'Required for the admin key: the key to toggle' })
   @ApiBody({ type: DebugToggleDto })
   @ApiOkResponse({ type: DebugToggleResultDto })
   toggle(@Req() request: ManagementRequest, @Body() body: unknown, @Query('keyName') keyName?: string | string[]): DebugToggleResultDto {

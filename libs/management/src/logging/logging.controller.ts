@@ -14,6 +14,7 @@ import {
   ModuleFilterStateDto,
   ModuleFilterUpdateDto,
 } from './logging.dto';
+import { ApiQueryFrom } from '../common/api-query-from';
 
 /** The runtime log level and the console's module filter (admin only; lost at restart). */
 @ApiTags('Management — Logging')
@@ -95,6 +96,7 @@ export class SystemLogsController {
 
   @Get('recent')
   @ApiOperation({ summary: 'Recent log entries at or above the level in force, newest first' })
+  @ApiQueryFrom(LogsRecentQueryDto)
   @ApiOkResponse({ type: LogsRecentDto })
   recent(@Query() rawQuery: Record<string, unknown>): LogsRecentDto {
     const query = validateBody(LogsRecentQueryDto, rawQuery);

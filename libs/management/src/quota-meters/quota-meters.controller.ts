@@ -148,8 +148,8 @@ export class QuotaMetersController {
   @Get(':checkerId/history')
   @ApiOperation({ summary: 'Stored readings of one checker, most recent first (kept 30 days)' })
   @ApiParam({ name: 'checkerId' })
-  @ApiQuery({ name: 'meterKey', required: false, description: 'Only this meter (e.g. balance, five_hour)' })
-  @ApiQuery({ name: 'since', required: false, description: "ISO timestamp, or days back like '7d'" })
+  @ApiQuery({ name: 'meterKey', required: false, type: String, description: 'Only this meter (e.g. balance, five_hour)' })
+  @ApiQuery({ name: 'since', required: false, type: String, description: "ISO timestamp, or days back like '7d'" })
   @ApiOkResponse({ type: QuotaHistoryDto })
   async history(
     @Param('checkerId') checkerId: string,

@@ -106,7 +106,7 @@ export class SelfQuotaController {
   @Get('quota')
   @AllowLimited()
   @ApiOperation({ summary: "The calling API key's quota status; admins name a key with ?keyName=" })
-  @ApiQuery({ name: 'keyName', required: false, description: 'Admin only: the key to inspect' })
+  @ApiQuery({ name: 'keyName', required: false, type: String, description: 'Admin only: the key to inspect' })
   @ApiOkResponse({ type: QuotaStatusSelfDto })
   async quota(@Req() request: ManagementRequest, @Query('keyName') keyName?: string | string[]): Promise<QuotaStatusSelfDto> {
     const principal = request.managementPrincipal;

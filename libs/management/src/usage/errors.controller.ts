@@ -1,14 +1,17 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { UsageRepository, type RequestUsageEntity } from '@plexus/persistence';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody } from '../common/validation';
+import { ApiQueryFrom } from '../common/api-query-from';
 
 export class ErrorsQueryDto {
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
@@ -44,7 +47,9 @@ export class ErrorsController {
   @Get()
   @AllowLimited()
   @ApiOperation({ summary: 'Failed inference requests (an API key sees only its own)' })
+  @ApiQueryFrom(ErrorsQueryDto)
   @ApiOkResponse({ type: InferenceErrorListDto })
+  @ApiBadRequestResponse({ description: 'limit or offset out of range' })
   async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<InferenceErrorListDto> {
     const query = validateBody(ErrorsQueryDto, rawQuery);
     const limit = query.limit ?? 50;

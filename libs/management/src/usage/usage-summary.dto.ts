@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 export const SUMMARY_RANGES = ['hour', 'day', 'week', 'month', 'custom'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
@@ -29,7 +29,13 @@ export class UsageSummaryQueryDto {
   @IsIn(SUMMARY_BUCKETS)
   bucket?: SummaryBucket;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10, description: 'Rows in each breakdown (byAlias, byProvider, byKey, topModels)' })
+  @ApiPropertyOptional({ description: "Only this API key's requests (admin; an API key always sees only its own)" })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  apiKey?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Rows in each breakdown (byAlias, byProvider, byKey, byAttribution, topModels)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -38,7 +44,11 @@ export class UsageSummaryQueryDto {
   limit?: number;
 }
 
-/** Latency percentiles (continuous, computed in PostgreSQL) of the requests that measured them; null without any. */
+/**
+ * Latency percentiles (continuous, computed in PostgreSQL) over the successful requests only, so
+ * duration and TTFT describe the same requests and a TTFT percentile never exceeds the duration one.
+ * TTFT is when the first output arrived (for a non-streamed answer, the whole answer); null without any.
+ */
 export class UsageLatencyDto {
   @ApiProperty({ nullable: true, type: Number }) p50DurationMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) p95DurationMs!: number | null;
@@ -85,6 +95,12 @@ export class UsageTodayDto {
 export class UsageBreakdownRowDto extends UsageLatencyDto {
   @ApiProperty({ nullable: true, type: String, description: 'The alias, provider, key or model; null for requests that had none' }) name!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: "The model's provider (topModels only)" }) provider?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The attribution (the `:label` suffix the key was used with; null without one), byAttribution only, where `name` is the key',
+  })
+  attribution?: string | null;
   @ApiProperty() requests!: number;
   @ApiProperty() inputTokens!: number;
   @ApiProperty() outputTokens!: number;
@@ -106,5 +122,10 @@ export class UsageSummaryDto {
   @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per alias over the range's window, most requests first" }) byAlias!: UsageBreakdownRowDto[];
   @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per provider over the range's window" }) byProvider!: UsageBreakdownRowDto[];
   @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per API key over the range's window (an API key sees only its own)" }) byKey!: UsageBreakdownRowDto[];
+  @ApiProperty({
+    type: [UsageBreakdownRowDto],
+    description: "Per API key and attribution over the range's window: `name` is the key, `attribution` its `:label` suffix (null for requests without one)",
+  })
+  byAttribution!: UsageBreakdownRowDto[];
   @ApiProperty({ type: [UsageBreakdownRowDto], description: "Provider models with the most requests over the range's window" }) topModels!: UsageBreakdownRowDto[];
 }

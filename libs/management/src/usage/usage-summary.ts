@@ -55,10 +55,12 @@ export function seriesOf(rows: UsageBucketRow[]): UsageSeriesPointDto[] {
   }));
 }
 
-export function breakdownOf(rows: UsageBreakdownRow[], withProvider = false): UsageBreakdownRowDto[] {
+/** Breakdown rows; `topModels` also name the model's provider, `byAttribution` the key's attribution. */
+export function breakdownOf(rows: UsageBreakdownRow[], qualifier?: 'provider' | 'attribution'): UsageBreakdownRowDto[] {
   return rows.map((row) => ({
     name: row.key,
-    ...(withProvider && { provider: row.provider }),
+    ...(qualifier === 'provider' && { provider: row.provider }),
+    ...(qualifier === 'attribution' && { attribution: row.attribution }),
     requests: row.requests,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,

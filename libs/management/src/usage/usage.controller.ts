@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { DebugLogRepository, UsageRepository, type UsageBreakdownRow, type UsageDimension, type UsageQuery } from '@plexus/persistence';
 import { notFound, validateBody, validationFailed } from '../common/validation';
@@ -8,6 +8,7 @@ import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQuery
 import { UsageSummaryDto, UsageSummaryQueryDto } from './usage-summary.dto';
 import { MAX_BUCKETS, breakdownOf, bucketCount, seriesOf, statsOf, summaryWindow, todayOf, utcMidnight } from './usage-summary';
 import { project, usageRecordOf } from './usage-record.mapper';
+import { ApiQueryFrom } from '../common/api-query-from';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,7 +26,9 @@ export class UsageController {
   @Get()
   @AllowLimited()
   @ApiOperation({ summary: "Filtered, sorted, paged and optionally projected usage records (an API key sees only its own)" })
+  @ApiQueryFrom(UsageListQueryDto)
   @ApiOkResponse({ type: UsageListDto })
+  @ApiBadRequestResponse({ description: 'A query parameter is invalid: `{error, details:[{path, message, code}]}`' })
   async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageListDto> {
     const query = { ...validateBody(UsageListQueryDto, rawQuery), ...ownKeyOnly(request) };
     const limit = query.limit ?? 50;
@@ -57,12 +60,14 @@ export class UsageController {
   @AllowLimited()
   @ApiOperation({
     summary:
-      'Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key and top models; an API key sees only its own',
+      'Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key, key and attribution, and top models; an API key sees only its own',
   })
+  @ApiQueryFrom(UsageSummaryQueryDto)
   @ApiOkResponse({ type: UsageSummaryDto })
+  @ApiBadRequestResponse({ description: 'A query parameter is invalid, range=custom without its dates, or too many buckets' })
   async summary(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageSummaryDto> {
-    const scope = ownKeyOnly(request);
     const query = validateBody(UsageSummaryQueryDto, rawQuery);
+    const scope = { ...(query.apiKey !== undefined && { apiKey: query.apiKey }), ...ownKeyOnly(request) };
     const range = query.range ?? 'day';
     if (range === 'custom' && (query.startDate === undefined || query.endDate === undefined)) {
       throw validationFailed([{ path: ['startDate'], message: 'range=custom needs startDate and endDate', code: 'invalid_range' }]);
@@ -76,7 +81,7 @@ export class UsageController {
     const weekWindow = { from: new Date(now.getTime() - 7 * DAY_MS), to: now, ...scope };
     const breakdown = (by: UsageDimension): Promise<UsageBreakdownRow[]> =>
       this.usage.breakdown({ from: window.from, to: window.to, by, limit: query.limit ?? 10, ...scope });
-    const [series, week, weekTotals, today, byAlias, byProvider, byKey, topModels] = await Promise.all([
+    const [series, week, weekTotals, today, byAlias, byProvider, byKey, byAttribution, topModels] = await Promise.all([
       this.usage.buckets({ ...window, ...scope }),
       this.usage.buckets({ ...weekWindow, bucket: 'day' }),
       this.usage.totals(weekWindow),
@@ -84,6 +89,7 @@ export class UsageController {
       breakdown('alias'),
       breakdown('provider'),
       breakdown('key'),
+      breakdown('attribution'),
       breakdown('model'),
     ]);
     return {
@@ -95,13 +101,16 @@ export class UsageController {
       byAlias: breakdownOf(byAlias),
       byProvider: breakdownOf(byProvider),
       byKey: breakdownOf(byKey),
-      topModels: breakdownOf(topModels, true),
+      byAttribution: breakdownOf(byAttribution, 'attribution'),
+      topModels: breakdownOf(topModels, 'provider'),
     };
   }
 
   @Delete()
   @ApiOperation({ summary: 'Delete usage records, all or older than N days' })
+  @ApiQueryFrom(UsageDeleteQueryDto)
   @ApiOkResponse({ type: UsageDeleteResultDto })
+  @ApiBadRequestResponse({ description: 'olderThanDays is not a non-negative integer' })
   async deleteMany(@Query() rawQuery: Record<string, unknown>): Promise<UsageDeleteResultDto> {
     const { olderThanDays } = validateBody(UsageDeleteQueryDto, rawQuery);
     const cutoff = olderThanDays === undefined ? undefined : new Date(Date.now() - olderThanDays * DAY_MS);

@@ -7,7 +7,7 @@ export const USAGE_STATUSES = ['success', 'error', 'pending', 'cancelled', 'time
 
 /** Filters, sorting, paging and projection of `GET /v0/management/usage`. */
 export class UsageListQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -15,7 +15,7 @@ export class UsageListQueryDto {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -55,14 +55,14 @@ export class UsageListQueryDto {
   @IsIn(USAGE_STATUSES)
   responseStatus?: (typeof USAGE_STATUSES)[number];
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   minDurationMs?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -76,7 +76,7 @@ export class UsageListQueryDto {
 }
 
 export class UsageDeleteQueryDto {
-  @ApiPropertyOptional({ description: 'Only delete records older than N days; omit to delete all' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only delete records older than N days; omit to delete all' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -77,12 +77,15 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
     await dataSource.initialize();
     await dataSource.runMigrations();
     usage = new UsageRepository(dataSource);
-    // 100 requests in the first minute: durations 10..1000 ms, TTFT 1..100 ms, the 10 slowest failed.
+    // 100 requests in the first minute: durations 10..1000 ms, TTFT 1..100 ms, the 10 slowest failed;
+    // key `team` used as `team:cursor` 30 times and as `team:cli` 20 times.
     const first = Array.from({ length: 100 }, (_, i) =>
       row({
         startTime: new Date(T0 + i * 100),
         durationMs: (i + 1) * 10,
         ttftMs: i + 1,
+        ...(i < 30 && { attribution: 'cursor' }),
+        ...(i >= 30 && i < 50 && { attribution: 'cli' }),
         ...(i >= 90 && { responseStatus: 'error', apiKey: 'ci', incomingModelAlias: 'slow' }),
       }),
     );
@@ -101,13 +104,15 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
 
   const window = { from: new Date(T0), to: new Date(T0 + 3_600_000) };
 
-  it('computes continuous duration and TTFT percentiles per minute bucket', async () => {
+  it('computes continuous duration and TTFT percentiles of the successful requests per minute bucket', async () => {
     const buckets = await usage.buckets({ ...window, bucket: 'minute' });
     expect(buckets.map((bucket) => [bucket.bucketStartMs, bucket.requests, bucket.errors])).toEqual([
       [T0, 100, 10],
       [T0 + 60_000, 2, 1],
     ]);
-    expect(buckets[0].latency).toEqual({ p50DurationMs: 505, p95DurationMs: 950.5, p99DurationMs: 990.1, p50TtftMs: 50.5, p95TtftMs: 95.1, p99TtftMs: 99 });
+    // The 90 successes: durations 10..900 ms, TTFT 1..90 ms.
+    expect(buckets[0].latency).toMatchObject({ p50DurationMs: 455, p95DurationMs: 855.5, p99DurationMs: 891.1, p50TtftMs: 45.5, p99TtftMs: 89.1 });
+    expect(buckets[0].latency.p95TtftMs).toBeCloseTo(85.55, 0);
     // Only one request measured a duration, none a TTFT.
     expect(buckets[1].latency).toEqual({ p50DurationMs: 400, p95DurationMs: 400, p99DurationMs: 400, p50TtftMs: null, p95TtftMs: null, p99TtftMs: null });
   });
@@ -127,7 +132,8 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
       ['slow', 10, 10],
       [null, 1, 1],
     ]);
-    expect(byAlias[1].latency.p50DurationMs).toBe(955);
+    // Every request of `slow` failed: no latency percentiles.
+    expect(byAlias[1].latency).toMatchObject({ p50DurationMs: null, p50TtftMs: null });
     const models = await usage.breakdown({ ...window, by: 'model', limit: 2 });
     expect(models.map((entry) => [entry.provider, entry.key, entry.requests])).toEqual([
       ['openai', 'gpt-4o', 100],
@@ -137,5 +143,30 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
     expect(byKey.map((entry) => [entry.key, entry.requests])).toEqual([['ci', 10]]);
     const byProvider = await usage.breakdown({ ...window, by: 'provider', limit: 10 });
     expect(byProvider.map((entry) => entry.key)).toEqual(['openai', 'anthropic', null]);
+  });
+
+  it('breaks a key down by attribution (its `:label` suffix), requests without one as null', async () => {
+    const rows = await usage.breakdown({ ...window, by: 'attribution', limit: 10 });
+    expect(rows.map((entry) => [entry.key, entry.attribution, entry.requests, entry.inputTokens])).toEqual([
+      ['team', null, 42, 420],
+      ['team', 'cursor', 30, 300],
+      ['team', 'cli', 20, 200],
+      ['ci', null, 10, 100],
+    ]);
+    expect(rows[2].costUsd).toBeCloseTo(0.02, 9);
+    const scoped = await usage.breakdown({ ...window, by: 'attribution', limit: 10, apiKey: 'ci' });
+    expect(scoped.map((entry) => [entry.key, entry.attribution])).toEqual([['ci', null]]);
+  });
+
+  it('never reports a TTFT percentile above the duration one when fast refusals outnumber the streams', async () => {
+    const day = T0 + 86_400_000;
+    const streams = Array.from({ length: 5 }, (_, i) => row({ startTime: new Date(day + i), durationMs: 1000, ttftMs: 200 }));
+    const refusals = Array.from({ length: 10 }, (_, i) =>
+      row({ startTime: new Date(day + 10 + i), durationMs: 1, ttftMs: null, responseStatus: 'error', httpStatus: 400, provider: null }),
+    );
+    await usage.insertMany([...streams, ...refusals]);
+    const totals = await usage.totals({ from: new Date(day), to: new Date(day + 60_000) });
+    expect(totals).toMatchObject({ requests: 15, errors: 10 });
+    expect(totals.latency).toMatchObject({ p50DurationMs: 1000, p50TtftMs: 200 });
   });
 });

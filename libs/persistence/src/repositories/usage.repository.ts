@@ -21,7 +21,12 @@ export interface UsageBucketRow {
   latency: UsageLatency;
 }
 
-/** Continuous percentiles (PostgreSQL `percentile_cont`) of the requests that measured them; null without any. */
+/**
+ * Continuous percentiles (PostgreSQL `percentile_cont`) over the successful requests only, so
+ * duration and TTFT describe the same requests (every TTFT is at most its request's duration);
+ * refusals and failures, often answered in a millisecond, would otherwise pull the duration
+ * percentiles below the TTFT ones. Null without any.
+ */
 export interface UsageLatency {
   p50DurationMs: number | null;
   p95DurationMs: number | null;
@@ -40,20 +45,23 @@ export interface UsageCharge {
   cost: number;
 }
 
-export type UsageDimension = 'alias' | 'provider' | 'key' | 'model';
+export type UsageDimension = 'alias' | 'provider' | 'key' | 'model' | 'attribution';
 
 export interface UsageBreakdownRow extends Omit<UsageBucketRow, 'bucketStartMs'> {
   /** The alias, provider, key or model; null for requests that never had one (e.g. refused before routing). */
   key: string | null;
   /** The model's provider (dimension `model` only). */
   provider: string | null;
+  /** The key's attribution, the `:label` suffix it was used with (dimension `attribution` only; null without one). */
+  attribution: string | null;
 }
 
-const DIMENSION_COLUMNS: Record<UsageDimension, { key: string; provider: string }> = {
-  alias: { key: 'incoming_model_alias', provider: 'NULL' },
-  provider: { key: 'provider', provider: 'NULL' },
-  key: { key: 'api_key', provider: 'NULL' },
-  model: { key: 'selected_model_name', provider: 'provider' },
+const DIMENSION_COLUMNS: Record<UsageDimension, { key: string; provider: string; attribution: string }> = {
+  alias: { key: 'incoming_model_alias', provider: 'NULL', attribution: 'NULL' },
+  provider: { key: 'provider', provider: 'NULL', attribution: 'NULL' },
+  key: { key: 'api_key', provider: 'NULL', attribution: 'NULL' },
+  model: { key: 'selected_model_name', provider: 'provider', attribution: 'NULL' },
+  attribution: { key: 'api_key', provider: 'NULL', attribution: 'attribution' },
 };
 
 /** The aggregate columns every usage summary query selects. */
@@ -66,8 +74,10 @@ const AGGREGATES = `count(*) AS requests,
               count(*) FILTER (WHERE response_status <> 'success') AS errors,
               coalesce(sum(duration_ms), 0) AS total_duration_ms,
               coalesce(sum(cost_total), 0) AS cost_usd,
-              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ms) AS duration_percentiles,
-              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft_percentiles`;
+              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ms)
+                FILTER (WHERE response_status = 'success') AS duration_percentiles,
+              percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms)
+                FILTER (WHERE response_status = 'success') AS ttft_percentiles`;
 
 type AggregateRow = Record<string, unknown>;
 
@@ -202,22 +212,23 @@ export class UsageRepository {
     return aggregatesOf(row ?? {});
   }
 
-  /** The same totals per alias, provider, key or provider model over [from, to), most requests first. */
+  /** The same totals per alias, provider, key, provider model or key and attribution over [from, to), most requests first. */
   async breakdown(params: { from: Date; to: Date; by: UsageDimension; limit: number; apiKey?: string }): Promise<UsageBreakdownRow[]> {
     const columns = DIMENSION_COLUMNS[params.by];
     const rows = await this.dataSource.query<AggregateRow[]>(
-      `SELECT ${columns.key} AS key, ${columns.provider} AS provider,
+      `SELECT ${columns.key} AS key, ${columns.provider} AS provider, ${columns.attribution} AS attribution,
               ${AGGREGATES}
          FROM request_usage
         WHERE start_time >= $1 AND start_time < $2 AND ($3::varchar IS NULL OR api_key = $3)
-        GROUP BY 1, 2
-        ORDER BY requests DESC, cost_usd DESC, key
+        GROUP BY 1, 2, 3
+        ORDER BY requests DESC, cost_usd DESC, key, attribution
         LIMIT $4`,
       [params.from, params.to, params.apiKey ?? null, params.limit],
     );
     return rows.map((row) => ({
       key: typeof row['key'] === 'string' ? row['key'] : null,
       provider: typeof row['provider'] === 'string' ? row['provider'] : null,
+      attribution: typeof row['attribution'] === 'string' ? row['attribution'] : null,
       ...aggregatesOf(row),
     }));
   }
