@@ -97,7 +97,7 @@ export class AdminKeyGuard implements CanActivate {
       );
     }
     if (secretsEqual(presented, this.adminKey)) return { role: 'admin', via: 'admin-key' };
-    const limited = this.directory.authenticate(presented, null);
+    const limited = this.directory.authenticate(presented, null, address);
     if (limited.ok) return { role: 'limited', ...limited.principal };
     if (this.oidc.enabled && JWT_SHAPE.test(presented)) {
       const identity = await this.oidc.verify(presented);

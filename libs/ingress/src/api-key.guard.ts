@@ -1,13 +1,23 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ApiKeyDirectory, extractPresentedKey } from '@plexus/auth';
+import { ApiKeyDirectory, TrustedProxies, extractPresentedKey } from '@plexus/auth';
 import { ErrorCode, GatewayException } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from './pipeline/request-context';
 
+const REFUSALS = {
+  unknown: 'Invalid API key',
+  disabled: 'API key is disabled',
+  expired: 'API key has expired',
+  address_not_allowed: 'API key is not allowed from this address',
+} as const;
+
 /** Authenticates inference requests by Plexus API key; failures render in the route's format. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly directory: ApiKeyDirectory) {}
+  constructor(
+    private readonly directory: ApiKeyDirectory,
+    private readonly proxies: TrustedProxies,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
@@ -17,12 +27,9 @@ export class ApiKeyGuard implements CanActivate {
         message: 'Missing API key: send it as Authorization: Bearer <key> or x-api-key',
       });
     }
-    const result = this.directory.authenticate(presented.secret, presented.attribution);
-    if (!result.ok) {
-      const message =
-        result.reason === 'unknown' ? 'Invalid API key' : result.reason === 'disabled' ? 'API key is disabled' : 'API key has expired';
-      throw new GatewayException(ErrorCode.INVALID_API_KEY, { message });
-    }
+    const address = this.proxies.clientAddress(request.raw.socket.remoteAddress, request.headers['x-forwarded-for']);
+    const result = this.directory.authenticate(presented.secret, presented.attribution, address);
+    if (!result.ok) throw new GatewayException(ErrorCode.INVALID_API_KEY, { message: REFUSALS[result.reason] });
     request.plexusPrincipal = result.principal;
     return true;
   }

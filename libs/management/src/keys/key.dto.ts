@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIpRuleList } from '../common/is-ip-rule.validator';
 
 /** An API key as the reference's KeyConfig. */
 export class KeyConfigDto {
@@ -51,10 +52,14 @@ export class KeyConfigDto {
   @IsBoolean()
   allowRawPassthrough?: boolean;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any.',
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
+  @IsIpRuleList()
   allowedIps?: string[];
 
   @ApiPropertyOptional({ type: 'string', nullable: true })
