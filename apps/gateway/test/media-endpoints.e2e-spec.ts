@@ -188,6 +188,7 @@ describe('media endpoints through the built gateway', () => {
     backup.script(() => ({ kind: 'bytes', contentType: 'audio/mpeg', body: BINARY, chunks: 4 }));
     const response = await client.audio.speech.create({ model: 'say', input: 'Hello world.', voice: 'alloy' });
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(Buffer.from(await response.arrayBuffer()).equals(BINARY)).toBe(true);
     expect(backup.requests[0]).toMatchObject({ path: '/v1/audio/speech', body: { model: 'b-tts', input: 'Hello world.', voice: 'alloy' } });
     const row = await usageRow(response.headers.get('x-request-id') ?? '');
