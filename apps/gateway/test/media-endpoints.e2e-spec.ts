@@ -1,5 +1,5 @@
 import OpenAI, { toFile } from 'openai';
-import { ScriptedUpstream, createTestDatabase, startGateway, type GatewayProcess, type RecordedRequest, type TestDatabase } from '@plexus/testing';
+import { ScriptedUpstream, chatStreamEvents, createTestDatabase, startGateway, type GatewayProcess, type RecordedRequest, type TestDatabase } from '@plexus/testing';
 
 const ADMIN_KEY = 'media-admin';
 const KEY = 'sk-media';
@@ -326,5 +326,18 @@ describe('media endpoints through the built gateway', () => {
     >;
     expect(refused.status).toBe(429);
     expect(refused.error).toMatchObject({ type: 'quota_exceeded', quota_name: 'two' });
+  });
+
+  it('streamed answers (chat SSE here, audio above) carry the CORS headers', async () => {
+    backup.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'b-chat', pieces: ['hi'] }) }));
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', origin: 'https://app.example' },
+      body: JSON.stringify({ model: 'chatty', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
+    expect(await response.text()).toContain('[DONE]');
   });
 });

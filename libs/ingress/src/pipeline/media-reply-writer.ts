@@ -36,11 +36,8 @@ export class MediaReplyWriter {
       const begin = (contentType: string): void => {
         started = true;
         traced = TEXTUAL.test(contentType);
-        // Hijacked, the reply no longer writes what hooks set on it (CORS): they go out here.
-        const pending = Object.entries(this.reply.getHeaders()).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
         this.reply.hijack();
         raw.writeHead(200, {
-          ...Object.fromEntries(pending),
           ...this.headers,
           ...overheadHeader(this.reply.elapsedTime, context?.upstream),
           'content-type': contentType,
