@@ -340,4 +340,24 @@ describe('media endpoints through the built gateway', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
     expect(await response.text()).toContain('[DONE]');
   });
+
+  it('a client that hangs up mid-audio aborts the upstream call, and the request is recorded as cancelled', async () => {
+    backup.script(() => ({ kind: 'hang', events: ['{"type":"speech.audio.delta","audio":"AAAA"}'] }));
+    const abort = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'say', input: 'Hi', voice: 'alloy', stream_format: 'sse' }),
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('speech.audio.delta');
+    abort.abort();
+    for (let tries = 0; tries < 50 && backup.aborted.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(backup.aborted).toHaveLength(1);
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({ incomingApiType: 'speech', responseStatus: 'cancelled', provider: 'b' });
+  });
 });
