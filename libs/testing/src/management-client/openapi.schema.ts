@@ -1152,7 +1152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key and top models; an API key sees only its own */
+        /** Requests, tokens, cost, errors and latency percentiles (duration, TTFT) per time bucket (minute to month), the last 7 days and today (UTC), and per alias, provider, key, key and attribution, and top models; an API key sees only its own */
         get: operations["UsageController_summary"];
         put?: never;
         post?: never;
@@ -1233,6 +1233,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audio/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Text to speech: the upstream's audio (or its SSE stream with stream_format: sse), relayed as it arrives */
+        post: operations["OpenAiAudioController_createSpeech"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/transcriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Speech to text: the multipart upload (file ≤ 25 MB) relayed to the upstream */
+        post: operations["OpenAiAudioController_createTranscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/chat/completions": {
         parameters: {
             query?: never;
@@ -1278,6 +1312,57 @@ export interface paths {
         put?: never;
         /** Legacy text completions, emulated on chat models when needed */
         post: operations["OpenAiCompletionsController_createCompletion[0]"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OpenAI embeddings, relayed to an embeddings alias */
+        post: operations["OpenAiEmbeddingsController_createEmbeddings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/images/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Image edit: the multipart upload (image, optional mask, prompt) relayed to an image alias */
+        post: operations["OpenAiImagesController_editImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/images/generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Image generation, relayed to an image alias */
+        post: operations["OpenAiImagesController_createImage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1924,6 +2009,7 @@ export interface components {
             total: number;
         };
         KeyConfigDto: {
+            /** @description Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any. */
             allowedIps?: string[];
             allowedModels?: string[];
             allowedProviders?: string[];
@@ -2520,6 +2606,8 @@ export interface components {
             owned_by?: string;
         };
         UsageBreakdownRowDto: {
+            /** @description The attribution (the `:label` suffix the key was used with; null without one), byAttribution only, where `name` is the key */
+            attribution?: string | null;
             avgDurationMs: number;
             cachedTokens: number;
             cacheWriteTokens: number;
@@ -2655,6 +2743,8 @@ export interface components {
             bucket: "minute" | "hour" | "day" | "week" | "month";
             /** @description Per alias over the range's window, most requests first */
             byAlias: components["schemas"]["UsageBreakdownRowDto"][];
+            /** @description Per API key and attribution over the range's window: `name` is the key, `attribution` its `:label` suffix (null for requests without one) */
+            byAttribution: components["schemas"]["UsageBreakdownRowDto"][];
             /** @description Per API key over the range's window (an API key sees only its own) */
             byKey: components["schemas"]["UsageBreakdownRowDto"][];
             /** @description Per provider over the range's window */
@@ -3319,7 +3409,7 @@ export interface operations {
     ConfigTransferController_backup: {
         parameters: {
             query?: {
-                full?: "true" | "false";
+                full?: boolean;
             };
             header?: never;
             path?: never;
@@ -3895,7 +3985,10 @@ export interface operations {
     };
     DebugController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3975,7 +4068,10 @@ export interface operations {
     };
     ErrorsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3989,6 +4085,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InferenceErrorListDto"];
                 };
+            };
+            /** @description limit or offset out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4781,9 +4884,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description ISO timestamp, or days back like '7d' */
-                since?: unknown;
+                since?: string;
                 /** @description Only this meter (e.g. balance, five_hour) */
-                meterKey?: unknown;
+                meterKey?: string;
             };
             header?: never;
             path: {
@@ -4858,7 +4961,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Required for the admin key: the key to toggle */
-                keyName?: unknown;
+                keyName?: string;
             };
             header?: never;
             path?: never;
@@ -4906,7 +5009,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Admin only: the key to inspect */
-                keyName?: unknown;
+                keyName?: string;
             };
             header?: never;
             path?: never;
@@ -5017,7 +5120,26 @@ export interface operations {
     };
     UsageController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+                sortBy?: "date" | "apiKey" | "provider" | "incomingModelAlias" | "costTotal" | "durationMs";
+                sortDir?: "asc" | "desc";
+                startDate?: string;
+                endDate?: string;
+                apiKey?: string;
+                attribution?: string;
+                incomingApiType?: string;
+                outgoingApiType?: string;
+                provider?: string;
+                incomingModelAlias?: string;
+                selectedModelName?: string;
+                responseStatus?: "success" | "error" | "pending" | "cancelled" | "timeout" | "stall";
+                minDurationMs?: number;
+                maxDurationMs?: number;
+                /** @description Comma-separated projection, e.g. requestId,date,tokensOutput */
+                fields?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5032,11 +5154,21 @@ export interface operations {
                     "application/json": components["schemas"]["UsageListDto"];
                 };
             };
+            /** @description A query parameter is invalid: `{error, details:[{path, message, code}]}` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     UsageController_deleteMany: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only delete records older than N days; omit to delete all */
+                olderThanDays?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5050,6 +5182,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UsageDeleteResultDto"];
                 };
+            };
+            /** @description olderThanDays is not a non-negative integer */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5076,7 +5215,19 @@ export interface operations {
     };
     UsageController_summary: {
         parameters: {
-            query?: never;
+            query?: {
+                range?: "hour" | "day" | "week" | "month" | "custom";
+                /** @description Required with range=custom */
+                startDate?: string;
+                /** @description Required with range=custom */
+                endDate?: string;
+                /** @description The series' bucket size; defaults to the range's (at most 10000 buckets) */
+                bucket?: "minute" | "hour" | "day" | "week" | "month";
+                /** @description Only this API key's requests (admin; an API key always sees only its own) */
+                apiKey?: string;
+                /** @description Rows in each breakdown (byAlias, byProvider, byKey, byAttribution, topModels) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5090,6 +5241,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UsageSummaryDto"];
                 };
+            };
+            /** @description A query parameter is invalid, range=custom without its dates, or too many buckets */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5218,7 +5376,10 @@ export interface operations {
     };
     SystemLogsController_recent: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5244,6 +5405,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAudioController_createSpeech: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Binary audio, or an SSE stream of speech.audio.delta / speech.audio.done events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiAudioController_createTranscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    language?: string;
+                    model: string;
+                    prompt?: string;
+                    /** @enum {string} */
+                    response_format?: "json" | "text" | "verbose_json";
+                    temperature?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The transcription as JSON ({text}) or plain text */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,6 +5529,89 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiEmbeddingsController_createEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The upstream's OpenAI embeddings list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiImagesController_editImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    image: string;
+                    /** Format: binary */
+                    mask?: string;
+                    model: string;
+                    n?: number;
+                    prompt: string;
+                    quality?: string;
+                    /** @enum {string} */
+                    response_format?: "url" | "b64_json";
+                    size?: string;
+                    user?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The upstream's images ({created, data[]}) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenAiImagesController_createImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The upstream's images ({created, data[]}) */
             200: {
                 headers: {
                     [name: string]: unknown;

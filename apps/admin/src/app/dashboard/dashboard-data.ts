@@ -1,9 +1,9 @@
 import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import type { UsageSeriesPointDto } from '../api/models/usage-series-point-dto';
-import type { SummaryRange } from '../core/usage-requests';
+import type { UsageSummaryDto } from '../api/models/usage-summary-dto';
 
 export type Bucket = 'hour' | 'day' | 'week' | 'month';
-export type DashboardRange = Exclude<SummaryRange, 'custom'>;
+export type DashboardRange = Exclude<UsageSummaryDto['range'], 'custom'>;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -6,8 +6,8 @@ import { MatCardModule } from '@angular/material/card';
 import { Api } from '../api/api';
 import { healthControllerLive } from '../api/fn/health/health-controller-live';
 import { concurrencyControllerGet } from '../api/fn/management-usage/concurrency-controller-get';
+import { usageControllerSummary } from '../api/fn/management-usage/usage-controller-summary';
 import { problemOf } from '../core/api-problem';
-import { usageSummary } from '../core/usage-requests';
 import { BarChart, type ChartSeries } from '../shared/bar-chart';
 import { formatCount, formatDuration, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
@@ -42,7 +42,7 @@ export class Dashboard {
   protected readonly health = resource({ loader: () => this.api.invoke(healthControllerLive) });
   protected readonly summary = resource({
     params: () => ({ range: this.range() }),
-    loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageSummary, params) }),
+    loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageControllerSummary, params) }),
   });
 
   protected readonly concurrency = resource({ loader: () => this.api.invoke(concurrencyControllerGet, { mode: 'live' }) });

@@ -5,10 +5,10 @@ import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator'
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Api } from '../api/api';
 import { errorsControllerDeleteOne } from '../api/fn/management-usage/errors-controller-delete-one';
+import { errorsControllerList } from '../api/fn/management-usage/errors-controller-list';
 import type { InferenceErrorDto } from '../api/models/inference-error-dto';
 import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
-import { errorsList } from '../core/usage-requests';
 import { attemptListOf, type UsageAttempt } from '../logs/usage-view';
 import { confirm } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
@@ -186,7 +186,7 @@ export class ErrorPage {
   protected readonly open = signal<string | null>(null);
   protected readonly errors = resource({
     params: () => ({ limit: this.pageSize(), offset: this.pageIndex() * this.pageSize() }),
-    loader: ({ params }) => this.api.invoke(errorsList, params),
+    loader: ({ params }) => this.api.invoke(errorsControllerList, params),
   });
   protected readonly rows = computed(() => (this.errors.hasValue() ? this.errors.value().data.map(errorViewOf) : []));
   protected readonly total = computed(() => (this.errors.hasValue() ? this.errors.value().total : 0));

@@ -10,15 +10,15 @@ import { keysControllerDelete } from '../api/fn/management-keys/keys-controller-
 import { keysControllerDisable } from '../api/fn/management-keys/keys-controller-disable';
 import { selfControllerRotate } from '../api/fn/management-auth/self-controller-rotate';
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
+import { usageControllerSummary } from '../api/fn/management-usage/usage-controller-summary';
 import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import { problemOf } from '../core/api-problem';
-import { usageSummary } from '../core/usage-requests';
 import { confirm } from '../shared/confirm-dialog';
 import { formatCount, formatDateTime, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
-import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
+import { accessSummary, attributionsByKey, keyStatus, keyViewsOf, type AttributionUsage, type KeyView } from './key-model';
 import { SecretDialog, type SecretDialogData } from './secret-dialog';
 
 @Component({
@@ -61,6 +61,18 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
             @if (usageOf(k.name); as u) {
               <div>{{ int(u.requests) }} requests · {{ count(u.tokens) }} tokens</div>
               <div class="muted">{{ usd(u.cost) }}{{ u.errors > 0 ? ' · ' + int(u.errors) + ' failed' : '' }}</div>
+              @if (attributionsOf(k.name); as attributions) {
+                <table class="attributions" [attr.aria-label]="'Usage of ' + k.name + ' by attribution'" [attr.data-testid]="'attributions-' + k.name">
+                  @for (a of attributions; track a.label) {
+                    <tr>
+                      <th scope="row" class="url">{{ a.label }}</th>
+                      <td>{{ int(a.requests) }} req</td>
+                      <td>{{ count(a.tokens) }} tok</td>
+                      <td>{{ usd(a.cost) }}</td>
+                    </tr>
+                  }
+                </table>
+              }
             } @else {
               <span class="muted">{{ usage.isLoading() ? '…' : 'no requests' }}</span>
             }
@@ -96,6 +108,23 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
     </plx-load-state>
   `,
   styleUrl: '../shared/table.scss',
+  styles: `
+    .attributions {
+      margin-top: 4px;
+      border-collapse: collapse;
+      font-size: 12px;
+    }
+    .attributions th {
+      font-weight: normal;
+      text-align: left;
+      padding-right: 12px;
+    }
+    .attributions td {
+      padding-right: 12px;
+      text-align: right;
+      color: var(--mat-sys-on-surface-variant);
+    }
+  `,
 })
 export class KeyList {
   private readonly api = inject(Api);
@@ -108,14 +137,20 @@ export class KeyList {
   protected readonly managed = computed(() => managedNames(this.keys.hasValue() ? this.keys.value() : undefined));
   protected readonly managedHint = MANAGED_HINT;
   /** Each key's requests, tokens and cost over the last 30 days (the summary's per-key breakdown). */
-  protected readonly usage = resource({ loader: () => this.api.invoke(usageSummary, { range: 'day', limit: 100 }) });
+  protected readonly usage = resource({ loader: () => this.api.invoke(usageControllerSummary, { range: 'day', limit: 100 }) });
   private readonly usageByKey = computed(() => new Map((this.usage.hasValue() ? this.usage.value().byKey : []).map((row) => [row.name, row])));
+  /** Keys used with `:label` suffixes: their usage per label, over the same 30 days. */
+  private readonly usageByAttribution = computed(() => attributionsByKey(this.usage.hasValue() ? this.usage.value().byAttribution : []));
   protected readonly int = formatInt;
   protected readonly count = formatCount;
   protected readonly usd = formatUsd;
 
   protected usageOf(name: string): UsageBreakdownRowDto | undefined {
     return this.usageByKey().get(name);
+  }
+
+  protected attributionsOf(name: string): AttributionUsage[] | undefined {
+    return this.usageByAttribution().get(name);
   }
   protected readonly loadError = computed(() => {
     const error = this.keys.error();

@@ -9,15 +9,19 @@ import { Api } from '../api/api';
 import { aliasesControllerList } from '../api/fn/management-aliases/aliases-controller-list';
 import { keysControllerList } from '../api/fn/management-keys/keys-controller-list';
 import { providersControllerList } from '../api/fn/management-providers/providers-controller-list';
+import { usageControllerList, type UsageControllerList$Params } from '../api/fn/management-usage/usage-controller-list';
 import type { UsageRecordDto } from '../api/models/usage-record-dto';
 import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
-import { USAGE_STATUSES, usageList, type UsageListParams, type UsageStatus } from '../core/usage-requests';
 import { formatDateTime, formatDuration, formatInt } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
 import { LogDetail } from './log-detail';
 import { apiLabel, statusTone, targetLabel } from './usage-view';
+
+type UsageStatus = NonNullable<UsageControllerList$Params['responseStatus']>;
+
+const USAGE_STATUSES: readonly UsageStatus[] = ['success', 'error', 'pending', 'cancelled', 'timeout', 'stall'];
 
 export interface LogFilters {
   status: UsageStatus | '';
@@ -29,7 +33,7 @@ export interface LogFilters {
 export const NO_FILTERS: LogFilters = { status: '', provider: '', alias: '', key: '' };
 
 /** Filters and page as the usage list's query (empty filters left out). */
-export function logQuery(filters: LogFilters, pageIndex: number, pageSize: number): UsageListParams {
+export function logQuery(filters: LogFilters, pageIndex: number, pageSize: number): UsageControllerList$Params {
   return {
     limit: pageSize,
     offset: pageIndex * pageSize,
@@ -69,7 +73,7 @@ export class LogPage {
 
   protected readonly usage = resource({
     params: () => logQuery(this.filters(), this.pageIndex(), this.pageSize()),
-    loader: ({ params }) => this.api.invoke(usageList, params),
+    loader: ({ params }) => this.api.invoke(usageControllerList, params),
   });
   protected readonly rows = computed(() => (this.usage.hasValue() ? (this.usage.value().data as UsageRecordDto[]) : []));
   protected readonly total = computed(() => (this.usage.hasValue() ? this.usage.value().total : 0));

@@ -8,9 +8,9 @@ import { firstValueFrom } from 'rxjs';
 import { Api } from '../api/api';
 import { selfControllerRotate } from '../api/fn/management-auth/self-controller-rotate';
 import { selfQuotaControllerQuota } from '../api/fn/management-auth/self-quota-controller-quota';
+import { usageControllerSummary } from '../api/fn/management-usage/usage-controller-summary';
 import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
-import { usageSummary } from '../core/usage-requests';
 import { SecretDialog, type SecretDialogData } from '../keys/secret-dialog';
 import { quotaMeterOf } from '../quotas/quota-model';
 import { confirm } from '../shared/confirm-dialog';
@@ -139,7 +139,7 @@ export class MyUsage {
     const error = this.quota.error();
     return error ? `Could not load quotas: ${problemOf(error).message}` : null;
   });
-  protected readonly summary = resource({ loader: () => this.api.invoke(usageSummary, { range: 'day' }) });
+  protected readonly summary = resource({ loader: () => this.api.invoke(usageControllerSummary, { range: 'day' }) });
   protected readonly summaryError = computed(() => {
     const error = this.summary.error();
     return error ? `Could not load usage: ${problemOf(error).message}` : null;

@@ -3,6 +3,10 @@
 
 export interface KeyConfigDto {
   allowRawPassthrough?: boolean;
+
+  /**
+   * Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any.
+   */
   allowedIps?: Array<string>;
   allowedModels?: Array<string>;
   allowedProviders?: Array<string>;

@@ -18,6 +18,11 @@ export interface UsageSummaryDto {
   byAlias: Array<UsageBreakdownRowDto>;
 
   /**
+   * Per API key and attribution over the range's window: `name` is the key, `attribution` its `:label` suffix (null for requests without one)
+   */
+  byAttribution: Array<UsageBreakdownRowDto>;
+
+  /**
    * Per API key over the range's window (an API key sees only its own)
    */
   byKey: Array<UsageBreakdownRowDto>;

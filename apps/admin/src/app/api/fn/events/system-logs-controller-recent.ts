@@ -10,11 +10,15 @@ import { RequestBuilder } from '../../request-builder';
 import { LogsRecentDto } from '../../models/logs-recent-dto';
 
 export interface SystemLogsControllerRecent$Params {
+  limit?: number;
+  offset?: number;
 }
 
 export function systemLogsControllerRecent(http: HttpClient, rootUrl: string, params?: SystemLogsControllerRecent$Params, context?: HttpContext): Observable<StrictHttpResponse<LogsRecentDto>> {
   const rb = new RequestBuilder(rootUrl, systemLogsControllerRecent.PATH, 'get');
   if (params) {
+    rb.query('limit', params.limit, {});
+    rb.query('offset', params.offset, {});
   }
 
   return http.request(

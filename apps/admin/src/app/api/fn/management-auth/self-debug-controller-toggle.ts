@@ -15,7 +15,7 @@ export interface SelfDebugControllerToggle$Params {
 /**
  * Required for the admin key: the key to toggle
  */
-  keyName?: any;
+  keyName?: string;
       body: DebugToggleDto
 }
 

@@ -14,7 +14,7 @@ export interface SelfQuotaControllerQuota$Params {
 /**
  * Admin only: the key to inspect
  */
-  keyName?: any;
+  keyName?: string;
 }
 
 export function selfQuotaControllerQuota(http: HttpClient, rootUrl: string, params?: SelfQuotaControllerQuota$Params, context?: HttpContext): Observable<StrictHttpResponse<QuotaStatusSelfDto>> {

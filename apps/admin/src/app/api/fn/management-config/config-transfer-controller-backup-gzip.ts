@@ -10,7 +10,7 @@ import { RequestBuilder } from '../../request-builder';
 import { BackupEnvelopeDto } from '../../models/backup-envelope-dto';
 
 export interface ConfigTransferControllerBackup$Gzip$Params {
-  full?: 'true' | 'false';
+  full?: boolean;
 }
 
 export function configTransferControllerBackup$Gzip(http: HttpClient, rootUrl: string, params?: ConfigTransferControllerBackup$Gzip$Params, context?: HttpContext): Observable<StrictHttpResponse<BackupEnvelopeDto>> {

@@ -10,7 +10,7 @@ import { RequestBuilder } from '../../request-builder';
 import { BackupEnvelopeDto } from '../../models/backup-envelope-dto';
 
 export interface ConfigTransferControllerBackup$Json$Params {
-  full?: 'true' | 'false';
+  full?: boolean;
 }
 
 export function configTransferControllerBackup$Json(http: HttpClient, rootUrl: string, params?: ConfigTransferControllerBackup$Json$Params, context?: HttpContext): Observable<StrictHttpResponse<BackupEnvelopeDto>> {

@@ -10,11 +10,15 @@ import { RequestBuilder } from '../../request-builder';
 import { DebugLogListDto } from '../../models/debug-log-list-dto';
 
 export interface DebugControllerList$Params {
+  limit?: number;
+  offset?: number;
 }
 
 export function debugControllerList(http: HttpClient, rootUrl: string, params?: DebugControllerList$Params, context?: HttpContext): Observable<StrictHttpResponse<DebugLogListDto>> {
   const rb = new RequestBuilder(rootUrl, debugControllerList.PATH, 'get');
   if (params) {
+    rb.query('limit', params.limit, {});
+    rb.query('offset', params.offset, {});
   }
 
   return http.request(

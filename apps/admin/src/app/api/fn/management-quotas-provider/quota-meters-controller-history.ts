@@ -15,12 +15,12 @@ export interface QuotaMetersControllerHistory$Params {
 /**
  * ISO timestamp, or days back like '7d'
  */
-  since?: any;
+  since?: string;
 
 /**
  * Only this meter (e.g. balance, five_hour)
  */
-  meterKey?: any;
+  meterKey?: string;
 }
 
 export function quotaMetersControllerHistory(http: HttpClient, rootUrl: string, params: QuotaMetersControllerHistory$Params, context?: HttpContext): Observable<StrictHttpResponse<QuotaHistoryDto>> {

@@ -10,11 +10,15 @@ import { RequestBuilder } from '../../request-builder';
 import { InferenceErrorListDto } from '../../models/inference-error-list-dto';
 
 export interface ErrorsControllerList$Params {
+  limit?: number;
+  offset?: number;
 }
 
 export function errorsControllerList(http: HttpClient, rootUrl: string, params?: ErrorsControllerList$Params, context?: HttpContext): Observable<StrictHttpResponse<InferenceErrorListDto>> {
   const rb = new RequestBuilder(rootUrl, errorsControllerList.PATH, 'get');
   if (params) {
+    rb.query('limit', params.limit, {});
+    rb.query('offset', params.offset, {});
   }
 
   return http.request(

@@ -10,11 +10,17 @@ import { RequestBuilder } from '../../request-builder';
 import { UsageDeleteResultDto } from '../../models/usage-delete-result-dto';
 
 export interface UsageControllerDeleteMany$Params {
+
+/**
+ * Only delete records older than N days; omit to delete all
+ */
+  olderThanDays?: number;
 }
 
 export function usageControllerDeleteMany(http: HttpClient, rootUrl: string, params?: UsageControllerDeleteMany$Params, context?: HttpContext): Observable<StrictHttpResponse<UsageDeleteResultDto>> {
   const rb = new RequestBuilder(rootUrl, usageControllerDeleteMany.PATH, 'delete');
   if (params) {
+    rb.query('olderThanDays', params.olderThanDays, {});
   }
 
   return http.request(

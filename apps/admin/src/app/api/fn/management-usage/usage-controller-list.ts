@@ -10,11 +10,49 @@ import { RequestBuilder } from '../../request-builder';
 import { UsageListDto } from '../../models/usage-list-dto';
 
 export interface UsageControllerList$Params {
+  limit?: number;
+  offset?: number;
+  sortBy?: 'date' | 'apiKey' | 'provider' | 'incomingModelAlias' | 'costTotal' | 'durationMs';
+  sortDir?: 'asc' | 'desc';
+  startDate?: string;
+  endDate?: string;
+  apiKey?: string;
+  attribution?: string;
+  incomingApiType?: string;
+  outgoingApiType?: string;
+  provider?: string;
+  incomingModelAlias?: string;
+  selectedModelName?: string;
+  responseStatus?: 'success' | 'error' | 'pending' | 'cancelled' | 'timeout' | 'stall';
+  minDurationMs?: number;
+  maxDurationMs?: number;
+
+/**
+ * Comma-separated projection, e.g. requestId,date,tokensOutput
+ */
+  fields?: string;
 }
 
 export function usageControllerList(http: HttpClient, rootUrl: string, params?: UsageControllerList$Params, context?: HttpContext): Observable<StrictHttpResponse<UsageListDto>> {
   const rb = new RequestBuilder(rootUrl, usageControllerList.PATH, 'get');
   if (params) {
+    rb.query('limit', params.limit, {});
+    rb.query('offset', params.offset, {});
+    rb.query('sortBy', params.sortBy, {});
+    rb.query('sortDir', params.sortDir, {});
+    rb.query('startDate', params.startDate, {});
+    rb.query('endDate', params.endDate, {});
+    rb.query('apiKey', params.apiKey, {});
+    rb.query('attribution', params.attribution, {});
+    rb.query('incomingApiType', params.incomingApiType, {});
+    rb.query('outgoingApiType', params.outgoingApiType, {});
+    rb.query('provider', params.provider, {});
+    rb.query('incomingModelAlias', params.incomingModelAlias, {});
+    rb.query('selectedModelName', params.selectedModelName, {});
+    rb.query('responseStatus', params.responseStatus, {});
+    rb.query('minDurationMs', params.minDurationMs, {});
+    rb.query('maxDurationMs', params.maxDurationMs, {});
+    rb.query('fields', params.fields, {});
   }
 
   return http.request(

@@ -10,11 +10,43 @@ import { RequestBuilder } from '../../request-builder';
 import { UsageSummaryDto } from '../../models/usage-summary-dto';
 
 export interface UsageControllerSummary$Params {
+  range?: 'hour' | 'day' | 'week' | 'month' | 'custom';
+
+/**
+ * Required with range=custom
+ */
+  startDate?: string;
+
+/**
+ * Required with range=custom
+ */
+  endDate?: string;
+
+/**
+ * The series' bucket size; defaults to the range's (at most 10000 buckets)
+ */
+  bucket?: 'minute' | 'hour' | 'day' | 'week' | 'month';
+
+/**
+ * Only this API key's requests (admin; an API key always sees only its own)
+ */
+  apiKey?: string;
+
+/**
+ * Rows in each breakdown (byAlias, byProvider, byKey, byAttribution, topModels)
+ */
+  limit?: number;
 }
 
 export function usageControllerSummary(http: HttpClient, rootUrl: string, params?: UsageControllerSummary$Params, context?: HttpContext): Observable<StrictHttpResponse<UsageSummaryDto>> {
   const rb = new RequestBuilder(rootUrl, usageControllerSummary.PATH, 'get');
   if (params) {
+    rb.query('range', params.range, {});
+    rb.query('startDate', params.startDate, {});
+    rb.query('endDate', params.endDate, {});
+    rb.query('bucket', params.bucket, {});
+    rb.query('apiKey', params.apiKey, {});
+    rb.query('limit', params.limit, {});
   }
 
   return http.request(
