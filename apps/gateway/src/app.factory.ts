@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Environment } from '@plexus/config';
+import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
 import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -63,10 +64,30 @@ export async function createApp(environment: Environment, options: CreateAppOpti
 
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  app.getHttpAdapter().get('/.well-known/plexus/openapi.json', (_request: unknown, reply: { send(body: unknown): void }) => {
-    reply.send(document);
-  });
+  serveOpenApiDocument(app, document);
   return app;
+}
+
+/**
+ * The public, complete document for tools that discover the API at run time (the
+ * reference's CLI does). It is fixed for the process's life, so it is serialized and
+ * tagged once; clients revalidate with If-None-Match.
+ */
+function serveOpenApiDocument(app: NestFastifyApplication, document: OpenAPIObject): void {
+  const body = JSON.stringify(document);
+  const etag = entityTagOf(body);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/.well-known/plexus/openapi.json', (request, reply) => {
+      const outcome = evaluateConditionalGet({ etag, ifNoneMatch: request.headers['if-none-match'] });
+      if (outcome === 'invalid') {
+        return reply.code(400).send({ error: { message: 'If-None-Match must be * or a list of quoted entity tags', type: 'invalid_request_error' } });
+      }
+      void reply.header('etag', etag).header('cache-control', 'public, no-cache');
+      if (outcome === 'not-modified') return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(body);
+    });
 }
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {

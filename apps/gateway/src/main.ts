@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { EnvironmentError, loadEnvironment, type Environment } from '@plexus/config';
+import { GracefulRestart } from '@plexus/management';
 import { createApp } from './app.factory';
 import { migrateQuotaSnapshots } from './cli/migrate-quota-snapshots.command';
 import { isConfigTransferCommand, runConfigTransferCommand } from './cli/config-transfer.command';
@@ -20,6 +21,12 @@ function environmentOrExit(): Environment {
 async function bootstrap(): Promise<void> {
   const environment = environmentOrExit();
   const app = await createApp(environment);
+  // The same close as SIGTERM's (in-flight requests finish, usage is flushed), then a clean
+  // exit for the process manager to restart.
+  app.get(GracefulRestart).handleWith(async () => {
+    await app.close();
+    process.exit(0);
+  });
   await app.listen({ port: environment.PORT, host: environment.HOST });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : environment.PORT;

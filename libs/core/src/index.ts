@@ -9,4 +9,5 @@ export * from './canonical/response-accumulator';
 export * from './errors/error-code';
 export * from './errors/gateway-exception';
 export * from './pricing/cost-calculator';
+export * from './http/conditional-get';
 export * from './ports/provider-tooling';

@@ -1,4 +1,5 @@
 export { ManagementModule } from './management.module';
+export { GracefulRestart } from './restart/graceful-restart.service';
 export { ConfigTransferModule } from './config-transfer/config-transfer.module';
 export { ConfigTransferService } from './config-transfer/config-transfer.service';
 export type { ConfigDocument, BackupEnvelope } from './config-transfer/config-document';

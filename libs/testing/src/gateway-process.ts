@@ -11,6 +11,8 @@ export interface GatewayProcess {
   output(): string;
   /** SIGTERM, then the exit code once the process has shut down (0 for a clean shutdown). */
   stop(): Promise<number | null>;
+  /** The exit code once the process ends by itself (null when a signal ended it). */
+  exited(): Promise<number | null>;
 }
 
 /** Runs the built gateway as its own process on a random port, as a user would. */
@@ -43,11 +45,16 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
     url,
     output: () => output,
     stop: () => stopChild(child),
+    exited: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve(child.exitCode)
+        : new Promise((resolve) => child.once('exit', (code) => resolve(code))),
   };
 }
 
 function stopChild(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(null);
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', (code, signal) => {

@@ -78,3 +78,11 @@ export class AliasConfigDto {
   @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
   managed?: boolean;
 }
+
+export class AliasDeleteAllResultDto {
+  @ApiProperty({ enum: [true] })
+  success!: true;
+
+  @ApiProperty({ description: 'How many aliases were deleted (config-file aliases are kept and not counted)' })
+  deletedCount!: number;
+}

@@ -6,7 +6,7 @@ import { RoutingConfigService } from '@plexus/routing';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody, validationFailed, type ValidationIssue } from '../common/validation';
 import { SaveSlugResultDto } from '../providers/provider.dto';
-import { AliasConfigDto } from './alias.dto';
+import { AliasConfigDto, AliasDeleteAllResultDto } from './alias.dto';
 import { aliasConfigOf, aliasRecordFrom, normalizeLegacyAlias } from './alias-config.mapper';
 import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
@@ -76,6 +76,22 @@ export class AliasesController {
   @RefuseManaged('alias', 'slug')
   deleteModel(@Param('slug') slug: string): Promise<SuccessDto> {
     return this.remove(slug);
+  }
+
+  @Delete('models')
+  @ApiOperation({
+    summary: 'Delete every model alias',
+    description: 'Aliases managed by the config file (PLEXUS_CONFIG) are kept: they can only change there.',
+  })
+  @ApiOkResponse({ type: AliasDeleteAllResultDto })
+  async deleteAllModels(): Promise<AliasDeleteAllResultDto> {
+    const deletable = (await this.aliases.findAll()).filter((alias) => alias.managed !== true);
+    let deletedCount = 0;
+    for (const alias of deletable) {
+      if (await this.aliases.delete(alias.slug)) deletedCount += 1;
+    }
+    await this.routingConfig.reload();
+    return { success: true, deletedCount };
   }
 
   private async remove(slug: string): Promise<SuccessDto> {
