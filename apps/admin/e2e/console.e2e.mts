@@ -267,6 +267,30 @@ test('quotas: the key\'s live state counts the request; resetting it confirms', 
   await state.getByText('0 / 100 requests').waitFor();
 });
 
+test('keys: a key used with a :label suffix shows its usage by attribution', async () => {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientSecret}:cursor`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'Hi from cursor' }] }),
+  });
+  assert.equal(response.status, 200);
+  await response.arrayBuffer();
+  const attributions = page.getByTestId('attributions-e2e-app');
+  for (let tries = 0; !(await attributions.isVisible()); tries++) {
+    assert.ok(tries < 40, 'the labelled request reached the key list');
+    await nav('Dashboard');
+    await page.waitForTimeout(250);
+    await nav('Keys');
+    await page.getByTestId('key-e2e-app').waitFor();
+  }
+  const rows = (await attributions.locator('tr').allInnerTexts()).map((row) => row.split(/\s+/).join(' '));
+  assert.equal(rows.length, 2, rows.join(' | '));
+  assert.match(rows[0] ?? '', /^no label 2 req \d+ tok \$/);
+  assert.match(rows[1] ?? '', /^:cursor 1 req \d+ tok \$/);
+  assert.match(await page.getByTestId('key-e2e-app').innerText(), /3 requests/);
+  await shot('keys-attribution');
+});
+
 test('errors: a failed request is listed with its attempts', async () => {
   upstream.failNext(503);
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
