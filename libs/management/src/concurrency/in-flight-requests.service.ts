@@ -34,6 +34,13 @@ export class InFlightRequests implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /** How many requests are in flight now. */
+  count(now = Date.now()): number {
+    let total = 0;
+    for (const counted of this.countsByModel(undefined, now).values()) total += counted;
+    return total;
+  }
+
   /** Requests in flight per requested model (optionally of one key only). */
   countsByModel(apiKey?: string, now = Date.now()): Map<string, number> {
     const counts = new Map<string, number>();

@@ -41,7 +41,7 @@ export class OpenRouterModelsController {
   ): FastifyReply {
     const index = this.catalog.source('openrouter');
     if (!index) {
-      throw new HttpException({ error: { message: 'The OpenRouter catalog has not loaded yet', type: 'unavailable' } }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new HttpException('The OpenRouter catalog has not loaded yet', HttpStatus.SERVICE_UNAVAILABLE);
     }
     const needle = q?.trim().toLowerCase() ?? '';
     const data = index.models.map((model) => model.path).filter((slug) => needle === '' || slug.toLowerCase().includes(needle));
@@ -51,7 +51,7 @@ export class OpenRouterModelsController {
     const lastModified = this.lastModified(needle, etag);
     const outcome = evaluateConditionalGet({ etag, lastModified, ifNoneMatch, ifModifiedSince });
     if (outcome === 'invalid') {
-      throw new HttpException({ error: { message: 'If-None-Match must be * or a list of quoted entity tags', type: 'invalid_request' } }, HttpStatus.BAD_REQUEST);
+      throw new HttpException('If-None-Match must be * or a list of quoted entity tags', HttpStatus.BAD_REQUEST);
     }
     void reply.header('etag', etag).header('last-modified', lastModified.toUTCString()).header('cache-control', 'public, no-cache');
     if (outcome === 'not-modified') return reply.code(HttpStatus.NOT_MODIFIED).send();

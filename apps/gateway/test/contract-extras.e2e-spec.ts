@@ -1,0 +1,213 @@
+import {
+  callManagement,
+  chatCompletionBody,
+  chatStreamEvents,
+  createTestDatabase,
+  ScriptedUpstream,
+  startGateway,
+  waitForUsageRow,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ADMIN_KEY = 'extras-admin';
+const KEY = 'sk-extras-client';
+
+const MANAGED_CONFIG = `
+providers:
+  from-file:
+    api_base_url: http://127.0.0.1:9/v1
+    api_key: sk-file
+    models: [m]
+models:
+  pinned:
+    target_groups:
+      - name: main
+        selector: in_order
+        targets:
+          - { provider: from-file, model: m }
+`;
+
+/** Reference routes whose feature existed without them: served with the contract's shapes, statuses and auth. */
+describe('contract extras on the built gateway', () => {
+  let database: TestDatabase;
+  let upstream: ScriptedUpstream;
+  let catalogServer: ScriptedUpstream;
+  let gateway: GatewayProcess;
+  let configDirectory: string;
+
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+
+  beforeAll(async () => {
+    configDirectory = mkdtempSync(join(tmpdir(), 'plexus-extras-'));
+    const configFile = join(configDirectory, 'plexus.yaml');
+    writeFileSync(configFile, MANAGED_CONFIG);
+    [database, upstream, catalogServer] = await Promise.all([createTestDatabase(), ScriptedUpstream.start(), ScriptedUpstream.start()]);
+    gateway = await startGateway({
+      ADMIN_KEY,
+      DATABASE_URL: database.url,
+      PLEXUS_CONFIG: configFile,
+      MODEL_CATALOG_OPENROUTER_URL: `${catalogServer.url}/api/v1/models`,
+      MODEL_CATALOG_MODELS_DEV_URL: `${catalogServer.url}/api.json`,
+    });
+    expect((await admin('PUT', '/providers/p', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-upstream', models: ['gpt-up'] })).status).toBe(200);
+    expect((await admin('PUT', '/keys/extras', { secret: KEY })).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await Promise.all([upstream?.stop(), catalogServer?.stop()]);
+    await database?.drop();
+    rmSync(configDirectory, { recursive: true, force: true });
+  });
+
+  describe('GET /.well-known/plexus/openapi.json', () => {
+    it('serves our complete document publicly, tagged, and answers 304 to a matching If-None-Match', async () => {
+      const response = await fetch(`${gateway.url}/.well-known/plexus/openapi.json`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('application/json');
+      expect(response.headers.get('cache-control')).toBe('public, no-cache');
+      const text = await response.text();
+      const etag = response.headers.get('etag') ?? '';
+      expect(etag).toBe(`"${createHash('sha256').update(text).digest('hex')}"`);
+      const document = JSON.parse(text) as { openapi: string; paths: Record<string, unknown> };
+      expect(document.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v0/management/restart', '/v1/openrouter/models']));
+
+      const cached = await fetch(`${gateway.url}/.well-known/plexus/openapi.json`, { headers: { 'if-none-match': `"stale", ${etag}` } });
+      expect(cached.status).toBe(304);
+      expect(cached.headers.get('etag')).toBe(etag);
+      expect(await cached.text()).toBe('');
+      expect((await fetch(`${gateway.url}/.well-known/plexus/openapi.json`, { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+      expect((await fetch(`${gateway.url}/.well-known/plexus/openapi.json`, { headers: { 'if-none-match': 'not-a-tag' } })).status).toBe(400);
+    });
+  });
+
+  describe('GET /v1/openrouter/models', () => {
+    it('is 503 until the OpenRouter catalog has loaded, then lists its slugs (filtered by ?q) with ETag and Last-Modified', async () => {
+      const before = await fetch(`${gateway.url}/v1/openrouter/models`);
+      expect(before.status).toBe(503);
+      expect(await before.json()).toMatchObject({ error: { message: 'The OpenRouter catalog has not loaded yet', type: 'api_error' } });
+
+      catalogServer.script((request) =>
+        request.path === '/api.json'
+          ? { kind: 'json', body: { acme: { id: 'acme', name: 'Acme', models: { 'rocket-1': { id: 'rocket-1', name: 'Rocket 1' } } } } }
+          : {
+              kind: 'json',
+              body: {
+                data: [
+                  { id: 'openai/gpt-4o', name: 'OpenAI: GPT-4o', pricing: { prompt: '0.0000025', completion: '0.00001' } },
+                  { id: 'anthropic/claude-sonnet-4.5', name: 'Anthropic: Claude Sonnet 4.5', pricing: { prompt: '0.000003', completion: '0.000015' } },
+                  { id: 'openai/gpt-4o-mini', name: 'OpenAI: GPT-4o mini', pricing: { prompt: '0.00000015', completion: '0.0000006' } },
+                ],
+              },
+            },
+      );
+      expect((await admin('POST', '/models/metadata/refresh')).status).toBe(200);
+
+      const all = await fetch(`${gateway.url}/v1/openrouter/models`);
+      expect(all.status).toBe(200);
+      const text = await all.text();
+      expect(JSON.parse(text)).toEqual({ data: ['anthropic/claude-sonnet-4.5', 'openai/gpt-4o', 'openai/gpt-4o-mini'], count: 3 });
+      const etag = all.headers.get('etag') ?? '';
+      expect(etag).toBe(`"${createHash('sha256').update(text).digest('hex')}"`);
+      const lastModified = all.headers.get('last-modified') ?? '';
+      expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
+
+      const filtered = await fetch(`${gateway.url}/v1/openrouter/models?q=GPT-4O`);
+      expect(await filtered.json()).toEqual({ data: ['openai/gpt-4o', 'openai/gpt-4o-mini'], count: 2 });
+      expect(filtered.headers.get('etag')).not.toBe(etag);
+
+      expect((await fetch(`${gateway.url}/v1/openrouter/models`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect((await fetch(`${gateway.url}/v1/openrouter/models`, { headers: { 'if-modified-since': lastModified } })).status).toBe(304);
+      const older = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+      expect((await fetch(`${gateway.url}/v1/openrouter/models`, { headers: { 'if-modified-since': older } })).status).toBe(200);
+      // If-None-Match decides when both are sent.
+      expect((await fetch(`${gateway.url}/v1/openrouter/models`, { headers: { 'if-none-match': '"old"', 'if-modified-since': lastModified } })).status).toBe(200);
+      // Unchanged content keeps its Last-Modified.
+      expect((await fetch(`${gateway.url}/v1/openrouter/models`)).headers.get('last-modified')).toBe(lastModified);
+    });
+  });
+
+  describe('DELETE /v0/management/models', () => {
+    it('deletes every alias but the config file\'s, admin only, and is audited', async () => {
+      const target = { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'gpt-up' }] }] };
+      expect((await admin('PUT', '/aliases/one', target)).status).toBe(200);
+      expect((await admin('PUT', '/aliases/two', target)).status).toBe(200);
+
+      const asKeyHolder = await fetch(`${gateway.url}/v0/management/models`, { method: 'DELETE', headers: { 'x-admin-key': KEY } });
+      expect(asKeyHolder.status).toBe(403);
+      expect((await fetch(`${gateway.url}/v0/management/models`, { method: 'DELETE' })).status).toBe(401);
+
+      const deleted = await admin('DELETE', '/models');
+      expect(deleted.status).toBe(200);
+      expect(await deleted.json()).toEqual({ success: true, deletedCount: 2 });
+      expect(Object.keys((await (await admin('GET', '/aliases')).json()) as Record<string, unknown>)).toEqual(['pinned']);
+      expect(await (await admin('DELETE', '/models')).json()).toEqual({ success: true, deletedCount: 0 });
+
+      const audit = (await (await admin('GET', '/audit?limit=500')).json()) as { data: Array<Record<string, unknown>> };
+      expect(audit.data).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'DELETE', path: '/v0/management/models', status: 200 })]));
+    });
+  });
+});
+
+describe('POST /v0/management/restart on the built gateway', () => {
+  let database: TestDatabase;
+  let upstream: ScriptedUpstream;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    [database, upstream] = await Promise.all([createTestDatabase(), ScriptedUpstream.start()]);
+    gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url });
+    const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+    expect((await admin('PUT', '/providers/p', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-upstream', models: ['gpt-up'] })).status).toBe(200);
+    expect((await admin('PUT', '/keys/extras', { secret: KEY })).status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.stop();
+    await database?.drop();
+  });
+
+  const chat = (stream: boolean): Promise<Response> =>
+    fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'direct/p/gpt-up', stream, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  it('is admin only, answers 200, lets an in-flight stream finish, flushes usage and exits 0', async () => {
+    expect((await fetch(`${gateway.url}/v0/management/restart`, { method: 'POST', headers: { 'x-admin-key': KEY } })).status).toBe(403);
+    expect((await fetch(`${gateway.url}/v0/management/restart`, { method: 'POST' })).status).toBe(401);
+
+    upstream.script((request) =>
+      (request.body as { stream?: boolean }).stream
+        ? { kind: 'sse', delayMs: 150, events: chatStreamEvents({ model: 'gpt-up', pieces: ['a', 'b', 'c', 'd', 'e'], promptTokens: 4, completionTokens: 5 }) }
+        : { kind: 'json', body: chatCompletionBody({ model: 'gpt-up', content: 'ok', promptTokens: 3, completionTokens: 2 }) },
+    );
+    const done = await chat(false);
+    expect(done.status).toBe(200);
+    await done.text();
+    const finishedId = done.headers.get('x-request-id') ?? '';
+
+    const inFlight = await chat(true);
+    expect(inFlight.status).toBe(200);
+    const inFlightId = inFlight.headers.get('x-request-id') ?? '';
+    const inFlightText = inFlight.text();
+
+    const restart = await fetch(`${gateway.url}/v0/management/restart`, { method: 'POST', headers: { 'x-admin-key': ADMIN_KEY } });
+    expect(restart.status).toBe(200);
+    expect(await restart.json()).toEqual({ success: true, message: expect.any(String) });
+
+    expect(await gateway.exited()).toBe(0);
+    expect(await inFlightText).toContain('[DONE]');
+    await expect(fetch(`${gateway.url}/health`)).rejects.toThrow();
+    expect(await waitForUsageRow(database.url, finishedId)).toMatchObject({ http_status: 200 });
+    expect(await waitForUsageRow(database.url, inFlightId)).toMatchObject({ http_status: 200 });
+  });
+});
