@@ -452,6 +452,7 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   await page.waitForURL(/\/my-usage$/);
   await page.getByTestId('signed-in-as').getByText('API key e2e-app').waitFor();
   await page.getByTestId('my-quotas').getByText('daily-requests').waitFor();
+  await page.getByTestId('attributions-e2e-app').getByText(':cursor').waitFor();
   const links = await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').allInnerTexts();
   assert.deepEqual(
     links.map((l) => l.trim()),

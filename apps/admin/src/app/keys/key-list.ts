@@ -13,18 +13,19 @@ import { keysControllerList } from '../api/fn/management-keys/keys-controller-li
 import { usageControllerSummary } from '../api/fn/management-usage/usage-controller-summary';
 import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import { problemOf } from '../core/api-problem';
+import { AttributionUsageTable, attributionsByKey, type AttributionUsage } from '../shared/attribution-usage';
 import { confirm } from '../shared/confirm-dialog';
 import { formatCount, formatDateTime, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
-import { accessSummary, attributionsByKey, keyStatus, keyViewsOf, type AttributionUsage, type KeyView } from './key-model';
+import { accessSummary, keyStatus, keyViewsOf, type KeyView } from './key-model';
 import { SecretDialog, type SecretDialogData } from './secret-dialog';
 
 @Component({
   selector: 'plx-key-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatTableModule, LoadState, PageHeader],
+  imports: [RouterLink, MatButtonModule, MatTableModule, AttributionUsageTable, LoadState, PageHeader],
   template: `
     <plx-page-header heading="Keys" subtitle="API keys clients use to call the gateway">
       <a matButton="filled" routerLink="new" data-testid="add-key">Create key</a>
@@ -62,16 +63,7 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
               <div>{{ int(u.requests) }} requests · {{ count(u.tokens) }} tokens</div>
               <div class="muted">{{ usd(u.cost) }}{{ u.errors > 0 ? ' · ' + int(u.errors) + ' failed' : '' }}</div>
               @if (attributionsOf(k.name); as attributions) {
-                <table class="attributions" [attr.aria-label]="'Usage of ' + k.name + ' by attribution'" [attr.data-testid]="'attributions-' + k.name">
-                  @for (a of attributions; track a.label) {
-                    <tr>
-                      <th scope="row" class="url">{{ a.label }}</th>
-                      <td>{{ int(a.requests) }} req</td>
-                      <td>{{ count(a.tokens) }} tok</td>
-                      <td>{{ usd(a.cost) }}</td>
-                    </tr>
-                  }
-                </table>
+                <plx-attribution-usage [keyName]="k.name" [rows]="attributions" />
               }
             } @else {
               <span class="muted">{{ usage.isLoading() ? '…' : 'no requests' }}</span>
@@ -108,23 +100,6 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
     </plx-load-state>
   `,
   styleUrl: '../shared/table.scss',
-  styles: `
-    .attributions {
-      margin-top: 4px;
-      border-collapse: collapse;
-      font-size: 12px;
-    }
-    .attributions th {
-      font-weight: normal;
-      text-align: left;
-      padding-right: 12px;
-    }
-    .attributions td {
-      padding-right: 12px;
-      text-align: right;
-      color: var(--mat-sys-on-surface-variant);
-    }
-  `,
 })
 export class KeyList {
   private readonly api = inject(Api);

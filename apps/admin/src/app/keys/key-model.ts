@@ -1,6 +1,5 @@
 import { readonly, required, validate, type SchemaPathTree } from '@angular/forms/signals';
 import type { KeyConfigDto } from '../api/models/key-config-dto';
-import type { UsageBreakdownRowDto } from '../api/models/usage-breakdown-row-dto';
 import { intProblem, optionalInt } from '../shared/validators';
 
 /** `sk-` + 48 hex characters from the browser's CSPRNG, as the reference's rotate endpoint makes them. */
@@ -86,34 +85,6 @@ export function accessSummary(key: KeyView): string[] {
   if (key.quotas.length > 0) lines.push(`quotas: ${key.quotas.join(', ')}`);
   if (key.maxConcurrency !== null) lines.push(`at most ${key.maxConcurrency} at once`);
   return lines;
-}
-
-/** A key's usage under one attribution (the `:label` a client appended to the key). */
-export interface AttributionUsage {
-  /** `:label`, or `no label` for requests made with the bare key. */
-  label: string;
-  requests: number;
-  tokens: number;
-  cost: number;
-}
-
-/**
- * The summary's per key-and-attribution rows grouped by key, most requests first; a key used only
- * without a label has nothing to break down and is left out.
- */
-export function attributionsByKey(rows: readonly UsageBreakdownRowDto[]): Map<string, AttributionUsage[]> {
-  const byKey = new Map<string, AttributionUsage[]>();
-  for (const row of rows) {
-    if (row.name === null) continue;
-    const list = byKey.get(row.name) ?? [];
-    list.push({ label: row.attribution ? `:${row.attribution}` : 'no label', requests: row.requests, tokens: row.tokens, cost: row.cost });
-    byKey.set(row.name, list);
-  }
-  for (const [key, list] of byKey) {
-    if (list.every((entry) => entry.label === 'no label')) byKey.delete(key);
-    else list.sort((a, b) => b.requests - a.requests || a.label.localeCompare(b.label));
-  }
-  return byKey;
 }
 
 export interface KeyFormModel {

@@ -13,6 +13,7 @@ import { AdminSession } from '../core/admin-session';
 import { problemOf } from '../core/api-problem';
 import { SecretDialog, type SecretDialogData } from '../keys/secret-dialog';
 import { quotaMeterOf } from '../quotas/quota-model';
+import { AttributionUsageTable, attributionsByKey } from '../shared/attribution-usage';
 import { confirm } from '../shared/confirm-dialog';
 import { formatCount, formatDateTime, formatDuration, formatInt, formatUsd } from '../shared/format';
 import { LoadState } from '../shared/load-state';
@@ -23,7 +24,7 @@ import { PageHeader } from '../shared/page-header';
 @Component({
   selector: 'plx-my-usage',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatCardModule, LoadState, Meter, PageHeader],
+  imports: [RouterLink, MatButtonModule, MatCardModule, AttributionUsageTable, LoadState, Meter, PageHeader],
   template: `
     <plx-page-header heading="My usage" [subtitle]="'API key ' + (session.identity().keyName ?? '')">
       <button matButton type="button" (click)="refresh()">Refresh</button>
@@ -72,6 +73,14 @@ import { PageHeader } from '../shared/page-header';
             <span class="sub">requests · avg {{ duration(week.avgDurationMs) }}</span>
           </mat-card>
         </div>
+        @if (attributions(); as rows) {
+          <mat-card appearance="outlined" class="card attribution-card">
+            <mat-card-content>
+              <h2>By attribution, last 30 days</h2>
+              <plx-attribution-usage [keyName]="session.identity().keyName ?? ''" [rows]="rows" />
+            </mat-card-content>
+          </mat-card>
+        }
       }
     </plx-load-state>
     <div class="actions">
@@ -124,6 +133,9 @@ import { PageHeader } from '../shared/page-header';
     .value {
       font: var(--mat-sys-headline-small);
     }
+    .attribution-card {
+      margin-top: 16px;
+    }
   `,
 })
 export class MyUsage {
@@ -140,6 +152,10 @@ export class MyUsage {
     return error ? `Could not load quotas: ${problemOf(error).message}` : null;
   });
   protected readonly summary = resource({ loader: () => this.api.invoke(usageControllerSummary, { range: 'day' }) });
+  /** This key's usage per `:label` suffix, when it was used with any. */
+  protected readonly attributions = computed(() =>
+    this.summary.hasValue() ? ([...attributionsByKey(this.summary.value().byAttribution).values()][0] ?? null) : null,
+  );
   protected readonly summaryError = computed(() => {
     const error = this.summary.error();
     return error ? `Could not load usage: ${problemOf(error).message}` : null;
