@@ -133,6 +133,60 @@ describe('contract extras on the built gateway', () => {
     });
   });
 
+  describe('GET /v1/conversations/{conversation_id}', () => {
+    const respond = (body: Record<string, unknown>, key = KEY): Promise<Response> =>
+      fetch(`${gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'direct/p/gpt-up', ...body }),
+      });
+    const conversation = (id: string, key = KEY): Promise<Response> =>
+      fetch(`${gateway.url}/v1/conversations/${id}`, { headers: { authorization: `Bearer ${key}` } });
+
+    it('keeps the turns of a conversation, continues it, and serves its items per key; 404 in OpenAI\'s shape otherwise', async () => {
+      upstream.requests.length = 0;
+      let turn = 0;
+      upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-up', content: `answer ${++turn}` }) }));
+
+      expect((await conversation('conv_extras')).status).toBe(404);
+      expect(await (await conversation('conv_extras')).json()).toMatchObject({
+        error: { message: "Conversation with id 'conv_extras' not found.", type: 'invalid_request_error', code: 'conversation_not_found' },
+      });
+
+      const first = await respond({ conversation: 'conv_extras', input: 'first question', store: false });
+      expect(first.status).toBe(200);
+      const second = await respond({
+        conversation: { id: 'conv_extras' },
+        input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'second question' }] }],
+      });
+      expect(second.status).toBe(200);
+      const secondBody = (await second.json()) as { output: Array<Record<string, unknown>> };
+
+      // The second turn reached the provider with the first turn before it.
+      const sent = (upstream.requests[1]?.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+      expect(JSON.stringify(sent)).toMatch(/first question.*answer 1.*second question/);
+
+      const stored = await conversation('conv_extras');
+      expect(stored.status).toBe(200);
+      const body = (await stored.json()) as { id: string; object: string; created_at: number; items: Array<Record<string, unknown>> };
+      expect(body).toMatchObject({ id: 'conv_extras', object: 'conversation', created_at: expect.any(Number) });
+      expect(body.items).toHaveLength(4);
+      expect(body.items[0]).toEqual({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first question' }] });
+      expect(JSON.stringify(body.items[1])).toContain('answer 1');
+      expect(body.items[2]).toMatchObject({ role: 'user', content: [{ text: 'second question' }] });
+      expect(body.items[3]).toEqual(secondBody.output[0]);
+
+      // Another key sees nothing; both continuation styles at once are refused.
+      expect((await admin('PUT', '/keys/other-extras', { secret: 'sk-extras-other' })).status).toBe(200);
+      expect((await conversation('conv_extras', 'sk-extras-other')).status).toBe(404);
+      const both = await respond({ conversation: 'conv_extras', previous_response_id: 'resp_x', input: 'x' });
+      expect(both.status).toBe(400);
+      expect(await both.json()).toMatchObject({ error: { param: 'conversation' } });
+      expect((await respond({ conversation: 42, input: 'x' })).status).toBe(400);
+      expect((await fetch(`${gateway.url}/v1/conversations/conv_extras`)).status).toBe(401);
+    });
+  });
+
   describe('DELETE /v0/management/models', () => {
     it('deletes every alias but the config file\'s, admin only, and is audited', async () => {
       const target = { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'gpt-up' }] }] };

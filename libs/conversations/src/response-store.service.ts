@@ -1,11 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import type { CanonicalMessage, InstructionBlock } from '@plexus/core';
-import { StoredResponseRepository } from '@plexus/persistence';
+import { StoredResponseRepository, type StoredResponseRecord } from '@plexus/persistence';
 
 export interface ConversationHistory {
   instructions: InstructionBlock[];
   messages: CanonicalMessage[];
+}
+
+/** A Responses conversation as `GET /v1/conversations/{id}` shows it: every turn's input items, then its output items. */
+export interface StoredConversation {
+  id: string;
+  object: 'conversation';
+  created_at: number;
+  items: Record<string, unknown>[];
 }
 
 /** How long a stored response can be continued or fetched, as the reference gateway. */
@@ -22,13 +30,41 @@ export class ResponseStore {
 
   constructor(private readonly repository: StoredResponseRepository) {}
 
-  async save(params: { id: string; apiKey: string; history: ConversationHistory; response: Record<string, unknown> }): Promise<void> {
+  async save(params: {
+    id: string;
+    apiKey: string;
+    history: ConversationHistory;
+    response: Record<string, unknown>;
+    /** The conversation this answer is a turn of, with the turn's input items. */
+    conversation?: { id: string; inputItems: unknown[] };
+  }): Promise<void> {
     await this.repository.insert({
       id: params.id,
       apiKey: params.apiKey,
       history: { instructions: params.history.instructions, messages: params.history.messages },
       response: params.response,
+      conversationId: params.conversation?.id ?? null,
+      inputItems: params.conversation?.inputItems ?? null,
     });
+  }
+
+  /** Where a conversation stands: its latest turn's history (null for a conversation with no turn yet). */
+  async conversationHistory(conversationId: string, apiKey: string): Promise<ConversationHistory | null> {
+    const turns = await this.liveTurns(conversationId, apiKey);
+    const latest = turns.at(-1);
+    return latest ? { instructions: latest.history.instructions as InstructionBlock[], messages: latest.history.messages as CanonicalMessage[] } : null;
+  }
+
+  async conversation(conversationId: string, apiKey: string): Promise<StoredConversation | null> {
+    const turns = await this.liveTurns(conversationId, apiKey);
+    const first = turns[0];
+    if (!first) return null;
+    const items = turns.flatMap((turn) => [...((turn.inputItems ?? []) as Record<string, unknown>[]), ...outputItems(turn.response)]);
+    return { id: conversationId, object: 'conversation', created_at: Math.floor((first.createdAt?.getTime() ?? Date.now()) / 1000), items };
+  }
+
+  private async liveTurns(conversationId: string, apiKey: string): Promise<StoredResponseRecord[]> {
+    return (await this.repository.findConversation(conversationId, apiKey)).filter((turn) => !expired(turn.createdAt));
   }
 
   async history(id: string, apiKey: string): Promise<ConversationHistory | null> {
@@ -58,4 +94,9 @@ export class ResponseStore {
 
 function expired(createdAt: Date | undefined): boolean {
   return createdAt !== undefined && createdAt.getTime() < Date.now() - STORED_RESPONSE_TTL_MS;
+}
+
+function outputItems(response: Record<string, unknown>): Record<string, unknown>[] {
+  const output = response['output'];
+  return Array.isArray(output) ? (output as Record<string, unknown>[]) : [];
 }

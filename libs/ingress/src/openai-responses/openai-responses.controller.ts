@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ResponseStore, type ConversationHistory } from '@plexus/conversations';
+import { ResponseStore, type ConversationHistory, type StoredConversation } from '@plexus/conversations';
 import { ErrorCode, GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
 import {
   ResponsesStreamEncoder,
@@ -47,8 +47,15 @@ export class OpenAiResponsesController {
     const keyName = context.principal.keyName;
     const raw = body as Record<string, unknown>;
     const previousId = typeof raw['previous_response_id'] === 'string' ? raw['previous_response_id'] : undefined;
-    const canonical = await this.withHistory(decodeResponsesRequest(body), previousId, keyName);
-    const stored = raw['store'] !== false;
+    const conversationId = conversationIdOf(raw['conversation']);
+    if (conversationId !== undefined && previousId !== undefined) {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'conversation and previous_response_id cannot be used together', param: 'conversation' });
+    }
+    const decoded = decodeResponsesRequest(body);
+    const canonical =
+      conversationId === undefined ? await this.withHistory(decoded, previousId, keyName) : await this.inConversation(decoded, conversationId, keyName);
+    // A conversation keeps every turn, whatever `store` says.
+    const stored = raw['store'] !== false || conversationId !== undefined;
     const responseId = `resp_${context.requestId.replaceAll('-', '')}`;
 
     const { chunks$ } = this.execution.execute({
@@ -57,7 +64,8 @@ export class OpenAiResponsesController {
       rawBody: raw,
       allowPassthrough: !stored && previousId === undefined,
     });
-    const answer$ = stored ? this.storing(chunks$, { responseId, keyName, request: canonical }) : chunks$;
+    const conversation = conversationId === undefined ? undefined : { id: conversationId, inputItems: inputItemsOf(raw['input']) };
+    const answer$ = stored ? this.storing(chunks$, { responseId, keyName, request: canonical, conversation }) : chunks$;
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec: WireCodec = {
       streamEncoder: () => new ResponsesStreamEncoder({ fallbackId: responseId, fallbackModel: canonical.model }),
@@ -84,6 +92,31 @@ export class OpenAiResponsesController {
     return { id, object: 'response', deleted: true };
   }
 
+  @Get('conversations/:conversation_id')
+  @ApiOperation({ summary: 'A conversation of this API key: the input and output items of its turns, oldest first' })
+  async getConversation(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Param('conversation_id') id: string,
+  ): Promise<StoredConversation> {
+    const conversation = await this.store.conversation(id, principalOf(request));
+    if (!conversation) throw new GatewayException(ErrorCode.CONVERSATION_NOT_FOUND, { message: `Conversation with id '${id}' not found.` });
+    return conversation;
+  }
+
+  /**
+   * A turn of a conversation continues from its latest stored turn; a conversation id not
+   * seen before starts a new conversation (there is no separate create call).
+   */
+  private async inConversation(request: CanonicalRequest, conversationId: string, keyName: string): Promise<CanonicalRequest> {
+    const history = await this.store.conversationHistory(conversationId, keyName);
+    if (!history) return request;
+    return {
+      ...request,
+      instructions: request.instructions.length > 0 ? request.instructions : history.instructions,
+      messages: [...history.messages, ...request.messages],
+    };
+  }
+
   private async withHistory(request: CanonicalRequest, previousId: string | undefined, keyName: string): Promise<CanonicalRequest> {
     if (previousId === undefined) return request;
     const history = await this.store.history(previousId, keyName);
@@ -101,7 +134,7 @@ export class OpenAiResponsesController {
    */
   private storing(
     chunks$: Observable<CanonicalChunk>,
-    params: { responseId: string; keyName: string; request: CanonicalRequest },
+    params: { responseId: string; keyName: string; request: CanonicalRequest; conversation: { id: string; inputItems: unknown[] } | undefined },
   ): Observable<CanonicalChunk> {
     const accumulator = new ResponseAccumulator();
     const save = defer(() => {
@@ -111,7 +144,15 @@ export class OpenAiResponsesController {
         messages: [...params.request.messages, ...responseOutputMessages(response)],
       };
       const wire = encodeResponsesResponse(response, { id: params.responseId }) as unknown as Record<string, unknown>;
-      return from(this.store.save({ id: params.responseId, apiKey: params.keyName, history, response: wire }));
+      return from(
+        this.store.save({
+          id: params.responseId,
+          apiKey: params.keyName,
+          history,
+          response: wire,
+          ...(params.conversation && { conversation: params.conversation }),
+        }),
+      );
     });
     return chunks$.pipe(
       map((chunk): CanonicalChunk => {
@@ -136,4 +177,25 @@ function notFound(id: string, param?: string): GatewayException {
     message: `Response with id '${id}' not found.`,
     ...(param !== undefined && { param }),
   });
+}
+
+const MAX_CONVERSATION_ID_LENGTH = 100;
+
+/** `conversation` is an id or `{id}`; anything else is the client's error. */
+function conversationIdOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const id = typeof value === 'string' ? value : typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || id.trim() === '' || id.length > MAX_CONVERSATION_ID_LENGTH) {
+    throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+      message: `conversation must be a conversation id (at most ${MAX_CONVERSATION_ID_LENGTH} characters) or an object with one`,
+      param: 'conversation',
+    });
+  }
+  return id;
+}
+
+/** The turn's input as conversation items: a string input is one user message. */
+function inputItemsOf(input: unknown): unknown[] {
+  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  return Array.isArray(input) ? input : [];
 }

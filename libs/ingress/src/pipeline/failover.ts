@@ -84,6 +84,7 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
     case ErrorCode.PROVIDER_NOT_FOUND:
     case ErrorCode.NOT_FOUND:
     case ErrorCode.RESPONSE_NOT_FOUND:
+    case ErrorCode.CONVERSATION_NOT_FOUND:
     case ErrorCode.NO_HEALTHY_TARGET:
     case ErrorCode.UNSUPPORTED_API_FORMAT:
     case ErrorCode.QUOTA_EXCEEDED:

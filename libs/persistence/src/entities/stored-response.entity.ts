@@ -21,6 +21,14 @@ export class StoredResponseEntity {
   @Column({ type: 'jsonb' })
   response!: Record<string, unknown>;
 
+  /** The Responses conversation this answer is a turn of (`conversation` request parameter). */
+  @Column({ name: 'conversation_id', type: 'varchar', length: 100, nullable: true })
+  conversationId!: string | null;
+
+  /** The turn's input items as the client sent them, for the conversation's item list. */
+  @Column({ name: 'input_items', type: 'jsonb', nullable: true })
+  inputItems!: unknown[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

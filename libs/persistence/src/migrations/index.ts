@@ -7,6 +7,7 @@ import { MeterSnapshots1764000600000 } from './1764000600000-meter-snapshots';
 import { ManagedConfig1764000800000 } from './1764000800000-managed-config';
 import { AuditLog1764000850000 } from './1764000850000-audit-log';
 import { DebugTraces1764000900000 } from './1764000900000-debug-traces';
+import { ResponseConversations1764001300000 } from './1764001300000-response-conversations';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ManagedConfig1764000800000,
   AuditLog1764000850000,
   DebugTraces1764000900000,
+  ResponseConversations1764001300000,
 ];

@@ -8,6 +8,8 @@ export interface StoredResponseRecord {
   apiKey: string;
   history: { instructions: unknown[]; messages: unknown[] };
   response: Record<string, unknown>;
+  conversationId?: string | null;
+  inputItems?: unknown[] | null;
   createdAt?: Date;
 }
 
@@ -22,6 +24,11 @@ export class StoredResponseRepository {
 
   async find(id: string, apiKey: string): Promise<StoredResponseRecord | null> {
     return this.dataSource.getRepository(StoredResponseEntity).findOne({ where: { id, apiKey } });
+  }
+
+  /** A conversation's turns, oldest first. */
+  async findConversation(conversationId: string, apiKey: string): Promise<StoredResponseRecord[]> {
+    return this.dataSource.getRepository(StoredResponseEntity).find({ where: { conversationId, apiKey }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async delete(id: string, apiKey: string): Promise<boolean> {
