@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Environment } from '@plexus/config';
 import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
+import { RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
 import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -56,6 +57,8 @@ export async function createApp(environment: Environment, options: CreateAppOpti
     ],
   });
 
+  await app.register(rawPassthroughRoutes(app.get(RawPassthrough)));
+
   const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));
   app.useGlobalFilters(new HttpErrorFilter(adminAssets));
   if (adminAssets.available) {
@@ -99,5 +102,8 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A Plexus API key (also accepted as a Bearer token)' }, 'ApiKey')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  const raw = rawPassthroughOpenApiPath();
+  document.paths[raw.path] = raw.item;
+  return document;
 }

@@ -76,7 +76,7 @@ describe('contract extras on the built gateway', () => {
       expect(etag).toBe(`"${createHash('sha256').update(text).digest('hex')}"`);
       const document = JSON.parse(text) as { openapi: string; paths: Record<string, unknown> };
       expect(document.openapi).toMatch(/^3\./);
-      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v0/management/restart', '/v1/openrouter/models']));
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v0/management/restart', '/v1/openrouter/models', '/v1/conversations/{conversation_id}', '/raw/{provider}/{path}']));
 
       const cached = await fetch(`${gateway.url}/.well-known/plexus/openapi.json`, { headers: { 'if-none-match': `"stale", ${etag}` } });
       expect(cached.status).toBe(304);
@@ -184,6 +184,107 @@ describe('contract extras on the built gateway', () => {
       expect(await both.json()).toMatchObject({ error: { param: 'conversation' } });
       expect((await respond({ conversation: 42, input: 'x' })).status).toBe(400);
       expect((await fetch(`${gateway.url}/v1/conversations/conv_extras`)).status).toBe(401);
+    });
+  });
+
+  describe('/raw/{provider}/{path}', () => {
+    const RAW_KEY = 'sk-extras-raw';
+    const rawCall = (path: string, init: RequestInit = {}, key: string | null = RAW_KEY): Promise<Response> =>
+      fetch(`${gateway.url}/raw${path}`, { ...init, headers: { ...(key !== null && { authorization: `Bearer ${key}` }), ...(init.headers as Record<string, string>) } });
+
+    beforeAll(async () => {
+      expect(
+        (
+          await admin('PUT', '/providers/rawp', {
+            api_base_url: `${upstream.url}/v1`,
+            api_key: 'sk-provider-raw-secret',
+            models: ['m'],
+            raw_passthrough: { enabled: true, base_url: `${upstream.url}/api/`, auth: 'x-api-key' },
+          })
+        ).status,
+      ).toBe(200);
+      expect((await admin('PUT', '/providers/notraw', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-x', models: ['m'] })).status).toBe(200);
+      expect((await admin('PUT', '/keys/raw', { secret: RAW_KEY, allowRawPassthrough: true, excludedProviders: ['p'] })).status).toBe(200);
+      expect((await admin('PUT', '/providers/bad-raw', { api_base_url: `${upstream.url}/v1`, raw_passthrough: { enabled: true, base_url: 'ftp://x?y' } })).status).toBe(400);
+    });
+
+    it('relays method, path, query and body bytes with the provider key instead of the client credentials, and the answer unchanged', async () => {
+      upstream.requests.length = 0;
+      upstream.script(() => ({
+        kind: 'json',
+        status: 201,
+        headers: { 'x-upstream-thing': 'kept' },
+        body: { id: 'msg_1', model: 'claude-x', usage: { input_tokens: 11, output_tokens: 7 } },
+      }));
+      const payload = '{ "model":"claude-x",   "max_tokens": 5 }';
+      const response = await rawCall('/rawp/v1/messages?beta=true&x=%2F', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-admin-key': 'not-for-upstream', 'x-client-request-id': 'raw-1' },
+        body: payload,
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('x-upstream-thing')).toBe('kept');
+      const requestId = response.headers.get('x-plexus-request-id') ?? '';
+      expect(requestId).not.toBe('');
+      expect(await response.json()).toEqual({ id: 'msg_1', model: 'claude-x', usage: { input_tokens: 11, output_tokens: 7 } });
+
+      const received = upstream.requests[0];
+      expect(received).toMatchObject({ method: 'POST', path: '/api/v1/messages?beta=true&x=%2F' });
+      expect(received?.raw.toString('utf8')).toBe(payload);
+      expect(received?.headers).toMatchObject({ 'x-api-key': 'sk-provider-raw-secret', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
+      expect(received?.headers['authorization']).toBeUndefined();
+      expect(received?.headers['x-admin-key']).toBeUndefined();
+
+      expect(await waitForUsageRow(database.url, requestId)).toMatchObject({
+        incoming_api_type: 'raw',
+        provider: 'rawp',
+        http_status: 201,
+        response_status: 'success',
+        is_passthrough: true,
+        tokens_input: 11,
+        tokens_output: 7,
+        incoming_model_alias: 'claude-x',
+        client_request_id: 'raw-1',
+      });
+    });
+
+    it('streams an SSE answer through, relays upstream errors as they are, and never shows the provider key', async () => {
+      upstream.script((request) =>
+        request.path.startsWith('/api/v1/chat/completions')
+          ? { kind: 'sse', delayMs: 10, events: chatStreamEvents({ model: 'gpt-raw', pieces: ['x', 'y'], promptTokens: 5, completionTokens: 2 }) }
+          : { kind: 'json', status: 429, body: { error: { message: 'slow down' } } },
+      );
+      const streamed = await rawCall('/rawp/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-raw","stream":true}' });
+      expect(streamed.status).toBe(200);
+      expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+      const text = await streamed.text();
+      expect(text).toContain('data: [DONE]');
+      expect(await waitForUsageRow(database.url, streamed.headers.get('x-plexus-request-id') ?? '')).toMatchObject({ is_streamed: true, tokens_input: 5, tokens_output: 2 });
+
+      const limited = await rawCall('/rawp/v1/models?key=abc', { headers: {} });
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toEqual({ error: { message: 'slow down' } });
+      expect(await waitForUsageRow(database.url, limited.headers.get('x-plexus-request-id') ?? '')).toMatchObject({ http_status: 429, response_status: 'error' });
+      expect(JSON.stringify([...limited.headers])).not.toContain('sk-provider-raw-secret');
+
+      // A Plexus key given as ?key= authenticates the client and is not passed on.
+      upstream.requests.length = 0;
+      expect((await rawCall(`/rawp/v1beta/models?key=${RAW_KEY}&pageSize=2`, {}, null)).status).toBe(429);
+      expect(upstream.requests[0]?.path).toBe('/api/v1beta/models?pageSize=2');
+    });
+
+    it('refuses missing keys (401), keys without raw access or with the provider excluded (403), and unknown or non-raw providers (404)', async () => {
+      const missing = await rawCall('/rawp/v1/models', {}, null);
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toEqual({ error: { message: expect.any(String), type: 'auth_error', code: 401 } });
+      const noRaw = await rawCall('/rawp/v1/models', {}, KEY);
+      expect(noRaw.status).toBe(403);
+      expect(await noRaw.json()).toMatchObject({ error: { message: 'This API key is not allowed raw provider access' } });
+      expect((await rawCall('/p/v1/models')).status).toBe(403);
+      expect((await rawCall('/notraw/v1/models')).status).toBe(404);
+      expect((await rawCall('/nope/v1/models')).status).toBe(404);
+      // (fetch resolves a bare %2e%2e segment itself; one with an encoded slash reaches the gateway.)
+      expect((await rawCall('/rawp/v1/%2e%2e%2fadmin')).status).toBe(400);
     });
   });
 

@@ -1,2 +1,4 @@
 export { IngressModule } from './ingress.module';
 export { toGatewayException } from './errors/wire-exception.filter';
+export { RawPassthrough } from './raw/raw-passthrough.service';
+export { rawPassthroughOpenApiPath, rawPassthroughRoutes } from './raw/raw-passthrough.routes';

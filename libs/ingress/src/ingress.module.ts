@@ -16,6 +16,7 @@ import { OpenAiImagesController } from './openai-images/openai-images.controller
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { BackgroundExplorationService } from './exploration/background-exploration.service';
 import { ExecutionService } from './pipeline/execution.service';
+import { RawPassthrough } from './raw/raw-passthrough.service';
 
 @Module({
   imports: [AuthModule, ConversationsModule, ProvidersModule, QuotaModule, RoutingModule, UsageModule, CatalogModule],
@@ -29,6 +30,7 @@ import { ExecutionService } from './pipeline/execution.service';
     OpenAiAudioController,
     OpenAiImagesController,
   ],
-  providers: [ExecutionService, ApiKeyGuard, BackgroundExplorationService],
+  providers: [ExecutionService, ApiKeyGuard, BackgroundExplorationService, RawPassthrough],
+  exports: [RawPassthrough],
 })
 export class IngressModule {}

@@ -1,11 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsUrlOrUrlMap } from '../common/is-url-or-url-map.validator';
 import { ProviderQuotaCheckerDto } from '../quota-meters/provider-quota-checker.dto';
 
 /** Validates the field unless it is absent or null (the stall overrides: null has a meaning). */
 const IfNotNull = (): PropertyDecorator => ValidateIf((_, value) => value !== undefined && value !== null);
+
+export const RAW_PASSTHROUGH_AUTH_STYLES = ['bearer', 'x-api-key', 'x-goog-api-key'] as const;
+
+/** `/raw/{provider}/*`: the provider's native API relayed untouched, for keys with allowRawPassthrough. */
+export class ProviderRawPassthroughDto {
+  @ApiProperty()
+  @IsBoolean()
+  enabled!: boolean;
+
+  @ApiProperty({ format: 'uri', description: 'HTTP(S) base URL (no query or fragment) the raw path is appended to' })
+  @IsString()
+  @Matches(/^https?:\/\/[^\s?#]+$/i, { message: 'base_url must be an http(s) URL without query or fragment' })
+  base_url!: string;
+
+  @ApiPropertyOptional({ enum: RAW_PASSTHROUGH_AUTH_STYLES, default: 'bearer', description: "How the provider's api_key is sent" })
+  @IsOptional()
+  @IsIn(RAW_PASSTHROUGH_AUTH_STYLES)
+  auth?: (typeof RAW_PASSTHROUGH_AUTH_STYLES)[number];
+}
 
 /**
  * A provider as the reference's ProviderConfig. Fields Plexus validates are declared;
@@ -123,6 +142,12 @@ export class ProviderConfigDto {
   @ValidateNested()
   @Type(() => ProviderQuotaCheckerDto)
   quota_checker?: ProviderQuotaCheckerDto;
+
+  @ApiPropertyOptional({ type: ProviderRawPassthroughDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProviderRawPassthroughDto)
+  raw_passthrough?: ProviderRawPassthroughDto;
 
   @ApiPropertyOptional({ default: false, description: 'Route to the provider until its quota is 100% used (default: skip it at 99%)' })
   @IsOptional()
