@@ -6,9 +6,8 @@ import { RoutingConfigService } from '@plexus/routing';
 import { UsageRecorder, type UsageRecord } from '@plexus/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, request as upstreamRequest, type Dispatcher } from 'undici';
+import { parseRawUrl } from './raw-path';
 import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
-
-const PROVIDER_SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 /** The client's credentials for Plexus: never relayed (the provider's key is injected instead). */
 const CLIENT_CREDENTIAL_HEADERS = new Set(['authorization', 'api-key', 'proxy-authorization', 'x-admin-key', 'x-api-key', 'x-goog-api-key']);
@@ -235,25 +234,6 @@ export class RawPassthrough implements OnApplicationShutdown {
       this.logger.error(`raw passthrough usage row lost: ${(error as Error).message}`);
     }
   }
-}
-
-/** `/raw/{provider}/{rest}` → the provider slug and the untouched rest (with its query); dot segments are refused, encoded too. */
-function parseRawUrl(url: string): { provider: string; path: string } {
-  const match = /^\/raw\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
-  const provider = match?.[1] ?? '';
-  if (!match || !PROVIDER_SLUG.test(provider)) throw new GatewayException(ErrorCode.PROVIDER_NOT_FOUND, { message: `Unknown raw provider in '${url.split('?')[0]}'` });
-  const path = match[2] ?? '/';
-  const segments = path.split('/').map((segment) => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      return segment;
-    }
-  });
-  if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('/') || segment.includes('\\'))) {
-    throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'Dot segments are not allowed in raw paths' });
-  }
-  return { provider, path: `${path}${match[3] ?? ''}` };
 }
 
 /** A Plexus key given as `?key=` authenticated the client: it is not the provider's to see. */

@@ -83,6 +83,6 @@ export class AliasDeleteAllResultDto {
   @ApiProperty({ enum: [true] })
   success!: true;
 
-  @ApiProperty({ description: 'How many aliases were deleted (config-file aliases are kept and not counted)' })
+  @ApiProperty({ type: 'integer', description: 'How many aliases were deleted (config-file aliases are kept and not counted)' })
   deletedCount!: number;
 }
