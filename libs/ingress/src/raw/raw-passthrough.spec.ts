@@ -1,4 +1,4 @@
-import { GatewayException } from '@plexus/core';
+import type { GatewayException } from '@plexus/core';
 import { parseRawUrl } from './raw-path';
 import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
 
