@@ -283,6 +283,17 @@ describe('contract extras on the built gateway', () => {
       expect((await rawCall('/p/v1/models')).status).toBe(403);
       expect((await rawCall('/notraw/v1/models')).status).toBe(404);
       expect((await rawCall('/nope/v1/models')).status).toBe(404);
+      // The key's request quota counts raw requests.
+      expect((await admin('PUT', '/user-quotas/raw-daily', { type: 'daily', limitType: 'requests', limit: 1 })).status).toBe(200);
+      expect((await admin('PUT', '/keys/raw-quota', { secret: 'sk-extras-raw-quota', allowRawPassthrough: true, quotas: ['raw-daily'] })).status).toBe(200);
+      upstream.script(() => ({ kind: 'json', body: { data: [] } }));
+      const admitted = await rawCall('/rawp/v1/models', {}, 'sk-extras-raw-quota');
+      expect(admitted.status).toBe(200);
+      expect(admitted.headers.get('x-plexus-quota')).toBe('raw-daily');
+      const refused = await rawCall('/rawp/v1/models', {}, 'sk-extras-raw-quota');
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { type: 'quota_exceeded', quota_name: 'raw-daily', limit: 1 } });
+
       // (fetch resolves a bare %2e%2e segment itself; one with an encoded slash reaches the gateway.)
       expect((await rawCall('/rawp/v1/%2e%2e%2fadmin')).status).toBe(400);
     });

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiKeyDirectory, TrustedProxies, extractPresentedKey, type ApiKeyPrincipal } from '@plexus/auth';
 import { ErrorCode, GatewayException } from '@plexus/core';
 import { encodeChatErrorBody } from '@plexus/protocols/openai-chat';
+import { QuotaExceededException, QuotaService, type Reservation } from '@plexus/quota';
 import { RoutingConfigService } from '@plexus/routing';
 import { UsageRecorder, type UsageRecord } from '@plexus/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -44,6 +45,7 @@ export class RawPassthrough implements OnApplicationShutdown {
     private readonly proxies: TrustedProxies,
     private readonly routingConfig: RoutingConfigService,
     private readonly usage: UsageRecorder,
+    private readonly quotas: QuotaService,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -63,8 +65,7 @@ export class RawPassthrough implements OnApplicationShutdown {
       upstreamPath = parsed.path;
       target = this.targetFor(parsed.provider, principal);
     } catch (error) {
-      const failure = error instanceof GatewayException ? error : new GatewayException(ErrorCode.INTERNAL);
-      await reply.code(failure.status).send(encodeChatErrorBody(failure.body));
+      await refuse(reply, error);
       return;
     }
 
@@ -78,6 +79,21 @@ export class RawPassthrough implements OnApplicationShutdown {
       sourceIp: request.ip ?? null,
       clientRequestId: headerValue(request.headers['x-client-request-id'])?.trim().slice(0, 255) || null,
       model: requestedModel(body, upstreamPath),
+    };
+    // The key's quotas count the request before it leaves (nothing to estimate: tokens
+    // are settled from the answer when it can be read).
+    let reservation: Reservation | null;
+    try {
+      reservation = this.quotas.applies(principal) ? await this.quotas.admit(principal, { tokens: 0, cost: 0 }) : null;
+    } catch (error) {
+      this.record(row, { status: 'error', httpStatus: error instanceof GatewayException ? error.status : 500, ttftMs: null, error: (error as Error).message });
+      await refuse(reply, error);
+      return;
+    }
+    if (reservation) void reply.headers(reservation.headers);
+    const settleQuota = (reached: boolean, tokens: number): void => {
+      if (!reservation) return;
+      void (reached ? this.quotas.settle(reservation, { tokens, cost: 0 }) : this.quotas.release(reservation));
     };
     const abort = new AbortController();
     reply.raw.once('close', () => {
@@ -97,6 +113,7 @@ export class RawPassthrough implements OnApplicationShutdown {
       });
     } catch (error) {
       const cancelled = abort.signal.aborted;
+      settleQuota(false, 0);
       this.record(row, { status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? null : 502, ttftMs: null, error: (error as Error).message });
       if (cancelled) return;
       const failure = new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, { message: `Provider '${target.provider}' could not be reached: ${(error as Error).message}` });
@@ -109,12 +126,14 @@ export class RawPassthrough implements OnApplicationShutdown {
     const observer = isRecognizedRawPath(upstreamPath) ? new RawUsageObserver() : null;
     if (observer) upstream.body.on('data', (chunk: Buffer) => observer.push(chunk));
     const finished = (status: UsageRecord['responseStatus'], error?: string): void => {
+      const usage = observer?.usage(contentType);
+      settleQuota(true, usage ? usage.inputTokens + usage.outputTokens + usage.cachedTokens : 0);
       this.record(row, {
         status,
         httpStatus: upstream.statusCode,
         ttftMs,
         streamed: /event-stream/i.test(contentType),
-        ...(observer && { usage: observer.usage(contentType) }),
+        ...(usage && { usage }),
         ...(error !== undefined && { error }),
       });
     };
@@ -234,6 +253,17 @@ export class RawPassthrough implements OnApplicationShutdown {
       this.logger.error(`raw passthrough usage row lost: ${(error as Error).message}`);
     }
   }
+}
+
+/** A refusal in the OpenAI error shape; a quota refusal in the reference's quota body, with its headers. */
+async function refuse(reply: FastifyReply, error: unknown): Promise<void> {
+  const failure = error instanceof GatewayException ? error : new GatewayException(ErrorCode.INTERNAL);
+  if (failure.retryAfterSeconds !== undefined) void reply.header('retry-after', String(failure.retryAfterSeconds));
+  if (failure instanceof QuotaExceededException) {
+    await reply.headers(failure.headers).code(failure.status).send(failure.wireBody());
+    return;
+  }
+  await reply.code(failure.status).send(encodeChatErrorBody(failure.body));
 }
 
 /** A Plexus key given as `?key=` authenticated the client: it is not the provider's to see. */
