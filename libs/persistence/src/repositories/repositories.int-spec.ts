@@ -7,6 +7,7 @@ import type { UsageRow } from './usage.repository';
 import { AliasRepository } from './alias.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { ProviderRepository } from './provider.repository';
+import { StoredResponseRepository } from './stored-response.repository';
 import { UsageRepository } from './usage.repository';
 
 interface Backend {
@@ -97,6 +98,20 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
     expect(tables.map((row) => row.table_name)).toEqual(
       expect.arrayContaining(['api_keys', 'model_aliases', 'provider_models', 'providers', 'request_usage']),
     );
+  });
+
+  it('keeps a conversation\'s turns per key, oldest first', async () => {
+    const responses = new StoredResponseRepository(dataSource);
+    const turn = (id: string, apiKey: string, conversationId: string | null): Promise<void> =>
+      responses.insert({ id, apiKey, history: { instructions: [], messages: [] }, response: { id, output: [] }, conversationId, inputItems: [{ type: 'message', id }] });
+    await turn('resp_1', 'team', 'conv_a');
+    await turn('resp_2', 'team', 'conv_a');
+    await turn('resp_3', 'other', 'conv_a');
+    await turn('resp_4', 'team', null);
+    const turns = await responses.findConversation('conv_a', 'team');
+    expect(turns.map((record) => record.id)).toEqual(['resp_1', 'resp_2']);
+    expect(turns[0]).toMatchObject({ conversationId: 'conv_a', inputItems: [{ type: 'message', id: 'resp_1' }] });
+    expect(await responses.find('resp_4', 'team')).toMatchObject({ conversationId: null, inputItems: [{ type: 'message', id: 'resp_4' }] });
   });
 
   it('stores a provider with its models and replaces them on update', async () => {
