@@ -267,8 +267,17 @@ describe('contract extras on the built gateway', () => {
       expect(await waitForUsageRow(database.url, limited.headers.get('x-plexus-request-id') ?? '')).toMatchObject({ http_status: 429, response_status: 'error' });
       expect(JSON.stringify([...limited.headers])).not.toContain('sk-provider-raw-secret');
 
+      // HEAD: the upstream's headers, no body.
+      upstream.script(() => ({ kind: 'json', body: { data: ['a', 'b'] } }));
+      const head = await rawCall('/rawp/v1/models', { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toBe('application/json');
+      expect(await head.text()).toBe('');
+      expect(upstream.requests.at(-1)?.method).toBe('HEAD');
+
       // A Plexus key given as ?key= authenticates the client and is not passed on.
       upstream.requests.length = 0;
+      upstream.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } } }));
       expect((await rawCall(`/rawp/v1beta/models?key=${RAW_KEY}&pageSize=2`, {}, null)).status).toBe(429);
       expect(upstream.requests[0]?.path).toBe('/api/v1beta/models?pageSize=2');
     });

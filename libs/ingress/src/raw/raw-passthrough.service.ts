@@ -4,7 +4,7 @@ import { ErrorCode, GatewayException } from '@plexus/core';
 import { encodeChatErrorBody } from '@plexus/protocols/openai-chat';
 import { QuotaExceededException, QuotaService, type Reservation } from '@plexus/quota';
 import { RoutingConfigService } from '@plexus/routing';
-import { UsageRecorder, type UsageRecord } from '@plexus/usage';
+import { RequestEventBus, UsageRecorder, type UsageRecord } from '@plexus/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, request as upstreamRequest, type Dispatcher } from 'undici';
 import { parseRawUrl } from './raw-path';
@@ -13,8 +13,11 @@ import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
 /** The client's credentials for Plexus: never relayed (the provider's key is injected instead). */
 const CLIENT_CREDENTIAL_HEADERS = new Set(['authorization', 'api-key', 'proxy-authorization', 'x-admin-key', 'x-api-key', 'x-goog-api-key']);
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and those the HTTP client sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+/** Hop-by-hop headers (RFC 9110 §7.6.1): never relayed either way. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Set by the HTTP client itself on the upstream request. */
+const CLIENT_SET = new Set(['host', 'content-length']);
 
 /** An upstream that sends nothing for this long is given up on (a 504 before any byte, a cut stream after). */
 const UPSTREAM_TIMEOUT_MS = 600_000;
@@ -46,6 +49,7 @@ export class RawPassthrough implements OnApplicationShutdown {
     private readonly routingConfig: RoutingConfigService,
     private readonly usage: UsageRecorder,
     private readonly quotas: QuotaService,
+    private readonly events: RequestEventBus,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,6 +84,8 @@ export class RawPassthrough implements OnApplicationShutdown {
       clientRequestId: headerValue(request.headers['x-client-request-id'])?.trim().slice(0, 255) || null,
       model: requestedModel(body, upstreamPath),
     };
+    this.started(row);
+
     // The key's quotas count the request before it leaves (nothing to estimate: tokens
     // are settled from the answer when it can be read).
     let reservation: Reservation | null;
@@ -189,7 +195,7 @@ export class RawPassthrough implements OnApplicationShutdown {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
-      if (value === undefined || CLIENT_CREDENTIAL_HEADERS.has(lower) || HOP_BY_HOP.has(lower) || lower.startsWith('x-plexus-')) continue;
+      if (value === undefined || CLIENT_CREDENTIAL_HEADERS.has(lower) || HOP_BY_HOP.has(lower) || CLIENT_SET.has(lower) || lower.startsWith('x-plexus-')) continue;
       headers[lower] = value;
     }
     if (target.apiKey) {
@@ -197,6 +203,28 @@ export class RawPassthrough implements OnApplicationShutdown {
       else headers[target.auth] = target.apiKey;
     }
     return headers;
+  }
+
+  /** In flight from here: every path on from here ends with `record` (metrics gauge, live feed, restart drain). */
+  private started(row: { requestId: string; clientRequestId: string | null; startTime: Date; principal: ApiKeyPrincipal; sourceIp: string | null; model: string | null; provider: string }): void {
+    this.usage.started();
+    if (!this.events.listening) return;
+    this.events.emit({
+      type: 'request.started',
+      apiKey: row.principal.keyName,
+      data: {
+        requestId: row.requestId,
+        clientRequestId: row.clientRequestId,
+        startTime: row.startTime,
+        apiKey: row.principal.keyName,
+        attribution: row.principal.attribution,
+        sourceIp: row.sourceIp,
+        incomingApiType: 'raw',
+        incomingModelAlias: row.model ?? `raw/${row.provider}`,
+        // Known only once the answer's headers arrive.
+        isStreamed: false,
+      },
+    });
   }
 
   private record(
