@@ -64,7 +64,7 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       extraBody: json(row['extra_body']),
       adapter: json(row['adapter']),
       auto_compat: flag(row['auto_compat']),
-      raw_passthrough: flag(row['raw_passthrough']),
+      raw_passthrough: rawPassthrough(json(row['raw_passthrough'])),
       timeoutMs: row['timeout_ms'],
       stallTtfbMs: row['stall_ttfb_ms'],
       stallTtfbBytes: row['stall_ttfb_bytes'],
@@ -259,6 +259,11 @@ function text(value: unknown): string {
 }
 
 /** A flag whose default is off: only `true` is worth carrying. */
+/** The reference's `{enabled, base_url, auth}` object; only an enabled one means anything here. */
+function rawPassthrough(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && (value as { enabled?: unknown }).enabled === true ? value : undefined;
+}
+
 function flag(value: unknown): true | undefined {
   return bool(value) === true ? true : undefined;
 }

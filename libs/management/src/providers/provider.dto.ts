@@ -15,7 +15,8 @@ export class ProviderRawPassthroughDto {
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiProperty({ format: 'uri', description: 'HTTP(S) base URL (no query or fragment) the raw path is appended to' })
+  @ApiProperty({ format: 'uri', description: 'HTTP(S) base URL (no query or fragment) the raw path is appended to; required when enabled' })
+  @ValidateIf((config: ProviderRawPassthroughDto) => config.enabled === true)
   @IsString()
   @Matches(/^https?:\/\/[^\s?#]+$/i, { message: 'base_url must be an http(s) URL without query or fragment' })
   base_url!: string;
