@@ -168,7 +168,9 @@ describe('model catalog through the built gateway', () => {
     });
 
     it('answers 400 for a bad source, 404 for an unknown entry, 503 for a source not loaded', async () => {
-      expect((await fetch(`${gateway.url}/v1/metadata/search?source=nope`)).status).toBe(400);
+      const unknownSource = await fetch(`${gateway.url}/v1/metadata/search?source=nope`);
+      expect(unknownSource.status).toBe(400);
+      expect(await unknownSource.json()).toMatchObject({ error: { message: expect.stringContaining('source must be one of') } });
       expect((await fetch(`${gateway.url}/v1/metadata/search?source=models.dev&limit=500`)).status).toBe(400);
       expect((await fetch(`${gateway.url}/v1/metadata/lookup?source=models.dev&source_path=acme/nothing`)).status).toBe(404);
       expect((await fetch(`${gateway.url}/v1/metadata/search?source=openrouter`)).status).toBe(503);

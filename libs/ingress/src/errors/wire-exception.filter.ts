@@ -64,7 +64,7 @@ export function toGatewayException(exception: unknown): GatewayException {
           : status < 500
             ? ErrorCode.INVALID_REQUEST
             : ErrorCode.INTERNAL;
-    return new GatewayException(code, { status, message: exception.message });
+    return new GatewayException(code, { status, message: messageOf(exception) });
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return new GatewayException(ErrorCode.INVALID_REQUEST, {
@@ -73,4 +73,16 @@ export function toGatewayException(exception: unknown): GatewayException {
     });
   }
   return GatewayException.from(exception);
+}
+
+/** The message a route put in its HttpException body (`{error:{message}}` or Nest's `{message}`), not Nest's generic "Http Exception". */
+function messageOf(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const { message, error } = body as { message?: unknown; error?: unknown };
+  const nested = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  if (typeof nested === 'string') return nested;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.join('; ');
+  return exception.message;
 }
