@@ -72,6 +72,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/raw/{provider}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Raw GET to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        get: operations["rawProviderGet"];
+        /**
+         * Raw PUT to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        put: operations["rawProviderPut"];
+        /**
+         * Raw POST to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        post: operations["rawProviderPost"];
+        /**
+         * Raw DELETE to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        delete: operations["rawProviderDelete"];
+        options?: never;
+        /**
+         * Raw HEAD to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        head: operations["rawProviderHead"];
+        /**
+         * Raw PATCH to a provider
+         * @description Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.
+         */
+        patch: operations["rawProviderPatch"];
+        trace?: never;
+    };
     "/ready": {
         parameters: {
             query?: never;
@@ -685,6 +730,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete every model alias
+         * @description Aliases managed by the config file (PLEXUS_CONFIG) are kept: they can only change there.
+         */
+        delete: operations["AliasesController_deleteAllModels"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/models/{slug}": {
         parameters: {
             query?: never;
@@ -961,6 +1026,26 @@ export interface paths {
         get: operations["QuotaMetersController_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gracefully restart the process (admin only)
+         * @description Answers first, then stops accepting connections, lets in-flight requests finish, flushes buffered usage and exits with status 0; a process manager (systemd, Docker, PM2, Kubernetes) is expected to start it again.
+         */
+        post: operations["RestartController_restart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,6 +1403,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation of this API key: the input and output items of its turns, oldest first */
+        get: operations["OpenAiResponsesController_getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/embeddings": {
         parameters: {
             query?: never;
@@ -1454,6 +1556,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/openrouter/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenRouter model slugs known to Plexus (public) */
+        get: operations["OpenRouterModelsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/responses": {
         parameters: {
             query?: never;
@@ -1542,6 +1661,12 @@ export interface components {
              * @enum {string}
              */
             type?: "text" | "embeddings" | "transcriptions" | "speech" | "image";
+        };
+        AliasDeleteAllResultDto: {
+            /** @description How many aliases were deleted (config-file aliases are kept and not counted) */
+            deletedCount: number;
+            /** @enum {boolean} */
+            success: true;
         };
         AliasTargetDto: {
             /** @default true */
@@ -2220,6 +2345,11 @@ export interface components {
             /** @example openid email profile */
             scopes?: string;
         };
+        OpenRouterModelsDto: {
+            count: number;
+            /** @description OpenRouter model slugs, e.g. anthropic/claude-sonnet-4.5 */
+            data: string[];
+        };
         PerformanceRowDto: {
             /** @description Output tokens per second of total duration */
             avg_e2e_tokens_per_sec: number | null;
@@ -2273,6 +2403,7 @@ export interface components {
             };
             /** @description Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota */
             quota_checker?: components["schemas"]["ProviderQuotaCheckerDto"];
+            raw_passthrough?: components["schemas"]["ProviderRawPassthroughDto"];
             /**
              * @description Stalls cool this provider down (see /config/stall)
              * @default false
@@ -2314,6 +2445,20 @@ export interface components {
              * @enum {string}
              */
             type: "openrouter" | "deepseek" | "moonshot" | "novita" | "zai" | "nanogpt" | "naga" | "synthetic" | "minimax" | "claude-code" | "openai-codex" | "copilot";
+        };
+        ProviderRawPassthroughDto: {
+            /**
+             * @description How the provider's api_key is sent
+             * @default bearer
+             * @enum {string}
+             */
+            auth?: "bearer" | "x-api-key" | "x-goog-api-key";
+            /**
+             * Format: uri
+             * @description HTTP(S) base URL (no query or fragment) the raw path is appended to; required when enabled
+             */
+            base_url: string;
+            enabled: boolean;
         };
         ProviderTestRequestDto: {
             /**
@@ -2495,6 +2640,11 @@ export interface components {
             remaining: number | null;
             /** Format: date-time */
             resetsAt: string | null;
+        };
+        RestartResultDto: {
+            message: string;
+            /** @enum {boolean} */
+            success: true;
         };
         RestoreResultDto: {
             message: string;
@@ -3066,6 +3216,370 @@ export interface operations {
         responses: {
             /** @description Prometheus text */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rawProviderPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Raw-enabled provider slug */
+                provider: string;
+                /** @description Remaining upstream path (may contain /); the query string is kept */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description Dot segments in the path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Key lacks raw access or may not use this provider */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Provider is absent, disabled, or not raw-enabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The provider could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The unmodified upstream response, including non-2xx statuses */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4428,6 +4942,25 @@ export interface operations {
             };
         };
     };
+    AliasesController_deleteAllModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasDeleteAllResultDto"];
+                };
+            };
+        };
+    };
     AliasesController_deleteModel: {
         parameters: {
             query?: never;
@@ -4903,6 +5436,32 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["QuotaHistoryDto"];
                 };
+            };
+        };
+    };
+    RestartController_restart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestartResultDto"];
+                };
+            };
+            /** @description This gateway is embedded in another process and cannot exit */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5537,6 +6096,25 @@ export interface operations {
             };
         };
     };
+    OpenAiResponsesController_getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     OpenAiEmbeddingsController_createEmbeddings: {
         parameters: {
             query?: never;
@@ -5759,6 +6337,55 @@ export interface operations {
         responses: {
             /** @description OpenAI-style model list */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OpenRouterModelsController_list: {
+        parameters: {
+            query?: {
+                /** @description Substring filter applied to slug names (case-insensitive) */
+                q?: string;
+            };
+            header: {
+                "if-none-match": string;
+                "if-modified-since": string;
+                "If-Modified-Since"?: string;
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Slug list, with ETag and Last-Modified */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenRouterModelsDto"];
+                };
+            };
+            /** @description Not modified since the cached ETag or date */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed If-None-Match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The OpenRouter catalog has not loaded yet */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

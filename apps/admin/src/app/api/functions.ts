@@ -17,6 +17,8 @@ export type { AliasesControllerDeleteAlias$Params as AliasesControllerDeleteAlia
 export { aliasesControllerDeleteAlias as aliasesControllerDeleteAlias } from './fn/management-aliases/aliases-controller-delete-alias';
 export type { AliasesControllerPatch$Params as AliasesControllerPatch$Params } from './fn/management-aliases/aliases-controller-patch';
 export { aliasesControllerPatch as aliasesControllerPatch } from './fn/management-aliases/aliases-controller-patch';
+export type { AliasesControllerDeleteAllModels$Params as AliasesControllerDeleteAllModels$Params } from './fn/management-aliases/aliases-controller-delete-all-models';
+export { aliasesControllerDeleteAllModels as aliasesControllerDeleteAllModels } from './fn/management-aliases/aliases-controller-delete-all-models';
 export type { AliasesControllerDeleteModel$Params as AliasesControllerDeleteModel$Params } from './fn/management-aliases/aliases-controller-delete-model';
 export { aliasesControllerDeleteModel as aliasesControllerDeleteModel } from './fn/management-aliases/aliases-controller-delete-model';
 export type { AuditControllerList$Params as AuditControllerList$Params } from './fn/management-audit/audit-controller-list';
@@ -203,7 +205,5 @@ export type { UserQuotasControllerDelete$Params as UserQuotasControllerDelete$Pa
 export { userQuotasControllerDelete as userQuotasControllerDelete } from './fn/management-quotas-user/user-quotas-controller-delete';
 export type { UserQuotasControllerPatch$Params as UserQuotasControllerPatch$Params } from './fn/management-quotas-user/user-quotas-controller-patch';
 export { userQuotasControllerPatch as userQuotasControllerPatch } from './fn/management-quotas-user/user-quotas-controller-patch';
-export type { MetadataControllerLookup$Params as MetadataControllerLookup$Params } from './fn/inference-models/metadata-controller-lookup';
-export { metadataControllerLookup as metadataControllerLookup } from './fn/inference-models/metadata-controller-lookup';
-export type { MetadataControllerSearch$Params as MetadataControllerSearch$Params } from './fn/inference-models/metadata-controller-search';
-export { metadataControllerSearch as metadataControllerSearch } from './fn/inference-models/metadata-controller-search';
+export type { RestartControllerRestart$Params as RestartControllerRestart$Params } from './fn/management-restart/restart-controller-restart';
+export { restartControllerRestart as restartControllerRestart } from './fn/management-restart/restart-controller-restart';
