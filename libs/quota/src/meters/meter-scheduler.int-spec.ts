@@ -60,7 +60,7 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
   });
 
   afterEach(async () => {
-    for (const scheduler of started.splice(0)) scheduler.onModuleDestroy();
+    await Promise.all(started.splice(0).map((scheduler) => scheduler.onModuleDestroy()));
     await dataSource.query('DELETE FROM meter_snapshots');
     await dataSource.query('DELETE FROM providers');
   });
@@ -128,7 +128,7 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     await providers.upsert(syntheticProvider(upstream, { id: 'synth-main' }));
     const first = start();
     expect((await first.scheduler.checkNow('synth-main'))?.success).toBe(true);
-    first.scheduler.onModuleDestroy();
+    await first.scheduler.onModuleDestroy();
 
     // The next replica starts while the upstream is not answering: routing still knows the provider is spent.
     upstream.script(() => ({ kind: 'silent' }));
@@ -185,6 +185,17 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     await scheduler.sync();
     expect(state.all()).toEqual([]);
   });
+
+  it('a manual check asks the upstream even when the scheduled run under way adopts a stored reading', async () => {
+    upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 100, requests: 30 } } }));
+    await providers.upsert(syntheticProvider(upstream));
+    expect((await start().scheduler.checkNow('synth'))?.success).toBe(true);
+    upstream.requests.length = 0;
+    upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 100, requests: 40 } } }));
+    const result = await start().scheduler.checkNow('synth');
+    expect(result?.meters[0]).toMatchObject({ key: 'subscription', used: 40 });
+    expect(upstream.requests).toHaveLength(1);
+  }, 30_000);
 
   it('prunes readings older than the retention', async () => {
     upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 10, requests: 1 } } }));

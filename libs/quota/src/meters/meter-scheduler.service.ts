@@ -24,6 +24,11 @@ const AFTER_RESET_MS = 5_000;
  * instead of calling the upstream again; `now`: always calls it.
  */
 type RunMode = 'scheduled' | 'now';
+/** `adopted`: the reading came from another replica (or an earlier run) instead of the upstream. */
+interface RunOutcome {
+  result: CheckResult;
+  adopted: boolean;
+}
 
 /** Meter keys must be unique within one check (they identify a reading). */
 function uniqueKeys(meters: Meter[]): Meter[] {
@@ -54,7 +59,9 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly checkers: ReadonlyMap<string, QuotaChecker>;
   /** Checker id to the config it is scheduled with (serialised, to notice changes). */
   private readonly scheduled = new Map<string, string>();
-  private readonly running = new Map<string, Promise<CheckResult>>();
+  private readonly running = new Map<string, Promise<RunOutcome>>();
+  /** Ends checks still waiting on an upstream when the module stops, so none writes after shutdown. */
+  private readonly shutdown = new AbortController();
   private syncing: Promise<void> | null = null;
   private lastPrune = 0;
   private stopped = false;
@@ -82,14 +89,17 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
+  /** Stops the schedule and waits for checks under way, which are cut short and store nothing. */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    this.shutdown.abort();
     for (const name of this.registry.getIntervals()) {
       if (name === SYNC_JOB || name.startsWith('quota-meter:')) this.registry.deleteInterval(name);
     }
     for (const name of this.registry.getTimeouts()) {
       if (name.startsWith('quota-meter-reset:')) this.registry.deleteTimeout(name);
     }
+    await Promise.allSettled(this.running.values());
   }
 
   /** Reads the providers' checker configs and (re)schedules what changed. */
@@ -158,15 +168,16 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   private run(checkerId: string, mode: RunMode): Promise<CheckResult> {
     const existing = this.running.get(checkerId);
-    if (existing) return existing;
+    // Joining a run under way; but a manual check wants the upstream's own reading, not an adopted one.
+    if (existing) return existing.then((outcome) => (mode === 'now' && outcome.adopted ? this.run(checkerId, 'now') : outcome.result));
     const state = this.state.get(checkerId);
     if (!state) return Promise.reject(new Error(`unknown checker '${checkerId}'`));
-    const run = this.execute(state, mode).finally(() => this.running.delete(checkerId));
-    this.running.set(checkerId, run);
-    return run;
+    const done = this.execute(state, mode).finally(() => this.running.delete(checkerId));
+    this.running.set(checkerId, done);
+    return done.then((outcome) => outcome.result);
   }
 
-  private async execute({ config }: CheckerState, mode: RunMode): Promise<CheckResult> {
+  private async execute({ config }: CheckerState, mode: RunMode): Promise<RunOutcome> {
     const shared = mode === 'scheduled' ? await this.recentReading(config) : null;
     if (shared) {
       if (this.state.get(config.checkerId)?.config === config) {
@@ -174,7 +185,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         this.state.record(shared, nextCheckAt);
         this.recheckAfterReset(config, shared, nextCheckAt);
       }
-      return shared;
+      return { result: shared, adopted: true };
     }
     const checker = this.checkers.get(config.type);
     const checkedAt = new Date();
@@ -182,15 +193,15 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     let result: CheckResult;
     try {
       if (!checker) throw new Error(`unknown checker type '${config.type}'`);
-      const meters = await checker.check({ options: config.options, apiKey: config.apiKey, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+      const meters = await checker.check({ options: config.options, apiKey: config.apiKey, signal: AbortSignal.any([AbortSignal.timeout(CHECK_TIMEOUT_MS), this.shutdown.signal]) });
       result = { ...base, success: true, meters: uniqueKeys(meters) };
     } catch (error) {
       const message = error instanceof Error ? (error.name === 'TimeoutError' ? `timed out after ${CHECK_TIMEOUT_MS} ms` : error.message) : String(error);
       result = { ...base, success: false, error: redact(message, config), meters: [] };
       this.logger.warn(`quota checker '${config.checkerId}' (${config.type}) failed: ${result.error}`);
     }
-    // The config may have changed or gone while the upstream answered.
-    if (this.state.get(config.checkerId)?.config !== config) return result;
+    // The config may have changed or gone while the upstream answered, or the module stopped.
+    if (this.stopped || this.state.get(config.checkerId)?.config !== config) return { result, adopted: false };
     const nextCheckAt = Date.now() + config.intervalMs;
     this.state.record(result, nextCheckAt);
     this.recheckAfterReset(config, result, nextCheckAt);
@@ -199,7 +210,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       this.logger.error(`storing quota meters of '${config.checkerId}' failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return result;
+    return { result, adopted: false };
   }
 
   /** A reading of this checker that another replica (or a previous run) stored less than half an interval ago. */
