@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Environment } from '@plexus/config';
 import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
-import { RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
+import { OVERHEAD_HEADER, RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
 import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -26,6 +26,9 @@ export async function createApp(environment: Environment, options: CreateAppOpti
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false, genReqId: () => randomUUID() });
   adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
+    // Inference answers that never reached an upstream (count_tokens, model lists, refusals
+    // before routing) are all the gateway's own time.
+    if (request.url.startsWith('/v1') && !reply.hasHeader(OVERHEAD_HEADER)) void reply.header(OVERHEAD_HEADER, reply.elapsedTime.toFixed(2));
     done(null, payload);
   });
   // The logger exists before the app so boot is logged too; its journal (runtime level,

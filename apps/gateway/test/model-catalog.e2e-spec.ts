@@ -154,6 +154,17 @@ describe('model catalog through the built gateway', () => {
       expect(response.headers.get('x-plexus-overhead-ms')).toMatch(/^\d+\.\d\d$/);
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
+
+    it('answers that never reach an upstream carry it too: token counts, model lists, refusals', async () => {
+      const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+      const answers = await Promise.all([
+        fetch(`${gateway.url}/v1/messages/count_tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'direct/p/big-ctx', messages: [{ role: 'user', content: 'hi' }] }) }),
+        fetch(`${gateway.url}/v1/models`, { headers: auth }),
+        fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'no-such-alias', messages: [] }) }),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 400]);
+      for (const answer of answers) expect(answer.headers.get('x-plexus-overhead-ms')).toMatch(/^\d+\.\d\d$/);
+    });
   });
 
   describe('metadata endpoints (public)', () => {
