@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
+import { PageQueryDto } from '../common/page-query.dto';
 
 /** Runtime-only trace capture targets (`GET/PATCH /v0/management/debug`). */
 export class DebugStateDto {
@@ -51,22 +51,8 @@ export class DebugStatePatchDto {
   providers?: string[] | null;
 }
 
-export class DebugLogListQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-}
+/** Paging of `GET /v0/management/debug/logs`. */
+export class DebugLogListQueryDto extends PageQueryDto {}
 
 export class DebugLogSummaryDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,27 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { PageQueryDto } from '../common/page-query.dto';
 
 export const USAGE_SORT_FIELDS = ['date', 'apiKey', 'provider', 'incomingModelAlias', 'costTotal', 'durationMs'] as const;
 export const USAGE_STATUSES = ['success', 'error', 'pending', 'cancelled', 'timeout', 'stall'] as const;
 
 /** Filters, sorting, paging and projection of `GET /v0/management/usage`. */
-export class UsageListQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
-
+export class UsageListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: USAGE_SORT_FIELDS, default: 'date' })
   @IsOptional()
   @IsIn(USAGE_SORT_FIELDS)
