@@ -26,7 +26,10 @@ const LAYERS = {
   'libs/testing': ['core', 'protocols'],
 };
 
-const libsEscape = { group: ['**/libs/**', '../../*/src/**'], message: 'Import another lib through its @plexus/<lib> entry point.' };
+const libsEscape = {
+  group: ['**/libs/**', '../../*/src/**'],
+  message: 'Import another lib through its @plexus/<lib> entry point.',
+};
 
 function layerRules(folder, allowed) {
   const allow = allowed.length > 0 ? `(?!(${allowed.join('|')})(/|$))` : '';
@@ -39,7 +42,10 @@ function layerRules(folder, allowed) {
         {
           patterns: [
             libsEscape,
-            { regex: `^@plexus/${allow}`, message: `${folder} may import only: ${allowed.join(', ') || 'nothing of ours'} (DESIGN.md section 3).` },
+            {
+              regex: `^@plexus/${allow}`,
+              message: `${folder} may import only: ${allowed.join(', ') || 'nothing of ours'} (DESIGN.md section 3).`,
+            },
           ],
         },
       ],
@@ -55,14 +61,29 @@ const protocolIsolation = {
     'no-restricted-imports': [
       'error',
       {
-        patterns: [libsEscape, { regex: '^@plexus/(?!core$)', message: 'A protocol codec may import only @plexus/core.' }],
+        patterns: [
+          libsEscape,
+          { regex: '^@plexus/(?!core$)', message: 'A protocol codec may import only @plexus/core.' },
+        ],
       },
     ],
   },
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'apps/admin/**', 'bench/**', 'helm/**', 'coverage/**', '.angular/**', '*.js', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'apps/admin/**',
+      'bench/**',
+      'helm/**',
+      'coverage/**',
+      '.angular/**',
+      '*.js',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -70,7 +91,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },

@@ -17,66 +17,51 @@
 //   BENCH_USAGE_COMPARE=1    also load a second gateway started with USAGE_RECORDING=false, to
 //                            tell what recording usage costs
 //   PLEXUS_GATEWAY_MAIN      the gateway build to run (default: dist/.../main.js)
-import autocannon from "autocannon";
-import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
-import { availableParallelism, cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { profileMarkdown, summarizeProfile } from "./lib/profile-summary.mjs";
+import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { profileMarkdown, summarizeProfile } from './lib/profile-summary.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const REPO = join(BENCH_DIR, "..");
+const REPO = join(BENCH_DIR, '..');
 const GATEWAY_MAIN =
-  process.env.PLEXUS_GATEWAY_MAIN ||
-  join(REPO, "dist", "apps", "gateway", "apps", "gateway", "src", "main.js");
-const RESULTS_DIR = join(BENCH_DIR, "results");
+  process.env.PLEXUS_GATEWAY_MAIN || join(REPO, 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
 
-const ADMIN_KEY = `bench-admin-${randomBytes(8).toString("hex")}`;
-const API_KEY = "sk-bench-key";
-const PATH = "/v1/chat/completions";
+const ADMIN_KEY = `bench-admin-${randomBytes(8).toString('hex')}`;
+const API_KEY = 'sk-bench-key';
+const PATH = '/v1/chat/completions';
 const BODIES = {
-  "non-stream": JSON.stringify({
-    model: "bench",
-    messages: [{ role: "user", content: "hi" }],
+  'non-stream': JSON.stringify({
+    model: 'bench',
+    messages: [{ role: 'user', content: 'hi' }],
   }),
   stream: JSON.stringify({
-    model: "bench",
-    messages: [{ role: "user", content: "hi" }],
+    model: 'bench',
+    messages: [{ role: 'user', content: 'hi' }],
     stream: true,
   }),
 };
-const SCENARIOS = ["non-stream", "stream"];
+const SCENARIOS = ['non-stream', 'stream'];
 /** The same gateway with USAGE_RECORDING=false: no usage rows (metrics still counted). */
-const UNRECORDED = "gateway, usage off";
-const COMPARE_USAGE = process.env.BENCH_USAGE_COMPARE === "1";
-const TARGETS = [
-  "direct",
-  "bare proxy",
-  "gateway",
-  ...(COMPARE_USAGE ? [UNRECORDED] : []),
-];
-const isGatewayTarget = (target) =>
-  target === "gateway" || target === UNRECORDED;
+const UNRECORDED = 'gateway, usage off';
+const COMPARE_USAGE = process.env.BENCH_USAGE_COMPARE === '1';
+const TARGETS = ['direct', 'bare proxy', 'gateway', ...(COMPARE_USAGE ? [UNRECORDED] : [])];
+const isGatewayTarget = (target) => target === 'gateway' || target === UNRECORDED;
 
 function positive(name, fallback) {
   const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
+  if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    fail(`${name} must be a positive number, got '${raw}'`);
+  if (!Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number, got '${raw}'`);
   return value;
 }
 
@@ -86,29 +71,25 @@ function fail(message) {
 }
 
 const CONFIG = {
-  duration: positive("BENCH_DURATION", 10),
-  warmup: positive("BENCH_WARMUP", 2),
-  connections: Math.round(positive("BENCH_CONNECTIONS", 50)),
-  samples: Math.round(positive("BENCH_TTFB_SAMPLES", 200)),
-  db: process.env.BENCH_DB || "postgres",
-  pgUrl: process.env.BENCH_PG_URL || "postgres://postgres@127.0.0.1:5432/test",
-  cpuProf: process.env.BENCH_CPU_PROF === "1",
-  pin: process.env.BENCH_PIN !== "0",
-  gatewayNodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? "")
-    .split(/\s+/)
-    .filter(Boolean),
+  duration: positive('BENCH_DURATION', 10),
+  warmup: positive('BENCH_WARMUP', 2),
+  connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
+  samples: Math.round(positive('BENCH_TTFB_SAMPLES', 200)),
+  db: process.env.BENCH_DB || 'postgres',
+  pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
+  cpuProf: process.env.BENCH_CPU_PROF === '1',
+  pin: process.env.BENCH_PIN !== '0',
+  gatewayNodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
 };
-if (!["postgres", "pglite"].includes(CONFIG.db))
-  fail(`BENCH_DB must be postgres or pglite, got '${CONFIG.db}'`);
+if (!['postgres', 'pglite'].includes(CONFIG.db)) fail(`BENCH_DB must be postgres or pglite, got '${CONFIG.db}'`);
 if (!isLoopback(new URL(CONFIG.pgUrl).hostname))
   fail(`BENCH_PG_URL must point at a loopback address, got ${CONFIG.pgUrl}`);
-if (Number(process.versions.node.split(".")[0]) !== 24) {
+if (Number(process.versions.node.split('.')[0]) !== 24) {
   fail(
     `needs Node 24, this is ${process.version}: run it as \`npm run bench\`, or put node_modules/.bin first on PATH`,
   );
 }
-if (!existsSync(GATEWAY_MAIN))
-  fail(`${GATEWAY_MAIN} is missing: build it with \`npx nest build gateway\``);
+if (!existsSync(GATEWAY_MAIN)) fail(`${GATEWAY_MAIN} is missing: build it with \`npx nest build gateway\``);
 
 function isLoopback(host) {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/.test(host);
@@ -127,20 +108,20 @@ const CPU_COUNT = availableParallelism();
 const TASKSET = (() => {
   if (!CONFIG.pin || CPU_COUNT < 2) return null;
   try {
-    execFileSync("taskset", ["-V"], { stdio: "ignore" });
-    return "taskset";
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return 'taskset';
   } catch {
     return null;
   }
 })();
-const SUT_CPU = "1";
-const LOAD_CPU = "0";
+const SUT_CPU = '1';
+const LOAD_CPU = '0';
 
 function pinSelf() {
   if (!TASKSET) return;
   try {
-    execFileSync(TASKSET, ["-a", "-p", "-c", LOAD_CPU, String(process.pid)], {
-      stdio: "ignore",
+    execFileSync(TASKSET, ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], {
+      stdio: 'ignore',
     });
   } catch (error) {
     log(`could not pin the load generator: ${error.message}`);
@@ -152,59 +133,49 @@ function pinSelf() {
 
 const children = new Set();
 
-function startChild(
-  name,
-  args,
-  { env = {}, cpu, ipc = false, timeoutMs = 60_000 } = {},
-) {
+function startChild(name, args, { env = {}, cpu, ipc = false, timeoutMs = 60_000 } = {}) {
   const command = TASKSET && cpu !== undefined ? TASKSET : process.execPath;
-  const argv =
-    TASKSET && cpu !== undefined
-      ? ["-c", cpu, process.execPath, ...args]
-      : args;
+  const argv = TASKSET && cpu !== undefined ? ['-c', cpu, process.execPath, ...args] : args;
   // taskset execs node, so the pid is node's own.
   const child = spawn(command, argv, {
     cwd: REPO,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
-  let output = "";
+  let output = '';
   const keep = (data) => {
     output = (output + data.toString()).slice(-64 * 1024);
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const handle = {
     name,
     child,
     pid: child.pid,
-    url: "",
+    url: '',
     output: () => output,
     stop: () => stopChild(handle),
   };
   children.add(handle);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () =>
-        reject(
-          new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`),
-        ),
+      () => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`)),
       timeoutMs,
     );
     const onData = () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      child.stdout.off("data", onData);
-      child.stderr.off("data", onData);
-      handle.url = match[1].replace(/\/+$/, "");
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      handle.url = match[1].replace(/\/+$/, '');
       if (!isLoopback(new URL(handle.url).hostname))
         reject(new Error(`${name} listens on ${handle.url}, not loopback`));
       else resolve(handle);
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code, signal) => {
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited (${code ?? signal}):\n${output}`));
     });
@@ -214,15 +185,14 @@ function startChild(
 function stopChild(handle) {
   const { child } = handle;
   children.delete(handle);
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(child.exitCode ?? child.signalCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", (code, signal) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', (code, signal) => {
       clearTimeout(kill);
       resolve(code ?? signal);
     });
-    child.kill("SIGTERM");
+    child.kill('SIGTERM');
   });
 }
 
@@ -230,19 +200,16 @@ function stopChild(handle) {
 // The database the gateway records usage into: a fresh one, dropped at the end.
 
 async function createDatabase() {
-  if (CONFIG.db === "pglite") {
-    const dir = mkdtempSync(join(tmpdir(), "plexus-bench-"));
+  if (CONFIG.db === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'plexus-bench-'));
     return {
       describe: `embedded PGlite in ${dir}`,
       env: { DATA_DIR: dir },
       countUsage: async () => {
-        const { PGlite } = await import("@electric-sql/pglite");
-        const db = await PGlite.create(join(dir, "pglite"));
+        const { PGlite } = await import('@electric-sql/pglite');
+        const db = await PGlite.create(join(dir, 'pglite'));
         try {
-          return Number(
-            (await db.query("select count(*)::int as n from request_usage"))
-              .rows[0].n,
-          );
+          return Number((await db.query('select count(*)::int as n from request_usage')).rows[0].n);
         } finally {
           await db.close();
         }
@@ -250,15 +217,13 @@ async function createDatabase() {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const name = `plexus_bench_${randomBytes(6).toString("hex")}`;
+  const name = `plexus_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: CONFIG.pgUrl });
   try {
     await admin.connect();
     await admin.query(`create database "${name}"`);
   } catch (error) {
-    throw new Error(
-      `cannot create a database on ${CONFIG.pgUrl} (${error.message}); BENCH_DB=pglite needs no server`,
-    );
+    throw new Error(`cannot create a database on ${CONFIG.pgUrl} (${error.message}); BENCH_DB=pglite needs no server`);
   } finally {
     await admin.end().catch(() => {});
   }
@@ -271,10 +236,7 @@ async function createDatabase() {
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       try {
-        return Number(
-          (await client.query("select count(*)::int as n from request_usage"))
-            .rows[0].n,
-        );
+        return Number((await client.query('select count(*)::int as n from request_usage')).rows[0].n);
       } finally {
         await client.end();
       }
@@ -296,36 +258,35 @@ async function createDatabase() {
 
 async function manage(gateway, path, body) {
   const response = await fetch(`${gateway.url}/v0/management${path}`, {
-    method: "PUT",
-    headers: { "content-type": "application/json", "x-admin-key": ADMIN_KEY },
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY },
     body: JSON.stringify(body),
   });
-  if (!response.ok)
-    throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
 }
 
 async function configureGateway(gateway, mockUrl) {
-  await manage(gateway, "/providers/mock", {
+  await manage(gateway, '/providers/mock', {
     api_base_url: `${mockUrl}/v1`,
-    api_key: "sk-mock",
+    api_key: 'sk-mock',
   });
-  await manage(gateway, "/aliases/bench", {
+  await manage(gateway, '/aliases/bench', {
     target_groups: [
       {
-        name: "g",
-        selector: "in_order",
-        targets: [{ provider: "mock", model: "mock-model" }],
+        name: 'g',
+        selector: 'in_order',
+        targets: [{ provider: 'mock', model: 'mock-model' }],
       },
     ],
   });
-  await manage(gateway, "/keys/bench", { secret: API_KEY });
+  await manage(gateway, '/keys/bench', { secret: API_KEY });
 }
 
 // ---------------------------------------------------------------------------------------
 // Measurements.
 
 const REQUEST_HEADERS = {
-  "content-type": "application/json",
+  'content-type': 'application/json',
   authorization: `Bearer ${API_KEY}`,
 };
 
@@ -335,26 +296,23 @@ function timedRequest(agent, url, body) {
     const payload = Buffer.from(body);
     const started = performance.now();
     let firstByte;
-    let text = "";
+    let text = '';
     const request = httpRequest(
       url,
       {
-        method: "POST",
+        method: 'POST',
         agent,
-        headers: { ...REQUEST_HEADERS, "content-length": payload.length },
+        headers: { ...REQUEST_HEADERS, 'content-length': payload.length },
       },
       (response) => {
-        response.setEncoding("utf8");
-        response.on("data", (chunk) => {
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => {
           firstByte ??= performance.now();
           text += chunk;
         });
-        response.on("end", () => {
+        response.on('end', () => {
           const ended = performance.now();
-          if (response.statusCode !== 200)
-            reject(
-              new Error(`${url}: ${response.statusCode} ${text.slice(0, 500)}`),
-            );
+          if (response.statusCode !== 200) reject(new Error(`${url}: ${response.statusCode} ${text.slice(0, 500)}`));
           else
             resolve({
               ttfb: (firstByte ?? ended) - started,
@@ -362,13 +320,11 @@ function timedRequest(agent, url, body) {
               text,
             });
         });
-        response.on("error", reject);
+        response.on('error', reject);
       },
     );
-    request.setTimeout(10_000, () =>
-      request.destroy(new Error(`${url}: no answer in 10 s`)),
-    );
-    request.on("error", reject);
+    request.setTimeout(10_000, () => request.destroy(new Error(`${url}: no answer in 10 s`)));
+    request.on('error', reject);
     request.end(payload);
   });
 }
@@ -377,23 +333,16 @@ function timedRequest(agent, url, body) {
 async function sanityCheck(name, url) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const json = await timedRequest(agent, url + PATH, BODIES["non-stream"]);
+    const json = await timedRequest(agent, url + PATH, BODIES['non-stream']);
     const content = JSON.parse(json.text)?.choices?.[0]?.message?.content;
-    if (content !== "Hello from the mock")
-      throw new Error(
-        `${name}: unexpected non-stream answer: ${json.text.slice(0, 500)}`,
-      );
+    if (content !== 'Hello from the mock')
+      throw new Error(`${name}: unexpected non-stream answer: ${json.text.slice(0, 500)}`);
     const sse = await timedRequest(agent, url + PATH, BODIES.stream);
     const deltas = [...sse.text.matchAll(/^data: (\{.*\})$/gm)]
-      .map((match) => JSON.parse(match[1]).choices?.[0]?.delta?.content ?? "")
-      .join("");
-    if (
-      deltas !== "Hello from the mock" ||
-      !sse.text.includes("data: [DONE]")
-    ) {
-      throw new Error(
-        `${name}: unexpected stream answer: ${sse.text.slice(0, 1000)}`,
-      );
+      .map((match) => JSON.parse(match[1]).choices?.[0]?.delta?.content ?? '')
+      .join('');
+    if (deltas !== 'Hello from the mock' || !sse.text.includes('data: [DONE]')) {
+      throw new Error(`${name}: unexpected stream answer: ${sse.text.slice(0, 1000)}`);
     }
   } finally {
     agent.destroy();
@@ -426,7 +375,7 @@ async function load(url, body, duration) {
   const latencies = [];
   const instance = autocannon({
     url: url + PATH,
-    method: "POST",
+    method: 'POST',
     headers: REQUEST_HEADERS,
     body,
     connections: CONFIG.connections,
@@ -434,16 +383,16 @@ async function load(url, body, duration) {
     pipelining: 1,
     timeout: 10,
   });
-  instance.on("response", (_client, statusCode, _bytes, ms) => {
+  instance.on('response', (_client, statusCode, _bytes, ms) => {
     if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
   });
   const result = await instance;
   return {
-    rps: result["2xx"] / result.duration,
+    rps: result['2xx'] / result.duration,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    ok: result["2xx"],
-    answered: result["2xx"] + result.non2xx,
+    ok: result['2xx'],
+    answered: result['2xx'] + result.non2xx,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -453,12 +402,7 @@ async function load(url, body, duration) {
 function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = Float64Array.from(values).sort();
-  return sorted[
-    Math.min(
-      sorted.length - 1,
-      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-    )
-  ];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Peak resident set size of a process, sampled every 200 ms, in MiB. */
@@ -466,16 +410,14 @@ function rssSampler(pid) {
   let peakKiB = 0;
   const read = () => {
     try {
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(
-        readFileSync(`/proc/${pid}/status`, "utf8"),
-      );
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
     } catch {
       try {
         peakKiB = Math.max(
           peakKiB,
           Number(
-            execFileSync("ps", ["-o", "rss=", "-p", String(pid)])
+            execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
               .toString()
               .trim(),
           ) || 0,
@@ -499,42 +441,33 @@ function rssSampler(pid) {
 /** Asks the gateway's preloaded profiler (bench/lib/cpu-profiler.cjs) to stop and write its profile. */
 function stopProfile(gateway, file) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no CPU profile from the gateway in 30 s`)),
-      30_000,
-    );
+    const timer = setTimeout(() => reject(new Error(`no CPU profile from the gateway in 30 s`)), 30_000);
     const onMessage = (message) => {
-      if (message?.cpuProfile !== "written" && message?.cpuProfile !== "failed")
-        return;
+      if (message?.cpuProfile !== 'written' && message?.cpuProfile !== 'failed') return;
       clearTimeout(timer);
-      gateway.child.off("message", onMessage);
-      if (message.cpuProfile === "written") resolve(message.file);
+      gateway.child.off('message', onMessage);
+      if (message.cpuProfile === 'written') resolve(message.file);
       else reject(new Error(`CPU profile failed: ${message.error}`));
     };
-    gateway.child.on("message", onMessage);
-    gateway.child.send({ cpuProfile: "stop", file });
+    gateway.child.on('message', onMessage);
+    gateway.child.send({ cpuProfile: 'stop', file });
   });
 }
 
 // ---------------------------------------------------------------------------------------
 // The report.
 
-const fmt = (value, digits = 2) =>
-  Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const signed = (value, digits = 2) =>
-  Number.isFinite(value)
-    ? `${value >= 0 ? "+" : ""}${value.toFixed(digits)}`
-    : "n/a";
+  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)}` : 'n/a';
 
 function report(results, meta) {
   const lines = [];
-  lines.push("# Plexus gateway benchmark", "");
+  lines.push('# Plexus gateway benchmark', '');
   for (const line of meta) lines.push(`- ${line}`);
-  lines.push("");
-  lines.push(
-    "| scenario | target | req/s | p50 ms | p99 ms | TTFB p50 ms | 1-at-a-time p50 ms |",
-  );
-  lines.push("|---|---|---:|---:|---:|---:|---:|");
+  lines.push('');
+  lines.push('| scenario | target | req/s | p50 ms | p99 ms | TTFB p50 ms | 1-at-a-time p50 ms |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
   for (const scenario of SCENARIOS) {
     for (const target of TARGETS) {
       const r = results[scenario][target];
@@ -548,74 +481,59 @@ function report(results, meta) {
   for (const scenario of SCENARIOS) {
     const r = results[scenario];
     derived[scenario] = {
-      ratio: r.gateway.load.rps / r["bare proxy"].load.rps,
+      ratio: r.gateway.load.rps / r['bare proxy'].load.rps,
       addedIdle: r.gateway.seq.totalP50 - r.direct.seq.totalP50,
       addedLoaded: r.gateway.load.p50 - r.direct.load.p50,
       addedTtfb: r.gateway.seq.ttfbP50 - r.direct.seq.ttfbP50,
-      proxyAddedIdle: r["bare proxy"].seq.totalP50 - r.direct.seq.totalP50,
-      proxyAddedTtfb: r["bare proxy"].seq.ttfbP50 - r.direct.seq.ttfbP50,
+      proxyAddedIdle: r['bare proxy'].seq.totalP50 - r.direct.seq.totalP50,
+      proxyAddedTtfb: r['bare proxy'].seq.ttfbP50 - r.direct.seq.ttfbP50,
       rss: r.gateway.rssPeak,
     };
   }
-  const verdict = (pass) => (pass ? "met" : "**missed**");
+  const verdict = (pass) => (pass ? 'met' : '**missed**');
   const rows = [
     [
-      "gateway / bare proxy throughput",
+      'gateway / bare proxy throughput',
       (d) => `${fmt(d.ratio)}×`,
-      "≥ 0.5×",
+      '≥ 0.5×',
       SCENARIOS.every((s) => derived[s].ratio >= 0.5),
     ],
     [
-      "added median latency vs direct, 1 at a time (ms)",
+      'added median latency vs direct, 1 at a time (ms)',
       (d) => signed(d.addedIdle, 3),
-      "< 0.35",
+      '< 0.35',
       SCENARIOS.every((s) => derived[s].addedIdle < 0.35),
     ],
+    ['added median latency vs direct, under load (ms)', (d) => signed(d.addedLoaded), '—', null],
+    ['added TTFB p50 vs direct (ms)', (d) => signed(d.addedTtfb, 3), '< 0.5 (stream)', derived.stream.addedTtfb < 0.5],
     [
-      "added median latency vs direct, under load (ms)",
-      (d) => signed(d.addedLoaded),
-      "—",
-      null,
-    ],
-    [
-      "added TTFB p50 vs direct (ms)",
-      (d) => signed(d.addedTtfb, 3),
-      "< 0.5 (stream)",
-      derived.stream.addedTtfb < 0.5,
-    ],
-    [
-      "bare proxy: added median latency / TTFB vs direct (ms)",
+      'bare proxy: added median latency / TTFB vs direct (ms)',
       (d) => `${signed(d.proxyAddedIdle, 3)} / ${signed(d.proxyAddedTtfb, 3)}`,
-      "—",
+      '—',
       null,
     ],
-    [
-      "peak gateway RSS under load (MiB)",
-      (d) => fmt(d.rss, 1),
-      "< 150",
-      SCENARIOS.every((s) => derived[s].rss < 150),
-    ],
+    ['peak gateway RSS under load (MiB)', (d) => fmt(d.rss, 1), '< 150', SCENARIOS.every((s) => derived[s].rss < 150)],
   ];
   if (COMPARE_USAGE) {
     const percent = (on, off) => `${signed((on / off - 1) * 100, 1)} %`;
     rows.push(
       [
-        "usage recording: gateway req/s on / off (change)",
+        'usage recording: gateway req/s on / off (change)',
         (d) =>
           `${fmt(d.recorded.load.rps, 0)} / ${fmt(d.unrecorded.load.rps, 0)} (${percent(d.recorded.load.rps, d.unrecorded.load.rps)})`,
-        "—",
+        '—',
         null,
       ],
       [
-        "usage recording: added median latency under load (ms)",
+        'usage recording: added median latency under load (ms)',
         (d) => signed(d.recorded.load.p50 - d.unrecorded.load.p50),
-        "—",
+        '—',
         null,
       ],
       [
-        "usage recording: added median latency, 1 at a time (ms)",
+        'usage recording: added median latency, 1 at a time (ms)',
         (d) => signed(d.recorded.seq.totalP50 - d.unrecorded.seq.totalP50, 3),
-        "—",
+        '—',
         null,
       ],
     );
@@ -624,14 +542,10 @@ function report(results, meta) {
       derived[scenario].unrecorded = results[scenario][UNRECORDED];
     }
   }
-  lines.push(
-    "",
-    "| derived | non-stream | stream | target | verdict |",
-    "|---|---:|---:|---|---|",
-  );
+  lines.push('', '| derived | non-stream | stream | target | verdict |', '|---|---:|---:|---|---|');
   for (const [label, show, target, pass] of rows) {
     lines.push(
-      `| ${label} | ${show(derived["non-stream"])} | ${show(derived.stream)} | ${target} | ${pass === null ? "—" : verdict(pass)} |`,
+      `| ${label} | ${show(derived['non-stream'])} | ${show(derived.stream)} | ${target} | ${pass === null ? '—' : verdict(pass)} |`,
     );
   }
 
@@ -640,32 +554,21 @@ function report(results, meta) {
     for (const target of TARGETS) {
       const { load: l } = results[scenario][target];
       if (l.non2xx || l.errors || l.timeouts) {
-        problems.push(
-          `${scenario} / ${target}: ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts`,
-        );
+        problems.push(`${scenario} / ${target}: ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts`);
       }
     }
   }
-  if (problems.length > 0)
-    lines.push(
-      "",
-      "**Failed requests under load:**",
-      "",
-      ...problems.map((p) => `- ${p}`),
-    );
-  return lines.join("\n") + "\n";
+  if (problems.length > 0) lines.push('', '**Failed requests under load:**', '', ...problems.map((p) => `- ${p}`));
+  return lines.join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------
 
 const loadAverage = () => {
   try {
-    return readFileSync("/proc/loadavg", "utf8")
-      .split(" ")
-      .slice(0, 3)
-      .join(" ");
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
-    return "n/a";
+    return 'n/a';
   }
 };
 
@@ -676,43 +579,33 @@ async function main() {
   const database = await createDatabase();
   cleanups.push(() => database.drop());
 
-  const profileDir = CONFIG.cpuProf ? join(RESULTS_DIR, "profiles") : null;
+  const profileDir = CONFIG.cpuProf ? join(RESULTS_DIR, 'profiles') : null;
   if (profileDir) {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
 
-  const mock = await startChild(
-    "mock upstream",
-    [join(BENCH_DIR, "mock-upstream.mjs")],
-    { cpu: LOAD_CPU },
-  );
-  const proxy = await startChild(
-    "bare proxy",
-    [join(BENCH_DIR, "bare-proxy.mjs"), "--target", mock.url],
-    { cpu: SUT_CPU },
-  );
+  const mock = await startChild('mock upstream', [join(BENCH_DIR, 'mock-upstream.mjs')], { cpu: LOAD_CPU });
+  const proxy = await startChild('bare proxy', [join(BENCH_DIR, 'bare-proxy.mjs'), '--target', mock.url], {
+    cpu: SUT_CPU,
+  });
   const gatewayArgs = [
     ...CONFIG.gatewayNodeArgs,
-    ...(profileDir
-      ? ["--require", join(BENCH_DIR, "lib", "cpu-profiler.cjs")]
-      : []),
+    ...(profileDir ? ['--require', join(BENCH_DIR, 'lib', 'cpu-profiler.cjs')] : []),
     GATEWAY_MAIN,
   ];
-  const gateway = await startChild("gateway", gatewayArgs, {
+  const gateway = await startChild('gateway', gatewayArgs, {
     cpu: SUT_CPU,
     env: {
       ADMIN_KEY,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      LOG_LEVEL: "warn",
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
       ...database.env,
     },
     ipc: Boolean(profileDir),
   });
-  log(
-    `mock ${mock.url}, bare proxy ${proxy.url}, gateway ${gateway.url} (pid ${gateway.pid})`,
-  );
+  log(`mock ${mock.url}, bare proxy ${proxy.url}, gateway ${gateway.url} (pid ${gateway.pid})`);
   await configureGateway(gateway, mock.url);
   const rssIdle = rssSampler(gateway.pid).stop();
   // Started once the first has migrated the database; configured through its own API,
@@ -722,10 +615,10 @@ async function main() {
         cpu: SUT_CPU,
         env: {
           ADMIN_KEY,
-          HOST: "127.0.0.1",
-          PORT: "0",
-          LOG_LEVEL: "error",
-          USAGE_RECORDING: "false",
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'error',
+          USAGE_RECORDING: 'false',
           ...database.env,
         },
         ipc: Boolean(profileDir),
@@ -736,7 +629,7 @@ async function main() {
 
   const urls = {
     direct: mock.url,
-    "bare proxy": proxy.url,
+    'bare proxy': proxy.url,
     gateway: gateway.url,
     ...(unrecorded && { [UNRECORDED]: unrecorded.url }),
   };
@@ -754,32 +647,23 @@ async function main() {
       await sleep(300);
       const seq = await sequentialSampler(url, body, CONFIG.samples);
       await sleep(200);
-      log(
-        `${scenario} / ${target}: ${CONFIG.duration} s at ${CONFIG.connections} connections`,
-      );
-      const isGateway = target === "gateway";
+      log(`${scenario} / ${target}: ${CONFIG.duration} s at ${CONFIG.connections} connections`);
+      const isGateway = target === 'gateway';
       const loadedGateway = isGatewayTarget(target) ? gateways[target] : null;
       const rss = loadedGateway ? rssSampler(loadedGateway.pid) : null;
-      if (isGateway && profileDir) gateway.child.send({ cpuProfile: "start" });
+      if (isGateway && profileDir) gateway.child.send({ cpuProfile: 'start' });
       const measured = await load(url, body, CONFIG.duration);
-      if (isGateway && profileDir)
-        await stopProfile(
-          gateway,
-          join(profileDir, `gateway-${scenario}.cpuprofile`),
-        );
+      if (isGateway && profileDir) await stopProfile(gateway, join(profileDir, `gateway-${scenario}.cpuprofile`));
       results[scenario][target] = {
         load: measured,
         seq,
         rssPeak: rss ? rss.stop() : NaN,
       };
-      if (isGateway)
-        gatewayAnswered += warm.answered + seq.count + measured.answered;
+      if (isGateway) gatewayAnswered += warm.answered + seq.count + measured.answered;
       log(
         `${scenario} / ${target}: ${fmt(measured.rps, 0)} req/s, p50 ${fmt(measured.p50)} ms, p99 ${fmt(measured.p99)} ms, ` +
           `TTFB p50 ${fmt(seq.ttfbP50, 3)} ms` +
-          (rss
-            ? `, peak RSS ${fmt(results[scenario][target].rssPeak, 1)} MiB`
-            : ""),
+          (rss ? `, peak RSS ${fmt(results[scenario][target].rssPeak, 1)} MiB` : ''),
       );
     }
   }
@@ -790,36 +674,36 @@ async function main() {
   if (unrecorded) await unrecorded.stop();
   await proxy.stop();
   await mock.stop();
-  let usageRows = "n/a";
+  let usageRows = 'n/a';
   try {
     usageRows = String(await database.countUsage());
   } catch (error) {
     log(`could not count usage rows: ${error.message}`);
   }
 
-  let commit = "unknown";
+  let commit = 'unknown';
   try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd: REPO,
     })
       .toString()
       .trim();
     if (
-      execFileSync("git", ["status", "--porcelain", "--", "apps", "libs"], {
+      execFileSync('git', ['status', '--porcelain', '--', 'apps', 'libs'], {
         cwd: REPO,
       })
         .toString()
         .trim()
     )
-      commit += " (apps/libs modified)";
+      commit += ' (apps/libs modified)';
   } catch {
     // not a git checkout
   }
   const pinning = TASKSET
     ? `bare proxy and gateway pinned to CPU ${SUT_CPU} (\`taskset -c ${SUT_CPU}\`, one core, only one of them loaded at a time); mock upstream and load generator on CPU ${LOAD_CPU}; the database server unpinned`
-    : "not pinned (taskset unavailable, fewer than 2 CPUs, or BENCH_PIN=0): every process shares every CPU";
+    : 'not pinned (taskset unavailable, fewer than 2 CPUs, or BENCH_PIN=0): every process shares every CPU';
   const meta = [
-    `${new Date().toISOString()}, commit ${commit}, Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"} × ${CPU_COUNT}; load average ${loadBefore} before, ${loadAverage()} after (this run's own load included)`,
+    `${new Date().toISOString()}, commit ${commit}, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${CPU_COUNT}; load average ${loadBefore} before, ${loadAverage()} after (this run's own load included)`,
     pinning,
     `load: autocannon, ${CONFIG.connections} keep-alive connections, ${CONFIG.duration} s measured after ${CONFIG.warmup} s warm-up per target; p50/p99 are full-response latencies under that load`,
     `TTFB and 1-at-a-time: ${CONFIG.samples} sequential requests per target on one keep-alive connection, no other load; time to the first body byte and to the end`,
@@ -830,35 +714,29 @@ async function main() {
         ]
       : []),
     `gateway RSS: ${fmt(rssIdle, 1)} MiB idle after configuration; peak sampled every 200 ms under load`,
-    ...(CONFIG.gatewayNodeArgs.length > 0
-      ? [`gateway node flags: \`${CONFIG.gatewayNodeArgs.join(" ")}\``]
-      : []),
+    ...(CONFIG.gatewayNodeArgs.length > 0 ? [`gateway node flags: \`${CONFIG.gatewayNodeArgs.join(' ')}\``] : []),
     ...(profileDir
-      ? [
-          "**CPU profiler attached to the gateway: its throughput and latency here are lower than without it**",
-        ]
+      ? ['**CPU profiler attached to the gateway: its throughput and latency here are lower than without it**']
       : []),
   ];
   const markdown = report(results, meta);
-  writeFileSync(join(RESULTS_DIR, "latest.md"), markdown);
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
   process.stdout.write(markdown);
 
   if (profileDir) {
-    let text = "# Gateway CPU profiles under load\n\n";
+    let text = '# Gateway CPU profiles under load\n\n';
     for (const scenario of SCENARIOS) {
       const file = join(profileDir, `gateway-${scenario}.cpuprofile`);
       text += profileMarkdown(
         `${scenario} (${file.slice(REPO.length + 1)})`,
-        summarizeProfile(JSON.parse(readFileSync(file, "utf8"))),
+        summarizeProfile(JSON.parse(readFileSync(file, 'utf8'))),
       );
-      text += "\n";
+      text += '\n';
     }
-    writeFileSync(join(RESULTS_DIR, "profile.md"), text);
-    process.stdout.write("\n" + text);
+    writeFileSync(join(RESULTS_DIR, 'profile.md'), text);
+    process.stdout.write('\n' + text);
   }
-  log(
-    `wrote ${join(RESULTS_DIR, "latest.md")}${profileDir ? ` and ${join(RESULTS_DIR, "profile.md")}` : ""}`,
-  );
+  log(`wrote ${join(RESULTS_DIR, 'latest.md')}${profileDir ? ` and ${join(RESULTS_DIR, 'profile.md')}` : ''}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -882,18 +760,14 @@ function cleanup() {
 }
 
 const budgetSeconds =
-  2 *
-    SCENARIOS.length *
-    TARGETS.length *
-    (CONFIG.duration + CONFIG.warmup + 1 + CONFIG.samples * 0.02) +
-  180;
+  2 * SCENARIOS.length * TARGETS.length * (CONFIG.duration + CONFIG.warmup + 1 + CONFIG.samples * 0.02) + 180;
 const watchdog = setTimeout(() => {
   log(`the run outlived its ${Math.round(budgetSeconds)} s budget: stopping`);
   void cleanup().finally(() => process.exit(1));
 }, budgetSeconds * 1000);
 watchdog.unref();
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
+for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     log(`${signal}: stopping`);
     void cleanup().finally(() => process.exit(130));
@@ -905,11 +779,8 @@ try {
   await cleanup();
   clearTimeout(watchdog);
 } catch (error) {
-  log(
-    `failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  for (const handle of children)
-    log(`${handle.name} output:\n${handle.output().slice(-4000)}`);
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  for (const handle of children) log(`${handle.name} output:\n${handle.output().slice(-4000)}`);
   await cleanup();
   process.exit(1);
 }

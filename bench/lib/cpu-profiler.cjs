@@ -7,32 +7,30 @@
 // Neither `node --cpu-prof` nor a signal would do: the gateway ends by re-raising SIGTERM,
 // and a process killed by a signal writes no profile; Nest's shutdown hooks take SIGUSR2
 // (and most other signals) as a reason to stop.
-"use strict";
+'use strict';
 
 if (process.send && process.channel) {
-  const { Session } = require("node:inspector");
-  const { writeFileSync, renameSync } = require("node:fs");
+  const { Session } = require('node:inspector');
+  const { writeFileSync, renameSync } = require('node:fs');
   const interval = Number(process.env.BENCH_CPU_PROF_INTERVAL_US ?? 250);
   const session = new Session();
   session.connect();
   // The channel must not keep the gateway alive, nor its shutdown waiting.
   process.channel.unref();
-  process.on("message", (message) => {
-    if (message?.cpuProfile === "start") {
-      session.post("Profiler.enable", () =>
-        session.post("Profiler.setSamplingInterval", { interval }, () =>
-          session.post("Profiler.start"),
-        ),
+  process.on('message', (message) => {
+    if (message?.cpuProfile === 'start') {
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval }, () => session.post('Profiler.start')),
       );
-    } else if (message?.cpuProfile === "stop") {
-      session.post("Profiler.stop", (error, result) => {
+    } else if (message?.cpuProfile === 'stop') {
+      session.post('Profiler.stop', (error, result) => {
         if (error) {
-          process.send({ cpuProfile: "failed", error: error.message });
+          process.send({ cpuProfile: 'failed', error: error.message });
           return;
         }
         writeFileSync(`${message.file}.tmp`, JSON.stringify(result.profile));
         renameSync(`${message.file}.tmp`, message.file);
-        process.send({ cpuProfile: "written", file: message.file });
+        process.send({ cpuProfile: 'written', file: message.file });
       });
     }
   });

@@ -149,7 +149,8 @@ function parsePipeline(tokens, file) {
         i++;
       }
       if (depth !== 0) throw new TemplateError(`${file}: unbalanced parentheses`);
-      if (tokens[i]?.t === 'field' && !tokens[i].spaced) throw new TemplateError(`${file}: (...).field is not supported`);
+      if (tokens[i]?.t === 'field' && !tokens[i].spaced)
+        throw new TemplateError(`${file}: (...).field is not supported`);
       return { kind: 'sub', pipe: parsePipeline(tokens.slice(start, i - 1), file) };
     }
     if (tok.t === 'lit') return { kind: 'lit', value: tok.v };
@@ -312,7 +313,9 @@ const FUNCS = {
   ge: (a, b) => a >= b,
   len: (v) => (isMap(v) ? Object.keys(v).length : v.length),
   print: (...args) =>
-    args.map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + str(a)).join(''),
+    args
+      .map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + str(a))
+      .join(''),
   printf: (format, ...args) => sprintf(format, args),
   // Sprig
   default: (d, v) => (truthy(v) ? v : d),
@@ -324,8 +327,16 @@ const FUNCS = {
   fail: (message) => {
     throw new TemplateError(message);
   },
-  quote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => JSON.stringify(str(a))).join(' '),
-  squote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => `'${str(a)}'`).join(' '),
+  quote: (...args) =>
+    args
+      .filter((a) => a !== null && a !== undefined)
+      .map((a) => JSON.stringify(str(a)))
+      .join(' '),
+  squote: (...args) =>
+    args
+      .filter((a) => a !== null && a !== undefined)
+      .map((a) => `'${str(a)}'`)
+      .join(' '),
   trunc: (n, s) => (n >= 0 ? str(s).slice(0, n) : str(s).slice(n)),
   trimSuffix: (suffix, s) => (str(s).endsWith(suffix) ? str(s).slice(0, -suffix.length || undefined) : str(s)),
   trimPrefix: (prefix, s) => (str(s).startsWith(prefix) ? str(s).slice(prefix.length) : str(s)),
@@ -587,7 +598,14 @@ export function renderChart(chartDir, { releaseName = 't', namespace = 'default'
     const data = {
       Values: mergeValues(defaults, values),
       Chart: chart,
-      Release: { Name: releaseName, Namespace: namespace, Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 },
+      Release: {
+        Name: releaseName,
+        Namespace: namespace,
+        Service: 'Helm',
+        IsInstall: true,
+        IsUpgrade: false,
+        Revision: 1,
+      },
       Template: { Name: `${basePath}/${file}`, BasePath: basePath },
       Capabilities: { KubeVersion: { Version: 'v1.30.0', Major: '1', Minor: '30' } },
     };

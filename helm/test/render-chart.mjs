@@ -73,7 +73,8 @@ const one = (docs, kind) => {
   assert.equal(found.length, 1, `expected one ${kind}, got ${found.length}`);
   return found[0];
 };
-const envOf = (deployment) => Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
+const envOf = (deployment) =>
+  Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 describe('helm/plexus chart', () => {
@@ -116,7 +117,8 @@ describe('helm/plexus chart', () => {
 
     // The selector matches the pod template and the Service selects the same pods.
     const podLabels = deployment.spec.template.metadata.labels;
-    for (const [key, value] of Object.entries(deployment.spec.selector.matchLabels)) assert.equal(podLabels[key], value);
+    for (const [key, value] of Object.entries(deployment.spec.selector.matchLabels))
+      assert.equal(podLabels[key], value);
     for (const [key, value] of Object.entries(service.spec.selector)) assert.equal(podLabels[key], value);
 
     const pod = deployment.spec.template.spec;
@@ -190,7 +192,9 @@ describe('helm/plexus chart', () => {
 
   test('declarativeConfig renders a ConfigMap mounted as a directory, and PLEXUS_CONFIG points at it', () => {
     const config = {
-      providers: { openai: { api_base_url: 'https://api.openai.com/v1', api_key: '${OPENAI_API_KEY}', models: ['gpt-4o-mini'] } },
+      providers: {
+        openai: { api_base_url: 'https://api.openai.com/v1', api_key: '${OPENAI_API_KEY}', models: ['gpt-4o-mini'] },
+      },
       user_quotas: { daily: { type: 'daily', limitType: 'requests', limit: 1000 } },
     };
     const docs = mustRender({ adminKey: 'x', declarativeConfig: { config } });
@@ -204,13 +208,22 @@ describe('helm/plexus chart', () => {
     const mount = pod.containers[0].volumeMounts.find((volumeMount) => volumeMount.name === 'config');
     assert.deepEqual(mount, { name: 'config', mountPath: '/etc/plexus', readOnly: true });
     assert.equal(mount.subPath, undefined);
-    assert.deepEqual(pod.volumes.find((volume) => volume.name === 'config'), { name: 'config', configMap: { name: `${RELEASE}-plexus-config` } });
+    assert.deepEqual(
+      pod.volumes.find((volume) => volume.name === 'config'),
+      { name: 'config', configMap: { name: `${RELEASE}-plexus-config` } },
+    );
 
-    const existing = mustRender({ adminKey: 'x', declarativeConfig: { existingConfigMap: 'gitops-plexus', key: 'gateway.yaml', config } });
+    const existing = mustRender({
+      adminKey: 'x',
+      declarativeConfig: { existingConfigMap: 'gitops-plexus', key: 'gateway.yaml', config },
+    });
     assert.equal(find(existing, 'ConfigMap').length, 0);
     const existingDeployment = one(existing, 'Deployment');
     assert.equal(envOf(existingDeployment).PLEXUS_CONFIG.value, '/etc/plexus/gateway.yaml');
-    assert.equal(existingDeployment.spec.template.spec.volumes.find((volume) => volume.name === 'config').configMap.name, 'gitops-plexus');
+    assert.equal(
+      existingDeployment.spec.template.spec.volumes.find((volume) => volume.name === 'config').configMap.name,
+      'gitops-plexus',
+    );
 
     const none = mustRender({ adminKey: 'x' });
     assert.equal(find(none, 'ConfigMap').length, 0);

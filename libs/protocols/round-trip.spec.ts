@@ -8,15 +8,29 @@ import fc from 'fast-check';
 /** Each wire format's request codec pair: canonical -> wire -> canonical. */
 const FORMATS: Array<{ format: string; roundTrip: (request: CanonicalRequest) => CanonicalRequest }> = [
   { format: 'chat', roundTrip: (request) => decodeChatRequest(encodeChatRequest(request, { model: 'm' })) },
-  { format: 'messages', roundTrip: (request) => decodeAnthropicRequest(encodeAnthropicRequest(request, { model: 'm' })) },
-  { format: 'gemini', roundTrip: (request) => decodeGeminiRequest(encodeGeminiRequest(request, { model: 'm' }), { model: 'm', stream: request.stream }) },
-  { format: 'responses', roundTrip: (request) => decodeResponsesRequest(encodeResponsesRequest(request, { model: 'm' })) },
+  {
+    format: 'messages',
+    roundTrip: (request) => decodeAnthropicRequest(encodeAnthropicRequest(request, { model: 'm' })),
+  },
+  {
+    format: 'gemini',
+    roundTrip: (request) =>
+      decodeGeminiRequest(encodeGeminiRequest(request, { model: 'm' }), { model: 'm', stream: request.stream }),
+  },
+  {
+    format: 'responses',
+    roundTrip: (request) => decodeResponsesRequest(encodeResponsesRequest(request, { model: 'm' })),
+  },
 ];
 
 const text = fc.string({ minLength: 1, maxLength: 200 }).filter((value) => value.trim().length > 0);
-const jsonArguments = fc.dictionary(fc.stringMatching(/^[a-z][a-z_]{0,11}$/), fc.oneof(fc.string(), fc.integer(), fc.boolean()), {
-  maxKeys: 4,
-});
+const jsonArguments = fc.dictionary(
+  fc.stringMatching(/^[a-z][a-z_]{0,11}$/),
+  fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+  {
+    maxKeys: 4,
+  },
+);
 
 const conversation = fc.record({
   system: text,
@@ -47,12 +61,23 @@ function build(sample: typeof conversation extends fc.Arbitrary<infer T> ? T : n
       {
         role: 'user',
         content: [
-          { type: 'tool_result', toolCallId: 'call_1', name: sample.toolName, content: [{ type: 'text', text: sample.toolResult }] },
+          {
+            type: 'tool_result',
+            toolCallId: 'call_1',
+            name: sample.toolName,
+            content: [{ type: 'text', text: sample.toolResult }],
+          },
           { type: 'text', text: sample.followUp },
         ],
       },
     ],
-    tools: [{ name: sample.toolName, description: 'a tool', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+    tools: [
+      {
+        name: sample.toolName,
+        description: 'a tool',
+        parameters: { type: 'object', properties: { q: { type: 'string' } } },
+      },
+    ],
     sampling: { temperature: sample.temperature, maxOutputTokens: sample.maxOutputTokens },
     stream: sample.stream,
     streamUsage: sample.stream,

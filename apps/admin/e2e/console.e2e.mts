@@ -14,7 +14,15 @@ import { UPSTREAM_REPLY, startUpstream, type ScriptedOpenAi } from './upstream.m
 const ADMIN_KEY = 'e2e-admin-key-0123456789';
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let upstream: ScriptedOpenAi;
 let gateway: RunningGateway;
@@ -39,7 +47,10 @@ async function shot(name: string): Promise<void> {
 
 /** Navigates inside the single-page app, the way a person uses the side navigation. */
 async function nav(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: label, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
 }
 
 before(async () => {
@@ -113,7 +124,8 @@ test('providers: empty state, client-side validation, create, listed', async () 
   const row = page.getByTestId('provider-mock');
   await row.waitFor();
   const text = await row.innerText();
-  for (const expected of ['mock', 'Scripted upstream', `${upstream.url}/v1`, 'enabled', 'mock-model', 'other-model']) assert.ok(text.includes(expected), `${expected} in ${text}`);
+  for (const expected of ['mock', 'Scripted upstream', `${upstream.url}/v1`, 'enabled', 'mock-model', 'other-model'])
+    assert.ok(text.includes(expected), `${expected} in ${text}`);
   assert.ok(!text.includes('sk-upstream-secret'));
   await shot('providers');
 });
@@ -216,7 +228,8 @@ test('logs: the request is listed, filters apply, the drawer shows attempts and 
     await page.getByTestId('refresh').click();
   }
   const text = await row.innerText();
-  for (const expected of ['e2e-app', 'smart', 'mock/mock-model', '12 / 0 / 7 / 0', 'success']) assert.ok(text.includes(expected), `${expected} in ${text}`);
+  for (const expected of ['e2e-app', 'smart', 'mock/mock-model', '12 / 0 / 7 / 0', 'success'])
+    assert.ok(text.includes(expected), `${expected} in ${text}`);
   await shot('logs');
 
   await page.getByTestId('filter-status').click();
@@ -227,7 +240,8 @@ test('logs: the request is listed, filters apply, the drawer shows attempts and 
   const drawer = page.locator('plx-log-detail');
   await drawer.getByRole('table', { name: 'Attempts' }).waitFor();
   const detail = await drawer.innerText();
-  for (const expected of ['mock/mock-model', 'Time to first token', 'success', 'Routing']) assert.ok(detail.includes(expected), `${expected} in detail`);
+  for (const expected of ['mock/mock-model', 'Time to first token', 'success', 'Routing'])
+    assert.ok(detail.includes(expected), `${expected} in detail`);
   await shot('log-detail');
   await drawer.getByRole('button', { name: 'Close details' }).click();
 });
@@ -255,7 +269,7 @@ test('dashboard: totals, charts and top models include the request', async () =>
   await shot('dashboard');
 });
 
-test('quotas: the key\'s live state counts the request; resetting it confirms', async () => {
+test("quotas: the key's live state counts the request; resetting it confirms", async () => {
   await nav('Quotas');
   await page.getByTestId('quota-key').click();
   await page.getByRole('option', { name: 'e2e-app' }).click();
@@ -348,7 +362,7 @@ test('settings: invalid values are refused before sending, a valid change is sav
   assert.deepEqual(await saved.json(), { defaultSeconds: 90 });
 });
 
-test('debug capture: switched on in settings, the next request\'s trace shows in the log detail', async () => {
+test("debug capture: switched on in settings, the next request's trace shows in the log detail", async () => {
   await page.getByRole('switch', { name: 'Capture every request' }).click();
   await page.getByTestId('debug-save').click();
   await page.getByText('Debug capture saved').waitFor();
@@ -374,7 +388,9 @@ test('debug capture: switched on in settings, the next request\'s trace shows in
   await trace.getByText('Attempt 1: mock/mock-model (chat) → 200').waitFor();
   await trace.getByText('Client request (chat)').click();
   await trace.getByText('Trace me').first().waitFor();
-  await page.locator('plx-log-detail').evaluate((element) => element.querySelector('plx-debug-trace')?.scrollIntoView());
+  await page
+    .locator('plx-log-detail')
+    .evaluate((element) => element.querySelector('plx-debug-trace')?.scrollIntoView());
   await shot('log-debug-trace');
   await page.locator('plx-log-detail').getByRole('button', { name: 'Close details' }).click();
 });
@@ -392,7 +408,10 @@ test('configuration: counts, an invalid import is refused before sending, its ow
   await page.getByTestId('import-text').fill(text);
   await page.getByTestId('import').click();
   await page.getByTestId('confirm').click();
-  await page.getByTestId('import-result').getByText(/Imported 1 providers, 1 aliases, 1 keys, 1 quotas/).waitFor();
+  await page
+    .getByTestId('import-result')
+    .getByText(/Imported 1 providers, 1 aliases, 1 keys, 1 quotas/)
+    .waitFor();
   await shot('configuration');
 });
 
@@ -404,7 +423,7 @@ test('audit log: the changes made so far, by the admin key', async () => {
   await shot('audit');
 });
 
-test('system logs: the gateway\'s recent lines and its level', async () => {
+test("system logs: the gateway's recent lines and its level", async () => {
   await nav('System logs');
   await page.getByTestId('log-level').waitFor();
   await page.getByTestId('log-lines').locator('.line').first().waitFor();
@@ -481,7 +500,8 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
   assert.match(rotated, /^sk-[0-9a-f]{48}$/);
   assert.notEqual(rotated, clientSecret);
   await page.getByTestId('close-secret').click();
-  const verify = (secret: string) => fetch(`${gateway.url}/v0/management/auth/verify`, { headers: { 'x-admin-key': secret } }).then((r) => r.status);
+  const verify = (secret: string) =>
+    fetch(`${gateway.url}/v0/management/auth/verify`, { headers: { 'x-admin-key': secret } }).then((r) => r.status);
   assert.equal(await verify(clientSecret), 401, 'the old secret stopped working');
   assert.equal(await verify(rotated), 200);
   clientSecret = rotated;
@@ -496,7 +516,11 @@ test('an API key signs in to a limited console: its own usage and quota, no admi
 
 test('OIDC: with an identity provider the console offers its sign-in and lands signed in as its user', async () => {
   const idp = await startIdp('boss@example.com');
-  const oidcGateway = await startGateway(ADMIN_KEY, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_ALLOWED_USERS: 'boss@example.com' });
+  const oidcGateway = await startGateway(ADMIN_KEY, {
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: idp.clientId,
+    OIDC_ALLOWED_USERS: 'boss@example.com',
+  });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
   const oidcPage = await context.newPage();
   oidcPage.setDefaultTimeout(15_000);

@@ -35,7 +35,8 @@ export async function startIdp(email: string, clientId = 'plexus-console'): Prom
     response.setHeader('access-control-allow-headers', '*');
     if (request.method === 'OPTIONS') return void response.writeHead(204).end();
     const url = new URL(request.url ?? '/', issuer);
-    const json = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/.well-known/openid-configuration') {
       return json(200, {
         issuer,
@@ -47,12 +48,18 @@ export async function startIdp(email: string, clientId = 'plexus-console'): Prom
         code_challenge_methods_supported: ['S256'],
       });
     }
-    if (url.pathname === '/jwks') return json(200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'e2e', alg: 'RS256', use: 'sig' }] });
+    if (url.pathname === '/jwks')
+      return json(200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'e2e', alg: 'RS256', use: 'sig' }] });
     if (url.pathname === '/authorize') {
       const p = url.searchParams;
-      if (p.get('client_id') !== clientId || p.get('code_challenge_method') !== 'S256') return json(400, { error: 'invalid_request' });
+      if (p.get('client_id') !== clientId || p.get('code_challenge_method') !== 'S256')
+        return json(400, { error: 'invalid_request' });
       const code = randomUUID();
-      grants.set(code, { redirectUri: p.get('redirect_uri') ?? '', nonce: p.get('nonce') ?? '', challenge: p.get('code_challenge') ?? '' });
+      grants.set(code, {
+        redirectUri: p.get('redirect_uri') ?? '',
+        nonce: p.get('nonce') ?? '',
+        challenge: p.get('code_challenge') ?? '',
+      });
       const back = new URL(p.get('redirect_uri') ?? '');
       back.search = new URLSearchParams({ code, state: p.get('state') ?? '', iss: issuer }).toString();
       return void response.writeHead(302, { location: back.toString() }).end();
@@ -64,9 +71,17 @@ export async function startIdp(email: string, clientId = 'plexus-console'): Prom
         const form = new URLSearchParams(body);
         const grant = grants.get(form.get('code') ?? '');
         grants.delete(form.get('code') ?? '');
-        const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
-        if (!grant || grant.redirectUri !== form.get('redirect_uri') || grant.challenge !== challenge) return json(400, { error: 'invalid_grant' });
-        json(200, { access_token: randomUUID(), token_type: 'Bearer', expires_in: 300, id_token: idToken(grant.nonce) });
+        const challenge = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url');
+        if (!grant || grant.redirectUri !== form.get('redirect_uri') || grant.challenge !== challenge)
+          return json(400, { error: 'invalid_grant' });
+        json(200, {
+          access_token: randomUUID(),
+          token_type: 'Bearer',
+          expires_in: 300,
+          id_token: idToken(grant.nonce),
+        });
       });
       return;
     }

@@ -1,7 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const API_PREFIXES = ['/v1', '/v0', '/v1beta', '/health', '/healthz', '/ready', '/docs', '/metrics', '/mcp', '/raw', '/.well-known'];
+const API_PREFIXES = [
+  '/v1',
+  '/v0',
+  '/v1beta',
+  '/health',
+  '/healthz',
+  '/ready',
+  '/docs',
+  '/metrics',
+  '/mcp',
+  '/raw',
+  '/.well-known',
+];
 
 /** The built Angular console, when present; the gateway serves it at `/`. */
 export class AdminAssets {

@@ -20,15 +20,24 @@ export interface CreateAppOptions {
   adminRoot?: string;
 }
 
-export async function createApp(environment: Environment, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  environment: Environment,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   // Every request gets a UUID, echoed as x-request-id on every answer (errors included), and
   // used as the usage record's id.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, forceCloseConnections: true, trustProxy: false, genReqId: () => randomUUID() });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    trustProxy: false,
+    genReqId: () => randomUUID(),
+  });
   adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
     // Inference answers that never reached an upstream (count_tokens, model lists, refusals
     // before routing) are all the gateway's own time.
-    if (request.url.startsWith('/v1') && !reply.hasHeader(OVERHEAD_HEADER)) void reply.header(OVERHEAD_HEADER, reply.elapsedTime.toFixed(2));
+    if (request.url.startsWith('/v1') && !reply.hasHeader(OVERHEAD_HEADER))
+      void reply.header(OVERHEAD_HEADER, reply.elapsedTime.toFixed(2));
     done(null, payload);
   });
   // The logger exists before the app so boot is logged too; its journal (runtime level,
@@ -46,7 +55,14 @@ export async function createApp(environment: Environment, options: CreateAppOpti
   app.enableShutdownHooks();
   app.enableCors({
     origin: '*',
-    allowedHeaders: ['Content-Type', 'Authorization', 'x-api-key', 'x-admin-key', 'x-goog-api-key', 'x-client-request-id'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'x-api-key',
+      'x-admin-key',
+      'x-goog-api-key',
+      'x-client-request-id',
+    ],
     exposedHeaders: [
       'x-request-id',
       'x-client-request-id',
@@ -88,7 +104,12 @@ function serveOpenApiDocument(app: NestFastifyApplication, document: OpenAPIObje
     .get('/.well-known/plexus/openapi.json', (request, reply) => {
       const outcome = evaluateConditionalGet({ etag, ifNoneMatch: request.headers['if-none-match'] });
       if (outcome === 'invalid') {
-        return reply.code(400).send({ error: { message: 'If-None-Match must be * or a list of quoted entity tags', type: 'invalid_request_error' } });
+        return reply.code(400).send({
+          error: {
+            message: 'If-None-Match must be * or a list of quoted entity tags',
+            type: 'invalid_request_error',
+          },
+        });
       }
       void reply.header('etag', etag).header('cache-control', 'public, no-cache');
       if (outcome === 'not-modified') return reply.code(304).send();
@@ -102,7 +123,15 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setDescription('Universal LLM API gateway: inference endpoints and the /v0/management API')
     .setVersion('0.1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-admin-key' }, 'AdminKey')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A Plexus API key (also accepted as a Bearer token)' }, 'ApiKey')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-api-key',
+        description: 'A Plexus API key (also accepted as a Bearer token)',
+      },
+      'ApiKey',
+    )
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, config);

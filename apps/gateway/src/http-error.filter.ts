@@ -24,7 +24,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
 
     if (status === 404 && request.method === 'GET' && this.adminAssets.servesPath(path)) {
-      void reply.status(200).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(this.adminAssets.indexHtml());
+      void reply
+        .status(200)
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8')
+        .send(this.adminAssets.indexHtml());
       return;
     }
     if (path.startsWith('/v1') || path === '/completions') {
@@ -34,7 +38,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      void reply.status(status).send(typeof body === 'string' ? { error: { message: body, type: typeOf(status) } } : normalize(body, status));
+      void reply
+        .status(status)
+        .send(typeof body === 'string' ? { error: { message: body, type: typeOf(status) } } : normalize(body, status));
       return;
     }
     if (status >= 500) this.logger.error(exception);

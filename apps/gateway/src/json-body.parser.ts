@@ -24,9 +24,13 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
 
 /** Backup archives (`POST /v0/management/restore` with a full backup) arrive as bytes. */
 export function registerBinaryBodyParser(fastify: FastifyInstance): void {
-  fastify.addContentTypeParser(['application/gzip', 'application/x-gzip', 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
-  });
+  fastify.addContentTypeParser(
+    ['application/gzip', 'application/x-gzip', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
 }
 
 /**

@@ -12,11 +12,16 @@ const LOGIN_REDIS = Symbol('LOGIN_REDIS');
 @Global()
 @Module({
   providers: [
-    { provide: LOGIN_REDIS, inject: [Environment], useFactory: (env: Environment) => new RedisConnection(env.REDIS_URL) },
+    {
+      provide: LOGIN_REDIS,
+      inject: [Environment],
+      useFactory: (env: Environment) => new RedisConnection(env.REDIS_URL),
+    },
     {
       provide: SHARED_FAILURE_COUNTER,
       inject: [LOGIN_REDIS],
-      useFactory: (redis: RedisConnection) => (redis.enabled ? new RedisFailureCounter(redis.client, redis.key('admin-login-failures:')) : null),
+      useFactory: (redis: RedisConnection) =>
+        redis.enabled ? new RedisFailureCounter(redis.client, redis.key('admin-login-failures:')) : null,
     },
   ],
   exports: [SHARED_FAILURE_COUNTER],

@@ -11,7 +11,11 @@ class RoutingGauges implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.gauge('plexus_cooldowns_active', 'Provider+model targets currently cooling down', () => this.cooldowns.list().length);
+    this.metrics.gauge(
+      'plexus_cooldowns_active',
+      'Provider+model targets currently cooling down',
+      () => this.cooldowns.list().length,
+    );
   }
 }
 

@@ -38,14 +38,30 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   const usageRow = (requestId: string): Promise<Record<string, unknown>> => waitForUsageRow(database.url, requestId);
 
   beforeAll(async () => {
-    [upstream, backup, database] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start(), createTestDatabase()]);
+    [upstream, backup, database] = await Promise.all([
+      ScriptedUpstream.start(),
+      ScriptedUpstream.start(),
+      createTestDatabase(),
+    ]);
     gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url });
-    expect((await admin(gateway, 'PUT', '/providers/mock', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-upstream-secret' })).status).toBe(200);
-    expect((await admin(gateway, 'PUT', '/providers/backup', { api_base_url: `${backup.url}/v1`, api_key: 'sk-backup' })).status).toBe(200);
+    expect(
+      (
+        await admin(gateway, 'PUT', '/providers/mock', {
+          api_base_url: `${upstream.url}/v1`,
+          api_key: 'sk-upstream-secret',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin(gateway, 'PUT', '/providers/backup', { api_base_url: `${backup.url}/v1`, api_key: 'sk-backup' }))
+        .status,
+    ).toBe(200);
     expect(
       (
         await admin(gateway, 'PUT', '/aliases/fast', {
-          target_groups: [{ name: 'primary', selector: 'in_order', targets: [{ provider: 'mock', model: 'gpt-upstream' }] }],
+          target_groups: [
+            { name: 'primary', selector: 'in_order', targets: [{ provider: 'mock', model: 'gpt-upstream' }] },
+          ],
           additional_aliases: ['quick'],
         })
       ).status,
@@ -76,9 +92,18 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   });
 
   it('answers a non-streamed completion through an alias and records its usage', async () => {
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'Hello!', promptTokens: 9, completionTokens: 3 }) }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'gpt-upstream', content: 'Hello!', promptTokens: 9, completionTokens: 3 }),
+    }));
     const { data, response } = await client.chat.completions
-      .create({ model: 'fast', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] })
+      .create({
+        model: 'fast',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+        ],
+      })
       .withResponse();
 
     expect(data.choices[0]?.message.content).toBe('Hello!');
@@ -88,7 +113,10 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect(sent?.headers['authorization']).toBe('Bearer sk-upstream-secret');
     expect(sent?.body).toMatchObject({
       model: 'gpt-upstream',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
     });
 
     const requestId = response.headers.get('x-request-id');
@@ -113,7 +141,13 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   it('streams through an additional alias, with usage only when the client asks for it', async () => {
     upstream.script(() => ({
       kind: 'sse',
-      events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['Hel', 'lo', ' there'], promptTokens: 20, completionTokens: 3, cachedTokens: 8 }),
+      events: chatStreamEvents({
+        model: 'gpt-upstream',
+        pieces: ['Hel', 'lo', ' there'],
+        promptTokens: 20,
+        completionTokens: 3,
+        cachedTokens: 8,
+      }),
     }));
 
     const withUsage = await client.chat.completions.create({
@@ -129,9 +163,17 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
       if (chunk.usage) usage = chunk.usage;
     }
     expect(text).toBe('Hello there');
-    expect(usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 8 } });
+    expect(usage).toMatchObject({
+      prompt_tokens: 20,
+      completion_tokens: 3,
+      prompt_tokens_details: { cached_tokens: 8 },
+    });
 
-    const withoutUsage = await client.chat.completions.create({ model: 'quick', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    const withoutUsage = await client.chat.completions.create({
+      model: 'quick',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of withoutUsage) chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.usage)).toBe(false);
@@ -144,7 +186,16 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   });
 
   it('records time to first token and tokens of a streamed request', async () => {
-    upstream.script(() => ({ kind: 'sse', delayMs: 20, events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['a', 'b', 'c'], promptTokens: 7, completionTokens: 3 }) }));
+    upstream.script(() => ({
+      kind: 'sse',
+      delayMs: 20,
+      events: chatStreamEvents({
+        model: 'gpt-upstream',
+        pieces: ['a', 'b', 'c'],
+        promptTokens: 7,
+        completionTokens: 3,
+      }),
+    }));
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${CLIENT_KEY}:Mobile`, 'content-type': 'application/json' },
@@ -154,7 +205,13 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     const body = await response.text();
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
     const row = await usageRow(response.headers.get('x-request-id') as string);
-    expect(row).toMatchObject({ is_streamed: true, tokens_input: 7, tokens_output: 3, attribution: 'mobile', response_status: 'success' });
+    expect(row).toMatchObject({
+      is_streamed: true,
+      tokens_input: 7,
+      tokens_output: 3,
+      attribution: 'mobile',
+      response_status: 'success',
+    });
     expect(row['ttft_ms']).toEqual(expect.any(Number));
     expect(row['duration_ms'] as number).toBeGreaterThanOrEqual(row['ttft_ms'] as number);
   });
@@ -176,21 +233,32 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
 
   it('relays the upstream status in an OpenAI error when every target fails', async () => {
     upstream.script(() => ({ kind: 'json', status: 400, body: { error: { message: 'bad temperature' } } }));
-    await expect(client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining('bad temperature'),
     });
   });
 
   it('routes direct/<provider>/<model> without an alias', async () => {
-    upstream.script((request) => ({ kind: 'json', body: chatCompletionBody({ model: (request.body as { model: string }).model, content: 'direct' }) }));
-    const data = await client.chat.completions.create({ model: 'direct/mock/raw-model', messages: [{ role: 'user', content: 'Hi' }] });
+    upstream.script((request) => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: (request.body as { model: string }).model, content: 'direct' }),
+    }));
+    const data = await client.chat.completions.create({
+      model: 'direct/mock/raw-model',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(data.choices[0]?.message.content).toBe('direct');
     expect((upstream.requests[0]?.body as { model: string }).model).toBe('raw-model');
   });
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
-    upstream.script(() => ({ kind: 'hang', events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['partial'] }).slice(0, 2) }));
+    upstream.script(() => ({
+      kind: 'hang',
+      events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['partial'] }).slice(0, 2),
+    }));
     const abort = new AbortController();
     const stream = await client.chat.completions.create(
       { model: 'fast', messages: [{ role: 'user', content: 'Hi' }], stream: true },
@@ -204,12 +272,19 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   });
 
   it('lists the recorded requests at /v0/management/usage, filtered, paged and projected', async () => {
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'logged', completionTokens: 6 }) }));
-    const { response } = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'log me' }] }).withResponse();
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'gpt-upstream', content: 'logged', completionTokens: 6 }),
+    }));
+    const { response } = await client.chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: 'log me' }] })
+      .withResponse();
     const requestId = response.headers.get('x-request-id') as string;
     await usageRow(requestId);
 
-    const page = (await (await admin(gateway, 'GET', '/usage?apiKey=e2e&limit=2&fields=requestId,tokensOutput,responseStatus')).json()) as {
+    const page = (await (
+      await admin(gateway, 'GET', '/usage?apiKey=e2e&limit=2&fields=requestId,tokensOutput,responseStatus')
+    ).json()) as {
       data: Array<Record<string, unknown>>;
       total: number;
       limit: number;
@@ -220,7 +295,9 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect(page.data).toHaveLength(2);
     expect(page.data[0]).toEqual({ requestId, tokensOutput: 6, responseStatus: 'success' });
 
-    const failures = (await (await admin(gateway, 'GET', '/usage?responseStatus=error')).json()) as { data: Array<{ hasError: boolean }> };
+    const failures = (await (await admin(gateway, 'GET', '/usage?responseStatus=error')).json()) as {
+      data: Array<{ hasError: boolean }>;
+    };
     expect(failures.data.every((record) => record.hasError)).toBe(true);
     expect((await admin(gateway, 'GET', '/usage?limit=9000')).status).toBe(400);
 
@@ -253,7 +330,10 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
         })
       ).status,
     ).toBe(200);
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'priced-model', content: 'paid', promptTokens: 1000, completionTokens: 500 }) }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'priced-model', content: 'paid', promptTokens: 1000, completionTokens: 500 }),
+    }));
     const { response } = await client.chat.completions
       .create({ model: 'direct/priced/priced-model', messages: [{ role: 'user', content: 'bill me' }] })
       .withResponse();
@@ -264,25 +344,48 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   });
 
   it('shows the performance the selectors route by at /v0/management/performance', async () => {
-    upstream.script(() => ({ kind: 'sse', delayMs: 5, events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['a', 'b', 'c'], completionTokens: 30 }) }));
-    const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'speed?' }] });
+    upstream.script(() => ({
+      kind: 'sse',
+      delayMs: 5,
+      events: chatStreamEvents({ model: 'gpt-upstream', pieces: ['a', 'b', 'c'], completionTokens: 30 }),
+    }));
+    const stream = await client.chat.completions.create({
+      model: 'fast',
+      stream: true,
+      messages: [{ role: 'user', content: 'speed?' }],
+    });
     for await (const chunk of stream) void chunk;
-    const rows = (await (await admin(gateway, 'GET', '/performance?provider=mock&model=gpt-upstream')).json()) as Array<Record<string, unknown>>;
+    const rows = (await (await admin(gateway, 'GET', '/performance?provider=mock&model=gpt-upstream')).json()) as Array<
+      Record<string, unknown>
+    >;
     expect(rows).toEqual([
-      expect.objectContaining({ provider: 'mock', model: 'gpt-upstream', avg_ttft_ms: expect.any(Number), failure_count: expect.any(Number) }),
+      expect.objectContaining({
+        provider: 'mock',
+        model: 'gpt-upstream',
+        avg_ttft_ms: expect.any(Number),
+        failure_count: expect.any(Number),
+      }),
     ]);
     expect(rows[0]?.['success_count']).toBeGreaterThan(0);
     expect(rows[0]?.['avg_tokens_per_sec']).toBeGreaterThan(0);
-    expect(await (await admin(gateway, 'DELETE', '/performance?model=gpt-upstream')).json()).toEqual({ success: true, model: 'gpt-upstream' });
+    expect(await (await admin(gateway, 'DELETE', '/performance?model=gpt-upstream')).json()).toEqual({
+      success: true,
+      model: 'gpt-upstream',
+    });
     expect(await (await admin(gateway, 'GET', '/performance?model=gpt-upstream')).json()).toEqual([]);
     expect((await admin(gateway, 'DELETE', '/performance')).status).toBe(400);
   });
 
   it('exposes Prometheus metrics without naming API keys', async () => {
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'counted', completionTokens: 4 }) }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'gpt-upstream', content: 'counted', completionTokens: 4 }),
+    }));
     await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'count me' }] });
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(metrics).toMatch(/plexus_requests_total\{api_type="chat",provider="mock",model="gpt-upstream",status="success"\} \d+/);
+    expect(metrics).toMatch(
+      /plexus_requests_total\{api_type="chat",provider="mock",model="gpt-upstream",status="success"\} \d+/,
+    );
     expect(metrics).toMatch(/plexus_tokens_total\{provider="mock",model="gpt-upstream",kind="output"\} \d+/);
     expect(metrics).toContain('plexus_in_flight 0');
     expect(metrics).toContain('plexus_usage_buffer_depth');
@@ -297,13 +400,17 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
   });
 
   it('answers bad input in OpenAI error bodies and keeps serving', async () => {
-    await expect(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       code: 'model_not_found',
     });
 
     const badKey = new OpenAI({ apiKey: 'sk-wrong', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-    await expect(badKey.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
+    await expect(
+      badKey.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({
       status: 401,
       error: { type: 'auth_error', code: 401 },
     });
@@ -325,14 +432,19 @@ describe('POST /v1/chat/completions through the built gateway (real PostgreSQL)'
     expect(await noMessages.json()).toMatchObject({ error: { param: 'messages', type: 'invalid_request_error' } });
 
     upstream.script(() => ({ kind: 'destroy' }));
-    await expect(client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] }),
+    ).rejects.toMatchObject({
       status: 502,
       code: 'upstream_unreachable',
     });
 
     // The dropped connection cooled fast's only target down; clear it to serve again.
     expect((await admin(gateway, 'DELETE', '/cooldowns')).status).toBe(200);
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'gpt-upstream', content: 'still here' }) }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'gpt-upstream', content: 'still here' }),
+    }));
     const data = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'Hi' }] });
     expect(data.choices[0]?.message.content).toBe('still here');
   });

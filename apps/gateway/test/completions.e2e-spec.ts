@@ -1,4 +1,10 @@
-import { callManagement, ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
+import {
+  callManagement,
+  ScriptedUpstream,
+  chatCompletionBody,
+  startGateway,
+  type GatewayProcess,
+} from '@plexus/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +20,8 @@ describe('legacy /v1/completions through the built gateway', () => {
   let gateway: GatewayProcess;
   let client: OpenAI;
 
-  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
+  const admin = (path: string, body: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-completions-'));
@@ -22,8 +29,12 @@ describe('legacy /v1/completions through the built gateway', () => {
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
     await admin('/providers/chatty', { api_base_url: `${chatUpstream.url}/v1`, api_key: 'sk-chat' });
     await admin('/providers/fim', { api_base_url: { completions: `${fimUpstream.url}/v1` }, api_key: 'sk-fim' });
-    await admin('/aliases/chat-emulated', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'chatty', model: 'chat-model' }] }] });
-    await admin('/aliases/native-fim', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fim', model: 'coder' }] }] });
+    await admin('/aliases/chat-emulated', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'chatty', model: 'chat-model' }] }],
+    });
+    await admin('/aliases/native-fim', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fim', model: 'coder' }] }],
+    });
     await admin('/keys/k', { secret: KEY });
     client = new OpenAI({ apiKey: KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
   });
@@ -35,8 +46,16 @@ describe('legacy /v1/completions through the built gateway', () => {
   });
 
   it('emulates fill-in-the-middle on a chat model', async () => {
-    chatUpstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'chat-model', content: 'return a + b', promptTokens: 20, completionTokens: 4 }) }));
-    const completion = await client.completions.create({ model: 'chat-emulated', prompt: 'def add(a, b):\n    ', suffix: '\n', max_tokens: 16 });
+    chatUpstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'chat-model', content: 'return a + b', promptTokens: 20, completionTokens: 4 }),
+    }));
+    const completion = await client.completions.create({
+      model: 'chat-emulated',
+      prompt: 'def add(a, b):\n    ',
+      suffix: '\n',
+      max_tokens: 16,
+    });
     expect(completion.object).toBe('text_completion');
     expect(completion.choices[0]?.text).toBe('return a + b');
     expect(completion.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 4 });
@@ -55,7 +74,11 @@ describe('legacy /v1/completions through the built gateway', () => {
         '[DONE]',
       ],
     }));
-    const stream = await client.completions.create({ model: 'native-fim', prompt: 'def add(a, b):\n    ', stream: true });
+    const stream = await client.completions.create({
+      model: 'native-fim',
+      prompt: 'def add(a, b):\n    ',
+      stream: true,
+    });
     let text = '';
     let sawUsage = false;
     for await (const chunk of stream) {
@@ -65,6 +88,10 @@ describe('legacy /v1/completions through the built gateway', () => {
     expect(text).toBe('return a + b');
     expect(sawUsage).toBe(false);
     expect(fimUpstream.requests[0]?.path).toBe('/v1/completions');
-    expect(fimUpstream.requests[0]?.body).toMatchObject({ model: 'coder', prompt: 'def add(a, b):\n    ', stream_options: { include_usage: true } });
+    expect(fimUpstream.requests[0]?.body).toMatchObject({
+      model: 'coder',
+      prompt: 'def add(a, b):\n    ',
+      stream_options: { include_usage: true },
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { GATEWAY_MAIN, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  GATEWAY_MAIN,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +21,12 @@ const KEY_SECRET = 'sk-team-secret-value-5678';
 type Json = Record<string, unknown>;
 
 function client(gateway: () => GatewayProcess) {
-  return async (method: string, path: string, body?: unknown, adminKey: string = ADMIN_KEY): Promise<{ status: number; body: Json; text: string }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    adminKey: string = ADMIN_KEY,
+  ): Promise<{ status: number; body: Json; text: string }> => {
     const response = await fetch(`${gateway().url}/v0/management${path}`, {
       method,
       headers: { 'content-type': 'application/json', 'x-admin-key': adminKey },
@@ -65,19 +76,37 @@ describe('config export/import and backup/restore on the built gateway', () => {
         '/aliases/fast',
         {
           target_groups: [
-            { name: 'primary', selector: 'in_order', targets: [{ provider: 'openai', model: 'gpt-a' }, { provider: 'local', model: 'small', enabled: false }] },
+            {
+              name: 'primary',
+              selector: 'in_order',
+              targets: [
+                { provider: 'openai', model: 'gpt-a' },
+                { provider: 'local', model: 'small', enabled: false },
+              ],
+            },
             { name: 'fallback', selector: 'random', targets: [{ provider: 'openai', model: 'gpt-b' }] },
           ],
           additional_aliases: ['quick'],
           sticky_session: true,
         },
       ],
-      ['PUT', '/keys/team', { secret: KEY_SECRET, comment: 'the team', quotas: ['daily-tokens', 'burst'], allowedModels: ['fast'], expiresInMinutes: 600 }],
+      [
+        'PUT',
+        '/keys/team',
+        {
+          secret: KEY_SECRET,
+          comment: 'the team',
+          quotas: ['daily-tokens', 'burst'],
+          allowedModels: ['fast'],
+          expiresInMinutes: 600,
+        },
+      ],
       ['PUT', '/keys/ci', { secret: 'sk-ci-secret-value-0000', maxConcurrency: 2 }],
       ['POST', '/keys/ci/disable', undefined],
       ['PATCH', '/config/cooldown', { initialMinutes: 0.5, maxMinutes: 10 }],
     ];
-    for (const [method, path, body] of setup) expect([method, path, (await call(method, path, body)).status < 300]).toEqual([method, path, true]);
+    for (const [method, path, body] of setup)
+      expect([method, path, (await call(method, path, body)).status < 300]).toEqual([method, path, true]);
   });
 
   afterAll(async () => {
@@ -92,14 +121,26 @@ describe('config export/import and backup/restore on the built gateway', () => {
     expect(exported.text).not.toContain('team-secret');
     expect(exported.body).toMatchObject({
       secrets: 'masked',
-      providers: { openai: { api_key: 'sk-...1234', display_name: 'OpenAI', models: { 'gpt-a': { pricing: { input: 1 } } } }, local: { enabled: false } },
+      providers: {
+        openai: { api_key: 'sk-...1234', display_name: 'OpenAI', models: { 'gpt-a': { pricing: { input: 1 } } } },
+        local: { enabled: false },
+      },
       models: { fast: { additional_aliases: ['quick'], sticky_session: true } },
-      keys: { team: { secret: 'sk-...5678', quotas: ['daily-tokens', 'burst'], expiresAt: expect.any(Number) }, ci: { disabledAt: expect.any(Number) } },
+      keys: {
+        team: { secret: 'sk-...5678', quotas: ['daily-tokens', 'burst'], expiresAt: expect.any(Number) },
+        ci: { disabledAt: expect.any(Number) },
+      },
       user_quotas: { 'daily-tokens': { limit: 100000, warnAt: 0.8 }, burst: { limit: 2.5, shared: true } },
       system_settings: { cooldown: expect.objectContaining({ initialMinutes: 0.5 }) },
     });
     expect((await call('GET', '/config')).body).toEqual(exported.body);
-    expect((await call('GET', '/config/status')).body).toEqual({ providerCount: 2, modelAliasCount: 1, keyCount: 2, quotaCount: 2, mcpServerCount: 0 });
+    expect((await call('GET', '/config/status')).body).toEqual({
+      providerCount: 2,
+      modelAliasCount: 1,
+      keyCount: 2,
+      quotaCount: 2,
+      mcpServerCount: 0,
+    });
     expect((await call('GET', '/config/export', undefined, 'wrong')).status).toBe(401);
     expect((await call('GET', '/config/export', undefined, KEY_SECRET)).status).toBe(403);
   });
@@ -107,7 +148,10 @@ describe('config export/import and backup/restore on the built gateway', () => {
   it('imports its own export losslessly: masked secrets keep the stored ones', async () => {
     const before = (await call('GET', '/config/export')).body;
     const imported = await call('PUT', '/config', before);
-    expect(imported).toMatchObject({ status: 200, body: { success: true, imported: { providers: 2, model_aliases: 1, api_keys: 2, user_quotas: 2 } } });
+    expect(imported).toMatchObject({
+      status: 200,
+      body: { success: true, imported: { providers: 2, model_aliases: 1, api_keys: 2, user_quotas: 2 } },
+    });
     expect((await call('GET', '/config/export')).body).toEqual(before);
     // the real secret survived the masked round trip
     expect((await call('GET', '/auth/verify', undefined, KEY_SECRET)).status).toBe(200);
@@ -115,16 +159,24 @@ describe('config export/import and backup/restore on the built gateway', () => {
 
   it('validates the whole document first: a refused import changes nothing', async () => {
     const before = (await call('GET', '/config/export')).body;
-    const bad = structuredClone(before) as { providers: Json; models: Record<string, Json>; keys: Record<string, Json> };
+    const bad = structuredClone(before) as {
+      providers: Json;
+      models: Record<string, Json>;
+      keys: Record<string, Json>;
+    };
     delete bad.providers['local'];
-    bad.models['fast']['target_groups'] = [{ name: 'g', selector: 'random', targets: [{ provider: 'nope', model: 'm' }] }];
+    bad.models['fast']['target_groups'] = [
+      { name: 'g', selector: 'random', targets: [{ provider: 'nope', model: 'm' }] },
+    ];
     bad.keys['team']['quotas'] = ['no-such-quota'];
     bad.keys['fresh'] = { secret: 'sk-...abcd' };
     (bad.providers['openai'] as Json)['timeoutMs'] = 'soon';
     const refused = await call('PUT', '/config', bad);
     expect(refused.status).toBe(400);
     expect(refused.body['error']).toBe('Validation failed');
-    const paths = (refused.body['details'] as Array<{ path: string[]; code: string }>).map((issue) => `${issue.path.join('.')}:${issue.code}`);
+    const paths = (refused.body['details'] as Array<{ path: string[]; code: string }>).map(
+      (issue) => `${issue.path.join('.')}:${issue.code}`,
+    );
     expect(paths).toEqual(
       expect.arrayContaining([
         'providers.openai.timeoutMs:isInt',
@@ -141,7 +193,12 @@ describe('config export/import and backup/restore on the built gateway', () => {
     const before = (await call('GET', '/config/export')).body;
     const backup = await call('GET', '/backup');
     expect(backup.status).toBe(200);
-    expect(backup.body).toMatchObject({ plexus_backup: true, version: 1, secrets: 'encrypted', data: { oauth_credentials: [] } });
+    expect(backup.body).toMatchObject({
+      plexus_backup: true,
+      version: 1,
+      secrets: 'encrypted',
+      data: { oauth_credentials: [] },
+    });
     expect(backup.text).not.toContain('very-secret');
     expect(backup.text).not.toContain('team-secret');
     const data = backup.body['data'] as { providers: Record<string, Json>; keys: Record<string, Json> };
@@ -149,10 +206,23 @@ describe('config export/import and backup/restore on the built gateway', () => {
     expect(data.keys['team']['secret']).toMatch(/^enc:v1:/);
 
     // replace everything with an almost empty config, then restore
-    expect((await call('PUT', '/config', { providers: { other: { api_base_url: 'http://127.0.0.1:9/v1' } }, models: {}, keys: {}, user_quotas: {}, system_settings: {} })).status).toBe(200);
+    expect(
+      (
+        await call('PUT', '/config', {
+          providers: { other: { api_base_url: 'http://127.0.0.1:9/v1' } },
+          models: {},
+          keys: {},
+          user_quotas: {},
+          system_settings: {},
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('GET', '/config/status')).body).toMatchObject({ providerCount: 1, keyCount: 0 });
     const restored = await call('POST', '/restore', backup.body);
-    expect(restored).toMatchObject({ status: 200, body: { success: true, restored: { providers: 2, model_aliases: 1, api_keys: 2, user_quotas: 2 } } });
+    expect(restored).toMatchObject({
+      status: 200,
+      body: { success: true, restored: { providers: 2, model_aliases: 1, api_keys: 2, user_quotas: 2 } },
+    });
     expect((await call('GET', '/config/export')).body).toEqual(before);
     expect((await call('GET', '/auth/verify', undefined, KEY_SECRET)).status).toBe(200);
 
@@ -188,11 +258,14 @@ describe('config export/import and backup/restore on the built gateway', () => {
                 (gen_random_uuid(), now() - interval '2 hours', NULL, 'messages', 'error', 0, '[]', $2, NULL)`,
         ['a "quoted", multi\nline message', '\\N'],
       );
-      const rows = async (): Promise<unknown[]> => (await db.query<Record<string, unknown>>('SELECT * FROM request_usage ORDER BY request_id')).rows;
+      const rows = async (): Promise<unknown[]> =>
+        (await db.query<Record<string, unknown>>('SELECT * FROM request_usage ORDER BY request_id')).rows;
       const before = await rows();
       const configBefore = (await call('GET', '/config/export')).body;
 
-      const response = await fetch(`${gateway.url}/v0/management/backup?full=true`, { headers: { 'x-admin-key': ADMIN_KEY } });
+      const response = await fetch(`${gateway.url}/v0/management/backup?full=true`, {
+        headers: { 'x-admin-key': ADMIN_KEY },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/gzip');
       const archive = Buffer.from(await response.arrayBuffer());
@@ -208,7 +281,10 @@ describe('config export/import and backup/restore on the built gateway', () => {
         body: archive,
       });
       expect(restored.status).toBe(200);
-      expect(await restored.json()).toMatchObject({ success: true, restored: { providers: 2, api_keys: 2, request_usage: 2 } });
+      expect(await restored.json()).toMatchObject({
+        success: true,
+        restored: { providers: 2, api_keys: 2, request_usage: 2 },
+      });
       expect(await rows()).toEqual(before);
       expect((await call('GET', '/config/export')).body).toEqual(configBefore);
 
@@ -245,7 +321,9 @@ describe('config export/import and backup/restore on the built gateway', () => {
       expect(restored.output).toContain('restored 2 providers, 1 model aliases, 2 api keys, 2 user quotas');
 
       const archive = join(directory, 'full.tar.gz');
-      expect(cli(['backup', '--full', archive], { DATABASE_URL: database.url, ENCRYPTION_KEY })).toMatchObject({ status: 0 });
+      expect(cli(['backup', '--full', archive], { DATABASE_URL: database.url, ENCRYPTION_KEY })).toMatchObject({
+        status: 0,
+      });
       const fullRestore = cli(['restore', archive], { DATABASE_URL: target.url, ENCRYPTION_KEY });
       expect(fullRestore).toMatchObject({ status: 0 });
       expect(fullRestore.output).toContain('request usage');
@@ -273,7 +351,10 @@ describe('config export/import and backup/restore on the built gateway', () => {
 
   it('reads and merges system settings', async () => {
     expect((await call('PATCH', '/system-settings', { display_currency: 'EUR' })).body).toEqual({ success: true });
-    expect((await call('GET', '/system-settings')).body).toMatchObject({ display_currency: 'EUR', cooldown: expect.any(Object) });
+    expect((await call('GET', '/system-settings')).body).toMatchObject({
+      display_currency: 'EUR',
+      cooldown: expect.any(Object),
+    });
     expect((await call('PATCH', '/system-settings', { cooldown: 5 })).status).toBe(400);
     expect((await call('PATCH', '/system-settings', [1])).status).toBe(400);
   });

@@ -74,9 +74,23 @@ describe('cooldowns, failover and routing settings through the built gateway (em
       ['/providers/prov-b', { api_base_url: `${b.url}/v1`, api_key: 'sk-b' }],
       [
         '/aliases/duo',
-        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-a' }, { provider: 'prov-b', model: 'm-b' }] }] },
+        {
+          target_groups: [
+            {
+              name: 'g',
+              selector: 'in_order',
+              targets: [
+                { provider: 'prov-a', model: 'm-a' },
+                { provider: 'prov-b', model: 'm-b' },
+              ],
+            },
+          ],
+        },
       ],
-      ['/aliases/solo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-solo' }] }] }],
+      [
+        '/aliases/solo',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'prov-a', model: 'm-solo' }] }] },
+      ],
       ['/keys/client', { secret: CLIENT_KEY }],
     ];
     for (const [path, body] of setup) expect((await admin('PUT', path, body)).status).toBe(200);
@@ -97,7 +111,12 @@ describe('cooldowns, failover and routing settings through the built gateway (em
   });
 
   it('a 429 with Retry-After fails over to the next target and cools the first down for that long', async () => {
-    a.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '30' } }));
+    a.script(() => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': '30' },
+    }));
     expect(await answer(await chat('duo'))).toBe('from b');
     expect(a.requests).toHaveLength(1);
     expect(b.requests).toHaveLength(1);
@@ -141,7 +160,12 @@ describe('cooldowns, failover and routing settings through the built gateway (em
   });
 
   it('answers 503 no_healthy_target with Retry-After when every target is cooling down', async () => {
-    a.script(() => ({ kind: 'json', status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after': '20' } }));
+    a.script(() => ({
+      kind: 'json',
+      status: 503,
+      body: { error: { message: 'overloaded' } },
+      headers: { 'retry-after': '20' },
+    }));
     expect((await chat('solo')).status).toBe(503);
     expect(a.requests).toHaveLength(1);
 
@@ -150,7 +174,9 @@ describe('cooldowns, failover and routing settings through the built gateway (em
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(15);
     expect(retryAfter).toBeLessThanOrEqual(20);
-    expect(await refused.json()).toMatchObject({ error: { code: 'no_healthy_target', message: expect.stringContaining('cooling down') } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'no_healthy_target', message: expect.stringContaining('cooling down') },
+    });
     expect(a.requests).toHaveLength(1);
 
     // DELETE /cooldowns/{provider} without a model clears the whole provider.
@@ -178,12 +204,19 @@ describe('cooldowns, failover and routing settings through the built gateway (em
 
   it('answers 401 without the admin key', async () => {
     expect((await fetch(`${gateway.url}/v0/management/cooldowns`)).status).toBe(401);
-    expect((await fetch(`${gateway.url}/v0/management/config/cooldown`, { headers: { 'x-admin-key': 'wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${gateway.url}/v0/management/config/cooldown`, { headers: { 'x-admin-key': 'wrong' } })).status,
+    ).toBe(401);
   });
 
   describe('settings', () => {
     it.each([
-      ['cooldown', { initialMinutes: 2, maxMinutes: 300 }, { initialMinutes: 0.5 }, { initialMinutes: 0.5, maxMinutes: 300 }],
+      [
+        'cooldown',
+        { initialMinutes: 2, maxMinutes: 300 },
+        { initialMinutes: 0.5 },
+        { initialMinutes: 0.5, maxMinutes: 300 },
+      ],
       [
         'failover',
         DEFAULT_FAILOVER,
@@ -193,9 +226,23 @@ describe('cooldowns, failover and routing settings through the built gateway (em
       ['timeout', { defaultSeconds: 300 }, { defaultSeconds: 120 }, { defaultSeconds: 120 }],
       [
         'stall',
-        { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: false },
+        {
+          ttfbSeconds: null,
+          ttfbBytes: 100,
+          minBytesPerSecond: null,
+          windowSeconds: 10,
+          gracePeriodSeconds: 30,
+          stallCooldown: false,
+        },
         { ttfbSeconds: 15, minBytesPerSecond: 500, stallCooldown: true },
-        { ttfbSeconds: 15, ttfbBytes: 100, minBytesPerSecond: 500, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: true },
+        {
+          ttfbSeconds: 15,
+          ttfbBytes: 100,
+          minBytesPerSecond: 500,
+          windowSeconds: 10,
+          gracePeriodSeconds: 30,
+          stallCooldown: true,
+        },
       ],
       [
         'exploration-rate',
@@ -209,15 +256,18 @@ describe('cooldowns, failover and routing settings through the built gateway (em
         { enabled: true, workerConcurrency: 8 },
         { enabled: true, stalenessThresholdSeconds: 600, workerConcurrency: 8 },
       ],
-    ])('GET /config/%s answers the defaults, PATCH changes only the given fields, GET answers the same', async (name, defaults, patch, patched) => {
-      const before = await admin('GET', `/config/${name}`);
-      expect(before.status).toBe(200);
-      expect(await before.json()).toEqual(defaults);
-      const response = await admin('PATCH', `/config/${name}`, patch);
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual(patched);
-      expect(await (await admin('GET', `/config/${name}`)).json()).toEqual(patched);
-    });
+    ])(
+      'GET /config/%s answers the defaults, PATCH changes only the given fields, GET answers the same',
+      async (name, defaults, patch, patched) => {
+        const before = await admin('GET', `/config/${name}`);
+        expect(before.status).toBe(200);
+        expect(await before.json()).toEqual(defaults);
+        const response = await admin('PATCH', `/config/${name}`, patch);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual(patched);
+        expect(await (await admin('GET', `/config/${name}`)).json()).toEqual(patched);
+      },
+    );
 
     it.each([
       ['cooldown', { initialMinutes: 0.05 }, 'initialMinutes'],
@@ -280,7 +330,12 @@ describe('cooldowns, failover and routing settings through the built gateway (em
   });
 
   it('keeps cooldowns and settings across a restart', async () => {
-    a.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'quota' } }, headers: { 'retry-after': '600' } }));
+    a.script(() => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'quota' } },
+      headers: { 'retry-after': '600' },
+    }));
     expect(await answer(await chat('duo'))).toBe('from b');
     const [before] = await cooldowns();
     expect(before).toMatchObject({ provider: 'prov-a', model: 'm-a', consecutiveFailures: 1 });
@@ -290,7 +345,13 @@ describe('cooldowns, failover and routing settings through the built gateway (em
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
 
     const [after] = await cooldowns();
-    expect(after).toMatchObject({ provider: 'prov-a', model: 'm-a', expiry: before.expiry, consecutiveFailures: 1, lastError: before.lastError });
+    expect(after).toMatchObject({
+      provider: 'prov-a',
+      model: 'm-a',
+      expiry: before.expiry,
+      consecutiveFailures: 1,
+      lastError: before.lastError,
+    });
     expect(await (await admin('GET', '/config/timeout')).json()).toEqual({ defaultSeconds: 77 });
 
     a.requests.length = 0;
@@ -331,7 +392,14 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
         '/aliases/shared-duo',
         {
           target_groups: [
-            { name: 'g', selector: 'in_order', targets: [{ provider: 'shared-a', model: 'm' }, { provider: 'shared-b', model: 'm' }] },
+            {
+              name: 'g',
+              selector: 'in_order',
+              targets: [
+                { provider: 'shared-a', model: 'm' },
+                { provider: 'shared-b', model: 'm' },
+              ],
+            },
           ],
         },
       ],
@@ -350,7 +418,12 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
   });
 
   it('a cooldown marked by one replica is honoured by the other, and cleared on both', async () => {
-    a.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '60' } }));
+    a.script(() => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': '60' },
+    }));
     b.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'm', content: 'from b' }) }));
     expect((await chat(first)).status).toBe(200);
     expect(a.requests).toHaveLength(1);
@@ -373,7 +446,10 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
 
     expect((await admin(second, 'DELETE', '/cooldowns/shared-a?model=m')).status).toBe(200);
     const clearDeadline = Date.now() + 3000;
-    while (Date.now() < clearDeadline && ((await (await admin(first, 'GET', '/cooldowns')).json()) as Cooldown[]).length > 0) {
+    while (
+      Date.now() < clearDeadline &&
+      ((await (await admin(first, 'GET', '/cooldowns')).json()) as Cooldown[]).length > 0
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await (await admin(first, 'GET', '/cooldowns')).json()).toEqual([]);

@@ -1,4 +1,10 @@
-import { GATEWAY_MAIN, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  GATEWAY_MAIN,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +62,12 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
   let file: string;
   let gateway: GatewayProcess;
 
-  const call = async (method: string, path: string, body?: unknown, adminKey = ADMIN_KEY): Promise<{ status: number; body: Json }> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    adminKey = ADMIN_KEY,
+  ): Promise<{ status: number; body: Json }> => {
     const response = await fetch(`${gateway.url}/v0/management${path}`, {
       method,
       headers: { 'content-type': 'application/json', 'x-admin-key': adminKey },
@@ -71,7 +82,13 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     directory = mkdtempSync(join(tmpdir(), 'plexus-declarative-'));
     file = join(directory, 'plexus.yaml');
     writeConfig(file, CONFIG);
-    gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, PLEXUS_CONFIG: file, UPSTREAM_KEY, TEAM_KEY });
+    gateway = await startGateway({
+      ADMIN_KEY,
+      DATABASE_URL: database.url,
+      PLEXUS_CONFIG: file,
+      UPSTREAM_KEY,
+      TEAM_KEY,
+    });
   });
 
   afterAll(async () => {
@@ -81,9 +98,17 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
   });
 
   it('applies the file at boot, with secrets from the environment, and marks its objects managed', async () => {
-    expect((await call('GET', '/providers/openai')).body).toMatchObject({ api_key: 'sk-...9876', managed: true, models: ['gpt-a', 'gpt-b'] });
+    expect((await call('GET', '/providers/openai')).body).toMatchObject({
+      api_key: 'sk-...9876',
+      managed: true,
+      models: ['gpt-a', 'gpt-b'],
+    });
     expect((await call('GET', '/aliases/fast')).body).toMatchObject({ managed: true });
-    expect((await call('GET', '/keys/team')).body).toMatchObject({ comment: 'from git', quotas: ['daily'], managed: true });
+    expect((await call('GET', '/keys/team')).body).toMatchObject({
+      comment: 'from git',
+      quotas: ['daily'],
+      managed: true,
+    });
     expect((await call('GET', '/user-quotas/daily')).body).toMatchObject({ limit: 1000, managed: true });
     // the key's secret came from TEAM_KEY
     expect((await call('GET', '/auth/verify', undefined, TEAM_KEY)).status).toBe(200);
@@ -110,12 +135,20 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     // auth still comes first: no key, no hint that the object exists
     expect((await call('DELETE', '/providers/openai', undefined, 'wrong')).status).toBe(401);
 
-    expect((await call('PUT', '/providers/manual', { api_base_url: 'http://127.0.0.1:9/v1', models: ['m'] })).status).toBe(200);
+    expect(
+      (await call('PUT', '/providers/manual', { api_base_url: 'http://127.0.0.1:9/v1', models: ['m'] })).status,
+    ).toBe(200);
     expect((await call('GET', '/providers/manual')).body).not.toHaveProperty('managed');
   });
 
   it('refuses a cascading delete of an API-made provider that a managed alias targets', async () => {
-    writeConfig(file, CONFIG.replace('          - { provider: openai, model: gpt-a }', '          - { provider: openai, model: gpt-a }\n          - { provider: manual, model: m }'));
+    writeConfig(
+      file,
+      CONFIG.replace(
+        '          - { provider: openai, model: gpt-a }',
+        '          - { provider: openai, model: gpt-a }\n          - { provider: manual, model: m }',
+      ),
+    );
     await eventually(
       () => call('GET', '/aliases/fast'),
       (response) => JSON.stringify(response.body).includes('manual'),
@@ -134,15 +167,24 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     const exported = (await call('GET', '/config/export')).body;
     const imported = await call('PUT', '/config', exported);
     expect(imported.status).toBe(200);
-    expect(imported.body['skipped']).toEqual(expect.arrayContaining(['providers/openai', 'models/fast', 'keys/team', 'user_quotas/daily']));
+    expect(imported.body['skipped']).toEqual(
+      expect.arrayContaining(['providers/openai', 'models/fast', 'keys/team', 'user_quotas/daily']),
+    );
 
     const clash = await call('PUT', '/config', { providers: { openai: { api_base_url: 'http://127.0.0.1:9/v1' } } });
     expect(clash.status).toBe(409);
     expect(JSON.stringify(clash.body)).toContain('providers/openai');
     // an import replaces only what the API made: the managed objects stay
     expect((await call('PUT', '/config', { providers: {}, models: {}, keys: {}, user_quotas: {} })).status).toBe(200);
-    expect((await call('GET', '/config/status')).body).toMatchObject({ providerCount: 1, modelAliasCount: 1, keyCount: 1, quotaCount: 1 });
-    expect((await call('PUT', '/providers/manual', { api_base_url: 'http://127.0.0.1:9/v1', models: ['m'] })).status).toBe(200);
+    expect((await call('GET', '/config/status')).body).toMatchObject({
+      providerCount: 1,
+      modelAliasCount: 1,
+      keyCount: 1,
+      quotaCount: 1,
+    });
+    expect(
+      (await call('PUT', '/providers/manual', { api_base_url: 'http://127.0.0.1:9/v1', models: ['m'] })).status,
+    ).toBe(200);
   });
 
   it('applies a changed file, keeps API-made objects, and keeps the running config when an edit is invalid', async () => {
@@ -167,10 +209,20 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
 
     // removing an object from the file deletes it
     writeConfig(file, CONFIG);
-    expect((await eventually(() => call('GET', '/user-quotas/second'), (response) => response.status === 404)).status).toBe(404);
+    expect(
+      (
+        await eventually(
+          () => call('GET', '/user-quotas/second'),
+          (response) => response.status === 404,
+        )
+      ).status,
+    ).toBe(404);
 
     // an edit that does not validate is logged and changes nothing
-    writeConfig(file, CONFIG.replace('provider: openai', 'provider: nowhere').replace('comment: from git', 'comment: broken edit'));
+    writeConfig(
+      file,
+      CONFIG.replace('provider: openai', 'provider: nowhere').replace('comment: from git', 'comment: broken edit'),
+    );
     await eventually(
       () => Promise.resolve(gateway.output()),
       (output) => output.includes('config file not applied'),
@@ -191,7 +243,16 @@ describe('declarative config (PLEXUS_CONFIG) on the built gateway', () => {
     const broken = join(directory, 'broken.yaml');
     writeFileSync(broken, CONFIG.replace('${TEAM_KEY}', '${MISSING_TEAM_SECRET}'));
     const result = spawnSync(process.execPath, [GATEWAY_MAIN], {
-      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ADMIN_KEY, DATABASE_URL: database.url, PLEXUS_CONFIG: broken, UPSTREAM_KEY },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ADMIN_KEY,
+        DATABASE_URL: database.url,
+        PLEXUS_CONFIG: broken,
+        UPSTREAM_KEY,
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

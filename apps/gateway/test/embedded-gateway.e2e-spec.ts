@@ -1,5 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import { callManagement, GATEWAY_MAIN, ScriptedUpstream, chatCompletionBody, startGateway, type GatewayProcess } from '@plexus/testing';
+import {
+  callManagement,
+  GATEWAY_MAIN,
+  ScriptedUpstream,
+  chatCompletionBody,
+  startGateway,
+  type GatewayProcess,
+} from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,15 +41,23 @@ describe('the built gateway on its embedded database', () => {
       timeout: 20_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^plexus: cannot start: ADMIN_KEY is required/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^plexus: cannot start: ADMIN_KEY is required/),
+    ]);
   });
 
   it('keeps providers, aliases, keys and usage across a restart', async () => {
     const first = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
     try {
-      expect((await admin(first, 'PUT', '/providers/mock', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' })).status).toBe(200);
       expect(
-        (await admin(first, 'PUT', '/aliases/kept', { target_groups: [{ name: 'g', selector: 'random', targets: [{ provider: 'mock', model: 'm' }] }] })).status,
+        (await admin(first, 'PUT', '/providers/mock', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' })).status,
+      ).toBe(200);
+      expect(
+        (
+          await admin(first, 'PUT', '/aliases/kept', {
+            target_groups: [{ name: 'g', selector: 'random', targets: [{ provider: 'mock', model: 'm' }] }],
+          })
+        ).status,
       ).toBe(200);
       expect((await admin(first, 'PUT', '/keys/k', { secret: 'sk-kept-key' })).status).toBe(200);
     } finally {
@@ -89,12 +104,16 @@ describe('the built gateway on its embedded database', () => {
         expect(response.headers.get('content-type')).toMatch(/text\/html/);
         expect(await response.text()).toContain('<plx-root');
       }
-      const unknownApi = await fetch(`${gateway.url}/v0/management/nothing-here`, { headers: { 'x-admin-key': ADMIN_KEY } });
+      const unknownApi = await fetch(`${gateway.url}/v0/management/nothing-here`, {
+        headers: { 'x-admin-key': ADMIN_KEY },
+      });
       expect(unknownApi.status).toBe(404);
     });
 
     it('publishes its OpenAPI document with the management paths', async () => {
-      const document = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      const document = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
       expect(Object.keys(document.paths)).toEqual(
         expect.arrayContaining([
           '/v1/chat/completions',

@@ -64,7 +64,9 @@ describe('secrets at rest (AES-256-GCM with ENCRYPTION_KEY)', () => {
         headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await put('/providers/up', { api_base_url: `${upstream.url}/v1`, api_key: UPSTREAM_SECRET })).status).toBe(200);
+    expect((await put('/providers/up', { api_base_url: `${upstream.url}/v1`, api_key: UPSTREAM_SECRET })).status).toBe(
+      200,
+    );
     expect((await put('/keys/client', { secret: CLIENT_SECRET })).status).toBe(200);
     await gateway.stop();
   });
@@ -83,13 +85,21 @@ describe('secrets at rest (AES-256-GCM with ENCRYPTION_KEY)', () => {
   });
 
   it('refuses to start without the key, or with another one, saying why in one line', () => {
-    expect(startFails({}).trim()).toBe('plexus: failed: The database holds encrypted secrets but ENCRYPTION_KEY is not set');
+    expect(startFails({}).trim()).toBe(
+      'plexus: failed: The database holds encrypted secrets but ENCRYPTION_KEY is not set',
+    );
     expect(startFails({ ENCRYPTION_KEY: KEY_TWO })).toMatch(/not the key it was encrypted with/);
   });
 
   it('rekeys every secret in one go, after which only the new key works', async () => {
     const rekey = spawnSync(process.execPath, [GATEWAY_MAIN, 'rekey'], {
-      env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, ENCRYPTION_KEY: KEY_ONE, NEW_ENCRYPTION_KEY: KEY_TWO, LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATA_DIR: dataDir,
+        ENCRYPTION_KEY: KEY_ONE,
+        NEW_ENCRYPTION_KEY: KEY_TWO,
+        LOG_LEVEL: 'warn',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -102,8 +112,16 @@ describe('secrets at rest (AES-256-GCM with ENCRYPTION_KEY)', () => {
   it('encrypts secrets written through the management API', async () => {
     const gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir, ENCRYPTION_KEY: KEY_TWO });
     const headers = { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json' };
-    await fetch(`${gateway.url}/v0/management/keys/second`, { method: 'PUT', headers, body: JSON.stringify({ secret: 'sk-second-very-secret' }) });
-    await fetch(`${gateway.url}/v0/management/providers/up`, { method: 'PATCH', headers, body: JSON.stringify({ api_key: 'sk-rotated-very-secret' }) });
+    await fetch(`${gateway.url}/v0/management/keys/second`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ secret: 'sk-second-very-secret' }),
+    });
+    await fetch(`${gateway.url}/v0/management/providers/up`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ api_key: 'sk-rotated-very-secret' }),
+    });
     await gateway.stop();
     const stored = await storedSecrets();
     expect(stored).toHaveLength(3);

@@ -30,7 +30,8 @@ describe('fault injection through the built gateway', () => {
   let backup: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false): Promise<Outcome> => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -38,21 +39,35 @@ describe('fault injection through the built gateway', () => {
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hello' }] }),
     });
-    return { status: response.status, body: await response.text(), requestId: response.headers.get('x-request-id') ?? '' };
+    return {
+      status: response.status,
+      body: await response.text(),
+      requestId: response.headers.get('x-request-id') ?? '',
+    };
   };
 
   const usageRow = (requestId: string): Promise<Record<string, unknown>> => waitForUsageRow(database.url, requestId);
 
   const cooldowns = async (): Promise<Array<{ provider: string; model: string; timeRemainingMs: number }>> =>
-    (await (await admin('GET', '/cooldowns')).json()) as Array<{ provider: string; model: string; timeRemainingMs: number }>;
+    (await (await admin('GET', '/cooldowns')).json()) as Array<{
+      provider: string;
+      model: string;
+      timeRemainingMs: number;
+    }>;
 
-  const ok = (content: string): Parameters<ScriptedUpstream['script']>[0] => () => ({
-    kind: 'json',
-    body: chatCompletionBody({ model: 'b-model', content, promptTokens: 11, completionTokens: 7 }),
-  });
+  const ok =
+    (content: string): Parameters<ScriptedUpstream['script']>[0] =>
+    () => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'b-model', content, promptTokens: 11, completionTokens: 7 }),
+    });
 
   beforeAll(async () => {
-    [database, primary, backup] = await Promise.all([createTestDatabase(), ScriptedUpstream.start(), ScriptedUpstream.start()]);
+    [database, primary, backup] = await Promise.all([
+      createTestDatabase(),
+      ScriptedUpstream.start(),
+      ScriptedUpstream.start(),
+    ]);
     gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url });
     await admin('PUT', '/providers/a', { api_base_url: `${primary.url}/v1`, timeoutMs: 1000 });
     await admin('PUT', '/providers/b', { api_base_url: `${backup.url}/v1`, timeoutMs: 1000 });
@@ -63,8 +78,12 @@ describe('fault injection through the built gateway', () => {
         { name: 'backup', selector: 'in_order', targets: [{ provider: 'b', model: 'b-model' }] },
       ],
     });
-    await admin('PUT', '/aliases/solo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'a-model' }] }] });
-    await admin('PUT', '/aliases/claude', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'claude', model: 'c' }] }] });
+    await admin('PUT', '/aliases/solo', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'a-model' }] }],
+    });
+    await admin('PUT', '/aliases/claude', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'claude', model: 'c' }] }],
+    });
     await admin('PUT', '/keys/k', { secret: KEY });
   });
 
@@ -82,7 +101,12 @@ describe('fault injection through the built gateway', () => {
   });
 
   it('429 with Retry-After: fails over, and the primary cools down for that long', async () => {
-    primary.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '30' } }));
+    primary.script(() => ({
+      kind: 'json',
+      status: 429,
+      body: { error: { message: 'slow down' } },
+      headers: { 'retry-after': '30' },
+    }));
     const outcome = await chat('pair');
     expect(outcome.status).toBe(200);
     expect(outcome.body).toContain('from backup');
@@ -102,22 +126,41 @@ describe('fault injection through the built gateway', () => {
     expect(cooling.map((entry) => entry.provider).sort()).toEqual(['a', 'b']);
     expect(cooling.every((entry) => entry.timeRemainingMs > 100_000 && entry.timeRemainingMs <= 120_000)).toBe(true);
     expect(await (await fetch(`${gateway.url}/metrics`)).text()).toMatch(/^plexus_cooldowns_active 2$/m);
-    expect(await usageRow(outcome.requestId)).toMatchObject({ response_status: 'error', http_status: 429, attempt_count: 2 });
-    const errors = (await (await admin('GET', '/errors?limit=5')).json()) as { data: Array<Record<string, unknown>>; total: number };
+    expect(await usageRow(outcome.requestId)).toMatchObject({
+      response_status: 'error',
+      http_status: 429,
+      attempt_count: 2,
+    });
+    const errors = (await (await admin('GET', '/errors?limit=5')).json()) as {
+      data: Array<Record<string, unknown>>;
+      total: number;
+    };
     expect(errors.data[0]).toMatchObject({
       requestId: outcome.requestId,
       responseStatus: 'error',
       httpStatus: 429,
-      attempts: [expect.objectContaining({ provider: 'a', statusCode: 429 }), expect.objectContaining({ provider: 'b', statusCode: 429 })],
+      attempts: [
+        expect.objectContaining({ provider: 'a', statusCode: 429 }),
+        expect.objectContaining({ provider: 'b', statusCode: 429 }),
+      ],
     });
   });
 
   it("a single 500: fails over, and the answer and its accounting are the backup's", async () => {
     primary.script(() => ({ kind: 'json', status: 500, body: { error: { message: 'boom' } } }));
     const outcome = await chat('pair');
-    expect(JSON.parse(outcome.body)).toMatchObject({ model: 'b-model', choices: [{ message: { content: 'from backup' } }] });
+    expect(JSON.parse(outcome.body)).toMatchObject({
+      model: 'b-model',
+      choices: [{ message: { content: 'from backup' } }],
+    });
     const row = await usageRow(outcome.requestId);
-    expect(row).toMatchObject({ provider: 'b', selected_model_name: 'b-model', tokens_input: 11, tokens_output: 7, attempt_count: 2 });
+    expect(row).toMatchObject({
+      provider: 'b',
+      selected_model_name: 'b-model',
+      tokens_input: 11,
+      tokens_output: 7,
+      attempt_count: 2,
+    });
     expect(row['retry_history']).toEqual([
       expect.objectContaining({ provider: 'a', status: 'failed', statusCode: 500 }),
       expect.objectContaining({ provider: 'b', status: 'success' }),
@@ -144,7 +187,10 @@ describe('fault injection through the built gateway', () => {
     expect(outcome.status).toBe(200);
     expect(outcome.body).toContain('from backup');
     const row = await usageRow(outcome.requestId);
-    expect(row['retry_history']).toEqual([expect.objectContaining({ provider: 'a', reason: expect.stringContaining('timed out') }), expect.anything()]);
+    expect(row['retry_history']).toEqual([
+      expect.objectContaining({ provider: 'a', reason: expect.stringContaining('timed out') }),
+      expect.anything(),
+    ]);
   });
 
   it('a slow first token (headers, then nothing): fails over before any byte reached the client', async () => {
@@ -157,7 +203,10 @@ describe('fault injection through the built gateway', () => {
   });
 
   it('a stream cut mid-answer: the client gets the partial answer, then an error event, never a clean finish', async () => {
-    primary.script(() => ({ kind: 'cut', events: chatStreamEvents({ model: 'a-model', pieces: ['partial', ' answer'] }).slice(0, 2) }));
+    primary.script(() => ({
+      kind: 'cut',
+      events: chatStreamEvents({ model: 'a-model', pieces: ['partial', ' answer'] }).slice(0, 2),
+    }));
     const outcome = await chat('solo', true);
     expect(outcome.body).toContain('partial');
     expect(outcome.body).toMatch(/^data: \{"error":/m);
@@ -166,7 +215,10 @@ describe('fault injection through the built gateway', () => {
   });
 
   it('a stream stalled mid-answer: an error event once the idle timeout passes', async () => {
-    primary.script(() => ({ kind: 'hang', events: chatStreamEvents({ model: 'a-model', pieces: ['stalled'] }).slice(0, 2) }));
+    primary.script(() => ({
+      kind: 'hang',
+      events: chatStreamEvents({ model: 'a-model', pieces: ['stalled'] }).slice(0, 2),
+    }));
     const started = Date.now();
     const outcome = await chat('solo', true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -183,24 +235,38 @@ describe('fault injection through the built gateway', () => {
   });
 
   it('a missing [DONE] after the finish is a complete answer; a stream that just stops is not', async () => {
-    primary.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'a-model', pieces: ['whole'] }).slice(0, -1) }));
+    primary.script(() => ({
+      kind: 'sse',
+      events: chatStreamEvents({ model: 'a-model', pieces: ['whole'] }).slice(0, -1),
+    }));
     const complete = await chat('solo', true);
     expect(complete.body).toContain('"finish_reason":"stop"');
     expect(complete.body).not.toContain('"error"');
 
-    primary.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'a-model', pieces: ['half'] }).slice(0, 2) }));
+    primary.script(() => ({
+      kind: 'sse',
+      events: chatStreamEvents({ model: 'a-model', pieces: ['half'] }).slice(0, 2),
+    }));
     const truncated = await chat('solo', true);
     expect(truncated.body).toContain('half');
-    expect(truncated.body).toMatch(/^data: \{"error":\{"message":"a\/a-model ended its stream before finishing the answer"/m);
+    expect(truncated.body).toMatch(
+      /^data: \{"error":\{"message":"a\/a-model ended its stream before finishing the answer"/m,
+    );
   });
 
   it('a missing message_stop after the stop reason is complete; without message_delta it is not', async () => {
-    primary.script(() => ({ kind: 'sse', events: anthropicStreamEvents({ model: 'c', pieces: ['done'] }).slice(0, -1) }));
+    primary.script(() => ({
+      kind: 'sse',
+      events: anthropicStreamEvents({ model: 'c', pieces: ['done'] }).slice(0, -1),
+    }));
     const complete = await chat('claude', true);
     expect(complete.body).toContain('"finish_reason":"stop"');
     expect(complete.body).not.toContain('"error"');
 
-    primary.script(() => ({ kind: 'sse', events: anthropicStreamEvents({ model: 'c', pieces: ['cut'] }).slice(0, -2) }));
+    primary.script(() => ({
+      kind: 'sse',
+      events: anthropicStreamEvents({ model: 'c', pieces: ['cut'] }).slice(0, -2),
+    }));
     const truncated = await chat('claude', true);
     expect(truncated.body).toMatch(/^data: \{"error":/m);
   });
@@ -209,7 +275,9 @@ describe('fault injection through the built gateway', () => {
     primary.script(() => ({
       kind: 'json',
       status: 400,
-      body: { error: { message: "This model's maximum context length is 8192 tokens", code: 'context_length_exceeded' } },
+      body: {
+        error: { message: "This model's maximum context length is 8192 tokens", code: 'context_length_exceeded' },
+      },
     }));
     const outcome = await chat('pair');
     expect(outcome.status).toBe(200);

@@ -24,7 +24,8 @@ describe('Gemini ingress and provider through the built gateway', () => {
   let gateway: GatewayProcess;
   let genai: GoogleGenAI;
 
-  const admin = (path: string, body: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
+  const admin = (path: string, body: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, 'PUT', path, body);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-gemini-'));
@@ -32,8 +33,14 @@ describe('Gemini ingress and provider through the built gateway', () => {
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
     await admin('/providers/chatty', { api_base_url: `${chatUpstream.url}/v1`, api_key: 'sk-chat' });
     await admin('/providers/google', { api_base_url: { gemini: `${geminiUpstream.url}/v1beta` }, api_key: 'goog-key' });
-    await admin('/aliases/via-chat', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'chatty', model: 'chat-model' }] }] });
-    await admin('/aliases/via-gemini', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'google', model: 'gemini-2.5-flash' }] }] });
+    await admin('/aliases/via-chat', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'chatty', model: 'chat-model' }] }],
+    });
+    await admin('/aliases/via-gemini', {
+      target_groups: [
+        { name: 'g', selector: 'in_order', targets: [{ provider: 'google', model: 'gemini-2.5-flash' }] },
+      ],
+    });
     await admin('/keys/k', { secret: KEY });
     genai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: gateway.url } });
   });
@@ -50,7 +57,10 @@ describe('Gemini ingress and provider through the built gateway', () => {
   });
 
   it('answers a Gemini client from a chat provider', async () => {
-    chatUpstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'chat-model', content: 'Hi from chat', promptTokens: 7, completionTokens: 3 }) }));
+    chatUpstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'chat-model', content: 'Hi from chat', promptTokens: 7, completionTokens: 3 }),
+    }));
     const response = await genai.models.generateContent({
       model: 'via-chat',
       contents: 'Hello',
@@ -70,7 +80,15 @@ describe('Gemini ingress and provider through the built gateway', () => {
   });
 
   it('streams to a Gemini client from a chat provider stream', async () => {
-    chatUpstream.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'chat-model', pieces: ['Str', 'eam', 'ed'], promptTokens: 4, completionTokens: 3 }) }));
+    chatUpstream.script(() => ({
+      kind: 'sse',
+      events: chatStreamEvents({
+        model: 'chat-model',
+        pieces: ['Str', 'eam', 'ed'],
+        promptTokens: 4,
+        completionTokens: 3,
+      }),
+    }));
     const stream = await genai.models.generateContentStream({ model: 'via-chat', contents: 'Hello' });
     let text = '';
     let usage: unknown;
@@ -94,7 +112,10 @@ describe('Gemini ingress and provider through the built gateway', () => {
   });
 
   it('translates a streamed chat request to a Gemini provider', async () => {
-    geminiUpstream.script(() => ({ kind: 'sse', events: geminiStreamEvents({ pieces: ['Gem', 'ini'], promptTokens: 5, candidateTokens: 2 }) }));
+    geminiUpstream.script(() => ({
+      kind: 'sse',
+      events: geminiStreamEvents({ pieces: ['Gem', 'ini'], promptTokens: 5, candidateTokens: 2 }),
+    }));
     const client = new OpenAI({ apiKey: KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
     const stream = await client.chat.completions.create({
       model: 'via-gemini',
@@ -117,10 +138,9 @@ describe('Gemini ingress and provider through the built gateway', () => {
     const counted = await genai.models.countTokens({ model: 'via-chat', contents: 'hello world' });
     expect(counted.totalTokens).toBeGreaterThan(0);
     const listed = await fetch(`${gateway.url}/v1beta/models`, { headers: { 'x-goog-api-key': KEY } });
-    expect(((await listed.json()) as { models: Array<{ name: string }> }).models.map((model) => model.name).sort()).toEqual([
-      'models/via-chat',
-      'models/via-gemini',
-    ]);
+    expect(
+      ((await listed.json()) as { models: Array<{ name: string }> }).models.map((model) => model.name).sort(),
+    ).toEqual(['models/via-chat', 'models/via-gemini']);
   });
 
   it('answers errors in the Gemini error shape', async () => {

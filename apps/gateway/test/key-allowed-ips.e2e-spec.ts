@@ -1,4 +1,12 @@
-import { callManagement, ScriptedUpstream, chatCompletionBody, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  callManagement,
+  ScriptedUpstream,
+  chatCompletionBody,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 
 const ADMIN_KEY = 'allowed-ips-admin';
 
@@ -7,7 +15,8 @@ describe("an API key's allowedIps", () => {
   let upstream: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, method, path, body);
   const chat = (key: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
@@ -20,9 +29,24 @@ describe("an API key's allowedIps", () => {
     // Loopback is the trusted proxy here, so X-Forwarded-For names the client.
     gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, TRUSTED_PROXIES: '127.0.0.1' });
     upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'up', content: 'hello' }) }));
-    expect((await admin('PUT', '/providers/p', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' })).status).toBe(200);
-    expect((await admin('PUT', '/aliases/m', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'up' }] }] })).status).toBe(200);
-    expect((await admin('PUT', '/keys/office', { secret: 'sk-office', allowedIps: ['10.0.0.0/8', '192.168.1.1-192.168.1.9'] })).status).toBe(200);
+    expect((await admin('PUT', '/providers/p', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await admin('PUT', '/aliases/m', {
+          target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'up' }] }],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await admin('PUT', '/keys/office', {
+          secret: 'sk-office',
+          allowedIps: ['10.0.0.0/8', '192.168.1.1-192.168.1.9'],
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin('PUT', '/keys/anywhere', { secret: 'sk-anywhere' })).status).toBe(200);
   });
 
@@ -47,7 +71,9 @@ describe("an API key's allowedIps", () => {
 
   it('applies to the key holder on the management API too', async () => {
     expect((await callManagement(gateway.url, 'sk-office', 'GET', '/self/me')).status).toBe(401);
-    const allowed = await fetch(`${gateway.url}/v0/management/self/me`, { headers: { 'x-admin-key': 'sk-office', 'x-forwarded-for': '10.9.9.9' } });
+    const allowed = await fetch(`${gateway.url}/v0/management/self/me`, {
+      headers: { 'x-admin-key': 'sk-office', 'x-forwarded-for': '10.9.9.9' },
+    });
     expect(allowed.status).toBe(200);
   });
 

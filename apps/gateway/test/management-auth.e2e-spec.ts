@@ -53,7 +53,12 @@ function raw(base: string, path: string, options: RawOptions = {}): Promise<Repl
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: () => JSON.parse(text) as Record<string, unknown>,
+          }),
         );
         res.on('error', reject);
       },
@@ -73,7 +78,11 @@ function managementRoutes(document: { paths: Record<string, Record<string, unkno
   const methods = ['get', 'put', 'post', 'patch', 'delete'];
   return Object.entries(document.paths)
     .filter(([path]) => path.startsWith('/v0/management'))
-    .flatMap(([path, item]) => Object.keys(item).filter((m) => methods.includes(m)).map((m) => ({ method: m.toUpperCase(), path })));
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m) => methods.includes(m))
+        .map((m) => ({ method: m.toUpperCase(), path })),
+    );
 }
 
 const key = (route: Route): string => `${route.method} ${route.path}`;
@@ -101,7 +110,12 @@ const LIMITED_OPTIONAL = [
 ];
 
 /** Routes whose admin call would take the gateway down or change what the rest of the run depends on. */
-const NOT_CALLED_AS_ADMIN = [/^POST \/v0\/management\/restart$/, /^POST \/v0\/management\/self\/rotate$/, /^POST \/v0\/management\/restore$/, /^PUT \/v0\/management\/config$/];
+const NOT_CALLED_AS_ADMIN = [
+  /^POST \/v0\/management\/restart$/,
+  /^POST \/v0\/management\/self\/rotate$/,
+  /^POST \/v0\/management\/restore$/,
+  /^PUT \/v0\/management\/config$/,
+];
 
 /** Concrete path for a templated one: every parameter gets a harmless value no object has. */
 function concrete(path: string): string {
@@ -131,10 +145,16 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
       // The matrix sends hundreds of wrong keys from one address; the throttle has its own gateway below.
       ADMIN_LOGIN_MAX_FAILURES: '100000',
     });
-    const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
-    const live = (await raw(gateway.url, '/.well-known/plexus/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const live = (await raw(gateway.url, '/.well-known/plexus/openapi.json')).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     // The committed document and the running app's own: a route added since the last regeneration is covered too.
-    const all = new Map([...managementRoutes(committed), ...managementRoutes(live)].map((route) => [key(route), route]));
+    const all = new Map(
+      [...managementRoutes(committed), ...managementRoutes(live)].map((route) => [key(route), route]),
+    );
     routes = [...all.values()];
     expect(routes.length).toBeGreaterThan(40);
 
@@ -158,24 +178,40 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
       const path = concrete(route.path);
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
       const none = await raw(gateway.url, path, { method: route.method, ...(body !== undefined && { body }) });
-      const wrong = await raw(gateway.url, path, { method: route.method, headers: as('sk-wrong'), ...(body !== undefined && { body }) });
-      const bearer = await raw(gateway.url, path, { method: route.method, headers: { authorization: 'Bearer sk-wrong' } });
-      for (const [label, reply] of [['no key', none], ['wrong key', wrong], ['wrong bearer', bearer]] as const) {
+      const wrong = await raw(gateway.url, path, {
+        method: route.method,
+        headers: as('sk-wrong'),
+        ...(body !== undefined && { body }),
+      });
+      const bearer = await raw(gateway.url, path, {
+        method: route.method,
+        headers: { authorization: 'Bearer sk-wrong' },
+      });
+      for (const [label, reply] of [
+        ['no key', none],
+        ['wrong key', wrong],
+        ['wrong bearer', bearer],
+      ] as const) {
         if (reply.status !== 401) failures.push(`${key(route)} ${label}: ${reply.status}`);
       }
     }
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it("refuses a limited principal with 403 on admin-only routes and admits it on its own", async () => {
+  it('refuses a limited principal with 403 on admin-only routes and admits it on its own', async () => {
     const failures: string[] = [];
     for (const route of routes) {
       const name = key(route);
       if (name === 'POST /v0/management/self/rotate' || PUBLIC_ROUTES.has(name)) continue; // rotate has its own test below; it would change the secret used here
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-      const reply = await raw(gateway.url, concrete(route.path), { method: route.method, headers: as(LIMITED_SECRET), ...(body !== undefined && { body }) });
+      const reply = await raw(gateway.url, concrete(route.path), {
+        method: route.method,
+        headers: as(LIMITED_SECRET),
+        ...(body !== undefined && { body }),
+      });
       if (LIMITED_ROUTES.has(name)) {
-        if (reply.status === 401 || reply.status === 403) failures.push(`${name}: limited refused with ${reply.status}`);
+        if (reply.status === 401 || reply.status === 403)
+          failures.push(`${name}: limited refused with ${reply.status}`);
       } else if (LIMITED_OPTIONAL.some((pattern) => pattern.test(name))) {
         if (reply.status === 401) failures.push(`${name}: limited answered 401`);
       } else if (reply.status !== 403) {
@@ -191,12 +227,20 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
       const name = key(route);
       if (NOT_CALLED_AS_ADMIN.some((pattern) => pattern.test(name))) continue;
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-      const reply = await raw(gateway.url, concrete(route.path), { method: route.method, headers: as(ADMIN_KEY), ...(body !== undefined && { body }) });
+      const reply = await raw(gateway.url, concrete(route.path), {
+        method: route.method,
+        headers: as(ADMIN_KEY),
+        ...(body !== undefined && { body }),
+      });
       if (reply.status === 401 || reply.status === 403) failures.push(`${name}: admin got ${reply.status}`);
     }
     expect(failures).toEqual([]);
     expect((await raw(gateway.url, '/v0/management/auth/oidc')).json()).toEqual({ enabled: false });
-    expect((await raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).toEqual({
+    expect(
+      (
+        await raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+      ).json(),
+    ).toEqual({
       ok: true,
       role: 'admin',
     });
@@ -224,7 +268,11 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
 
   it("keeps a limited principal to its own key: never another key's data, never its own quota", async () => {
     const limited = (method: string, path: string, body?: unknown) =>
-      raw(gateway.url, `/v0/management${path}`, { method, headers: as(LIMITED_SECRET), ...(body !== undefined && { body }) });
+      raw(gateway.url, `/v0/management${path}`, {
+        method,
+        headers: as(LIMITED_SECRET),
+        ...(body !== undefined && { body }),
+      });
 
     expect((await limited('GET', '/self/me?keyName=matrix-other')).json()).toMatchObject({
       role: 'limited',
@@ -236,7 +284,9 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     expect((await limited('POST', '/self/debug/toggle', { enabled: true })).status).toBe(200);
     expect((await limited('GET', '/self/me')).json()).toMatchObject({ traceEnabled: true });
     expect((await limited('POST', '/self/debug/toggle', { enabled: false })).status).toBe(200);
-    expect((await limited('PATCH', '/self/comment?keyName=matrix-other', { comment: 'changed by limited' })).json()).toEqual({
+    expect(
+      (await limited('PATCH', '/self/comment?keyName=matrix-other', { comment: 'changed by limited' })).json(),
+    ).toEqual({
       success: true,
       keyName: 'matrix-limited',
       comment: 'changed by limited',
@@ -255,25 +305,42 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
       ['PUT', '/user-quotas/mine', { type: 'rolling', limitType: 'requests', limit: 1e9, duration: '1h' }],
       ['GET', '/audit', undefined],
     ] as const) {
-      expect({ method, path, status: (await limited(method, path, body)).status }).toEqual({ method, path, status: 403 });
+      expect({ method, path, status: (await limited(method, path, body)).status }).toEqual({
+        method,
+        path,
+        status: 403,
+      });
     }
   });
 
   it('rotates a key secret through self/rotate: returned once, old secret dead at once', async () => {
     expect((await admin('PUT', '/keys/rotating', { secret: 'sk-rotating-before' })).status).toBe(200);
-    const rotated = await raw(gateway.url, '/v0/management/self/rotate?keyName=matrix-other', { method: 'POST', headers: as('sk-rotating-before') });
+    const rotated = await raw(gateway.url, '/v0/management/self/rotate?keyName=matrix-other', {
+      method: 'POST',
+      headers: as('sk-rotating-before'),
+    });
     expect(rotated.status).toBe(200);
     const { keyName, secret } = rotated.json() as { keyName: string; secret: string };
     expect(keyName).toBe('rotating');
     expect(secret).toMatch(/^sk-[0-9a-f]{48}$/);
-    expect((await raw(gateway.url, '/v0/management/auth/verify', { headers: as('sk-rotating-before') })).status).toBe(401);
-    expect((await raw(gateway.url, '/v0/management/self/me', { headers: as(secret) })).json()).toMatchObject({ keyName: 'rotating' });
+    expect((await raw(gateway.url, '/v0/management/auth/verify', { headers: as('sk-rotating-before') })).status).toBe(
+      401,
+    );
+    expect((await raw(gateway.url, '/v0/management/self/me', { headers: as(secret) })).json()).toMatchObject({
+      keyName: 'rotating',
+    });
     expect((await admin('GET', '/keys/rotating')).text).not.toContain(secret);
     // A key from the config file changes only there.
     const managed = { headers: as(MANAGED_SECRET) };
-    expect((await raw(gateway.url, '/v0/management/self/me', managed)).json()).toMatchObject({ keyName: 'matrix-managed', comment: 'from git' });
+    expect((await raw(gateway.url, '/v0/management/self/me', managed)).json()).toMatchObject({
+      keyName: 'matrix-managed',
+      comment: 'from git',
+    });
     expect((await raw(gateway.url, '/v0/management/self/rotate', { method: 'POST', ...managed })).status).toBe(409);
-    expect((await raw(gateway.url, '/v0/management/self/comment', { method: 'PATCH', ...managed, body: { comment: 'x' } })).status).toBe(409);
+    expect(
+      (await raw(gateway.url, '/v0/management/self/comment', { method: 'PATCH', ...managed, body: { comment: 'x' } }))
+        .status,
+    ).toBe(409);
     expect((await raw(gateway.url, '/v0/management/auth/verify', managed)).status).toBe(200);
     // The admin names the key; without a name it has none to rotate.
     expect((await admin('POST', '/self/rotate')).status).toBe(400);
@@ -306,11 +373,23 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     ];
     for (const path of tricks) {
       for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) {
-        const reply = await raw(gateway.url, path, { method, ...(method === 'PUT' && { body: { secret: 'sk-planted' } }) });
+        const reply = await raw(gateway.url, path, {
+          method,
+          ...(method === 'PUT' && { body: { secret: 'sk-planted' } }),
+        });
         // 401, a plain 404 (which may echo the path), or the console's index page: never key data, never a change.
         const leaked = /matrix-other comment|changed by limited|"secret"/.test(reply.text);
-        const allowed = reply.status === 401 || reply.status === 404 || (reply.status === 200 && String(reply.headers['content-type']).startsWith('text/html'));
-        expect({ path, method, status: reply.status, leaked, allowed }).toEqual({ path, method, status: reply.status, leaked: false, allowed: true });
+        const allowed =
+          reply.status === 401 ||
+          reply.status === 404 ||
+          (reply.status === 200 && String(reply.headers['content-type']).startsWith('text/html'));
+        expect({ path, method, status: reply.status, leaked, allowed }).toEqual({
+          path,
+          method,
+          status: reply.status,
+          leaked: false,
+          allowed: true,
+        });
       }
     }
     expect((await admin('GET', '/keys')).text).not.toContain('planted');
@@ -318,7 +397,12 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
 
   describe('SSO behind a trusted proxy', () => {
     const sso = (method: string, path: string, peer: string, user: string, body?: unknown) =>
-      raw(gateway.url, `/v0/management${path}`, { method, localAddress: peer, headers: { [SSO_HEADER]: user }, ...(body !== undefined && { body }) });
+      raw(gateway.url, `/v0/management${path}`, {
+        method,
+        localAddress: peer,
+        headers: { [SSO_HEADER]: user },
+        ...(body !== undefined && { body }),
+      });
 
     it('accepts the user header from the trusted proxy as an admin and reports who it is', async () => {
       expect((await sso('GET', '/auth/verify', TRUSTED_PEER, 'alice@example.com')).json()).toEqual({
@@ -332,30 +416,80 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
 
     it('ignores the header from any other address', async () => {
       expect((await sso('GET', '/auth/verify', UNTRUSTED_PEER, 'mallory@example.com')).status).toBe(401);
-      expect((await sso('PUT', '/providers/mallory', UNTRUSTED_PEER, 'mallory@example.com', { api_base_url: 'https://evil.example/v1' })).status).toBe(401);
+      expect(
+        (
+          await sso('PUT', '/providers/mallory', UNTRUSTED_PEER, 'mallory@example.com', {
+            api_base_url: 'https://evil.example/v1',
+          })
+        ).status,
+      ).toBe(401);
       // Forwarding headers from an untrusted peer don't make it a trusted one.
       const forged = await raw(gateway.url, '/v0/management/auth/verify', {
         localAddress: UNTRUSTED_PEER,
-        headers: { [SSO_HEADER]: 'mallory@example.com', 'x-forwarded-for': TRUSTED_PEER, 'x-real-ip': TRUSTED_PEER, forwarded: `for=${TRUSTED_PEER}` },
+        headers: {
+          [SSO_HEADER]: 'mallory@example.com',
+          'x-forwarded-for': TRUSTED_PEER,
+          'x-real-ip': TRUSTED_PEER,
+          forwarded: `for=${TRUSTED_PEER}`,
+        },
       });
       expect(forged.status).toBe(401);
     });
 
     it('records who changed what in the audit log, without secrets', async () => {
-      expect((await sso('PUT', '/providers/sso-made', TRUSTED_PEER, 'alice@example.com', { api_base_url: 'https://api.example.com/v1', api_key: 'sk-upstream-audit-secret' })).status).toBe(200);
+      expect(
+        (
+          await sso('PUT', '/providers/sso-made', TRUSTED_PEER, 'alice@example.com', {
+            api_base_url: 'https://api.example.com/v1',
+            api_key: 'sk-upstream-audit-secret',
+          })
+        ).status,
+      ).toBe(200);
       expect((await admin('PUT', '/keys/audited', { secret: 'sk-audited-key-secret' })).status).toBe(200);
       expect((await admin('PUT', '/providers/bad-audit', { api_base_url: 'nope' })).status).toBe(400);
-      expect((await raw(gateway.url, '/v0/management/self/comment', { method: 'PATCH', headers: as(OTHER_SECRET), body: { comment: 'mine' } })).status).toBe(200);
+      expect(
+        (
+          await raw(gateway.url, '/v0/management/self/comment', {
+            method: 'PATCH',
+            headers: as(OTHER_SECRET),
+            body: { comment: 'mine' },
+          })
+        ).status,
+      ).toBe(200);
 
       const audit = await admin('GET', '/audit?limit=500');
       expect(audit.status).toBe(200);
       const entries = audit.json()['data'] as Array<Record<string, unknown>>;
       expect(entries).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ actor: 'alice@example.com', actorKind: 'sso', method: 'PUT', path: '/v0/management/providers/sso-made', target: 'slug=sso-made', status: 200 }),
-          expect.objectContaining({ actor: 'admin-key', actorKind: 'admin-key', method: 'PUT', path: '/v0/management/keys/audited', status: 200 }),
-          expect.objectContaining({ actor: 'admin-key', method: 'PUT', path: '/v0/management/providers/bad-audit', status: 400 }),
-          expect.objectContaining({ actor: 'matrix-other', actorKind: 'api-key', method: 'PATCH', path: '/v0/management/self/comment', status: 200 }),
+          expect.objectContaining({
+            actor: 'alice@example.com',
+            actorKind: 'sso',
+            method: 'PUT',
+            path: '/v0/management/providers/sso-made',
+            target: 'slug=sso-made',
+            status: 200,
+          }),
+          expect.objectContaining({
+            actor: 'admin-key',
+            actorKind: 'admin-key',
+            method: 'PUT',
+            path: '/v0/management/keys/audited',
+            status: 200,
+          }),
+          expect.objectContaining({
+            actor: 'admin-key',
+            method: 'PUT',
+            path: '/v0/management/providers/bad-audit',
+            status: 400,
+          }),
+          expect.objectContaining({
+            actor: 'matrix-other',
+            actorKind: 'api-key',
+            method: 'PATCH',
+            path: '/v0/management/self/comment',
+            status: 200,
+          }),
         ]),
       );
       expect(entries.every((entry) => entry['method'] !== 'GET')).toBe(true);
@@ -370,8 +504,12 @@ describe('management auth: principals, SSO, audit, path tricks', () => {
     });
 
     it('serves and replaces the trusted proxy rules', async () => {
-      expect((await admin('GET', '/config/trusted-proxies')).json()).toEqual({ trustedProxies: [`${TRUSTED_PEER}/32`] });
-      expect((await admin('PATCH', '/config/trusted-proxies', { trustedProxies: ['10.0.0.0/8', ''] })).json()).toEqual({ trustedProxies: ['10.0.0.0/8'] });
+      expect((await admin('GET', '/config/trusted-proxies')).json()).toEqual({
+        trustedProxies: [`${TRUSTED_PEER}/32`],
+      });
+      expect((await admin('PATCH', '/config/trusted-proxies', { trustedProxies: ['10.0.0.0/8', ''] })).json()).toEqual({
+        trustedProxies: ['10.0.0.0/8'],
+      });
       expect((await sso('GET', '/auth/verify', TRUSTED_PEER, 'alice@example.com')).status).toBe(401);
       expect((await admin('PATCH', '/config/trusted-proxies', { trustedProxies: [TRUSTED_PEER] })).status).toBe(200);
       expect((await sso('GET', '/auth/verify', TRUSTED_PEER, 'alice@example.com')).status).toBe(200);
@@ -385,7 +523,13 @@ describe('failed management logins are rate limited per address', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-throttle-'));
-    gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir, TRUSTED_PROXIES: TRUSTED_PEER, ADMIN_LOGIN_MAX_FAILURES: '3', ADMIN_LOGIN_WINDOW_SECONDS: '600' });
+    gateway = await startGateway({
+      ADMIN_KEY,
+      DATA_DIR: dataDir,
+      TRUSTED_PROXIES: TRUSTED_PEER,
+      ADMIN_LOGIN_MAX_FAILURES: '3',
+      ADMIN_LOGIN_WINDOW_SECONDS: '600',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -393,7 +537,8 @@ describe('failed management logins are rate limited per address', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const verify = (headers: Record<string, string>, localAddress: string) => raw(gateway.url, '/v0/management/auth/verify', { headers, localAddress });
+  const verify = (headers: Record<string, string>, localAddress: string) =>
+    raw(gateway.url, '/v0/management/auth/verify', { headers, localAddress });
 
   it('answers 429 with Retry-After after repeated wrong keys, whatever forwarding headers a direct client sends', async () => {
     for (let i = 0; i < 3; i++) {
@@ -411,9 +556,14 @@ describe('failed management logins are rate limited per address', () => {
   it('leaves other addresses and successful logins alone', async () => {
     for (let i = 0; i < 5; i++) expect((await verify({ 'x-admin-key': ADMIN_KEY }, TRUSTED_PEER)).status).toBe(200);
     // Behind the trusted proxy each client is its own address.
-    for (let i = 0; i < 3; i++) expect((await verify({ 'x-admin-key': 'wrong', 'x-forwarded-for': '203.0.113.9' }, TRUSTED_PEER)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await verify({ 'x-admin-key': 'wrong', 'x-forwarded-for': '203.0.113.9' }, TRUSTED_PEER)).status).toBe(
+        401,
+      );
     expect((await verify({ 'x-admin-key': 'wrong', 'x-forwarded-for': '203.0.113.9' }, TRUSTED_PEER)).status).toBe(429);
-    expect((await verify({ 'x-admin-key': ADMIN_KEY, 'x-forwarded-for': '203.0.113.10' }, TRUSTED_PEER)).status).toBe(200);
+    expect((await verify({ 'x-admin-key': ADMIN_KEY, 'x-forwarded-for': '203.0.113.10' }, TRUSTED_PEER)).status).toBe(
+      200,
+    );
     expect((await verify({ 'x-admin-key': ADMIN_KEY }, TRUSTED_PEER)).status).toBe(200);
   });
 });
@@ -433,13 +583,20 @@ describe('OIDC ID tokens sign the console in as admin', () => {
     const signed = `${encode({ alg: 'RS256', typ: 'JWT', kid: 'idp-key' })}.${encode({ iss: issuer, aud: CLIENT_ID, sub: 'user-1', iat: now, exp: now + 300, ...claims })}`;
     return `${signed}.${sign('sha256', Buffer.from(signed), key).toString('base64url')}`;
   };
-  const verify = (bearer: string) => raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${bearer}` } });
+  const verify = (bearer: string) =>
+    raw(gateway.url, '/v0/management/auth/verify', { headers: { authorization: `Bearer ${bearer}` } });
 
   beforeAll(async () => {
     idp = createServer((request, response) => {
       response.setHeader('content-type', 'application/json');
-      if (request.url === '/.well-known/openid-configuration') response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-      else if (request.url === '/jwks') response.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'idp-key', alg: 'RS256', use: 'sig' }] }));
+      if (request.url === '/.well-known/openid-configuration')
+        response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+      else if (request.url === '/jwks')
+        response.end(
+          JSON.stringify({
+            keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'idp-key', alg: 'RS256', use: 'sig' }],
+          }),
+        );
       else response.writeHead(404).end('{}');
     });
     await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
@@ -463,11 +620,21 @@ describe('OIDC ID tokens sign the console in as admin', () => {
   });
 
   it('tells the console where to sign in', async () => {
-    expect((await raw(gateway.url, '/v0/management/auth/oidc')).json()).toEqual({ enabled: true, issuer, clientId: CLIENT_ID, scopes: 'openid email profile' });
+    expect((await raw(gateway.url, '/v0/management/auth/oidc')).json()).toEqual({
+      enabled: true,
+      issuer,
+      clientId: CLIENT_ID,
+      scopes: 'openid email profile',
+    });
   });
 
   it('accepts a valid ID token of an allowed user, and records the user on changes', async () => {
-    expect((await verify(token({ email: 'boss@example.com' }))).json()).toEqual({ ok: true, role: 'admin', via: 'oidc', user: 'boss@example.com' });
+    expect((await verify(token({ email: 'boss@example.com' }))).json()).toEqual({
+      ok: true,
+      role: 'admin',
+      via: 'oidc',
+      user: 'boss@example.com',
+    });
     expect((await verify(token({ email: 'dev@corp.example' }))).status).toBe(200);
     const change = await raw(gateway.url, '/v0/management/keys/oidc-made', {
       method: 'PUT',
@@ -475,8 +642,18 @@ describe('OIDC ID tokens sign the console in as admin', () => {
       body: { secret: 'sk-oidc-made' },
     });
     expect(change.status).toBe(200);
-    const audit = (await raw(gateway.url, '/v0/management/audit', { headers: { 'x-admin-key': ADMIN_KEY } })).json()['data'];
-    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'boss@example.com', actorKind: 'oidc', path: '/v0/management/keys/oidc-made' })]));
+    const audit = (await raw(gateway.url, '/v0/management/audit', { headers: { 'x-admin-key': ADMIN_KEY } })).json()[
+      'data'
+    ];
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'boss@example.com',
+          actorKind: 'oidc',
+          path: '/v0/management/keys/oidc-made',
+        }),
+      ]),
+    );
   });
 
   it('refuses tokens that are forged, expired, for another client or issuer, or of a user not allowed', async () => {
@@ -487,7 +664,10 @@ describe('OIDC ID tokens sign the console in as admin', () => {
       ['other audience', token({ email: 'boss@example.com', aud: 'someone-else' })],
       ['other issuer', token({ email: 'boss@example.com', iss: 'https://evil.example' })],
       ['user not allowed', token({ email: 'intruder@example.com' })],
-      ['alg none', `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: issuer, aud: CLIENT_ID, sub: 'x', email: 'boss@example.com', exp: now + 300 })).toString('base64url')}.x`],
+      [
+        'alg none',
+        `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: issuer, aud: CLIENT_ID, sub: 'x', email: 'boss@example.com', exp: now + 300 })).toString('base64url')}.x`,
+      ],
     ] as const) {
       expect({ label, status: (await verify(bad)).status }).toEqual({ label, status: 401 });
     }

@@ -1,4 +1,10 @@
-import { ScriptedUpstream, chatCompletionBody, createManagementClient, startGateway, type GatewayProcess } from '@plexus/testing';
+import {
+  ScriptedUpstream,
+  chatCompletionBody,
+  createManagementClient,
+  startGateway,
+  type GatewayProcess,
+} from '@plexus/testing';
 import OpenAI from 'openai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +23,10 @@ describe('a client generated from our OpenAPI document configures a working gate
     upstream.script((request) => ({
       kind: 'json',
       status: 200,
-      body: chatCompletionBody({ model: String((request.body as { model?: unknown }).model), content: 'configured by the generated client' }),
+      body: chatCompletionBody({
+        model: String((request.body as { model?: unknown }).model),
+        content: 'configured by the generated client',
+      }),
     }));
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
   }, 60_000);
@@ -40,7 +49,11 @@ describe('a client generated from our OpenAPI document configures a working gate
 
     const alias = await management.PUT('/v0/management/aliases/{slug}', {
       params: { path: { slug: 'client-made' } },
-      body: { target_groups: [{ name: 'only', selector: 'in_order', targets: [{ provider: 'scripted', model: 'upstream-model' }] }] },
+      body: {
+        target_groups: [
+          { name: 'only', selector: 'in_order', targets: [{ provider: 'scripted', model: 'upstream-model' }] },
+        ],
+      },
     });
     expect(alias.response.status).toBe(200);
 
@@ -55,7 +68,10 @@ describe('a client generated from our OpenAPI document configures a working gate
     expect(JSON.stringify(read.data)).not.toContain('made-by-generated-client');
 
     const openai = new OpenAI({ apiKey: 'sk-made-by-generated-client', baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-    const completion = await openai.chat.completions.create({ model: 'client-made', messages: [{ role: 'user', content: 'hello' }] });
+    const completion = await openai.chat.completions.create({
+      model: 'client-made',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
     expect(completion.choices[0]?.message.content).toBe('configured by the generated client');
     expect(upstream.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-upstream-from-client');
   });

@@ -39,7 +39,8 @@ describe('management operations: errors, concurrency, logs reset', () => {
     upstream = await ScriptedUpstream.start();
     upstream.script((request) => {
       const model = String((request.body as { model?: unknown }).model);
-      if (model === 'broken') return { kind: 'json', status: 400, body: { error: { message: 'bad request upstream' } } };
+      if (model === 'broken')
+        return { kind: 'json', status: 400, body: { error: { message: 'bad request upstream' } } };
       if (model === 'slow') return { kind: 'silent' };
       return { kind: 'json', body: chatCompletionBody({ model, content: 'ok' }) };
     });
@@ -52,7 +53,13 @@ describe('management operations: errors, concurrency, logs reset', () => {
       });
     expect((await admin('/providers/ops', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' })).status).toBe(200);
     for (const model of ['fine', 'broken', 'slow']) {
-      expect((await admin(`/aliases/${model}`, { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'ops', model }] }] })).status).toBe(200);
+      expect(
+        (
+          await admin(`/aliases/${model}`, {
+            target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'ops', model }] }],
+          })
+        ).status,
+      ).toBe(200);
     }
     expect((await admin('/keys/ops-client', { secret: CLIENT_SECRET })).status).toBe(200);
     expect((await admin('/keys/ops-other', { secret: OTHER_SECRET })).status).toBe(200);
@@ -92,12 +99,18 @@ describe('management operations: errors, concurrency, logs reset', () => {
     expect((await call('GET', '/concurrency?mode=live', OTHER_SECRET)).body).toEqual({ data: [] });
     abort.abort();
     await pending;
-    await waitFor(async () => (((await call('GET', '/concurrency')).body['data'] as unknown[]).length === 0 ? true : undefined));
+    await waitFor(async () =>
+      ((await call('GET', '/concurrency')).body['data'] as unknown[]).length === 0 ? true : undefined,
+    );
 
     const byProvider = (await call('GET', '/concurrency?mode=timeline&timeRange=hour&groupBy=provider')).body;
     expect(byProvider['bucketMs']).toBe(60_000);
-    expect(byProvider['data']).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'ops', model: null, count: expect.any(Number) })]));
-    const byModel = (await call('GET', '/concurrency?mode=timeline&groupBy=model')).body['data'] as Array<{ model: string | null }>;
+    expect(byProvider['data']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ provider: 'ops', model: null, count: expect.any(Number) })]),
+    );
+    const byModel = (await call('GET', '/concurrency?mode=timeline&groupBy=model')).body['data'] as Array<{
+      model: string | null;
+    }>;
     expect(byModel.map((entry) => entry.model)).toEqual(expect.arrayContaining(['fine']));
     expect((await call('GET', '/concurrency?mode=timeline', OTHER_SECRET)).body['data']).toEqual([]);
     expect((await call('GET', '/concurrency?mode=timeline&timeRange=custom')).status).toBe(400);
@@ -107,7 +120,10 @@ describe('management operations: errors, concurrency, logs reset', () => {
   it('resets the request logs, leaving the configuration alone', async () => {
     expect((await call('DELETE', '/logs/reset', CLIENT_SECRET)).status).toBe(403);
     const reset = await call('DELETE', '/logs/reset');
-    expect(reset).toEqual({ status: 200, body: { success: true, message: expect.stringContaining('All logs have been reset successfully') } });
+    expect(reset).toEqual({
+      status: 200,
+      body: { success: true, message: expect.stringContaining('All logs have been reset successfully') },
+    });
     expect((await call('GET', '/usage')).body).toMatchObject({ total: 0 });
     expect((await call('GET', '/providers/ops')).status).toBe(200);
     expect((await call('GET', '/keys/ops-client')).status).toBe(200);

@@ -81,7 +81,9 @@ describe('/v0/management on the built gateway', () => {
     const paths = (bad.body?.['details'] as Array<{ path: string[] }>).map((detail) => detail.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['api_base_url', 'timeoutMs']));
 
-    const badAlias = await call('PUT', '/aliases/a', { target_groups: [{ name: 'g', selector: 'fastest', targets: [] }] });
+    const badAlias = await call('PUT', '/aliases/a', {
+      target_groups: [{ name: 'g', selector: 'fastest', targets: [] }],
+    });
     expect(badAlias.status).toBe(400);
     expect(JSON.stringify(badAlias.body)).toContain('selector');
 
@@ -102,7 +104,9 @@ describe('/v0/management on the built gateway', () => {
     expect(unknown.body?.['details']).toEqual([expect.objectContaining({ message: "Unknown provider 'nope'" })]);
 
     // the reference's legacy flat shape becomes a `default` group
-    expect((await call('PUT', '/aliases/a1', { selector: 'in_order', targets: [{ provider: 'p1', model: 'm' }] })).status).toBe(200);
+    expect(
+      (await call('PUT', '/aliases/a1', { selector: 'in_order', targets: [{ provider: 'p1', model: 'm' }] })).status,
+    ).toBe(200);
     expect((await call('GET', '/aliases/a1')).body).toMatchObject({
       target_groups: [{ name: 'default', selector: 'in_order', targets: [{ provider: 'p1', model: 'm' }] }],
     });
@@ -119,12 +123,24 @@ describe('/v0/management on the built gateway', () => {
   });
 
   it('manages keys: masked secrets, immutable expiry, disable, unique secrets', async () => {
-    expect(await call('PUT', '/keys/team', { secret: 'sk-team-secret-value', comment: 'team', expiresInMinutes: 60, allowedModels: ['fast'] })).toEqual({
+    expect(
+      await call('PUT', '/keys/team', {
+        secret: 'sk-team-secret-value',
+        comment: 'team',
+        expiresInMinutes: 60,
+        allowedModels: ['fast'],
+      }),
+    ).toEqual({
       status: 200,
       body: { success: true, name: 'team' },
     });
     const key = (await call('GET', '/keys/team')).body!;
-    expect(key).toMatchObject({ secret: 'sk-...alue', comment: 'team', allowedModels: ['fast'], expiresAt: expect.any(Number) });
+    expect(key).toMatchObject({
+      secret: 'sk-...alue',
+      comment: 'team',
+      allowedModels: ['fast'],
+      expiresAt: expect.any(Number),
+    });
     expect(JSON.stringify((await call('GET', '/keys')).body)).not.toContain('team-secret');
 
     expect((await call('PATCH', '/keys/team', { expiresInMinutes: 5 })).status).toBe(400);
@@ -148,11 +164,20 @@ describe('/v0/management on the built gateway', () => {
   });
 
   it('lets an API key sign in as a limited principal that sees only its own usage', async () => {
-    expect((await call('PUT', '/keys/limited-one', { secret: 'sk-limited-one-secret', allowedModels: ['m1'] })).status).toBe(200);
+    expect(
+      (await call('PUT', '/keys/limited-one', { secret: 'sk-limited-one-secret', allowedModels: ['m1'] })).status,
+    ).toBe(200);
     expect(await call('GET', '/auth/verify')).toEqual({ status: 200, body: { ok: true, role: 'admin' } });
     expect(await call('GET', '/auth/verify', undefined, 'sk-limited-one-secret')).toEqual({
       status: 200,
-      body: { ok: true, role: 'limited', keyName: 'limited-one', allowedProviders: [], allowedModels: ['m1'], quotaName: null },
+      body: {
+        ok: true,
+        role: 'limited',
+        keyName: 'limited-one',
+        allowedProviders: [],
+        allowedModels: ['m1'],
+        quotaName: null,
+      },
     });
     expect((await call('GET', '/auth/verify', undefined, 'sk-unknown')).status).toBe(401);
 

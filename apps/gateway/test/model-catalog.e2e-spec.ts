@@ -1,4 +1,14 @@
-import { callManagement, ScriptedUpstream, chatCompletionBody, chatStreamEvents, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase, waitForUsageRow } from '@plexus/testing';
+import {
+  callManagement,
+  ScriptedUpstream,
+  chatCompletionBody,
+  chatStreamEvents,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+  waitForUsageRow,
+} from '@plexus/testing';
 
 const ADMIN_KEY = 'catalog-admin';
 const KEY = 'sk-catalog-client';
@@ -17,7 +27,8 @@ describe('model catalog through the built gateway', () => {
   let catalogServer: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false): Promise<Response> =>
     fetch(`${gateway.url}/v1/chat/completions`, {
@@ -31,7 +42,11 @@ describe('model catalog through the built gateway', () => {
   const answeredModels = (): string[] => upstream.requests.map((request) => (request.body as { model: string }).model);
 
   beforeAll(async () => {
-    [database, upstream, catalogServer] = await Promise.all([createTestDatabase(), ScriptedUpstream.start(), ScriptedUpstream.start()]);
+    [database, upstream, catalogServer] = await Promise.all([
+      createTestDatabase(),
+      ScriptedUpstream.start(),
+      ScriptedUpstream.start(),
+    ]);
     gateway = await startGateway({
       ADMIN_KEY,
       DATABASE_URL: database.url,
@@ -55,7 +70,9 @@ describe('model catalog through the built gateway', () => {
       },
     });
     const chain = (models: string[]): unknown => ({
-      target_groups: [{ name: 'only', selector: 'in_order', targets: models.map((model) => ({ provider: 'p', model })) }],
+      target_groups: [
+        { name: 'only', selector: 'in_order', targets: models.map((model) => ({ provider: 'p', model })) },
+      ],
     });
     await admin('PUT', '/aliases/configured-windows', chain(['tiny-ctx', 'mid-ctx', 'big-ctx']));
     await admin('PUT', '/aliases/catalog-windows', chain(['gpt-4o', 'gpt-4o-mini', 'gpt-4.1']));
@@ -78,13 +95,25 @@ describe('model catalog through the built gateway', () => {
         return {
           kind: 'json',
           status: 400,
-          body: { error: { message: "This model's maximum context length is 8192 tokens", type: 'invalid_request_error', code: 'context_length_exceeded' } },
+          body: {
+            error: {
+              message: "This model's maximum context length is 8192 tokens",
+              type: 'invalid_request_error',
+              code: 'context_length_exceeded',
+            },
+          },
         };
       }
       if ((request.body as { stream?: boolean }).stream) {
-        return { kind: 'sse', events: chatStreamEvents({ model, pieces: ['from ', model], promptTokens: 1000, completionTokens: 500 }) };
+        return {
+          kind: 'sse',
+          events: chatStreamEvents({ model, pieces: ['from ', model], promptTokens: 1000, completionTokens: 500 }),
+        };
       }
-      return { kind: 'json', body: chatCompletionBody({ model, content: `from ${model}`, promptTokens: 1000, completionTokens: 500 }) };
+      return {
+        kind: 'json',
+        body: chatCompletionBody({ model, content: `from ${model}`, promptTokens: 1000, completionTokens: 500 }),
+      };
     });
   });
 
@@ -97,7 +126,11 @@ describe('model catalog through the built gateway', () => {
       const row = await usageRow(response.headers.get('x-request-id') ?? '');
       expect(row['retry_history']).toEqual([
         expect.objectContaining({ model: 'tiny-ctx', status: 'failed' }),
-        expect.objectContaining({ model: 'mid-ctx', status: 'skipped', reason: expect.stringMatching(/^context_window/) }),
+        expect.objectContaining({
+          model: 'mid-ctx',
+          status: 'skipped',
+          reason: expect.stringMatching(/^context_window/),
+        }),
         expect.objectContaining({ model: 'big-ctx', status: 'success' }),
       ]);
     });
@@ -126,19 +159,30 @@ describe('model catalog through the built gateway', () => {
   });
 
   describe('default prices', () => {
-    it.each([false, true])('a provider model without pricing is priced from the catalog, cost source "catalog" (stream: %s)', async (stream) => {
-      const response = await chat('direct/p/gpt-4o-mini', stream);
-      expect(response.status).toBe(200);
-      await response.text();
-      const row = await usageRow(response.headers.get('x-request-id') ?? '');
-      // gpt-4o-mini in the snapshot: $0.15 in, $0.60 out per million tokens.
-      expect(row).toMatchObject({ cost_input: 0.00015, cost_output: 0.0003, cost_total: 0.00045, cost_source: 'catalog' });
-    });
+    it.each([false, true])(
+      'a provider model without pricing is priced from the catalog, cost source "catalog" (stream: %s)',
+      async (stream) => {
+        const response = await chat('direct/p/gpt-4o-mini', stream);
+        expect(response.status).toBe(200);
+        await response.text();
+        const row = await usageRow(response.headers.get('x-request-id') ?? '');
+        // gpt-4o-mini in the snapshot: $0.15 in, $0.60 out per million tokens.
+        expect(row).toMatchObject({
+          cost_input: 0.00015,
+          cost_output: 0.0003,
+          cost_total: 0.00045,
+          cost_source: 'catalog',
+        });
+      },
+    );
 
     it('configured pricing wins over the catalog', async () => {
       const response = await chat('direct/p/priced-model');
       await response.text();
-      expect(await usageRow(response.headers.get('x-request-id') ?? '')).toMatchObject({ cost_total: 0.002, cost_source: 'simple' });
+      expect(await usageRow(response.headers.get('x-request-id') ?? '')).toMatchObject({
+        cost_total: 0.002,
+        cost_source: 'simple',
+      });
     });
   });
 
@@ -158,9 +202,17 @@ describe('model catalog through the built gateway', () => {
     it('answers that never reach an upstream carry it too: token counts, model lists, refusals', async () => {
       const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
       const answers = await Promise.all([
-        fetch(`${gateway.url}/v1/messages/count_tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'direct/p/big-ctx', messages: [{ role: 'user', content: 'hi' }] }) }),
+        fetch(`${gateway.url}/v1/messages/count_tokens`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ model: 'direct/p/big-ctx', messages: [{ role: 'user', content: 'hi' }] }),
+        }),
         fetch(`${gateway.url}/v1/models`, { headers: auth }),
-        fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'no-such-alias', messages: [] }) }),
+        fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ model: 'no-such-alias', messages: [] }),
+        }),
       ]);
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 400]);
       for (const answer of answers) expect(answer.headers.get('x-plexus-overhead-ms')).toMatch(/^\d+\.\d\d$/);
@@ -171,19 +223,30 @@ describe('model catalog through the built gateway', () => {
     it('search and lookup the shipped models.dev snapshot', async () => {
       const search = await fetch(`${gateway.url}/v1/metadata/search?source=models.dev&q=claude-sonnet-4-2&limit=5`);
       expect(search.status).toBe(200);
-      expect(await search.json()).toEqual({ data: [{ id: 'anthropic/claude-sonnet-4-20250514', name: 'Claude Sonnet 4' }], count: 1 });
+      expect(await search.json()).toEqual({
+        data: [{ id: 'anthropic/claude-sonnet-4-20250514', name: 'Claude Sonnet 4' }],
+        count: 1,
+      });
       const lookup = await fetch(`${gateway.url}/v1/metadata/lookup?source=models.dev&source_path=openai/gpt-4.1`);
       expect(await lookup.json()).toMatchObject({
-        data: { name: 'GPT-4.1', context_length: 1047576, pricing: { prompt: 2, completion: 8, input_cache_read: 0.5 } },
+        data: {
+          name: 'GPT-4.1',
+          context_length: 1047576,
+          pricing: { prompt: 2, completion: 8, input_cache_read: 0.5 },
+        },
       });
     });
 
     it('answers 400 for a bad source, 404 for an unknown entry, 503 for a source not loaded', async () => {
       const unknownSource = await fetch(`${gateway.url}/v1/metadata/search?source=nope`);
       expect(unknownSource.status).toBe(400);
-      expect(await unknownSource.json()).toMatchObject({ error: { message: expect.stringContaining('source must be one of') } });
+      expect(await unknownSource.json()).toMatchObject({
+        error: { message: expect.stringContaining('source must be one of') },
+      });
       expect((await fetch(`${gateway.url}/v1/metadata/search?source=models.dev&limit=500`)).status).toBe(400);
-      expect((await fetch(`${gateway.url}/v1/metadata/lookup?source=models.dev&source_path=acme/nothing`)).status).toBe(404);
+      expect((await fetch(`${gateway.url}/v1/metadata/lookup?source=models.dev&source_path=acme/nothing`)).status).toBe(
+        404,
+      );
       expect((await fetch(`${gateway.url}/v1/metadata/search?source=openrouter`)).status).toBe(503);
       expect((await fetch(`${gateway.url}/v1/metadata/search?source=catwalk`)).status).toBe(503);
     });
@@ -197,7 +260,14 @@ describe('model catalog through the built gateway', () => {
         alias_id: 'draft',
         model: {
           target_groups: [
-            { name: 'g', selector: 'in_order', targets: [{ provider: 'p', model: 'tiny-ctx', enabled: false }, { provider: 'p', model: 'gpt-4o' }] },
+            {
+              name: 'g',
+              selector: 'in_order',
+              targets: [
+                { provider: 'p', model: 'tiny-ctx', enabled: false },
+                { provider: 'p', model: 'gpt-4o' },
+              ],
+            },
           ],
         },
       });
@@ -241,13 +311,29 @@ describe('model catalog through the built gateway', () => {
                 acme: {
                   id: 'acme',
                   name: 'Acme',
-                  models: { 'rocket-1': { id: 'rocket-1', name: 'Rocket 1', cost: { input: 4, output: 8 }, limit: { context: 50000, output: 4096 } } },
+                  models: {
+                    'rocket-1': {
+                      id: 'rocket-1',
+                      name: 'Rocket 1',
+                      cost: { input: 4, output: 8 },
+                      limit: { context: 50000, output: 4096 },
+                    },
+                  },
                 },
               },
             }
           : {
               kind: 'json',
-              body: { data: [{ id: 'acme/rocket-2', name: 'Acme: Rocket 2', context_length: 64000, pricing: { prompt: '0.000001', completion: '0.000002' } }] },
+              body: {
+                data: [
+                  {
+                    id: 'acme/rocket-2',
+                    name: 'Acme: Rocket 2',
+                    context_length: 64000,
+                    pricing: { prompt: '0.000001', completion: '0.000002' },
+                  },
+                ],
+              },
             },
       );
       const refreshed = await admin('POST', '/models/metadata/refresh');
@@ -266,24 +352,39 @@ describe('model catalog through the built gateway', () => {
       expect(catalogServer.requests.map((request) => request.path).sort()).toEqual(['/api.json', '/api/v1/models']);
 
       // The refreshed catalog prices a model it now knows.
-      await admin('PUT', '/providers/p', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-upstream', models: ['rocket-1'] });
+      await admin('PUT', '/providers/p', {
+        api_base_url: `${upstream.url}/v1`,
+        api_key: 'sk-upstream',
+        models: ['rocket-1'],
+      });
       const priced = await chat('direct/p/rocket-1');
       await priced.text();
-      expect(await usageRow(priced.headers.get('x-request-id') ?? '')).toMatchObject({ cost_total: 0.008, cost_source: 'catalog' });
+      expect(await usageRow(priced.headers.get('x-request-id') ?? '')).toMatchObject({
+        cost_total: 0.008,
+        cost_source: 'catalog',
+      });
 
       catalogServer.script(() => ({ kind: 'json', status: 500, body: { error: 'down' } }));
       const failed = (await (await admin('POST', '/models/metadata/refresh')).json()) as Record<string, unknown>;
       expect(failed).toMatchObject({
         success: false,
         hadErrors: true,
-        sources: { modelsDev: { initialized: true, count: 1, error: 'HTTP 500' }, openrouter: { initialized: true, count: 1, error: 'HTTP 500' } },
+        sources: {
+          modelsDev: { initialized: true, count: 1, error: 'HTTP 500' },
+          openrouter: { initialized: true, count: 1, error: 'HTTP 500' },
+        },
       });
       const kept = await fetch(`${gateway.url}/v1/metadata/lookup?source=openrouter&source_path=acme/rocket-2`);
-      expect(await kept.json()).toMatchObject({ data: { name: 'Acme: Rocket 2', context_length: 64000, pricing: { prompt: 1, completion: 2 } } });
+      expect(await kept.json()).toMatchObject({
+        data: { name: 'Acme: Rocket 2', context_length: 64000, pricing: { prompt: 1, completion: 2 } },
+      });
     });
 
     it('is admin-only', async () => {
-      const response = await fetch(`${gateway.url}/v0/management/models/metadata/refresh`, { method: 'POST', headers: { 'x-admin-key': KEY } });
+      const response = await fetch(`${gateway.url}/v0/management/models/metadata/refresh`, {
+        method: 'POST',
+        headers: { 'x-admin-key': KEY },
+      });
       expect([401, 403]).toContain(response.status);
     });
   });

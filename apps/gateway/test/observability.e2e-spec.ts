@@ -44,7 +44,8 @@ class OtlpReceiver {
       request.on('end', () => {
         if (request.url === '/v1/traces') {
           const payload = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-          for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) this.spans.push(...scope.spans);
+          for (const resource of payload.resourceSpans)
+            for (const scope of resource.scopeSpans) this.spans.push(...scope.spans);
         }
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
@@ -128,11 +129,22 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
     });
   }
 
-  function chat(model: string, params: { stream?: boolean; key?: string; content?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  function chat(
+    model: string,
+    params: { stream?: boolean; key?: string; content?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     return fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${params.key ?? CLIENT_KEY}`, 'content-type': 'application/json', ...params.headers },
-      body: JSON.stringify({ model, stream: params.stream ?? false, messages: [{ role: 'user', content: params.content ?? 'Hi' }] }),
+      headers: {
+        authorization: `Bearer ${params.key ?? CLIENT_KEY}`,
+        'content-type': 'application/json',
+        ...params.headers,
+      },
+      body: JSON.stringify({
+        model,
+        stream: params.stream ?? false,
+        messages: [{ role: 'user', content: params.content ?? 'Hi' }],
+      }),
     });
   }
 
@@ -151,8 +163,20 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       // A prompt of 'slow' is answered over about two seconds, long enough for progress events.
       const delayMs = body.messages[0]?.content === 'slow' ? 300 : 0;
       return body.stream
-        ? { kind: 'sse', delayMs, events: chatStreamEvents({ model: body.model, pieces: ['Hel', 'lo ', content], promptTokens: 7, completionTokens: 3 }) }
-        : { kind: 'json', body: chatCompletionBody({ model: body.model, content, promptTokens: 7, completionTokens: 3 }) };
+        ? {
+            kind: 'sse',
+            delayMs,
+            events: chatStreamEvents({
+              model: body.model,
+              pieces: ['Hel', 'lo ', content],
+              promptTokens: 7,
+              completionTokens: 3,
+            }),
+          }
+        : {
+            kind: 'json',
+            body: chatCompletionBody({ model: body.model, content, promptTokens: 7, completionTokens: 3 }),
+          };
     });
     bad.script(() => ({ kind: 'json', status: 500, body: { error: { message: 'upstream exploded' } } }));
     gateway = await startGateway({
@@ -165,12 +189,29 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
     const setup: Array<[string, unknown]> = [
       ['/providers/good', { api_base_url: `${good.url}/v1`, api_key: PROVIDER_KEY }],
       ['/providers/bad', { api_base_url: `${bad.url}/v1`, api_key: FAILING_PROVIDER_KEY }],
-      ['/aliases/solo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'good', model: 'm-good' }] }] }],
+      [
+        '/aliases/solo',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'good', model: 'm-good' }] }] },
+      ],
       [
         '/aliases/duo',
-        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'bad', model: 'm-bad' }, { provider: 'good', model: 'm-good' }] }] },
+        {
+          target_groups: [
+            {
+              name: 'g',
+              selector: 'in_order',
+              targets: [
+                { provider: 'bad', model: 'm-bad' },
+                { provider: 'good', model: 'm-good' },
+              ],
+            },
+          ],
+        },
       ],
-      ['/aliases/broken', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'bad', model: 'm-broken' }] }] }],
+      [
+        '/aliases/broken',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'bad', model: 'm-broken' }] }] },
+      ],
       ['/keys/client', { secret: CLIENT_KEY }],
       ['/keys/other', { secret: OTHER_KEY }],
     ];
@@ -189,7 +230,14 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       expect(response.status).toBe(200);
       await response.text();
       const state = (await (await management('GET', '/v0/management/debug')).json()) as Record<string, unknown>;
-      expect(state).toEqual({ enabled: false, enabledGlobal: false, enabledKeys: [], keys: [], aliases: [], providers: null });
+      expect(state).toEqual({
+        enabled: false,
+        enabledGlobal: false,
+        enabledKeys: [],
+        keys: [],
+        aliases: [],
+        providers: null,
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await trace(response.headers.get('x-request-id') as string)).toBeUndefined();
     });
@@ -224,7 +272,11 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       expect(String(stored['transformedResponse'])).toContain('Hel');
       const attempts = stored['attempts'] as Array<Record<string, unknown>>;
       expect(attempts).toHaveLength(1);
-      expect(attempts[0]).toMatchObject({ provider: 'good', responseStatus: 200, requestHeaders: { authorization: '[REDACTED]' } });
+      expect(attempts[0]).toMatchObject({
+        provider: 'good',
+        responseStatus: 200,
+        requestHeaders: { authorization: '[REDACTED]' },
+      });
 
       const serialized = JSON.stringify(stored);
       expect(serialized).not.toContain(CLIENT_KEY);
@@ -251,7 +303,10 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       const toggled = await management('POST', '/v0/management/self/debug/toggle', { enabled: true }, OTHER_KEY);
       expect(toggled.status).toBe(200);
       expect(await toggled.json()).toEqual({ keyName: 'other', enabled: true, enabledGlobal: false });
-      const me = (await (await management('GET', '/v0/management/self/me', undefined, OTHER_KEY)).json()) as Record<string, unknown>;
+      const me = (await (await management('GET', '/v0/management/self/me', undefined, OTHER_KEY)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(me).toMatchObject({ keyName: 'other', traceEnabled: true, traceEnabledGlobal: false });
       expect((await management('POST', '/v0/management/self/debug/toggle', { enabled: true })).status).toBe(400);
       expect((await management('PATCH', '/v0/management/debug', { enabled: true }, OTHER_KEY)).status).toBe(403);
@@ -261,17 +316,26 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       const mineId = mine.headers.get('x-request-id') as string;
       await eventually(() => trace(mineId, OTHER_KEY));
 
-      const state = (await (await management('GET', '/v0/management/debug', undefined, OTHER_KEY)).json()) as Record<string, unknown>;
+      const state = (await (await management('GET', '/v0/management/debug', undefined, OTHER_KEY)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(state).toMatchObject({ enabled: true, enabledForKey: true, keys: ['other'] });
       const list = (await (await management('GET', '/v0/management/debug/logs', undefined, OTHER_KEY)).json()) as {
         data: Array<{ requestId: string }>;
       };
       expect(list.data.map((entry) => entry.requestId)).toEqual([mineId]);
-      const all = (await (await management('GET', '/v0/management/debug/logs')).json()) as { data: Array<{ requestId: string }> };
+      const all = (await (await management('GET', '/v0/management/debug/logs')).json()) as {
+        data: Array<{ requestId: string }>;
+      };
       const someoneElses = all.data.find((entry) => entry.requestId !== mineId);
       expect(someoneElses).toBeDefined();
-      expect((await management('GET', `/v0/management/debug/logs/${someoneElses?.requestId}`, undefined, OTHER_KEY)).status).toBe(404);
-      expect((await management('DELETE', `/v0/management/debug/logs/${mineId}`, undefined, OTHER_KEY)).status).toBe(403);
+      expect(
+        (await management('GET', `/v0/management/debug/logs/${someoneElses?.requestId}`, undefined, OTHER_KEY)).status,
+      ).toBe(404);
+      expect((await management('DELETE', `/v0/management/debug/logs/${mineId}`, undefined, OTHER_KEY)).status).toBe(
+        403,
+      );
 
       await management('POST', '/v0/management/self/debug/toggle?keyName=other', { enabled: false });
       expect((await management('DELETE', `/v0/management/debug/logs/${mineId}`)).status).toBe(200);
@@ -279,8 +343,12 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
     });
 
     it('with capture-on-error keeps the traces of failed requests only', async () => {
-      expect(await (await management('GET', '/v0/management/config/capture-trace-on-error')).json()).toEqual({ enabled: false });
-      expect((await management('PATCH', '/v0/management/config/capture-trace-on-error', { enabled: 'yes' })).status).toBe(400);
+      expect(await (await management('GET', '/v0/management/config/capture-trace-on-error')).json()).toEqual({
+        enabled: false,
+      });
+      expect(
+        (await management('PATCH', '/v0/management/config/capture-trace-on-error', { enabled: 'yes' })).status,
+      ).toBe(400);
       const patched = await management('PATCH', '/v0/management/config/capture-trace-on-error', { enabled: true });
       expect(await patched.json()).toEqual({ enabled: true });
 
@@ -291,15 +359,25 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       await failed.text();
 
       const stored = await eventually(() => trace(failed.headers.get('x-request-id') as string));
-      expect(stored).toMatchObject({ responseStatus: 'error', alias: 'broken', provider: 'bad', transformedResponse: { error: { type: expect.any(String) as string } } });
+      expect(stored).toMatchObject({
+        responseStatus: 'error',
+        alias: 'broken',
+        provider: 'bad',
+        transformedResponse: { error: { type: expect.any(String) as string } },
+      });
       const attempts = stored['attempts'] as Array<Record<string, unknown>>;
-      expect(attempts[0]).toMatchObject({ responseStatus: 500, responseBody: { error: { message: 'upstream exploded' } } });
+      expect(attempts[0]).toMatchObject({
+        responseStatus: 500,
+        responseBody: { error: { message: 'upstream exploded' } },
+      });
       expect(JSON.stringify(stored)).not.toContain(FAILING_PROVIDER_KEY);
       expect(await trace(fine.headers.get('x-request-id') as string)).toBeUndefined();
 
       await management('PATCH', '/v0/management/config/capture-trace-on-error', { enabled: false });
       expect((await management('DELETE', '/v0/management/debug/logs')).status).toBe(200);
-      expect(((await (await management('GET', '/v0/management/debug/logs')).json()) as { total: number }).total).toBe(0);
+      expect(((await (await management('GET', '/v0/management/debug/logs')).json()) as { total: number }).total).toBe(
+        0,
+      );
     });
   });
 
@@ -312,7 +390,9 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       await response.text();
       const requestId = response.headers.get('x-request-id') as string;
 
-      const root = await eventually(() => otlp.spans.find((span) => attribute(span, 'plexus.request_id') === requestId));
+      const root = await eventually(() =>
+        otlp.spans.find((span) => attribute(span, 'plexus.request_id') === requestId),
+      );
       expect(root.name).toBe('chat duo');
       expect(root.traceId).toBe(callerTrace);
       expect(root.parentSpanId).toBe(callerSpan);
@@ -342,7 +422,10 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
   describe('live events feed', () => {
     it('streams started and completed events, and lets go of a closed feed', async () => {
       const abort = new AbortController();
-      const feed = await fetch(`${gateway.url}/v0/management/events`, { headers: { 'x-admin-key': ADMIN_KEY }, signal: abort.signal });
+      const feed = await fetch(`${gateway.url}/v0/management/events`, {
+        headers: { 'x-admin-key': ADMIN_KEY },
+        signal: abort.signal,
+      });
       expect(feed.status).toBe(200);
       expect(feed.headers.get('content-type')).toContain('text/event-stream');
       const body = feed.body as ReadableStream<Uint8Array>;
@@ -351,10 +434,24 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       const response = await chat('solo');
       await response.text();
       const requestId = response.headers.get('x-request-id') as string;
-      const events = await readEvents(body, (event) => event.event === 'completed' && (event.data as { requestId: string }).requestId === requestId);
+      const events = await readEvents(
+        body,
+        (event) => event.event === 'completed' && (event.data as { requestId: string }).requestId === requestId,
+      );
       const started = events.find((event) => event.event === 'started');
-      expect(started?.data).toMatchObject({ requestId, apiKey: 'client', incomingModelAlias: 'solo', responseStatus: 'pending' });
-      expect(events.at(-1)?.data).toMatchObject({ requestId, responseStatus: 'success', tokensInput: 7, tokensOutput: 3, provider: 'good' });
+      expect(started?.data).toMatchObject({
+        requestId,
+        apiKey: 'client',
+        incomingModelAlias: 'solo',
+        responseStatus: 'pending',
+      });
+      expect(events.at(-1)?.data).toMatchObject({
+        requestId,
+        responseStatus: 'success',
+        tokensInput: 7,
+        tokensOutput: 3,
+        provider: 'good',
+      });
       abort.abort();
 
       await eventually(async () => {
@@ -365,23 +462,38 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
 
     it('reports the progress of a request in flight every second', async () => {
       const abort = new AbortController();
-      const feed = await fetch(`${gateway.url}/v0/management/events`, { headers: { 'x-admin-key': ADMIN_KEY }, signal: abort.signal });
+      const feed = await fetch(`${gateway.url}/v0/management/events`, {
+        headers: { 'x-admin-key': ADMIN_KEY },
+        signal: abort.signal,
+      });
       const body = feed.body as ReadableStream<Uint8Array>;
       await readEvents(body, (event) => event.event === 'ping');
       const response = await chat('solo', { stream: true, content: 'slow' });
       const requestId = response.headers.get('x-request-id') as string;
-      const events = await readEvents(body, (event) => event.event === 'completed' && (event.data as { requestId: string }).requestId === requestId);
+      const events = await readEvents(
+        body,
+        (event) => event.event === 'completed' && (event.data as { requestId: string }).requestId === requestId,
+      );
       await response.text();
       abort.abort();
-      const progress = events.filter((event) => event.event === 'progress' && (event.data as { requestId: string }).requestId === requestId);
+      const progress = events.filter(
+        (event) => event.event === 'progress' && (event.data as { requestId: string }).requestId === requestId,
+      );
       expect(progress.length).toBeGreaterThan(0);
-      expect(progress.at(-1)?.data).toMatchObject({ requestId, bytes: expect.any(Number) as number, estimatedTokens: expect.any(Number) as number });
+      expect(progress.at(-1)?.data).toMatchObject({
+        requestId,
+        bytes: expect.any(Number) as number,
+        estimatedTokens: expect.any(Number) as number,
+      });
       expect((progress.at(-1)?.data as { elapsedMs: number }).elapsedMs).toBeGreaterThanOrEqual(900);
     });
 
     it('shows an API key only its own requests', async () => {
       const abort = new AbortController();
-      const feed = await fetch(`${gateway.url}/v0/management/events`, { headers: { 'x-admin-key': OTHER_KEY }, signal: abort.signal });
+      const feed = await fetch(`${gateway.url}/v0/management/events`, {
+        headers: { 'x-admin-key': OTHER_KEY },
+        signal: abort.signal,
+      });
       expect(feed.status).toBe(200);
       const body = feed.body as ReadableStream<Uint8Array>;
       await readEvents(body, (event) => event.event === 'ping');
@@ -391,7 +503,11 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       const ownId = own.headers.get('x-request-id') as string;
       const events = await readEvents(body, (event) => event.event === 'completed');
       abort.abort();
-      expect(events.filter((event) => event.event !== 'ping').every((event) => (event.data as { apiKey: string }).apiKey === 'other')).toBe(true);
+      expect(
+        events
+          .filter((event) => event.event !== 'ping')
+          .every((event) => (event.data as { apiKey: string }).apiKey === 'other'),
+      ).toBe(true);
       expect((events.at(-1)?.data as { requestId: string }).requestId).toBe(ownId);
     });
   });
@@ -411,7 +527,10 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       expect((await management('GET', '/v0/management/logging/level', undefined, CLIENT_KEY)).status).toBe(403);
 
       const abort = new AbortController();
-      const stream = await fetch(`${gateway.url}/v0/system/logs/stream`, { headers: { 'x-admin-key': ADMIN_KEY }, signal: abort.signal });
+      const stream = await fetch(`${gateway.url}/v0/system/logs/stream`, {
+        headers: { 'x-admin-key': ADMIN_KEY },
+        signal: abort.signal,
+      });
       expect(stream.status).toBe(200);
       const body = stream.body as ReadableStream<Uint8Array>;
       await readEvents(body, (event) => event.event === 'ping');
@@ -420,7 +539,11 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       expect(await changed.json()).toMatchObject({ level: 'debug', startupLevel: 'warn' });
       const events = await readEvents(body, (event) => event.event === 'syslog');
       abort.abort();
-      expect(events.at(-1)?.data).toMatchObject({ level: 'warn', message: 'log level changed from warn to debug', context: 'Logging' });
+      expect(events.at(-1)?.data).toMatchObject({
+        level: 'warn',
+        message: 'log level changed from warn to debug',
+        context: 'Logging',
+      });
 
       const recent = (await (await management('GET', '/v0/system/logs/recent?limit=5')).json()) as {
         data: Array<{ message: string }>;
@@ -432,12 +555,16 @@ describe('debug traces, OpenTelemetry, the live events feed and logging through 
       expect(recent.data[0]?.message).toBe('log level changed from warn to debug');
       expect((await management('GET', '/v0/system/logs/recent?limit=5000')).status).toBe(400);
 
-      expect(await (await management('DELETE', '/v0/management/logging/level')).json()).toMatchObject({ level: 'warn' });
+      expect(await (await management('DELETE', '/v0/management/logging/level')).json()).toMatchObject({
+        level: 'warn',
+      });
     });
 
     it('sets and clears the console module filter', async () => {
       expect(await (await management('GET', '/v0/management/logging/modules')).json()).toEqual({ modules: [] });
-      expect(await (await management('PUT', '/v0/management/logging/modules', { modules: ['Logging'] })).json()).toEqual({ modules: ['Logging'] });
+      expect(
+        await (await management('PUT', '/v0/management/logging/modules', { modules: ['Logging'] })).json(),
+      ).toEqual({ modules: ['Logging'] });
       expect((await management('PUT', '/v0/management/logging/modules', { modules: 'Logging' })).status).toBe(400);
       expect(await (await management('DELETE', '/v0/management/logging/modules')).json()).toEqual({ modules: [] });
     });

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 const COMMITTED = join(__dirname, '..', 'openapi.json');
 
 function canonicalJson(value: unknown): string {
-  return `${JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  2)}\n`;
+  return `${JSON.stringify(
+    value,
+    (_key, inner: unknown) =>
+      inner && typeof inner === 'object' && !Array.isArray(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+        : inner,
+    2,
+  )}\n`;
 }
 
 type QueryType = 'string' | 'integer' | 'boolean' | readonly string[];
@@ -49,7 +52,11 @@ const REFERENCE_QUERY_PARAMETERS: Record<string, Record<string, QueryType>> = {
     fields: 'string',
   },
   'DELETE /v0/management/usage': { olderThanDays: 'integer' },
-  'GET /v0/management/usage/summary': { range: ['hour', 'day', 'week', 'month', 'custom'], startDate: 'string', endDate: 'string' },
+  'GET /v0/management/usage/summary': {
+    range: ['hour', 'day', 'week', 'month', 'custom'],
+    startDate: 'string',
+    endDate: 'string',
+  },
   'GET /v0/management/concurrency': {
     mode: ['live', 'timeline'],
     timeRange: ['hour', 'day', 'week', 'month', 'custom'],
@@ -69,7 +76,11 @@ const REFERENCE_QUERY_PARAMETERS: Record<string, Record<string, QueryType>> = {
 
 /** Ours on top of the reference's. */
 const OUR_QUERY_PARAMETERS: Record<string, Record<string, QueryType>> = {
-  'GET /v0/management/usage/summary': { bucket: ['minute', 'hour', 'day', 'week', 'month'], limit: 'integer', apiKey: 'string' },
+  'GET /v0/management/usage/summary': {
+    bucket: ['minute', 'hour', 'day', 'week', 'month'],
+    limit: 'integer',
+    apiKey: 'string',
+  },
   'GET /v0/management/audit': { limit: 'integer', offset: 'integer', actor: 'string' },
 };
 
@@ -88,7 +99,10 @@ function declaredQuery(document: OpenApiDocument, route: string): Record<string,
   return Object.fromEntries(
     (operation.parameters ?? [])
       .filter((parameter) => parameter.in === 'query')
-      .map((parameter) => [parameter.name, parameter.schema?.enum ?? (parameter.schema?.type as QueryType | undefined)]),
+      .map((parameter) => [
+        parameter.name,
+        parameter.schema?.enum ?? (parameter.schema?.type as QueryType | undefined),
+      ]),
   );
 }
 
@@ -106,7 +120,9 @@ describe('the committed OpenAPI document', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const expectedRoutes = [...new Set([...Object.keys(REFERENCE_QUERY_PARAMETERS), ...Object.keys(OUR_QUERY_PARAMETERS)])];
+  const expectedRoutes = [
+    ...new Set([...Object.keys(REFERENCE_QUERY_PARAMETERS), ...Object.keys(OUR_QUERY_PARAMETERS)]),
+  ];
   it.each(expectedRoutes)('declares the query parameters of %s', async (route) => {
     const parameters = { ...REFERENCE_QUERY_PARAMETERS[route], ...OUR_QUERY_PARAMETERS[route] };
     const document = (await (await fetch(`${gateway.url}/docs/openapi.json`)).json()) as OpenApiDocument;
@@ -127,7 +143,10 @@ describe('the committed OpenAPI document', () => {
   ])('refuses %s with the field and the reason', async (path, field, code) => {
     const response = await fetch(`${gateway.url}${path}`, { headers: { 'x-admin-key': 'openapi-admin' } });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'Validation failed', details: [expect.objectContaining({ path: [field], code })] });
+    expect(await response.json()).toMatchObject({
+      error: 'Validation failed',
+      details: [expect.objectContaining({ path: [field], code })],
+    });
   });
 
   it('is the document the gateway serves', async () => {

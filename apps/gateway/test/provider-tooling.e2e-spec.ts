@@ -25,14 +25,35 @@ describe('provider tooling: fetch-models and test', () => {
     upstream.script((request) => {
       if (request.method === 'GET' && request.path.startsWith('/v1/models')) {
         return request.headers['anthropic-version']
-          ? { kind: 'json', body: { data: [{ id: 'claude-listed', type: 'model', display_name: 'Claude Listed', created_at: '2025-01-01T00:00:00Z' }], has_more: false } }
-          : { kind: 'json', body: { object: 'list', data: [{ id: 'gpt-listed', object: 'model', created: 1700000000, owned_by: 'scripted' }] } };
+          ? {
+              kind: 'json',
+              body: {
+                data: [
+                  {
+                    id: 'claude-listed',
+                    type: 'model',
+                    display_name: 'Claude Listed',
+                    created_at: '2025-01-01T00:00:00Z',
+                  },
+                ],
+                has_more: false,
+              },
+            }
+          : {
+              kind: 'json',
+              body: {
+                object: 'list',
+                data: [{ id: 'gpt-listed', object: 'model', created: 1700000000, owned_by: 'scripted' }],
+              },
+            };
       }
       if (request.method === 'GET' && request.path.startsWith('/v1beta/models')) {
         return { kind: 'json', body: { models: [{ name: 'models/gemini-listed', displayName: 'Gemini Listed' }] } };
       }
-      if (request.method === 'GET' && request.path === '/broken/models') return { kind: 'json', status: 401, body: { error: { message: 'bad key' } } };
-      if (request.method === 'GET' && request.path === '/garbage/models') return { kind: 'json', body: { hello: 'world' } };
+      if (request.method === 'GET' && request.path === '/broken/models')
+        return { kind: 'json', status: 401, body: { error: { message: 'bad key' } } };
+      if (request.method === 'GET' && request.path === '/garbage/models')
+        return { kind: 'json', body: { hello: 'world' } };
       if (request.method === 'POST' && request.path === '/v1/chat/completions') {
         const model = String((request.body as { model?: unknown }).model);
         return model === 'failing'
@@ -42,10 +63,29 @@ describe('provider tooling: fetch-models and test', () => {
       return { kind: 'json', status: 404, body: { error: 'unscripted' } };
     });
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
-    expect((await admin('PUT', '/providers/openai-like', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-openai-like' })).status).toBe(200);
-    expect((await admin('PUT', '/providers/anthropic-like', { api_base_url: { messages: upstream.url }, api_key: 'sk-anthropic-like' })).status).toBe(200);
-    expect((await admin('PUT', '/providers/gemini-like', { api_base_url: { gemini: `${upstream.url}/v1beta` }, api_key: 'g-gemini-like' })).status).toBe(200);
-    expect((await admin('PUT', '/providers/broken', { api_base_url: `${upstream.url}/broken`, api_key: 'sk-x' })).status).toBe(200);
+    expect(
+      (await admin('PUT', '/providers/openai-like', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-openai-like' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await admin('PUT', '/providers/anthropic-like', {
+          api_base_url: { messages: upstream.url },
+          api_key: 'sk-anthropic-like',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await admin('PUT', '/providers/gemini-like', {
+          api_base_url: { gemini: `${upstream.url}/v1beta` },
+          api_key: 'g-gemini-like',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await admin('PUT', '/providers/broken', { api_base_url: `${upstream.url}/broken`, api_key: 'sk-x' })).status,
+    ).toBe(200);
     expect((await admin('PUT', '/providers/garbage', { api_base_url: `${upstream.url}/garbage` })).status).toBe(200);
   }, 60_000);
 
@@ -63,9 +103,20 @@ describe('provider tooling: fetch-models and test', () => {
     expect(upstream.requests.at(-1)?.headers['authorization']).toBe('Bearer sk-openai-like');
 
     expect((await admin('POST', '/providers/fetch-models', { provider: 'anthropic-like' })).body).toEqual({
-      data: [{ id: 'claude-listed', object: 'model', created: 1735689600, display_name: 'Claude Listed', owned_by: 'anthropic' }],
+      data: [
+        {
+          id: 'claude-listed',
+          object: 'model',
+          created: 1735689600,
+          display_name: 'Claude Listed',
+          owned_by: 'anthropic',
+        },
+      ],
     });
-    expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/models?limit=1000', headers: { 'x-api-key': 'sk-anthropic-like', 'anthropic-version': '2023-06-01' } });
+    expect(upstream.requests.at(-1)).toMatchObject({
+      path: '/v1/models?limit=1000',
+      headers: { 'x-api-key': 'sk-anthropic-like', 'anthropic-version': '2023-06-01' },
+    });
 
     expect((await admin('POST', '/providers/fetch-models', { provider: 'gemini-like' })).body).toEqual({
       data: [{ id: 'gemini-listed', object: 'model', display_name: 'Gemini Listed', owned_by: 'google' }],
@@ -77,25 +128,44 @@ describe('provider tooling: fetch-models and test', () => {
     expect((await admin('POST', '/providers/fetch-models', { provider: 'broken' })).status).toBe(502);
     expect((await admin('POST', '/providers/fetch-models', { provider: 'garbage' })).status).toBe(400);
     expect((await admin('POST', '/providers/fetch-models', { provider: 'nope' })).status).toBe(400);
-    for (const url of [`${upstream.url}/v1/models`, 'http://localhost:1/v1', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:1/v1']) {
+    for (const url of [
+      `${upstream.url}/v1/models`,
+      'http://localhost:1/v1',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]:1/v1',
+    ]) {
       const refused = await admin('POST', '/providers/fetch-models', { url, apiKey: 'sk-x' });
       expect({ url, status: refused.status }).toEqual({ url, status: 400 });
       expect(JSON.stringify(refused.body)).toContain('url');
     }
     const invalid = await admin('POST', '/providers/fetch-models', { url: 'not a url' });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ error: 'Validation failed', details: [expect.objectContaining({ path: ['url'] })] });
+    expect(invalid.body).toMatchObject({
+      error: 'Validation failed',
+      details: [expect.objectContaining({ path: ['url'] })],
+    });
     expect((await admin('POST', '/providers/fetch-models', {})).status).toBe(400);
   });
 
   it('probes a provider model with one tiny request', async () => {
     const ok = await admin('POST', '/test', { provider: 'openai-like', model: 'probe-model' });
-    expect(ok).toEqual({ status: 200, body: { success: true, durationMs: expect.any(Number), apiType: 'chat', response: 'Hello from the probe' } });
-    expect(upstream.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: 'probe-model' } });
+    expect(ok).toEqual({
+      status: 200,
+      body: { success: true, durationMs: expect.any(Number), apiType: 'chat', response: 'Hello from the probe' },
+    });
+    expect(upstream.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: { model: 'probe-model' },
+    });
 
     const failed = await admin('POST', '/test', { provider: 'openai-like', model: 'failing' });
     expect(failed.status).toBe(200);
-    expect(failed.body).toMatchObject({ success: false, apiType: 'chat', error: expect.stringContaining('upstream exploded') });
+    expect(failed.body).toMatchObject({
+      success: false,
+      apiType: 'chat',
+      error: expect.stringContaining('upstream exploded'),
+    });
 
     // Real requests: both are in the usage records, as the probe's.
     const deadline = Date.now() + 10_000;
@@ -106,13 +176,29 @@ describe('provider tooling: fetch-models and test', () => {
     }
     expect(probes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ apiKey: 'probe', attribution: 'manual', provider: 'openai-like', selectedModelName: 'probe-model', responseStatus: 'success' }),
-        expect.objectContaining({ apiKey: 'probe', attribution: 'manual', selectedModelName: 'failing', responseStatus: 'error', httpStatus: 500 }),
+        expect.objectContaining({
+          apiKey: 'probe',
+          attribution: 'manual',
+          provider: 'openai-like',
+          selectedModelName: 'probe-model',
+          responseStatus: 'success',
+        }),
+        expect.objectContaining({
+          apiKey: 'probe',
+          attribution: 'manual',
+          selectedModelName: 'failing',
+          responseStatus: 'error',
+          httpStatus: 500,
+        }),
       ]),
     );
 
     expect((await admin('POST', '/test', { provider: 'nope', model: 'x' })).status).toBe(400);
-    expect((await admin('POST', '/test', { provider: 'openai-like', model: 'x', apiType: 'transcriptions' })).status).toBe(400);
-    expect((await admin('POST', '/test', { provider: 'openai-like' })).body).toMatchObject({ details: expect.arrayContaining([expect.objectContaining({ path: ['model'] })]) });
+    expect(
+      (await admin('POST', '/test', { provider: 'openai-like', model: 'x', apiType: 'transcriptions' })).status,
+    ).toBe(400);
+    expect((await admin('POST', '/test', { provider: 'openai-like' })).body).toMatchObject({
+      details: expect.arrayContaining([expect.objectContaining({ path: ['model'] })]),
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { ScriptedUpstream, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  ScriptedUpstream,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 import { Client } from 'pg';
 
 const ADMIN_KEY = 'checker-secrets-admin';
@@ -16,7 +22,11 @@ describe('quota checker credentials: masked in every answer, encrypted at rest, 
   let upstream: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; body: Json }> {
+  async function admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string; body: Json }> {
     const response = await fetch(`${gateway.url}/v0/management${path}`, {
       method,
       headers: { 'x-admin-key': ADMIN_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -51,17 +61,40 @@ describe('quota checker credentials: masked in every answer, encrypted at rest, 
     upstream = await ScriptedUpstream.start();
     upstream.script((request) => {
       if (request.path.startsWith('/v1/account/balance')) return { kind: 'json', body: { balance: '7.5' } };
-      if (request.path.startsWith('/account/query_balance')) return { kind: 'json', body: { available_amount: '25.00', base_resp: { status_code: 0, status_msg: 'success' } } };
+      if (request.path.startsWith('/account/query_balance'))
+        return {
+          kind: 'json',
+          body: { available_amount: '25.00', base_resp: { status_code: 0, status_msg: 'success' } },
+        };
       return { kind: 'json', body: { data: { total_credits: 50, total_usage: 42.5 } } };
     });
     gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, ENCRYPTION_KEY, LOG_LEVEL: 'debug' });
     const providers: Array<[string, Json]> = [
-      ['naga-p', { type: 'naga', options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: NAGA_KEY, max: 10 } }],
-      ['minimax-p', { type: 'minimax', options: { endpoint: `${upstream.url}/account/query_balance`, token: MINIMAX_TOKEN, groupid: '1900001' } }],
-      ['openrouter-p', { type: 'openrouter', options: { endpoint: `${upstream.url}/api/v1/credits`, apiKey: OPENROUTER_KEY } }],
+      [
+        'naga-p',
+        {
+          type: 'naga',
+          options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: NAGA_KEY, max: 10 },
+        },
+      ],
+      [
+        'minimax-p',
+        {
+          type: 'minimax',
+          options: { endpoint: `${upstream.url}/account/query_balance`, token: MINIMAX_TOKEN, groupid: '1900001' },
+        },
+      ],
+      [
+        'openrouter-p',
+        { type: 'openrouter', options: { endpoint: `${upstream.url}/api/v1/credits`, apiKey: OPENROUTER_KEY } },
+      ],
     ];
     for (const [slug, quotaChecker] of providers) {
-      const saved = await admin('PUT', `/providers/${slug}`, { api_base_url: `${upstream.url}/v1`, api_key: PROVIDER_KEY, quota_checker: quotaChecker });
+      const saved = await admin('PUT', `/providers/${slug}`, {
+        api_base_url: `${upstream.url}/v1`,
+        api_key: PROVIDER_KEY,
+        quota_checker: quotaChecker,
+      });
       expect(saved.status).toBe(200);
     }
   }, 60_000);
@@ -83,9 +116,17 @@ describe('quota checker credentials: masked in every answer, encrypted at rest, 
 
   it('GET /providers, /providers/{slug}, /config, /config/export, /quota-checkers and /quotas show them masked', async () => {
     const list = await admin('GET', '/providers');
-    expect((list.body['naga-p'] as Json)['quota_checker']).toEqual({ type: 'naga', options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: 'nag...0001', max: 10 } });
-    expect(((list.body['minimax-p'] as Json)['quota_checker'] as Json)['options']).toMatchObject({ token: 'min...0002', groupid: '1900001' });
-    expect(((list.body['openrouter-p'] as Json)['quota_checker'] as Json)['options']).toMatchObject({ apiKey: 'sk-...0003' });
+    expect((list.body['naga-p'] as Json)['quota_checker']).toEqual({
+      type: 'naga',
+      options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: 'nag...0001', max: 10 },
+    });
+    expect(((list.body['minimax-p'] as Json)['quota_checker'] as Json)['options']).toMatchObject({
+      token: 'min...0002',
+      groupid: '1900001',
+    });
+    expect(((list.body['openrouter-p'] as Json)['quota_checker'] as Json)['options']).toMatchObject({
+      apiKey: 'sk-...0003',
+    });
     for (const path of ['/providers', '/providers/naga-p', '/config', '/config/export', '/quota-checkers', '/quotas']) {
       const answer = await admin('GET', path);
       expect(answer.status).toBe(200);
@@ -116,15 +157,28 @@ describe('quota checker credentials: masked in every answer, encrypted at rest, 
   it('PUT and PATCH with the masked values from GET keep the credentials; a mask with nothing stored is a 400', async () => {
     const shown = (await admin('GET', '/providers/naga-p')).body;
     expect((await admin('PUT', '/providers/naga-p', shown)).status).toBe(200);
-    expect((await admin('PATCH', '/providers/minimax-p', { display_name: 'MiniMax', quota_checker: (await admin('GET', '/providers/minimax-p')).body['quota_checker'] })).status).toBe(200);
+    expect(
+      (
+        await admin('PATCH', '/providers/minimax-p', {
+          display_name: 'MiniMax',
+          quota_checker: (await admin('GET', '/providers/minimax-p')).body['quota_checker'],
+        })
+      ).status,
+    ).toBe(200);
     await admin('POST', '/quotas/naga-p/check');
     await admin('POST', '/quotas/minimax-p/check');
     expect(lastCredential('/v1/account/balance')).toBe(`Bearer ${NAGA_KEY}`);
     expect(lastCredential('/account/query_balance')).toBe(`_token=${MINIMAX_TOKEN}`);
 
-    const refused = await admin('PUT', '/providers/fresh', { api_base_url: `${upstream.url}/v1`, quota_checker: { type: 'naga', options: { provisioningKey: 'nag...0001' } } });
+    const refused = await admin('PUT', '/providers/fresh', {
+      api_base_url: `${upstream.url}/v1`,
+      quota_checker: { type: 'naga', options: { provisioningKey: 'nag...0001' } },
+    });
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: 'Validation failed', details: [{ path: ['quota_checker', 'options', 'provisioningKey'], code: 'masked_secret' }] });
+    expect(refused.body).toMatchObject({
+      error: 'Validation failed',
+      details: [{ path: ['quota_checker', 'options', 'provisioningKey'], code: 'masked_secret' }],
+    });
   });
 
   it('the gateway log never carries them', () => {

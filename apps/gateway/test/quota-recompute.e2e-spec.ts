@@ -10,7 +10,12 @@ describe('POST /v0/management/quota/recompute on the built gateway', () => {
   let database: TestDatabase;
   let gateway: GatewayProcess;
 
-  async function call(method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<{ status: number; body: Json }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    key = ADMIN_KEY,
+  ): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${gateway.url}/v0/management${path}`, {
       method,
       headers: { 'x-admin-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -20,11 +25,14 @@ describe('POST /v0/management/quota/recompute on the built gateway', () => {
     return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
   }
 
-  const recompute = (key: string, quota: string): Promise<{ status: number; body: Json }> => call('POST', '/quota/recompute', { key, quota });
+  const recompute = (key: string, quota: string): Promise<{ status: number; body: Json }> =>
+    call('POST', '/quota/recompute', { key, quota });
 
   async function usageOf(key: string, quota: string): Promise<number> {
     const status = await call('GET', `/quota/status/${key}`);
-    const entry = (status.body['quotas'] as Array<{ name: string; currentUsage: number }>).find((candidate) => candidate.name === quota);
+    const entry = (status.body['quotas'] as Array<{ name: string; currentUsage: number }>).find(
+      (candidate) => candidate.name === quota,
+    );
     return entry?.currentUsage ?? NaN;
   }
 
@@ -39,7 +47,13 @@ describe('POST /v0/management/quota/recompute on the built gateway', () => {
       ['/user-quotas/hour-cost', { type: 'rolling', limitType: 'cost', limit: 10, duration: '1h' }],
       ['/user-quotas/hour-requests', { type: 'rolling', limitType: 'requests', limit: 100, duration: '1h' }],
       ['/user-quotas/unused', { type: 'daily', limitType: 'requests', limit: 5 }],
-      ['/keys/team', { secret: TEAM_SECRET, quotas: ['day-tokens', 'day-requests', 'month-cost', 'pool-requests', 'hour-cost', 'hour-requests'] }],
+      [
+        '/keys/team',
+        {
+          secret: TEAM_SECRET,
+          quotas: ['day-tokens', 'day-requests', 'month-cost', 'pool-requests', 'hour-cost', 'hour-requests'],
+        },
+      ],
       ['/keys/other', { secret: 'sk-recompute-other', quotas: ['pool-requests'] }],
     ];
     for (const [path, body] of setup) expect((await call('PUT', path, body)).status).toBe(200);
@@ -73,7 +87,14 @@ describe('POST /v0/management/quota/recompute on the built gateway', () => {
     const response = await recompute('team', 'day-tokens');
     expect(response).toEqual({
       status: 200,
-      body: { success: true, key: 'team', quota: 'day-tokens', usage: 1365, windowStartMs: dayStart.getTime(), message: "Quota 'day-tokens' of 'team' recomputed from 2 successful requests" },
+      body: {
+        success: true,
+        key: 'team',
+        quota: 'day-tokens',
+        usage: 1365,
+        windowStartMs: dayStart.getTime(),
+        message: "Quota 'day-tokens' of 'team' recomputed from 2 successful requests",
+      },
     });
     expect(await usageOf('team', 'day-tokens')).toBe(1365);
 
@@ -106,11 +127,16 @@ describe('POST /v0/management/quota/recompute on the built gateway', () => {
     expect(unattached.body).toMatchObject({ error: { type: 'quota_not_attached' } });
     const missing = await call('POST', '/quota/recompute', { key: 'team' });
     expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ error: 'Validation failed', details: expect.arrayContaining([expect.objectContaining({ path: ['quota'] })]) });
+    expect(missing.body).toMatchObject({
+      error: 'Validation failed',
+      details: expect.arrayContaining([expect.objectContaining({ path: ['quota'] })]),
+    });
     expect((await recompute('ghost', 'day-tokens')).status).toBe(404);
   });
 
   it('is admin only', async () => {
-    expect((await call('POST', '/quota/recompute', { key: 'team', quota: 'day-tokens' }, TEAM_SECRET)).status).toBe(403);
+    expect((await call('POST', '/quota/recompute', { key: 'team', quota: 'day-tokens' }, TEAM_SECRET)).status).toBe(
+      403,
+    );
   });
 });

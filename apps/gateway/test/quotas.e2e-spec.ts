@@ -34,11 +34,24 @@ interface QuotaErrorBody {
     current_usage: number;
     limit: number;
     resets_at: string;
-    blocking_quotas: Array<{ quotaName: string; limitType: string; limit: number; currentUsage: number; remaining: number; resetsAt: string }>;
+    blocking_quotas: Array<{
+      quotaName: string;
+      limitType: string;
+      limit: number;
+      currentUsage: number;
+      remaining: number;
+      resetsAt: string;
+    }>;
   };
 }
 
-function admin(gateway: GatewayProcess, method: string, path: string, body?: unknown, key = ADMIN_KEY): Promise<Response> {
+function admin(
+  gateway: GatewayProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  key = ADMIN_KEY,
+): Promise<Response> {
   return callManagement(gateway.url, key, method, path, body);
 }
 
@@ -116,14 +129,38 @@ describe('user quotas through the built gateway (embedded database, in-process l
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'plexus-quotas-'));
     [fast, slow] = await Promise.all([ScriptedUpstream.start(), ScriptedUpstream.start()]);
-    fast.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'm', content: 'ok', promptTokens: 10, completionTokens: 5 }) }));
-    slow.script(() => ({ kind: 'sse', delayMs: 40, events: chatStreamEvents({ model: 'm', pieces: ['a', 'b', 'c', 'd', 'e'], promptTokens: 10, completionTokens: 1000 }) }));
+    fast.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'm', content: 'ok', promptTokens: 10, completionTokens: 5 }),
+    }));
+    slow.script(() => ({
+      kind: 'sse',
+      delayMs: 40,
+      events: chatStreamEvents({
+        model: 'm',
+        pieces: ['a', 'b', 'c', 'd', 'e'],
+        promptTokens: 10,
+        completionTokens: 1000,
+      }),
+    }));
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
     await configure(gateway, [
       ['PUT', '/providers/fast', { api_base_url: `${fast.url}/v1`, api_key: 'sk-up' }],
-      ['PUT', '/providers/slow', { api_base_url: `${slow.url}/v1`, api_key: 'sk-up', models: { m: { pricing: PRICING } } }],
-      ['PUT', '/aliases/quick', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fast', model: 'm' }] }] }],
-      ['PUT', '/aliases/streamy', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'slow', model: 'm' }] }] }],
+      [
+        'PUT',
+        '/providers/slow',
+        { api_base_url: `${slow.url}/v1`, api_key: 'sk-up', models: { m: { pricing: PRICING } } },
+      ],
+      [
+        'PUT',
+        '/aliases/quick',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fast', model: 'm' }] }] },
+      ],
+      [
+        'PUT',
+        '/aliases/streamy',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'slow', model: 'm' }] }] },
+      ],
       ['PUT', '/user-quotas/fifty', { type: 'daily', limitType: 'requests', limit: 50 }],
       ['PUT', '/user-quotas/budget', { type: 'daily', limitType: 'cost', limit: 0.045, warnAt: 0.5 }],
       ['PUT', '/keys/client', { secret: 'sk-quota-client', quotas: ['fifty'] }],
@@ -141,7 +178,9 @@ describe('user quotas through the built gateway (embedded database, in-process l
 
   it('200 concurrent requests against a 50-request quota: exactly 50 answered, 150 refused with 429, the reference body and Retry-After', async () => {
     fast.requests.length = 0;
-    const answers = await Promise.all(Array.from({ length: 200 }, () => chat(gateway, 'sk-quota-client', { model: 'quick' })));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => chat(gateway, 'sk-quota-client', { model: 'quick' })),
+    );
     expect(count(answers, 200)).toBe(50);
     expect(count(answers, 429)).toBe(150);
     expect(fast.requests).toHaveLength(50);
@@ -155,7 +194,14 @@ describe('user quotas through the built gateway (embedded database, in-process l
     expect(Number(success.headers.get('x-plexus-quota-remaining'))).toBeLessThan(50);
     expect(success.headers.get('x-plexus-quota-reset')).toBe(nextUtcMidnight());
     // Overshoot measured: none (requests reserve exactly one unit each).
-    expect(await quotaStatus(gateway, 'client')).toMatchObject({ key: 'client', quota_name: 'fifty', allowed: false, current_usage: 50, limit: 50, remaining: 0 });
+    expect(await quotaStatus(gateway, 'client')).toMatchObject({
+      key: 'client',
+      quota_name: 'fifty',
+      allowed: false,
+      current_usage: 50,
+      limit: 50,
+      remaining: 0,
+    });
   });
 
   it('answers the same quota body in every client format', async () => {
@@ -228,7 +274,9 @@ describe('user quotas through the built gateway (embedded database, in-process l
 
   it('a cost budget under 40 concurrent streams overshoots by at most one estimate', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 40 }, () => chat(gateway, 'sk-quota-spender', { model: 'streamy', stream: true, max_tokens: 1000 })),
+      Array.from({ length: 40 }, () =>
+        chat(gateway, 'sk-quota-spender', { model: 'streamy', stream: true, max_tokens: 1000 }),
+      ),
     );
     // $0.045 budget, $0.01 reserved per stream: admitted while under the limit, 5 fit.
     expect(count(answers, 200)).toBe(5);
@@ -236,7 +284,9 @@ describe('user quotas through the built gateway (embedded database, in-process l
     const admitted = answers.filter((candidate) => candidate.status === 200);
     for (const answer of admitted) expect(answer.text).toContain('[DONE]');
     // warnAt 0.5: the streams admitted past half the budget carry the warning.
-    expect(admitted.filter((answer) => answer.headers.get('x-plexus-quota-warning') !== null).length).toBeGreaterThanOrEqual(3);
+    expect(
+      admitted.filter((answer) => answer.headers.get('x-plexus-quota-warning') !== null).length,
+    ).toBeGreaterThanOrEqual(3);
     const refused = answers.find((answer) => answer.status === 429) as Answer;
     expectQuota429(refused, 'budget', 0.045, 'cost');
     // Each stream really used 1000 output tokens ($0.01): settled, the total is what was reserved.
@@ -247,18 +297,24 @@ describe('user quotas through the built gateway (embedded database, in-process l
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const overshoot = (status['current_usage'] as number) - 0.045;
-    process.stdout.write(`quota e2e (in-process): cost budget 0.045 USD, 40 concurrent streams, charged ${String(status['current_usage'])} USD, overshoot ${overshoot.toFixed(6)} USD (estimate ${COST_ESTIMATE})\n`);
+    process.stdout.write(
+      `quota e2e (in-process): cost budget 0.045 USD, 40 concurrent streams, charged ${String(status['current_usage'])} USD, overshoot ${overshoot.toFixed(6)} USD (estimate ${COST_ESTIMATE})\n`,
+    );
     expect(overshoot).toBeGreaterThanOrEqual(0);
     expect(overshoot).toBeLessThanOrEqual(COST_ESTIMATE + 1e-9);
   });
 
   it('holds at most maxConcurrency requests of a key in flight', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, () => chat(gateway, 'sk-quota-narrow', { model: 'streamy', stream: true })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => chat(gateway, 'sk-quota-narrow', { model: 'streamy', stream: true })),
+    );
     expect(count(answers, 200)).toBe(5);
     expect(count(answers, 429)).toBe(15);
     const refused = answers.find((answer) => answer.status === 429) as Answer;
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(JSON.parse(refused.text)).toMatchObject({ error: { type: 'rate_limit_error', code: 'concurrency_limit_exceeded' } });
+    expect(JSON.parse(refused.text)).toMatchObject({
+      error: { type: 'rate_limit_error', code: 'concurrency_limit_exceeded' },
+    });
     // Slots are freed when the streams end.
     expect((await chat(gateway, 'sk-quota-narrow', { model: 'streamy', stream: true })).status).toBe(200);
     expect(await (await admin(gateway, 'GET', '/self/quota', undefined, 'sk-quota-narrow')).json()).toMatchObject({
@@ -271,12 +327,20 @@ describe('user quotas through the built gateway (embedded database, in-process l
     const invalid: Array<[string, unknown, string]> = [
       ['/user-quotas/Bad Name', { type: 'daily', limitType: 'requests', limit: 5 }, 'name'],
       ['/user-quotas/rolling-no-duration', { type: 'rolling', limitType: 'requests', limit: 5 }, 'duration'],
-      ['/user-quotas/bad-duration', { type: 'rolling', duration: '5 parsecs', limitType: 'requests', limit: 5 }, 'duration'],
+      [
+        '/user-quotas/bad-duration',
+        { type: 'rolling', duration: '5 parsecs', limitType: 'requests', limit: 5 },
+        'duration',
+      ],
       ['/user-quotas/zero', { type: 'daily', limitType: 'requests', limit: 0 }, 'limit'],
       ['/user-quotas/half-token', { type: 'daily', limitType: 'tokens', limit: 10.5 }, 'limit'],
       ['/user-quotas/hourly', { type: 'hourly', limitType: 'requests', limit: 5 }, 'type'],
       ['/user-quotas/warn', { type: 'daily', limitType: 'requests', limit: 5, warnAt: 1 }, 'warnAt'],
-      ['/user-quotas/scoped', { type: 'daily', limitType: 'requests', limit: 5, allowedProviders: ['fast'] }, 'allowedProviders'],
+      [
+        '/user-quotas/scoped',
+        { type: 'daily', limitType: 'requests', limit: 5, allowedProviders: ['fast'] },
+        'allowedProviders',
+      ],
     ];
     for (const [path, body, field] of invalid) {
       const response = await admin(gateway, 'PUT', path, body);
@@ -287,8 +351,17 @@ describe('user quotas through the built gateway (embedded database, in-process l
       });
     }
 
-    const put = await admin(gateway, 'PUT', '/user-quotas/burst', { type: 'rolling', duration: '2h30m', limitType: 'tokens', limit: 100000 });
-    expect(await put.json()).toEqual({ success: true, name: 'burst', quota: { type: 'rolling', duration: '2h30m', limitType: 'tokens', limit: 100000 } });
+    const put = await admin(gateway, 'PUT', '/user-quotas/burst', {
+      type: 'rolling',
+      duration: '2h30m',
+      limitType: 'tokens',
+      limit: 100000,
+    });
+    expect(await put.json()).toEqual({
+      success: true,
+      name: 'burst',
+      quota: { type: 'rolling', duration: '2h30m', limitType: 'tokens', limit: 100000 },
+    });
     const patched = await admin(gateway, 'PATCH', '/user-quotas/burst', { limit: 5000, warnAt: 0.8 });
     expect(await patched.json()).toEqual({
       success: true,
@@ -312,15 +385,31 @@ describe('user quotas through the built gateway (embedded database, in-process l
     expect((await admin(gateway, 'PATCH', '/user-quotas/burst', { duration: 'soon' })).status).toBe(400);
 
     // A key can only hold quotas that exist; a referenced quota can't be deleted.
-    const unknown = await admin(gateway, 'PUT', '/keys/holder', { secret: 'sk-quota-holder', quotas: ['burst', 'nope'] });
+    const unknown = await admin(gateway, 'PUT', '/keys/holder', {
+      secret: 'sk-quota-holder',
+      quotas: ['burst', 'nope'],
+    });
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ error: 'Validation failed', details: [{ path: ['quotas'], message: 'Unknown user quota: nope' }] });
-    expect((await admin(gateway, 'PUT', '/keys/holder', { secret: 'sk-quota-holder', quotas: ['burst'] })).status).toBe(200);
+    expect(await unknown.json()).toMatchObject({
+      error: 'Validation failed',
+      details: [{ path: ['quotas'], message: 'Unknown user quota: nope' }],
+    });
+    expect((await admin(gateway, 'PUT', '/keys/holder', { secret: 'sk-quota-holder', quotas: ['burst'] })).status).toBe(
+      200,
+    );
     const conflict = await admin(gateway, 'DELETE', '/user-quotas/burst');
     expect(conflict.status).toBe(409);
-    expect(await conflict.json()).toEqual({ success: false, error: 'quota_in_use', message: "User quota 'burst' is still assigned to key 'holder'" });
+    expect(await conflict.json()).toEqual({
+      success: false,
+      error: 'quota_in_use',
+      message: "User quota 'burst' is still assigned to key 'holder'",
+    });
     expect((await admin(gateway, 'DELETE', '/keys/holder')).status).toBe(200);
-    expect(await (await admin(gateway, 'DELETE', '/user-quotas/burst')).json()).toEqual({ success: true, name: 'burst', message: "User quota 'burst' deleted" });
+    expect(await (await admin(gateway, 'DELETE', '/user-quotas/burst')).json()).toEqual({
+      success: true,
+      name: 'burst',
+      message: "User quota 'burst' deleted",
+    });
     expect((await admin(gateway, 'GET', '/user-quotas/burst')).status).toBe(404);
     expect((await admin(gateway, 'DELETE', '/user-quotas/burst')).status).toBe(404);
   });
@@ -328,8 +417,16 @@ describe('user quotas through the built gateway (embedded database, in-process l
   it('keeps the counts across a restart, and clears them on demand', async () => {
     expect(await gateway.stop()).toBe(0);
     gateway = await startGateway({ ADMIN_KEY, DATA_DIR: dataDir });
-    expect(await quotaStatus(gateway, 'client')).toMatchObject({ quota_name: 'fifty', current_usage: 50, allowed: false });
-    expect(await quotaStatus(gateway, 'spender')).toMatchObject({ quota_name: 'budget', current_usage: 0.05, allowed: false });
+    expect(await quotaStatus(gateway, 'client')).toMatchObject({
+      quota_name: 'fifty',
+      current_usage: 50,
+      allowed: false,
+    });
+    expect(await quotaStatus(gateway, 'spender')).toMatchObject({
+      quota_name: 'budget',
+      current_usage: 0.05,
+      allowed: false,
+    });
     expectQuota429(await chat(gateway, 'sk-quota-client', { model: 'quick' }), 'fifty', 50);
 
     expect((await admin(gateway, 'POST', '/quota/clear', {})).status).toBe(400);
@@ -366,16 +463,41 @@ describe('user quotas across two gateway replicas sharing PostgreSQL and Redis',
   let second: GatewayProcess;
 
   beforeAll(async () => {
-    [database, fast, slow] = await Promise.all([createTestDatabase(), ScriptedUpstream.start(), ScriptedUpstream.start()]);
+    [database, fast, slow] = await Promise.all([
+      createTestDatabase(),
+      ScriptedUpstream.start(),
+      ScriptedUpstream.start(),
+    ]);
     fast.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'm', content: 'ok' }) }));
-    slow.script(() => ({ kind: 'sse', delayMs: 40, events: chatStreamEvents({ model: 'm', pieces: ['a', 'b', 'c', 'd', 'e'], promptTokens: 10, completionTokens: 1000 }) }));
+    slow.script(() => ({
+      kind: 'sse',
+      delayMs: 40,
+      events: chatStreamEvents({
+        model: 'm',
+        pieces: ['a', 'b', 'c', 'd', 'e'],
+        promptTokens: 10,
+        completionTokens: 1000,
+      }),
+    }));
     first = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, REDIS_URL });
     // Configured through the first replica, before the second starts: both load the same configuration.
     await configure(first, [
       ['PUT', '/providers/fast', { api_base_url: `${fast.url}/v1`, api_key: 'sk-up' }],
-      ['PUT', '/providers/slow', { api_base_url: `${slow.url}/v1`, api_key: 'sk-up', models: { m: { pricing: PRICING } } }],
-      ['PUT', '/aliases/quick', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fast', model: 'm' }] }] }],
-      ['PUT', '/aliases/streamy', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'slow', model: 'm' }] }] }],
+      [
+        'PUT',
+        '/providers/slow',
+        { api_base_url: `${slow.url}/v1`, api_key: 'sk-up', models: { m: { pricing: PRICING } } },
+      ],
+      [
+        'PUT',
+        '/aliases/quick',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'fast', model: 'm' }] }] },
+      ],
+      [
+        'PUT',
+        '/aliases/streamy',
+        { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'slow', model: 'm' }] }] },
+      ],
       ['PUT', `/user-quotas/${quota}`, { type: 'daily', limitType: 'requests', limit: 50 }],
       ['PUT', `/user-quotas/${budget}`, { type: 'daily', limitType: 'cost', limit: 0.045 }],
       ['PUT', `/keys/${clientKey}`, { secret: clientSecret, quotas: [quota] }],
@@ -397,7 +519,9 @@ describe('user quotas across two gateway replicas sharing PostgreSQL and Redis',
 
   it('200 concurrent requests split across both replicas against a 50-request quota: exactly 50 answered', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, index) => chat(index % 2 === 0 ? first : second, clientSecret, { model: 'quick' })),
+      Array.from({ length: 200 }, (_, index) =>
+        chat(index % 2 === 0 ? first : second, clientSecret, { model: 'quick' }),
+      ),
     );
     expect(count(answers, 200)).toBe(50);
     expect(count(answers, 429)).toBe(150);
@@ -422,14 +546,18 @@ describe('user quotas across two gateway replicas sharing PostgreSQL and Redis',
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const overshoot = (status['current_usage'] as number) - 0.045;
-    process.stdout.write(`quota e2e (two replicas, Redis): cost budget 0.045 USD, 40 concurrent streams, charged ${String(status['current_usage'])} USD, overshoot ${overshoot.toFixed(6)} USD (estimate ${COST_ESTIMATE})\n`);
+    process.stdout.write(
+      `quota e2e (two replicas, Redis): cost budget 0.045 USD, 40 concurrent streams, charged ${String(status['current_usage'])} USD, overshoot ${overshoot.toFixed(6)} USD (estimate ${COST_ESTIMATE})\n`,
+    );
     expect(overshoot).toBeGreaterThanOrEqual(0);
     expect(overshoot).toBeLessThanOrEqual(COST_ESTIMATE + 1e-9);
   });
 
   it('holds the in-flight limit across both replicas', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => chat(index % 2 === 0 ? first : second, narrowSecret, { model: 'streamy', stream: true })),
+      Array.from({ length: 20 }, (_, index) =>
+        chat(index % 2 === 0 ? first : second, narrowSecret, { model: 'streamy', stream: true }),
+      ),
     );
     expect(count(answers, 200)).toBe(4);
     expect(count(answers, 429)).toBe(16);
@@ -446,7 +574,10 @@ describe('user quotas across two gateway replicas sharing PostgreSQL and Redis',
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
-      const rows = await pg.query<{ current_usage: number }>('SELECT current_usage FROM quota_state WHERE bucket_key = $1 AND quota_name = $2', [clientKey, quota]);
+      const rows = await pg.query<{ current_usage: number }>(
+        'SELECT current_usage FROM quota_state WHERE bucket_key = $1 AND quota_name = $2',
+        [clientKey, quota],
+      );
       expect(rows.rows).toEqual([{ current_usage: 50 }]);
     } finally {
       await pg.end();

@@ -41,7 +41,8 @@ describe('routing faults through the built gateway', () => {
   let explored: ScriptedUpstream;
   let gateway: GatewayProcess;
 
-  const admin = (method: string, path: string, body?: unknown): Promise<Response> => callManagement(gateway.url, ADMIN_KEY, method, path, body);
+  const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+    callManagement(gateway.url, ADMIN_KEY, method, path, body);
 
   const chat = async (model: string, stream = false, key = KEY): Promise<Outcome> => {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -49,7 +50,11 @@ describe('routing faults through the built gateway', () => {
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hello' }] }),
     });
-    return { status: response.status, body: await response.text(), requestId: response.headers.get('x-request-id') ?? '' };
+    return {
+      status: response.status,
+      body: await response.text(),
+      requestId: response.headers.get('x-request-id') ?? '',
+    };
   };
 
   /** The usage record of one request, as GET /v0/management/usage lists it (written in batches). */
@@ -57,19 +62,29 @@ describe('routing faults through the built gateway', () => {
     for (let tries = 0; tries < 100; tries++) {
       const list = (await (await admin('GET', '/usage?limit=100')).json()) as { data: UsageRecord[] };
       const record = list.data.find((row) => row.requestId === requestId);
-      if (record) return { ...record, attempts: record.retryHistory ? (JSON.parse(record.retryHistory) as Array<Record<string, unknown>>) : [] };
+      if (record)
+        return {
+          ...record,
+          attempts: record.retryHistory ? (JSON.parse(record.retryHistory) as Array<Record<string, unknown>>) : [],
+        };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`no usage record for ${requestId}`);
   }
 
   const cooldowns = async (): Promise<Array<{ provider: string; model: string; timeRemainingMs: number }>> =>
-    (await (await admin('GET', '/cooldowns')).json()) as Array<{ provider: string; model: string; timeRemainingMs: number }>;
+    (await (await admin('GET', '/cooldowns')).json()) as Array<{
+      provider: string;
+      model: string;
+      timeRemainingMs: number;
+    }>;
 
-  const ok = (content: string): Parameters<ScriptedUpstream['script']>[0] => () => ({
-    kind: 'json',
-    body: chatCompletionBody({ model: 'b-model', content, promptTokens: 11, completionTokens: 7 }),
-  });
+  const ok =
+    (content: string): Parameters<ScriptedUpstream['script']>[0] =>
+    () => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'b-model', content, promptTokens: 11, completionTokens: 7 }),
+    });
 
   const pair = (name: string, primaryProvider: string): Promise<Response> =>
     admin('PUT', `/aliases/${name}`, {
@@ -91,7 +106,12 @@ describe('routing faults through the built gateway', () => {
     await admin('PUT', '/providers/b', { api_base_url: `${backup.url}/v1`, timeoutMs: 2000 });
     // Long timeouts: only the stall settings can end these calls early.
     await admin('PUT', '/providers/slow', { api_base_url: `${primary.url}/v1`, timeoutMs: 60_000, stallTtfbMs: 5000 });
-    await admin('PUT', '/providers/slow-cooling', { api_base_url: `${primary.url}/v1`, timeoutMs: 60_000, stallTtfbMs: 5000, stall_cooldown: true });
+    await admin('PUT', '/providers/slow-cooling', {
+      api_base_url: `${primary.url}/v1`,
+      timeoutMs: 60_000,
+      stallTtfbMs: 5000,
+      stall_cooldown: true,
+    });
     await admin('PUT', '/providers/trickle', {
       api_base_url: `${primary.url}/v1`,
       timeoutMs: 60_000,
@@ -105,8 +125,12 @@ describe('routing faults through the built gateway', () => {
     await pair('pair', 'a');
     await pair('slow-pair', 'slow');
     await pair('slow-cooling-pair', 'slow-cooling');
-    await admin('PUT', '/aliases/solo', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'a-model' }] }] });
-    await admin('PUT', '/aliases/trickle', { target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'trickle', model: 'a-model' }] }] });
+    await admin('PUT', '/aliases/solo', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'a-model' }] }],
+    });
+    await admin('PUT', '/aliases/trickle', {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'trickle', model: 'a-model' }] }],
+    });
     await admin('PUT', '/aliases/skips', {
       target_groups: [
         {
@@ -145,7 +169,9 @@ describe('routing faults through the built gateway', () => {
   ])('a provider with stall override %j is refused with 400 naming the field', async (override, field) => {
     const response = await admin('PUT', '/providers/bad-stall', { api_base_url: `${primary.url}/v1`, ...override });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ details: expect.arrayContaining([expect.objectContaining({ path: [field] })]) });
+    expect(await response.json()).toMatchObject({
+      details: expect.arrayContaining([expect.objectContaining({ path: [field] })]),
+    });
   });
 
   it('a TTFB stall (headers, then nothing within stallTtfbMs): fails over before any byte; no cooldown without stall_cooldown', async () => {
@@ -188,7 +214,9 @@ describe('routing faults through the built gateway', () => {
     expect(outcome.body).not.toContain('"finish_reason":"stop"');
     const record = await usageRecord(outcome.requestId);
     expect(record).toMatchObject({ responseStatus: 'timeout', attemptCount: 1 });
-    expect(record.attempts).toEqual([expect.objectContaining({ provider: 'trickle', status: 'failed', reason: expect.stringContaining('stalled') })]);
+    expect(record.attempts).toEqual([
+      expect.objectContaining({ provider: 'trickle', status: 'failed', reason: expect.stringContaining('stalled') }),
+    ]);
   });
 
   it('an empty completion: fails over to the next target, without a cooldown', async () => {
@@ -198,7 +226,11 @@ describe('routing faults through the built gateway', () => {
     expect(outcome.body).toContain('from backup');
     const record = await usageRecord(outcome.requestId);
     expect(record).toMatchObject({ responseStatus: 'success', provider: 'b', attemptCount: 2 });
-    expect(record.attempts[0]).toMatchObject({ provider: 'a', status: 'failed', reason: expect.stringContaining('empty completion') });
+    expect(record.attempts[0]).toMatchObject({
+      provider: 'a',
+      status: 'failed',
+      reason: expect.stringContaining('empty completion'),
+    });
     expect(await cooldowns()).toEqual([]);
   });
 
@@ -208,7 +240,10 @@ describe('routing faults through the built gateway', () => {
     const outcome = await chat('pair', true);
     expect(outcome.body).toContain('full');
     expect(outcome.body).not.toContain('a-model');
-    expect((await usageRecord(outcome.requestId)).attempts[0]).toMatchObject({ provider: 'a', reason: expect.stringContaining('empty completion') });
+    expect((await usageRecord(outcome.requestId)).attempts[0]).toMatchObject({
+      provider: 'a',
+      reason: expect.stringContaining('empty completion'),
+    });
   });
 
   it('an empty completion from the last target: answered as it is', async () => {
@@ -237,7 +272,11 @@ describe('routing faults through the built gateway', () => {
       kind: 'json',
       status: 429,
       body: { error: { message: 'Rate limit reached for requests' } },
-      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s', 'x-ratelimit-reset-tokens': '6m0s' },
+      headers: {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '1m30s',
+        'x-ratelimit-reset-tokens': '6m0s',
+      },
     }));
     expect((await chat('pair')).body).toContain('from backup');
     const [cooling] = await cooldowns();
@@ -267,10 +306,12 @@ describe('routing faults through the built gateway', () => {
     expect(JSON.parse(outcome.body)).toMatchObject({ error: { code: 'no_healthy_target' } });
     const record = await usageRecord(outcome.requestId);
     expect(record).toMatchObject({ responseStatus: 'error', attemptCount: 0, provider: null });
-    expect(record.attempts).toEqual([{ index: 0, provider: 'a', model: 'a-model', apiType: 'chat', status: 'skipped', reason: 'cooldown' }]);
+    expect(record.attempts).toEqual([
+      { index: 0, provider: 'a', model: 'a-model', apiType: 'chat', status: 'skipped', reason: 'cooldown' },
+    ]);
   });
 
-  it("disabled targets and providers the key excludes are in the attempt history as skipped", async () => {
+  it('disabled targets and providers the key excludes are in the attempt history as skipped', async () => {
     const outcome = await chat('skips', false, NARROW_KEY);
     expect(outcome.body).toContain('from backup');
     const record = await usageRecord(outcome.requestId);
@@ -283,16 +324,31 @@ describe('routing faults through the built gateway', () => {
   });
 
   it('background exploration probes a stale target off the request path, and its stats appear in /performance', async () => {
-    explored.script(() => ({ kind: 'sse', events: chatStreamEvents({ model: 'x-model', pieces: ['1 ', '2 ', '3'], completionTokens: 3 }) }));
-    await admin('PUT', '/aliases/measured', { target_groups: [{ name: 'g', selector: 'latency', targets: [{ provider: 'explored', model: 'x-model' }] }] });
-    expect((await admin('PATCH', '/config/background-exploration', { enabled: true, stalenessThresholdSeconds: 1, workerConcurrency: 1 })).status).toBe(200);
+    explored.script(() => ({
+      kind: 'sse',
+      events: chatStreamEvents({ model: 'x-model', pieces: ['1 ', '2 ', '3'], completionTokens: 3 }),
+    }));
+    await admin('PUT', '/aliases/measured', {
+      target_groups: [{ name: 'g', selector: 'latency', targets: [{ provider: 'explored', model: 'x-model' }] }],
+    });
+    expect(
+      (
+        await admin('PATCH', '/config/background-exploration', {
+          enabled: true,
+          stalenessThresholdSeconds: 1,
+          workerConcurrency: 1,
+        })
+      ).status,
+    ).toBe(200);
     try {
       let rows: Array<{ provider: string; model: string; sample_count: number; avg_ttft_ms: number | null }> = [];
       for (let tries = 0; tries < 100 && rows.length === 0; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         rows = (await (await admin('GET', '/performance?provider=explored')).json()) as typeof rows;
       }
-      expect(rows).toEqual([expect.objectContaining({ provider: 'explored', model: 'x-model', sample_count: expect.any(Number) })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ provider: 'explored', model: 'x-model', sample_count: expect.any(Number) }),
+      ]);
       expect(rows[0]?.avg_ttft_ms).not.toBeNull();
       expect(explored.requests[0]?.body).toMatchObject({ model: 'x-model', stream: true });
       // Usage rows are written in batches: the probe's may land a moment after its stats.
@@ -301,7 +357,12 @@ describe('routing faults through the built gateway', () => {
         probes = ((await (await admin('GET', '/usage?apiKey=probe&limit=5')).json()) as { data: UsageRecord[] }).data;
         if (probes.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(probes[0]).toMatchObject({ apiKey: 'probe', attribution: 'background', provider: 'explored', responseStatus: 'success' });
+      expect(probes[0]).toMatchObject({
+        apiKey: 'probe',
+        attribution: 'background',
+        provider: 'explored',
+        responseStatus: 'success',
+      });
     } finally {
       await admin('PATCH', '/config/background-exploration', { enabled: false });
     }

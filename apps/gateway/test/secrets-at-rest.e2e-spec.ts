@@ -1,4 +1,12 @@
-import { GATEWAY_MAIN, ScriptedUpstream, chatCompletionBody, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  GATEWAY_MAIN,
+  ScriptedUpstream,
+  chatCompletionBody,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 
@@ -15,7 +23,16 @@ const MCP_HEADER = 'Bearer mcp-at-rest-0005';
 const MCP_ENV = 'env-mcp-at-rest-0006';
 const MCP_ARG = '--token=mcp-arg-at-rest-0007';
 const EXTRA_HEADER = 'hdr-extra-at-rest-0008';
-const SECRETS = [PROVIDER_KEY, HEADER_SECRET, CLIENT_SECRET, CHECKER_SECRET, MCP_HEADER, MCP_ENV, MCP_ARG, EXTRA_HEADER];
+const SECRETS = [
+  PROVIDER_KEY,
+  HEADER_SECRET,
+  CLIENT_SECRET,
+  CHECKER_SECRET,
+  MCP_HEADER,
+  MCP_ENV,
+  MCP_ARG,
+  EXTRA_HEADER,
+];
 
 describe('every secret at rest, in responses and across export/import and rekey (ENCRYPTION_KEY)', () => {
   let database: TestDatabase;
@@ -23,7 +40,11 @@ describe('every secret at rest, in responses and across export/import and rekey 
   let gateway: GatewayProcess;
   let firstExport: Json;
 
-  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; body: Json }> {
+  async function admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string; body: Json }> {
     const response = await fetch(`${gateway.url}/v0/management${path}`, {
       method,
       headers: { 'x-admin-key': ADMIN_KEY, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -38,10 +59,15 @@ describe('every secret at rest, in responses and across export/import and rekey 
     const db = new Client({ connectionString: database.url });
     await db.connect();
     try {
-      const tables = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
-      expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(['providers', 'api_keys', 'system_settings']));
+      const tables = await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      );
+      expect(tables.rows.map((row) => row.table_name)).toEqual(
+        expect.arrayContaining(['providers', 'api_keys', 'system_settings']),
+      );
       const dumps: string[] = [];
-      for (const { table_name: table } of tables.rows) dumps.push(table, JSON.stringify((await db.query(`SELECT * FROM "${table}"`)).rows));
+      for (const { table_name: table } of tables.rows)
+        dumps.push(table, JSON.stringify((await db.query(`SELECT * FROM "${table}"`)).rows));
       return dumps.join('\n');
     } finally {
       await db.end();
@@ -111,12 +137,20 @@ describe('every secret at rest, in responses and across export/import and rekey 
           api_base_url: `${upstream.url}/v1`,
           api_key: PROVIDER_KEY,
           headers: { 'X-Upstream-Auth': HEADER_SECRET, 'X-Org': 'acme' },
-          quota_checker: { type: 'naga', options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: CHECKER_SECRET, max: 10 } },
+          quota_checker: {
+            type: 'naga',
+            options: { endpoint: `${upstream.url}/v1/account/balance`, provisioningKey: CHECKER_SECRET, max: 10 },
+          },
         },
       },
       keys: { client: { secret: CLIENT_SECRET } },
       mcp_servers: {
-        gh: { mode: 'remote_http', upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { Authorization: MCP_HEADER } },
+        gh: {
+          mode: 'remote_http',
+          upstream_url: 'https://mcp.example.com/mcp',
+          enabled: true,
+          headers: { Authorization: MCP_HEADER },
+        },
         local: { mode: 'stdio', command: 'npx', args: ['-y', MCP_ARG], env: { API_KEY: MCP_ENV } },
       },
     });
@@ -124,7 +158,9 @@ describe('every secret at rest, in responses and across export/import and rekey 
 
     const shown = await admin('GET', '/providers/up');
     expect(shown.body['headers']).toEqual({ 'X-Upstream-Auth': 'hdr...0002', 'X-Org': '****' });
-    const patched = await admin('PATCH', '/providers/up', { headers: { ...(shown.body['headers'] as Json), 'X-Extra': EXTRA_HEADER } });
+    const patched = await admin('PATCH', '/providers/up', {
+      headers: { ...(shown.body['headers'] as Json), 'X-Extra': EXTRA_HEADER },
+    });
     expect(patched.status).toBe(200);
     const refused = await admin('PATCH', '/providers/up', { headers: { 'X-Unknown': 'hdr...0002' } });
     expect(refused.status).toBe(400);
@@ -152,7 +188,12 @@ describe('every secret at rest, in responses and across export/import and rekey 
     }
     firstExport = exported.body;
     expect(firstExport['mcp_servers']).toEqual({
-      gh: { mode: 'remote_http', upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { Authorization: 'Bea...0005' } },
+      gh: {
+        mode: 'remote_http',
+        upstream_url: 'https://mcp.example.com/mcp',
+        enabled: true,
+        headers: { Authorization: 'Bea...0005' },
+      },
       local: { mode: 'stdio', command: 'npx', args: ['**', '--t...0007'], env: { API_KEY: 'env...0006' } },
     });
 
@@ -176,7 +217,13 @@ describe('every secret at rest, in responses and across export/import and rekey 
   it('rekeys every secret (headers and MCP servers included) in one go', async () => {
     expect(await gateway.stop()).toBe(0);
     const rekey = spawnSync(process.execPath, [GATEWAY_MAIN, 'rekey'], {
-      env: { PATH: process.env['PATH'] ?? '', DATABASE_URL: database.url, ENCRYPTION_KEY: KEY_ONE, NEW_ENCRYPTION_KEY: KEY_TWO, LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATABASE_URL: database.url,
+        ENCRYPTION_KEY: KEY_ONE,
+        NEW_ENCRYPTION_KEY: KEY_TWO,
+        LOG_LEVEL: 'warn',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

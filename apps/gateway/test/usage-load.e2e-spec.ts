@@ -1,4 +1,12 @@
-import { ScriptedUpstream, TEST_POSTGRES_URL, chatCompletionBody, createTestDatabase, startGateway, type GatewayProcess, type TestDatabase } from '@plexus/testing';
+import {
+  ScriptedUpstream,
+  TEST_POSTGRES_URL,
+  chatCompletionBody,
+  createTestDatabase,
+  startGateway,
+  type GatewayProcess,
+  type TestDatabase,
+} from '@plexus/testing';
 import { Client } from 'pg';
 
 const ADMIN_KEY = 'load-admin';
@@ -31,7 +39,9 @@ describe('usage recording under load, through a database outage', () => {
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
-      const result = await pg.query<{ n: string; distinct_ids: string }>('SELECT count(*) AS n, count(DISTINCT request_id) AS distinct_ids FROM request_usage');
+      const result = await pg.query<{ n: string; distinct_ids: string }>(
+        'SELECT count(*) AS n, count(DISTINCT request_id) AS distinct_ids FROM request_usage',
+      );
       expect(result.rows[0]?.n).toBe(result.rows[0]?.distinct_ids);
       return Number(result.rows[0]?.n);
     } finally {
@@ -48,8 +58,16 @@ describe('usage recording under load, through a database outage', () => {
   beforeAll(async () => {
     [database, upstream] = await Promise.all([createTestDatabase(), ScriptedUpstream.start()]);
     databaseName = new URL(database.url).pathname.slice(1);
-    upstream.script(() => ({ kind: 'json', body: chatCompletionBody({ model: 'load-model', content: 'ok', promptTokens: 7, completionTokens: 3 }) }));
-    gateway = await startGateway({ ADMIN_KEY, DATABASE_URL: database.url, MODEL_CATALOG_REFRESH: 'false', LOG_LEVEL: 'error' });
+    upstream.script(() => ({
+      kind: 'json',
+      body: chatCompletionBody({ model: 'load-model', content: 'ok', promptTokens: 7, completionTokens: 3 }),
+    }));
+    gateway = await startGateway({
+      ADMIN_KEY,
+      DATABASE_URL: database.url,
+      MODEL_CATALOG_REFRESH: 'false',
+      LOG_LEVEL: 'error',
+    });
     const put = async (path: string, body: unknown): Promise<void> => {
       const response = await fetch(`${gateway.url}/v0/management${path}`, {
         method: 'PUT',
@@ -59,7 +77,9 @@ describe('usage recording under load, through a database outage', () => {
       expect(response.status).toBe(200);
     };
     await put('/providers/load', { api_base_url: `${upstream.url}/v1`, api_key: 'sk-upstream' });
-    await put('/aliases/load', { target_groups: [{ name: 'only', selector: 'in_order', targets: [{ provider: 'load', model: 'load-model' }] }] });
+    await put('/aliases/load', {
+      target_groups: [{ name: 'only', selector: 'in_order', targets: [{ provider: 'load', model: 'load-model' }] }],
+    });
     await put('/keys/load', { secret: KEY });
   });
 
@@ -87,7 +107,9 @@ describe('usage recording under load, through a database outage', () => {
           outage = (async () => {
             const from = Date.now();
             await serverQuery(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS false`);
-            await serverQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseName}'`);
+            await serverQuery(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseName}'`,
+            );
             await new Promise((resolve) => setTimeout(resolve, 3000));
             heldDuringOutage = await metric('plexus_usage_buffer_depth');
             await serverQuery(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS true`);

@@ -68,7 +68,10 @@ export class AdminKeyGuard implements CanActivate {
     const address = this.proxies.clientAddress(peer, request.headers['x-forwarded-for']);
     request.clientAddress = address;
     const principal = await this.authenticate(request, peer, address, context);
-    if (principal.role === 'limited' && !this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_LIMITED, [context.getHandler(), context.getClass()])) {
+    if (
+      principal.role === 'limited' &&
+      !this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_LIMITED, [context.getHandler(), context.getClass()])
+    ) {
       throw new ForbiddenException({ error: { message: 'Forbidden: admin only', type: 'forbidden', code: 403 } });
     }
     request.managementPrincipal = principal;

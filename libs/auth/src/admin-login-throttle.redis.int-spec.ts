@@ -23,7 +23,10 @@ describe('AdminLoginThrottle shared through Redis (two replicas)', () => {
   });
 
   it('blocks an address on every replica once the failures on all of them reach the limit, until the window ends', async () => {
-    const [a, b] = clients.map((client) => new AdminLoginThrottle(env, new RedisFailureCounter(client, prefix))) as [AdminLoginThrottle, AdminLoginThrottle];
+    const [a, b] = clients.map((client) => new AdminLoginThrottle(env, new RedisFailureCounter(client, prefix))) as [
+      AdminLoginThrottle,
+      AdminLoginThrottle,
+    ];
     await a.recordFailure('203.0.113.5');
     await b.recordFailure('203.0.113.5');
     expect(await a.retryAfterSeconds('203.0.113.5')).toBe(0);

@@ -46,13 +46,19 @@ export class ApiKeyDirectory implements OnModuleInit {
   }
 
   /** `clientAddress`: the caller's address as resolved through the trusted proxies, checked against the key's `allowedIps`. */
-  authenticate(secret: string, attribution: string | null, clientAddress: string | null, now = Date.now()): AuthenticationResult {
+  authenticate(
+    secret: string,
+    attribution: string | null,
+    clientAddress: string | null,
+    now = Date.now(),
+  ): AuthenticationResult {
     const hash = hashSecret(secret);
     const entry = this.byHash.get(hash);
     if (!entry || !timingSafeEqual(entry.hash, Buffer.from(hash, 'hex'))) return { ok: false, reason: 'unknown' };
     if (entry.disabled) return { ok: false, reason: 'disabled' };
     if (entry.expiresAt !== null && entry.expiresAt <= now) return { ok: false, reason: 'expired' };
-    if (entry.allowedIps && !entry.allowedIps.matches(clientAddress)) return { ok: false, reason: 'address_not_allowed' };
+    if (entry.allowedIps && !entry.allowedIps.matches(clientAddress))
+      return { ok: false, reason: 'address_not_allowed' };
     return { ok: true, principal: { keyName: entry.name, attribution, policy: entry.policy } };
   }
 
@@ -73,7 +79,9 @@ export class ApiKeyDirectory implements OnModuleInit {
     try {
       return IpRules.parse(rules);
     } catch (error) {
-      this.logger.warn(`API key '${record.name}': allowedIps ${(error as Error).message}; the key is refused from every address`);
+      this.logger.warn(
+        `API key '${record.name}': allowedIps ${(error as Error).message}; the key is refused from every address`,
+      );
       return IpRules.parse([]);
     }
   }

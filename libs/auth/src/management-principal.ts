@@ -16,9 +16,14 @@ export interface ManagementRequest {
 }
 
 /** How the principal appears in the audit log. */
-export function principalActor(principal: ManagementPrincipal): { actor: string; kind: 'sso' | 'oidc' | 'admin-key' | 'api-key' } {
+export function principalActor(principal: ManagementPrincipal): {
+  actor: string;
+  kind: 'sso' | 'oidc' | 'admin-key' | 'api-key';
+} {
   if (principal.role === 'limited') return { actor: principal.keyName, kind: 'api-key' };
-  return principal.via === 'admin-key' ? { actor: 'admin-key', kind: 'admin-key' } : { actor: principal.user, kind: principal.via };
+  return principal.via === 'admin-key'
+    ? { actor: 'admin-key', kind: 'admin-key' }
+    : { actor: principal.user, kind: principal.via };
 }
 
 export const ALLOW_LIMITED = 'plexus:allow-limited';

@@ -45,7 +45,9 @@ export class OidcVerifier {
   }
 
   get loginConfig(): OidcLoginConfig | null {
-    return this.issuer !== undefined && this.clientId !== undefined ? { issuer: this.issuer, clientId: this.clientId, scopes: SCOPES } : null;
+    return this.issuer !== undefined && this.clientId !== undefined
+      ? { issuer: this.issuer, clientId: this.clientId, scopes: SCOPES }
+      : null;
   }
 
   /** The admin a token names, or null when it is not a valid ID token of an allowed user. */
@@ -84,7 +86,9 @@ export class OidcVerifier {
   }
 
   private async discover(): Promise<JWTVerifyGetKey> {
-    const response = await fetch(`${this.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${this.issuer}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) throw new Error(`OIDC discovery answered ${response.status}`);
     const document = (await response.json()) as { jwks_uri?: unknown };
     if (typeof document.jwks_uri !== 'string') throw new Error('OIDC discovery document has no jwks_uri');

@@ -27,6 +27,9 @@ export function extractPresentedKey(
   if (!raw) return null;
   const colon = raw.indexOf(':');
   if (colon < 0) return { secret: raw, attribution: null };
-  const label = raw.slice(colon + 1).trim().toLowerCase();
+  const label = raw
+    .slice(colon + 1)
+    .trim()
+    .toLowerCase();
   return { secret: raw.slice(0, colon), attribution: label || null };
 }

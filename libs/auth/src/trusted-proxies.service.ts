@@ -36,7 +36,9 @@ export class TrustedProxies implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.reload();
     this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.warn(`could not reload trusted proxies: ${(error as Error).message}`));
+      this.reload().catch((error: unknown) =>
+        this.logger.warn(`could not reload trusted proxies: ${(error as Error).message}`),
+      );
     }, REFRESH_MS);
     this.timer.unref();
   }
@@ -69,7 +71,9 @@ export class TrustedProxies implements OnModuleInit, OnApplicationShutdown {
     if (!peer) return null;
     let address = normaliseAddress(peer);
     if (!this.isTrusted(address) || forwardedFor === undefined) return address;
-    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((hop) => normaliseAddress(hop));
+    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+      .split(',')
+      .map((hop) => normaliseAddress(hop));
     for (let i = hops.length - 1; i >= 0 && this.isTrusted(address); i--) {
       const hop = hops[i];
       if (hop) address = hop;

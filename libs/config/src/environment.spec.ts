@@ -3,7 +3,13 @@ import { EnvironmentError, loadEnvironment } from './environment';
 describe('loadEnvironment', () => {
   it('applies defaults when only ADMIN_KEY is set', () => {
     const env = loadEnvironment({ ADMIN_KEY: 'admin' });
-    expect(env).toMatchObject({ ADMIN_KEY: 'admin', DATA_DIR: './data', PORT: 4000, HOST: '0.0.0.0', LOG_LEVEL: 'info' });
+    expect(env).toMatchObject({
+      ADMIN_KEY: 'admin',
+      DATA_DIR: './data',
+      PORT: 4000,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -14,7 +20,13 @@ describe('loadEnvironment', () => {
 
   it('reports every malformed variable at once', () => {
     try {
-      loadEnvironment({ ADMIN_KEY: 'a', PORT: 'abc', ENCRYPTION_KEY: 'short', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadEnvironment({
+        ADMIN_KEY: 'a',
+        PORT: 'abc',
+        ENCRYPTION_KEY: 'short',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+      });
       fail('expected an EnvironmentError');
     } catch (error) {
       expect(error).toBeInstanceOf(EnvironmentError);

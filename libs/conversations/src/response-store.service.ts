@@ -52,15 +52,28 @@ export class ResponseStore {
   async conversationHistory(conversationId: string, apiKey: string): Promise<ConversationHistory | null> {
     const turns = await this.liveTurns(conversationId, apiKey);
     const latest = turns.at(-1);
-    return latest ? { instructions: latest.history.instructions as InstructionBlock[], messages: latest.history.messages as CanonicalMessage[] } : null;
+    return latest
+      ? {
+          instructions: latest.history.instructions as InstructionBlock[],
+          messages: latest.history.messages as CanonicalMessage[],
+        }
+      : null;
   }
 
   async conversation(conversationId: string, apiKey: string): Promise<StoredConversation | null> {
     const turns = await this.liveTurns(conversationId, apiKey);
     const first = turns[0];
     if (!first) return null;
-    const items = turns.flatMap((turn) => [...((turn.inputItems ?? []) as Record<string, unknown>[]), ...outputItems(turn.response)]);
-    return { id: conversationId, object: 'conversation', created_at: Math.floor((first.createdAt?.getTime() ?? Date.now()) / 1000), items };
+    const items = turns.flatMap((turn) => [
+      ...((turn.inputItems ?? []) as Record<string, unknown>[]),
+      ...outputItems(turn.response),
+    ]);
+    return {
+      id: conversationId,
+      object: 'conversation',
+      created_at: Math.floor((first.createdAt?.getTime() ?? Date.now()) / 1000),
+      items,
+    };
   }
 
   private async liveTurns(conversationId: string, apiKey: string): Promise<StoredResponseRecord[]> {

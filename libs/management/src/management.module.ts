@@ -23,7 +23,11 @@ import { PerformanceController } from './performance/performance.controller';
 import { ProviderToolingController } from './providers/provider-tooling.controller';
 import { ProvidersController } from './providers/providers.controller';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
-import { QuotaCheckersController, QuotaCheckerTypesController, QuotaMetersController } from './quota-meters/quota-meters.controller';
+import {
+  QuotaCheckersController,
+  QuotaCheckerTypesController,
+  QuotaMetersController,
+} from './quota-meters/quota-meters.controller';
 import { UserQuotasController } from './quotas/user-quotas.controller';
 import { GracefulRestart } from './restart/graceful-restart.service';
 import { RestartController } from './restart/restart.controller';
@@ -35,7 +39,39 @@ import { UsageController } from './usage/usage.controller';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
-  controllers: [AuthVerifyController, ProvidersController, AliasesController, KeysController, UsageController, ManagementMetricsController, CooldownsController, SettingsController, PerformanceController, ErrorsController, UserQuotasController, QuotaStatusController, SelfQuotaController, QuotaCheckerTypesController, QuotaCheckersController, QuotaMetersController, SelfController, TrustedProxiesController, AuditController, ProviderToolingController, LogsResetController, ConcurrencyController, OidcConfigController, ModelMetadataController, DebugController, SelfDebugController, CaptureTraceOnErrorController, EventsController, LoggingController, SystemLogsController, RestartController],
+  controllers: [
+    AuthVerifyController,
+    ProvidersController,
+    AliasesController,
+    KeysController,
+    UsageController,
+    ManagementMetricsController,
+    CooldownsController,
+    SettingsController,
+    PerformanceController,
+    ErrorsController,
+    UserQuotasController,
+    QuotaStatusController,
+    SelfQuotaController,
+    QuotaCheckerTypesController,
+    QuotaCheckersController,
+    QuotaMetersController,
+    SelfController,
+    TrustedProxiesController,
+    AuditController,
+    ProviderToolingController,
+    LogsResetController,
+    ConcurrencyController,
+    OidcConfigController,
+    ModelMetadataController,
+    DebugController,
+    SelfDebugController,
+    CaptureTraceOnErrorController,
+    EventsController,
+    LoggingController,
+    SystemLogsController,
+    RestartController,
+  ],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }, InFlightRequests, GracefulRestart],
   exports: [GracefulRestart],

@@ -41,8 +41,13 @@ describe('management handlers that read the whole query', () => {
   it.each(
     handlers
       .filter(({ controller, name }) => {
-        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { data?: unknown }>;
-        return Object.entries(args).some(([key, arg]) => key.startsWith(`${RouteParamtypes.QUERY}:`) && arg.data === undefined);
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<
+          string,
+          { data?: unknown }
+        >;
+        return Object.entries(args).some(
+          ([key, arg]) => key.startsWith(`${RouteParamtypes.QUERY}:`) && arg.data === undefined,
+        );
       })
       .map(({ controller, name }) => [`${controller.name}.${name}`, controller, name] as const),
   )('%s declares its query parameters', (_label, controller, name) => {

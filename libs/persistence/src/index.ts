@@ -20,4 +20,9 @@ export * from './repositories/concurrency.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';
 export { isCredentialOption, mapProviderSecrets, providerSecretsOf } from './encryption/provider-secrets';
-export { mapMcpServerSecrets, MCP_SERVERS_SETTING, mcpServerSecretsOf, storedSettingValue } from './encryption/mcp-server-secrets';
+export {
+  mapMcpServerSecrets,
+  MCP_SERVERS_SETTING,
+  mcpServerSecretsOf,
+  storedSettingValue,
+} from './encryption/mcp-server-secrets';

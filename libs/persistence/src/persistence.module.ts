@@ -1,4 +1,11 @@
-import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
@@ -60,7 +67,8 @@ class SecretsAtRestInitializer implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const encrypted = await reconcileSecretsAtRest(this.dataSource, this.cipher);
-    if (encrypted > 0) this.logger.log(`encrypted ${encrypted} secrets stored in plaintext before ENCRYPTION_KEY was set`);
+    if (encrypted > 0)
+      this.logger.log(`encrypted ${encrypted} secrets stored in plaintext before ENCRYPTION_KEY was set`);
   }
 }
 
@@ -74,7 +82,11 @@ class DatabaseEndpointModule {
       global: true,
       providers: [
         { provide: DATABASE_PARAMS, useValue: params },
-        { provide: DatabaseEndpoint, inject: [DATABASE_PARAMS], useFactory: (p: DatabaseParams) => DatabaseEndpoint.resolve(p) },
+        {
+          provide: DatabaseEndpoint,
+          inject: [DATABASE_PARAMS],
+          useFactory: (p: DatabaseParams) => DatabaseEndpoint.resolve(p),
+        },
       ],
       exports: [DatabaseEndpoint],
     };
@@ -100,7 +112,12 @@ export class PersistenceModule {
           }),
         }),
       ],
-      providers: [...REPOSITORIES, EmbeddedDatabaseShutdown, { provide: SecretCipher, useValue: cipher }, SecretsAtRestInitializer],
+      providers: [
+        ...REPOSITORIES,
+        EmbeddedDatabaseShutdown,
+        { provide: SecretCipher, useValue: cipher },
+        SecretsAtRestInitializer,
+      ],
       exports: [...REPOSITORIES, SecretCipher],
     };
   }

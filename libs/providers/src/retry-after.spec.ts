@@ -81,24 +81,42 @@ describe('rate-limit reset headers', () => {
 
 describe('body hints', () => {
   it("reads OpenRouter's metadata.retry_after_seconds", () => {
-    expect(parseBodyRetryHint(JSON.stringify({ error: { code: 429, message: 'Rate limited', metadata: { retry_after_seconds: 17 } } }), NOW)).toBe(17);
+    expect(
+      parseBodyRetryHint(
+        JSON.stringify({ error: { code: 429, message: 'Rate limited', metadata: { retry_after_seconds: 17 } } }),
+        NOW,
+      ),
+    ).toBe(17);
   });
 
   it('reads the upstream headers OpenRouter forwards in metadata.headers', () => {
-    const body = { error: { code: 429, message: 'Rate limit exceeded', metadata: { headers: { 'X-RateLimit-Reset': NOW + 8_000, 'X-RateLimit-Remaining': '0' } } } };
+    const body = {
+      error: {
+        code: 429,
+        message: 'Rate limit exceeded',
+        metadata: { headers: { 'X-RateLimit-Reset': NOW + 8_000, 'X-RateLimit-Remaining': '0' } },
+      },
+    };
     expect(parseBodyRetryHint(JSON.stringify(body), NOW)).toBe(8);
   });
 
   it("reads Codex's resets_in_seconds and resets_at", () => {
-    expect(parseBodyRetryHint(JSON.stringify({ error: { type: 'usage_limit_reached', resets_in_seconds: 3600 } }), NOW)).toBe(3600);
-    expect(parseBodyRetryHint(JSON.stringify({ error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } }), NOW)).toBe(600);
+    expect(
+      parseBodyRetryHint(JSON.stringify({ error: { type: 'usage_limit_reached', resets_in_seconds: 3600 } }), NOW),
+    ).toBe(3600);
+    expect(
+      parseBodyRetryHint(JSON.stringify({ error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } }), NOW),
+    ).toBe(600);
   });
 
   it("reads Gemini's RetryInfo retryDelay, also in a one-element array", () => {
     const error = {
       code: 429,
       status: 'RESOURCE_EXHAUSTED',
-      details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure' }, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '34s' }],
+      details: [
+        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure' },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '34s' },
+      ],
     };
     expect(parseBodyRetryHint(JSON.stringify({ error }), NOW)).toBe(34);
     expect(parseBodyRetryHint(JSON.stringify([{ error }]), NOW)).toBe(34);

@@ -90,7 +90,10 @@ export function parseRateLimitReset(headers: Headers, now = Date.now()): number 
     if (seconds === undefined) continue;
     all.push(seconds);
     const limit = match[1] ?? match[2];
-    const remaining = match[2] !== undefined ? headers[`anthropic-ratelimit-${limit}-remaining`] : headers[limit ? `x-ratelimit-remaining-${limit}` : 'x-ratelimit-remaining'];
+    const remaining =
+      match[2] !== undefined
+        ? headers[`anthropic-ratelimit-${limit}-remaining`]
+        : headers[limit ? `x-ratelimit-remaining-${limit}` : 'x-ratelimit-remaining'];
     if (first(remaining) === '0') exhausted.push(seconds);
   }
   const chosen = exhausted.length > 0 ? exhausted : all;
@@ -165,7 +168,10 @@ export function parseBodyRetryHint(bodyText: string, now = Date.now()): number |
   const forwarded = error.metadata?.headers;
   if (forwarded && typeof forwarded === 'object') {
     const headers = Object.fromEntries(
-      Object.entries(forwarded).map(([name, value]) => [name.toLowerCase(), typeof value === 'number' ? String(value) : (value as string | undefined)]),
+      Object.entries(forwarded).map(([name, value]) => [
+        name.toLowerCase(),
+        typeof value === 'number' ? String(value) : (value as string | undefined),
+      ]),
     );
     const fromHeaders = parseRetryAfter(headers['retry-after'], now) ?? parseRateLimitReset(headers, now);
     if (fromHeaders !== undefined) return fromHeaders;
@@ -173,7 +179,8 @@ export function parseBodyRetryHint(bodyText: string, now = Date.now()): number |
   const resetsIn = finiteNumber(error.resets_in_seconds);
   if (resetsIn !== undefined && resetsIn >= 0) return Math.ceil(resetsIn);
   const resetsAt = finiteNumber(error.resets_at);
-  if (resetsAt !== undefined) return secondsFromMs((resetsAt >= EPOCH_MS_FLOOR ? resetsAt : resetsAt * MS_PER_SECOND) - now);
+  if (resetsAt !== undefined)
+    return secondsFromMs((resetsAt >= EPOCH_MS_FLOOR ? resetsAt : resetsAt * MS_PER_SECOND) - now);
   const gemini = geminiRetryDelay(error.details);
   if (gemini !== undefined) return gemini;
   return typeof error.message === 'string' ? parseMessageDelay(error.message) : undefined;
@@ -184,7 +191,12 @@ export function parseBodyRetryHint(bodyText: string, now = Date.now()): number |
  * `Retry-After`, hints in the body, then (for a 429 only: providers send them on every
  * answer, and a 500 is no rate limit) the rate-limit reset headers.
  */
-export function retryAfterSeconds(status: number, headers: Headers, bodyText: string, now = Date.now()): number | undefined {
+export function retryAfterSeconds(
+  status: number,
+  headers: Headers,
+  bodyText: string,
+  now = Date.now(),
+): number | undefined {
   return (
     parseRetryAfterMs(headers['retry-after-ms']) ??
     parseRetryAfter(headers['retry-after'], now) ??

@@ -2,9 +2,18 @@ import type { StallPolicy } from './provider-adapter';
 import { StallWatchdog } from './stall-watchdog';
 import type { StallPhase } from './upstream-error';
 
-const POLICY: StallPolicy = { ttfbMs: 5000, ttfbBytes: 100, minBytesPerSecond: 50, windowMs: 3000, gracePeriodMs: 2000 };
+const POLICY: StallPolicy = {
+  ttfbMs: 5000,
+  ttfbBytes: 100,
+  minBytesPerSecond: 50,
+  windowMs: 3000,
+  gracePeriodMs: 2000,
+};
 
-function watch(policy: Partial<StallPolicy> = {}): { watchdog: StallWatchdog; stalls: Array<{ phase: StallPhase; detail: string }> } {
+function watch(policy: Partial<StallPolicy> = {}): {
+  watchdog: StallWatchdog;
+  stalls: Array<{ phase: StallPhase; detail: string }>;
+} {
   const stalls: Array<{ phase: StallPhase; detail: string }> = [];
   const watchdog = new StallWatchdog({ ...POLICY, ...policy }, (phase, detail) => stalls.push({ phase, detail }));
   watchdog.start();

@@ -81,7 +81,9 @@ export function upstreamTransportError(target: UpstreamTarget, error: unknown): 
       cause: error,
     });
   }
-  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).code ??
+    (error as { cause?: { code?: string } }).cause?.code;
   return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, {
     message: `${target.provider}/${target.model} unreachable${code ? ` (${code})` : ''}`,
     upstream,

@@ -17,6 +17,8 @@ describe('estimateUsage', () => {
     const pricing = { source: 'simple' as const, input: 0, output: 10 };
     expect(estimateUsage({ body, maxOutputTokens: 1000, pricing }).cost).toBe(0.01);
     expect(estimateUsage({ body, maxOutputTokens: 1000, pricing, providerDiscount: 0.5 }).cost).toBe(0.005);
-    expect(estimateUsage({ body, maxOutputTokens: 1000, pricing: { source: 'per_request', amount: 0.02 } }).cost).toBe(0.02);
+    expect(estimateUsage({ body, maxOutputTokens: 1000, pricing: { source: 'per_request', amount: 0.02 } }).cost).toBe(
+      0.02,
+    );
   });
 });

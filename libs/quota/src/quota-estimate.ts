@@ -30,7 +30,10 @@ export function estimateUsage(params: {
     bytes = 0;
   }
   const input = Math.ceil(bytes / BYTES_PER_TOKEN);
-  const output = params.maxOutputTokens !== undefined && params.maxOutputTokens > 0 ? params.maxOutputTokens : DEFAULT_OUTPUT_ESTIMATE;
+  const output =
+    params.maxOutputTokens !== undefined && params.maxOutputTokens > 0
+      ? params.maxOutputTokens
+      : DEFAULT_OUTPUT_ESTIMATE;
   const cost = calculateCost({
     tokens: { input, output, cached: 0, cacheWrite: 0 },
     ...(params.pricing !== undefined && { pricing: params.pricing }),

@@ -58,18 +58,29 @@ export class QuotaRecomputeService {
     if (!key) throw new QuotaRecomputeError('key_not_found', `API key '${keyName}' not found`);
     await this.definitions.unknown(assignedQuotaNames(key.policy));
     const definition = this.definitions.of(key.policy).find((candidate) => candidate.name === quotaName);
-    if (!definition) throw new QuotaRecomputeError('quota_not_attached', `Quota '${quotaName}' is not attached to API key '${keyName}'`);
+    if (!definition)
+      throw new QuotaRecomputeError(
+        'quota_not_attached',
+        `Quota '${quotaName}' is not attached to API key '${keyName}'`,
+      );
     if (definition.type === 'rolling' && definition.limitType !== 'cost') {
       throw new QuotaRecomputeError(
         'unsupported_quota_type',
         `Rolling ${definition.limitType} quotas can't be recomputed: their decay can't be rebuilt exactly from usage records`,
       );
     }
-    const windowStartMs = definition.type === 'rolling' ? now - (definition.durationMs ?? 0) : calendarWindow(definition.type, now).start;
-    const charges = (await this.usage.chargesSince({ apiKeys: await this.holders(keyName, definition), since: new Date(windowStartMs) })).filter(
-      (charge) => charge.at <= now,
-    );
-    const usage = definition.type === 'rolling' ? drained(definition, charges, windowStartMs, now) : charges.reduce((sum, charge) => sum + amountOf(definition, charge), 0);
+    const windowStartMs =
+      definition.type === 'rolling' ? now - (definition.durationMs ?? 0) : calendarWindow(definition.type, now).start;
+    const charges = (
+      await this.usage.chargesSince({
+        apiKeys: await this.holders(keyName, definition),
+        since: new Date(windowStartMs),
+      })
+    ).filter((charge) => charge.at <= now);
+    const usage =
+      definition.type === 'rolling'
+        ? drained(definition, charges, windowStartMs, now)
+        : charges.reduce((sum, charge) => sum + amountOf(definition, charge), 0);
     await this.quotas.overwrite(keyName, definition, usage, now);
     return { usage, windowStartMs, requests: charges.length };
   }

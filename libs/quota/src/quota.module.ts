@@ -17,7 +17,8 @@ import { QUOTA_STORE, QuotaService } from './quota.service';
     {
       provide: QUOTA_STORE,
       inject: [Environment],
-      useFactory: (env: Environment): QuotaStore => (env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore()),
+      useFactory: (env: Environment): QuotaStore =>
+        env.REDIS_URL ? new RedisQuotaStore(env.REDIS_URL) : new MemoryQuotaStore(),
     },
     QuotaDefinitions,
     QuotaService,

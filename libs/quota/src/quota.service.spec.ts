@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { ErrorCode, GatewayException } from '@plexus/core';
-import type { ApiKeyPolicy, ApiKeyRecord, ApiKeyRepository, QuotaStateRecord, QuotaStateRepository, UserQuotaRecord, UserQuotaRepository } from '@plexus/persistence';
+import type {
+  ApiKeyPolicy,
+  ApiKeyRecord,
+  ApiKeyRepository,
+  QuotaStateRecord,
+  QuotaStateRepository,
+  UserQuotaRecord,
+  UserQuotaRepository,
+} from '@plexus/persistence';
 import { MemoryQuotaStore } from './ledger/memory-quota-store';
 import { QuotaDefinitions } from './quota-definitions.service';
 import { QuotaExceededException } from './quota-exceeded.exception';
@@ -15,9 +23,14 @@ function quota(record: Partial<UserQuotaRecord> & { name: string }): UserQuotaRe
   return { type: 'daily', limitType: 'requests', limit: 10, duration: null, shared: false, warnAt: null, ...record };
 }
 
-async function setup(quotas: UserQuotaRecord[], keys: Record<string, ApiKeyPolicy>): Promise<{ service: QuotaService; rows: QuotaStateRecord[] }> {
+async function setup(
+  quotas: UserQuotaRecord[],
+  keys: Record<string, ApiKeyPolicy>,
+): Promise<{ service: QuotaService; rows: QuotaStateRecord[] }> {
   const rows: QuotaStateRecord[] = [];
-  const definitions = new QuotaDefinitions({ findAll: () => Promise.resolve(quotas) } as unknown as UserQuotaRepository);
+  const definitions = new QuotaDefinitions({
+    findAll: () => Promise.resolve(quotas),
+  } as unknown as UserQuotaRepository);
   await definitions.reload();
   const states = {
     findAll: () => Promise.resolve([]),
@@ -46,8 +59,15 @@ describe('QuotaService', () => {
   });
 
   it('names the most constrained quota in the headers, with a warning past warnAt', async () => {
-    const { service } = await setup([quota({ name: 'roomy', limit: 100 }), quota({ name: 'tight', limitType: 'tokens', limit: 1000, warnAt: 0.5 })], {});
-    const reservation = await service.admit({ keyName: 'k', policy: { quotas: ['roomy', 'tight'] } }, { tokens: 600, cost: 0 }, NOW);
+    const { service } = await setup(
+      [quota({ name: 'roomy', limit: 100 }), quota({ name: 'tight', limitType: 'tokens', limit: 1000, warnAt: 0.5 })],
+      {},
+    );
+    const reservation = await service.admit(
+      { keyName: 'k', policy: { quotas: ['roomy', 'tight'] } },
+      { tokens: 600, cost: 0 },
+      NOW,
+    );
     expect(reservation?.headers).toEqual({
       'x-plexus-quota': 'tight',
       'x-plexus-quota-limit': '1000',
@@ -59,7 +79,11 @@ describe('QuotaService', () => {
 
   it('refuses with every blocking quota, the one that admits last first, and Retry-After until it does', async () => {
     const { service } = await setup(
-      [quota({ name: 'daily-one', limit: 1 }), quota({ name: 'rolling-one', type: 'rolling', duration: '1h', limit: 1 }), quota({ name: 'other', limit: 5 })],
+      [
+        quota({ name: 'daily-one', limit: 1 }),
+        quota({ name: 'rolling-one', type: 'rolling', duration: '1h', limit: 1 }),
+        quota({ name: 'other', limit: 5 }),
+      ],
       { k: { quotas: ['daily-one', 'rolling-one', 'other'] } },
     );
     const principal = { keyName: 'k', policy: { quotas: ['daily-one', 'rolling-one', 'other'] } };
@@ -79,39 +103,68 @@ describe('QuotaService', () => {
         resets_at: new Date(NOW + 1000 + 3_599_000).toISOString(),
         blocking_quotas: [
           expect.objectContaining({ quotaName: 'rolling-one', limitType: 'requests', limit: 1, remaining: 0 }),
-          { quotaName: 'daily-one', limitType: 'requests', limit: 1, currentUsage: 1, remaining: 0, resetsAt: MIDNIGHT },
+          {
+            quotaName: 'daily-one',
+            limitType: 'requests',
+            limit: 1,
+            currentUsage: 1,
+            remaining: 0,
+            resetsAt: MIDNIGHT,
+          },
         ],
       },
     });
     expect(error.headers['x-plexus-quota']).toBe('rolling-one');
     // The refused request charged nothing, not even on the quota that still had room.
-    expect((await service.status('k', NOW + 1000))?.quotas.find((entry) => entry.name === 'other')).toMatchObject({ currentUsage: 1, allowed: true });
+    expect((await service.status('k', NOW + 1000))?.quotas.find((entry) => entry.name === 'other')).toMatchObject({
+      currentUsage: 1,
+      allowed: true,
+    });
   });
 
   it('settles to the real usage, releases a reservation, and never settles twice', async () => {
-    const { service, rows } = await setup([quota({ name: 'tokens', limitType: 'tokens', limit: 10_000 })], { k: { quotas: ['tokens'] } });
+    const { service, rows } = await setup([quota({ name: 'tokens', limitType: 'tokens', limit: 10_000 })], {
+      k: { quotas: ['tokens'] },
+    });
     const principal = { keyName: 'k', policy: { quotas: ['tokens'] } };
     const one = await service.admit(principal, { tokens: 3000, cost: 0 }, NOW);
     const two = await service.admit(principal, { tokens: 3000, cost: 0 }, NOW);
     await service.settle(one!, { tokens: 1200, cost: 0 }, NOW);
     await service.settle(one!, { tokens: 9999, cost: 0 }, NOW);
     await service.release(two!, NOW);
-    expect((await service.status('k', NOW))?.quotas[0]).toMatchObject({ currentUsage: 1200, remaining: 8800, allowed: true, resetsAt: MIDNIGHT });
+    expect((await service.status('k', NOW))?.quotas[0]).toMatchObject({
+      currentUsage: 1200,
+      remaining: 8800,
+      allowed: true,
+      resetsAt: MIDNIGHT,
+    });
     await service.flush();
     expect(rows.at(-1)).toMatchObject({ bucketKey: 'k', quotaName: 'tokens', limitType: 'tokens', currentUsage: 1200 });
   });
 
   it('drops an adjustment once the calendar window it was reserved in has ended', async () => {
-    const { service } = await setup([quota({ name: 'tokens', limitType: 'tokens', limit: 10_000 })], { k: { quotas: ['tokens'] } });
-    const reservation = await service.admit({ keyName: 'k', policy: { quotas: ['tokens'] } }, { tokens: 3000, cost: 0 }, NOW);
+    const { service } = await setup([quota({ name: 'tokens', limitType: 'tokens', limit: 10_000 })], {
+      k: { quotas: ['tokens'] },
+    });
+    const reservation = await service.admit(
+      { keyName: 'k', policy: { quotas: ['tokens'] } },
+      { tokens: 3000, cost: 0 },
+      NOW,
+    );
     await service.settle(reservation!, { tokens: 5000, cost: 0 }, NOW + 60_000);
-    expect((await service.status('k', NOW + 60_000))?.quotas[0]).toMatchObject({ currentUsage: 0, resetsAt: '2026-03-12T00:00:00.000Z' });
+    expect((await service.status('k', NOW + 60_000))?.quotas[0]).toMatchObject({
+      currentUsage: 0,
+      resetsAt: '2026-03-12T00:00:00.000Z',
+    });
   });
 
   it('refuses a key at its in-flight limit with CONCURRENCY_LIMIT and frees the slot on settlement', async () => {
     const { service } = await setup([], { k: { maxConcurrency: 2 } });
     const principal = { keyName: 'k', policy: { maxConcurrency: 2 } };
-    const held = [await service.admit(principal, { tokens: 1, cost: 0 }), await service.admit(principal, { tokens: 1, cost: 0 })];
+    const held = [
+      await service.admit(principal, { tokens: 1, cost: 0 }),
+      await service.admit(principal, { tokens: 1, cost: 0 }),
+    ];
     const refusal = await service.admit(principal, { tokens: 1, cost: 0 }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(GatewayException);
     expect(refusal).toMatchObject({ code: ErrorCode.CONCURRENCY_LIMIT, status: 429, retryAfterSeconds: 1 });
@@ -125,6 +178,8 @@ describe('QuotaService', () => {
     const { service } = await setup([quota({ name: 'q' })], {});
     const broken = service as unknown as { store: { admit: () => Promise<never> } };
     broken.store.admit = () => Promise.reject(new Error('connection refused'));
-    await expect(service.admit({ keyName: 'k', policy: { quota: 'q' } }, { tokens: 1, cost: 0 })).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    await expect(service.admit({ keyName: 'k', policy: { quota: 'q' } }, { tokens: 1, cost: 0 })).rejects.toMatchObject(
+      { status: 503, retryAfterSeconds: 1 },
+    );
   });
 });

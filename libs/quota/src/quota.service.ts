@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ErrorCode, GatewayException } from '@plexus/core';
 import { ApiKeyRepository, QuotaStateRepository, type ApiKeyPolicy } from '@plexus/persistence';
 import { randomUUID } from 'node:crypto';
@@ -216,7 +223,8 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
       quotas: definitions.map((definition, index) => {
         const spec = specs[index];
         const usage = usages[index];
-        const allowed = retryAfterMs({ usage, limit: definition.limit, unit: spec.unit, window: spec.window, now }) === 0;
+        const allowed =
+          retryAfterMs({ usage, limit: definition.limit, unit: spec.unit, window: spec.window, now }) === 0;
         return {
           name: definition.name,
           type: definition.type,
@@ -243,8 +251,13 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
   async clear(keyName: string, quotaName?: string): Promise<boolean> {
     const record = await this.keys.findByName(keyName);
     if (!record) return false;
-    const definitions = this.definitions.of(record.policy).filter((definition) => quotaName === undefined || definition.name === quotaName);
-    const buckets = definitions.map((definition) => ({ bucketKey: definition.shared ? SHARED_BUCKET : keyName, quotaName: definition.name }));
+    const definitions = this.definitions
+      .of(record.policy)
+      .filter((definition) => quotaName === undefined || definition.name === quotaName);
+    const buckets = definitions.map((definition) => ({
+      bucketKey: definition.shared ? SHARED_BUCKET : keyName,
+      quotaName: definition.name,
+    }));
     if (quotaName !== undefined && buckets.length === 0) buckets.push({ bucketKey: keyName, quotaName });
     await this.store.clear(buckets);
     await this.writer.clear(buckets);
@@ -264,7 +277,9 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
     const [write] = await this.store.settle({
       now,
       reservationId: randomUUID(),
-      buckets: [{ ...spec, delta: usage, reservedWindowStart: spec.window.kind === 'calendar' ? spec.window.start : null }],
+      buckets: [
+        { ...spec, delta: usage, reservedWindowStart: spec.window.kind === 'calendar' ? spec.window.start : null },
+      ],
     });
     if (write) this.persist(spec, write);
   }
@@ -291,7 +306,11 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
     };
   }
 
-  private async finish(reservation: Reservation, delta: (bucket: ReservedBucket) => number, now: number): Promise<void> {
+  private async finish(
+    reservation: Reservation,
+    delta: (bucket: ReservedBucket) => number,
+    now: number,
+  ): Promise<void> {
     if (reservation.done) return;
     reservation.done = true;
     this.leases.delete(reservation.id);
@@ -331,7 +350,12 @@ export class QuotaService implements OnModuleInit, BeforeApplicationShutdown, On
     });
   }
 
-  private exceeded(buckets: ReservedBucket[], usages: number[], blockedIndexes: number[], now: number): QuotaExceededException {
+  private exceeded(
+    buckets: ReservedBucket[],
+    usages: number[],
+    blockedIndexes: number[],
+    now: number,
+  ): QuotaExceededException {
     const blocked = blockedIndexes.map((index) => {
       const bucket = buckets[index];
       const usage = usages[index];
@@ -385,7 +409,8 @@ function quotaHeaders(bucket: ReservedBucket, usage: number, now: number): Recor
     'x-plexus-quota-reset': new Date(resetsAt(usage, definition.limit, spec.window, now)).toISOString(),
   };
   if (definition.warnAt !== null && usage / definition.limit >= definition.warnAt) {
-    headers['x-plexus-quota-warning'] = `${definition.name} at ${Math.round((usage / definition.limit) * 100)}% of its limit`;
+    headers['x-plexus-quota-warning'] =
+      `${definition.name} at ${Math.round((usage / definition.limit) * 100)}% of its limit`;
   }
   return headers;
 }

@@ -19,7 +19,14 @@ const ALIASES: AliasRecord[] = [
     additionalAliases: [],
     settings: {},
     targetGroups: [
-      { name: 'first', selector: 'in_order', targets: [{ provider: 'a', model: 'm1' }, { provider: 'a', model: 'm2' }] },
+      {
+        name: 'first',
+        selector: 'in_order',
+        targets: [
+          { provider: 'a', model: 'm1' },
+          { provider: 'a', model: 'm2' },
+        ],
+      },
       { name: 'second', selector: 'in_order', targets: [{ provider: 'b', model: 'm' }] },
     ],
   },
@@ -29,7 +36,16 @@ const ALIASES: AliasRecord[] = [
     priority: 'selector',
     additionalAliases: [],
     settings: {},
-    targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'm1' }, { provider: 'off', model: 'x' }] }],
+    targetGroups: [
+      {
+        name: 'g',
+        selector: 'in_order',
+        targets: [
+          { provider: 'a', model: 'm1' },
+          { provider: 'off', model: 'x' },
+        ],
+      },
+    ],
   },
 ];
 
@@ -40,10 +56,20 @@ describe('RouterService with cooldowns', () => {
 
   beforeEach(async () => {
     const config = await routingConfig(
-      [provider('a'), provider('b'), provider('immune', { disable_cooldown: true }), { ...provider('off'), enabled: false }],
+      [
+        provider('a'),
+        provider('b'),
+        provider('immune', { disable_cooldown: true }),
+        { ...provider('off'), enabled: false },
+      ],
       ALIASES,
     );
-    cooldowns = new CooldownService(new MemoryCooldownRepository().asRepository(), new RoutingSettings(), config, new RedisConnection(undefined));
+    cooldowns = new CooldownService(
+      new MemoryCooldownRepository().asRepository(),
+      new RoutingSettings(),
+      config,
+      new RedisConnection(undefined),
+    );
     router = new RouterService(config, [new InOrderSelector()], cooldowns);
   });
 
@@ -52,7 +78,9 @@ describe('RouterService with cooldowns', () => {
   });
 
   const targets = (model: string, keyPolicy: ApiKeyPolicy = policy): string[] =>
-    router.route({ model, incoming: 'chat', policy: keyPolicy }).targets.map((target) => `${target.provider}/${target.model}`);
+    router
+      .route({ model, incoming: 'chat', policy: keyPolicy })
+      .targets.map((target) => `${target.provider}/${target.model}`);
 
   function routeError(model: string, keyPolicy: ApiKeyPolicy = policy): GatewayException {
     try {
@@ -101,11 +129,11 @@ describe('RouterService with cooldowns', () => {
     expect(error.status).toBe(503);
     expect(error.retryAfterSeconds).toBe(35);
     expect(error.message).toMatch(/cooling down/);
-    expect((error as NoHealthyTargetException).skipped.map((target) => `${target.provider}/${target.model}:${target.reason}`)).toEqual([
-      'a/m1:cooldown',
-      'a/m2:cooldown',
-      'b/m:cooldown',
-    ]);
+    expect(
+      (error as NoHealthyTargetException).skipped.map(
+        (target) => `${target.provider}/${target.model}:${target.reason}`,
+      ),
+    ).toEqual(['a/m1:cooldown', 'a/m2:cooldown', 'b/m:cooldown']);
   });
 
   it('counts only the cooling targets when the others are disabled', () => {

@@ -18,7 +18,16 @@ const ALIASES: AliasRecord[] = [
     priority: 'selector',
     additionalAliases: [],
     settings: {},
-    targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'a', model: 'm' }, { provider: 'b', model: 'm' }] }],
+    targetGroups: [
+      {
+        name: 'g',
+        selector: 'in_order',
+        targets: [
+          { provider: 'a', model: 'm' },
+          { provider: 'b', model: 'm' },
+        ],
+      },
+    ],
   },
 ];
 
@@ -43,20 +52,28 @@ describe('RouterService with provider quota meters', () => {
 
   beforeEach(async () => {
     const config = await routingConfig([provider('a'), provider('b')], ALIASES);
-    cooldowns = new CooldownService(new MemoryCooldownRepository().asRepository(), new RoutingSettings(), config, new RedisConnection(undefined));
+    cooldowns = new CooldownService(
+      new MemoryCooldownRepository().asRepository(),
+      new RoutingSettings(),
+      config,
+      new RedisConnection(undefined),
+    );
     quota = new FakeQuota();
     router = new RouterService(config, [new InOrderSelector()], cooldowns, quota);
   });
 
   afterEach(() => jest.useRealTimers());
 
-  const providers = (model = 'pair'): string[] => router.route({ model, incoming: 'chat', policy: {} }).targets.map((target) => target.provider);
+  const providers = (model = 'pair'): string[] =>
+    router.route({ model, incoming: 'chat', policy: {} }).targets.map((target) => target.provider);
 
   it('skips a provider over its quota until its window resets, then routes to it again', () => {
     jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
     quota.until.set('a', Date.now() + 60_000);
     expect(providers()).toEqual(['b']);
-    expect(router.route({ model: 'pair', incoming: 'chat', policy: {} }).skipped).toEqual([{ provider: 'a', model: 'm', apiType: 'chat', reason: 'quota_exhausted' }]);
+    expect(router.route({ model: 'pair', incoming: 'chat', policy: {} }).skipped).toEqual([
+      { provider: 'a', model: 'm', apiType: 'chat', reason: 'quota_exhausted' },
+    ]);
     expect(providers('direct/b/m')).toEqual(['b']);
     jest.setSystemTime(Date.now() + 60_001);
     expect(providers()).toEqual(['a', 'b']);
@@ -75,8 +92,13 @@ describe('RouterService with provider quota meters', () => {
     expect(error).toBeInstanceOf(GatewayException);
     expect((error as GatewayException).code).toBe(ErrorCode.NO_HEALTHY_TARGET);
     expect((error as GatewayException).retryAfterSeconds).toBe(30);
-    expect((error as GatewayException).message).toBe("Every target for model 'pair' is over its provider quota until the quota window resets; retry in 30 s");
-    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual(['quota_exhausted', 'quota_exhausted']);
+    expect((error as GatewayException).message).toBe(
+      "Every target for model 'pair' is over its provider quota until the quota window resets; retry in 30 s",
+    );
+    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual([
+      'quota_exhausted',
+      'quota_exhausted',
+    ]);
   });
 
   it('says so when some targets are cooling down after failures and the others are over quota', () => {
@@ -89,14 +111,26 @@ describe('RouterService with provider quota meters', () => {
     } catch (caught) {
       error = caught;
     }
-    expect((error as GatewayException).message).toBe("Every target for model 'pair' is cooling down after failures or over its provider quota; retry in 10 s");
-    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual(['cooldown', 'quota_exhausted']);
+    expect((error as GatewayException).message).toBe(
+      "Every target for model 'pair' is cooling down after failures or over its provider quota; retry in 10 s",
+    );
+    expect((error as { skipped?: Array<{ reason: string }> }).skipped?.map((target) => target.reason)).toEqual([
+      'cooldown',
+      'quota_exhausted',
+    ]);
   });
 
   it('routes as before without a quota view', async () => {
     const config = await routingConfig([provider('a'), provider('b')], ALIASES);
-    const cooldowns = new CooldownService(new MemoryCooldownRepository().asRepository(), new RoutingSettings(), config, new RedisConnection(undefined));
+    const cooldowns = new CooldownService(
+      new MemoryCooldownRepository().asRepository(),
+      new RoutingSettings(),
+      config,
+      new RedisConnection(undefined),
+    );
     const plain = new RouterService(config, [new InOrderSelector()], cooldowns);
-    expect(plain.route({ model: 'pair', incoming: 'chat', policy: {} }).targets.map((target) => target.provider)).toEqual(['a', 'b']);
+    expect(
+      plain.route({ model: 'pair', incoming: 'chat', policy: {} }).targets.map((target) => target.provider),
+    ).toEqual(['a', 'b']);
   });
 });

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { ErrorCode, GatewayException, type ApiFormat } from '@plexus/core';
-import type { AliasRecord, AliasRepository, ApiKeyPolicy, ProviderRecord, ProviderRepository } from '@plexus/persistence';
+import type {
+  AliasRecord,
+  AliasRepository,
+  ApiKeyPolicy,
+  ProviderRecord,
+  ProviderRepository,
+} from '@plexus/persistence';
 import type { CooldownService } from './cooldown/cooldown.service';
 import type { RouteTarget } from './route-target';
 import { RouterService } from './router.service';
@@ -22,7 +28,15 @@ function provider(slug: string, overrides: Partial<ProviderRecord> = {}): Provid
 }
 
 function alias(slug: string, overrides: Partial<AliasRecord> = {}): AliasRecord {
-  return { slug, aliasType: 'text', priority: 'selector', targetGroups: [], additionalAliases: [], settings: {}, ...overrides };
+  return {
+    slug,
+    aliasType: 'text',
+    priority: 'selector',
+    targetGroups: [],
+    additionalAliases: [],
+    settings: {},
+    ...overrides,
+  };
 }
 
 const PROVIDERS: ProviderRecord[] = [
@@ -38,7 +52,10 @@ const PROVIDERS: ProviderRecord[] = [
       { name: 'gpt-4o-mini', config: {} },
     ],
   }),
-  provider('anthropic', { apiBaseUrl: 'https://api.anthropic.com/v1', models: [{ name: 'claude-sonnet', config: {} }] }),
+  provider('anthropic', {
+    apiBaseUrl: 'https://api.anthropic.com/v1',
+    models: [{ name: 'claude-sonnet', config: {} }],
+  }),
   provider('gemini', { apiBaseUrl: 'https://generativelanguage.googleapis.com/v1beta' }),
   provider('openrouter', { apiBaseUrl: 'https://openrouter.ai/api/v1', apiKey: null }),
   provider('multi', {
@@ -130,7 +147,12 @@ function names(targets: RouteTarget[]): string[] {
   return targets.map((target) => `${target.provider}/${target.model}`);
 }
 
-function routeError(router: RouterService, model: string, policy: ApiKeyPolicy = NO_POLICY, incoming: ApiFormat = 'chat'): GatewayException {
+function routeError(
+  router: RouterService,
+  model: string,
+  policy: ApiKeyPolicy = NO_POLICY,
+  incoming: ApiFormat = 'chat',
+): GatewayException {
   try {
     router.route({ model, incoming, policy });
   } catch (error) {
@@ -161,12 +183,18 @@ describe('RouterService', () => {
     it.each(['smart-latest', 'best'])('resolves the additional alias %s to the same alias', (name) => {
       const plan = router.route({ model: name, incoming: 'chat', policy: NO_POLICY });
       expect(plan.alias).toBe('smart');
-      expect(names(plan.targets)).toEqual(names(router.route({ model: 'smart', incoming: 'chat', policy: NO_POLICY }).targets));
+      expect(names(plan.targets)).toEqual(
+        names(router.route({ model: 'smart', incoming: 'chat', policy: NO_POLICY }).targets),
+      );
     });
 
     it('orders group 1 targets before group 2, in declared order, skipping disabled targets and providers', () => {
       const plan = router.route({ model: 'smart', incoming: 'chat', policy: NO_POLICY });
-      expect(names(plan.targets)).toEqual(['openai/gpt-4o', 'anthropic/claude-sonnet', 'openrouter/anthropic/claude-3']);
+      expect(names(plan.targets)).toEqual([
+        'openai/gpt-4o',
+        'anthropic/claude-sonnet',
+        'openrouter/anthropic/claude-3',
+      ]);
       expect(plan.targets.map((target) => target.group)).toEqual(['primary', 'primary', 'fallback']);
     });
 
@@ -265,12 +293,18 @@ describe('RouterService', () => {
 
     it('throws FORBIDDEN for a model missing from a non-empty allow list, and allows it when listed', () => {
       expect(routeError(router, 'smart', { allowedModels: ['other'] }).code).toBe(ErrorCode.FORBIDDEN);
-      expect(router.route({ model: 'smart', incoming: 'chat', policy: { allowedModels: ['smart'] } }).targets).not.toHaveLength(0);
-      expect(router.route({ model: 'smart', incoming: 'chat', policy: { allowedModels: [] } }).targets).not.toHaveLength(0);
+      expect(
+        router.route({ model: 'smart', incoming: 'chat', policy: { allowedModels: ['smart'] } }).targets,
+      ).not.toHaveLength(0);
+      expect(
+        router.route({ model: 'smart', incoming: 'chat', policy: { allowedModels: [] } }).targets,
+      ).not.toHaveLength(0);
     });
 
     it('lets the model deny list win over its allow list', () => {
-      expect(routeError(router, 'smart', { allowedModels: ['smart'], excludedModels: ['smart'] }).code).toBe(ErrorCode.FORBIDDEN);
+      expect(routeError(router, 'smart', { allowedModels: ['smart'], excludedModels: ['smart'] }).code).toBe(
+        ErrorCode.FORBIDDEN,
+      );
     });
 
     it('checks the model name as the client sent it, not the alias it resolves to', () => {
@@ -278,22 +312,35 @@ describe('RouterService', () => {
     });
 
     it('narrows the targets to the allowed providers', () => {
-      const plan = router.route({ model: 'smart', incoming: 'chat', policy: { allowedProviders: ['anthropic', 'openrouter'] } });
+      const plan = router.route({
+        model: 'smart',
+        incoming: 'chat',
+        policy: { allowedProviders: ['anthropic', 'openrouter'] },
+      });
       expect(names(plan.targets)).toEqual(['anthropic/claude-sonnet', 'openrouter/anthropic/claude-3']);
     });
 
     it('drops the excluded providers', () => {
       const plan = router.route({ model: 'smart', incoming: 'chat', policy: { excludedProviders: ['openai'] } });
       expect(names(plan.targets)).toEqual(['anthropic/claude-sonnet', 'openrouter/anthropic/claude-3']);
-      expect(plan.skipped).toContainEqual({ provider: 'openai', model: 'gpt-4o', apiType: 'chat', reason: 'excluded_by_key' });
+      expect(plan.skipped).toContainEqual({
+        provider: 'openai',
+        model: 'gpt-4o',
+        apiType: 'chat',
+        reason: 'excluded_by_key',
+      });
     });
 
     it('throws FORBIDDEN (403) when the policy excludes every target', () => {
       const byAllow = routeError(router, 'smart', { allowedProviders: ['gemini'] });
       expect(byAllow.code).toBe(ErrorCode.FORBIDDEN);
       expect(byAllow.status).toBe(403);
-      expect(routeError(router, 'smart', { excludedProviders: ['openai', 'anthropic', 'openrouter'] }).code).toBe(ErrorCode.FORBIDDEN);
-      expect(routeError(router, 'direct/openai/gpt-4o', { allowedProviders: ['anthropic'] }).code).toBe(ErrorCode.FORBIDDEN);
+      expect(routeError(router, 'smart', { excludedProviders: ['openai', 'anthropic', 'openrouter'] }).code).toBe(
+        ErrorCode.FORBIDDEN,
+      );
+      expect(routeError(router, 'direct/openai/gpt-4o', { allowedProviders: ['anthropic'] }).code).toBe(
+        ErrorCode.FORBIDDEN,
+      );
     });
 
     it('still reports NO_HEALTHY_TARGET, not FORBIDDEN, when nothing was enabled in the first place', () => {
@@ -315,16 +362,20 @@ describe('RouterService', () => {
     });
 
     it('infers messages from an anthropic.com URL and gemini from a Google URL, whatever came in', () => {
-      expect(router.route({ model: 'direct/anthropic/claude-sonnet', incoming: 'chat', policy: NO_POLICY }).targets[0]?.apiType).toBe(
-        'messages',
-      );
-      expect(router.route({ model: 'direct/gemini/gemini-2.5-pro', incoming: 'chat', policy: NO_POLICY }).targets[0]?.apiType).toBe(
-        'gemini',
-      );
+      expect(
+        router.route({ model: 'direct/anthropic/claude-sonnet', incoming: 'chat', policy: NO_POLICY }).targets[0]
+          ?.apiType,
+      ).toBe('messages');
+      expect(
+        router.route({ model: 'direct/gemini/gemini-2.5-pro', incoming: 'chat', policy: NO_POLICY }).targets[0]
+          ?.apiType,
+      ).toBe('gemini');
     });
 
     it('treats any other single URL as chat', () => {
-      expect(router.route({ model: 'direct/openrouter/x', incoming: 'messages', policy: NO_POLICY }).targets[0]?.apiType).toBe('chat');
+      expect(
+        router.route({ model: 'direct/openrouter/x', incoming: 'messages', policy: NO_POLICY }).targets[0]?.apiType,
+      ).toBe('chat');
     });
 
     it('merges extraBody provider first, then model', () => {
@@ -336,7 +387,8 @@ describe('RouterService', () => {
       const openai = router.route({ model: 'direct/openai/gpt-4o', incoming: 'chat', policy: NO_POLICY }).targets[0];
       expect(openai?.timeoutMs).toBe(30_000);
       expect(openai?.headers).toEqual({ 'OpenAI-Organization': 'org-1' });
-      const anthropic = router.route({ model: 'direct/anthropic/claude-sonnet', incoming: 'chat', policy: NO_POLICY }).targets[0];
+      const anthropic = router.route({ model: 'direct/anthropic/claude-sonnet', incoming: 'chat', policy: NO_POLICY })
+        .targets[0];
       expect(anthropic?.timeoutMs).toBeNull();
       expect(anthropic?.headers).toEqual({});
       expect(anthropic?.extraBody).toEqual({});
@@ -354,8 +406,12 @@ describe('RouterService', () => {
         alias('native', { priority: 'api_match', targetGroups: [{ name: 'g', selector: 'in_order', targets }] }),
         alias('plain', { targetGroups: [{ name: 'g', selector: 'in_order', targets }] }),
       ]);
-      expect(names(matching.route({ model: 'native', incoming: 'messages', policy: NO_POLICY }).targets)).toEqual(['anthropic/claude-sonnet']);
-      expect(names(matching.route({ model: 'native', incoming: 'chat', policy: NO_POLICY }).targets)).toEqual(['openai/gpt-4o']);
+      expect(names(matching.route({ model: 'native', incoming: 'messages', policy: NO_POLICY }).targets)).toEqual([
+        'anthropic/claude-sonnet',
+      ]);
+      expect(names(matching.route({ model: 'native', incoming: 'chat', policy: NO_POLICY }).targets)).toEqual([
+        'openai/gpt-4o',
+      ]);
       expect(names(matching.route({ model: 'plain', incoming: 'messages', policy: NO_POLICY }).targets)).toEqual([
         'openai/gpt-4o',
         'anthropic/claude-sonnet',
@@ -377,8 +433,13 @@ describe('RouterService', () => {
     it('sees providers and aliases only after reload(), and lets a slug win over another alias of the same name', async () => {
       const providers = [provider('p1')];
       const aliases = [
-        alias('a', { additionalAliases: ['b'], targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p1', model: 'from-a' }] }] }),
-        alias('b', { targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p1', model: 'from-b' }] }] }),
+        alias('a', {
+          additionalAliases: ['b'],
+          targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p1', model: 'from-a' }] }],
+        }),
+        alias('b', {
+          targetGroups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'p1', model: 'from-b' }] }],
+        }),
       ];
       const custom = await buildRouter(providers, aliases);
       expect(custom.route({ model: 'b', incoming: 'chat', policy: NO_POLICY }).alias).toBe('b');

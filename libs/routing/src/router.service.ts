@@ -1,7 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ErrorCode, GatewayException, isMediaApiType, type IncomingApiType } from '@plexus/core';
 import type { AliasTargetRecord, ApiKeyPolicy, ProviderRecord } from '@plexus/persistence';
-import { ALIAS_TYPE_OF, baseUrlFor, chooseApiType, mediaApiTypeFor, mediaBaseUrlFor, providerApiTypes } from './api-type';
+import {
+  ALIAS_TYPE_OF,
+  baseUrlFor,
+  chooseApiType,
+  mediaApiTypeFor,
+  mediaBaseUrlFor,
+  providerApiTypes,
+} from './api-type';
 import { CooldownService } from './cooldown/cooldown.service';
 import type { RoutePlan, RouteTarget, SkipReason, SkippedTarget } from './route-target';
 import { NoHealthyTargetException } from './no-healthy-target.exception';
@@ -57,13 +64,17 @@ export class RouterService {
     }
     const excluded: Exclusions = { cooling: [], skipped: [] };
     const { cooling } = excluded;
-    const plan = params.model.startsWith(DIRECT_PREFIX) ? this.routeDirect(params, excluded) : this.routeAlias(params, excluded);
+    const plan = params.model.startsWith(DIRECT_PREFIX)
+      ? this.routeDirect(params, excluded)
+      : this.routeAlias(params, excluded);
     const allowed = plan.targets.filter((target) => {
       if (listAllows(policy.allowedProviders, policy.excludedProviders, target.provider)) return true;
       excluded.skipped.push(skippedAs(target, 'excluded_by_key'));
       return false;
     });
-    const allowedCooling = cooling.filter((target) => listAllows(policy.allowedProviders, policy.excludedProviders, target.provider));
+    const allowedCooling = cooling.filter((target) =>
+      listAllows(policy.allowedProviders, policy.excludedProviders, target.provider),
+    );
     if (plan.targets.length + cooling.length > 0 && allowed.length + allowedCooling.length === 0) {
       throw new GatewayException(ErrorCode.FORBIDDEN, {
         message: `This API key may not use any provider serving '${params.model}'`,
@@ -134,7 +145,12 @@ export class RouterService {
     return { alias: alias.slug, targets };
   }
 
-  private resolveTarget(target: AliasTargetRecord, incoming: IncomingApiType, group: string, excluded: Exclusions): RouteTarget | null {
+  private resolveTarget(
+    target: AliasTargetRecord,
+    incoming: IncomingApiType,
+    group: string,
+    excluded: Exclusions,
+  ): RouteTarget | null {
     const provider = this.config.provider(target.provider);
     if (!provider) return null;
     const resolved = toTarget(provider, target.model, incoming, group);
@@ -169,7 +185,9 @@ export class RouterService {
 
 function toTarget(provider: ProviderRecord, model: string, incoming: IncomingApiType, group: string): RouteTarget {
   const modelConfig = provider.models.find((candidate) => candidate.name === model)?.config ?? {};
-  const apiType = isMediaApiType(incoming) ? mediaApiTypeFor(provider, incoming) : chooseApiType(providerApiTypes(provider), incoming);
+  const apiType = isMediaApiType(incoming)
+    ? mediaApiTypeFor(provider, incoming)
+    : chooseApiType(providerApiTypes(provider), incoming);
   const settings = provider.settings;
   return {
     provider: provider.slug,

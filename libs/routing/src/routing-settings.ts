@@ -72,7 +72,14 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
     maxAttempts: 10,
   },
   timeout: { defaultSeconds: 300 },
-  stall: { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 30, stallCooldown: false },
+  stall: {
+    ttfbSeconds: null,
+    ttfbBytes: 100,
+    minBytesPerSecond: null,
+    windowSeconds: 10,
+    gracePeriodSeconds: 30,
+    stallCooldown: false,
+  },
   backgroundExploration: { enabled: false, stalenessThresholdSeconds: 600, workerConcurrency: 2 },
 };
 

@@ -32,7 +32,11 @@ const SELECTORS = [
   providers: [
     RoutingConfigService,
     RoutingSettings,
-    { provide: RedisConnection, inject: [Environment], useFactory: (env: Environment) => new RedisConnection(env.REDIS_URL) },
+    {
+      provide: RedisConnection,
+      inject: [Environment],
+      useFactory: (env: Environment) => new RedisConnection(env.REDIS_URL),
+    },
     CooldownService,
     SettingsService,
     PerformanceStats,

@@ -2,7 +2,12 @@ import type { ScriptedEvent } from './scripted-upstream';
 
 /** Anthropic Messages bodies and stream events, as an upstream would send them. */
 
-export function anthropicBody(params: { model: string; text: string; inputTokens?: number; outputTokens?: number }): Record<string, unknown> {
+export function anthropicBody(params: {
+  model: string;
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+}): Record<string, unknown> {
   return {
     id: 'msg_upstream_1',
     type: 'message',
@@ -11,7 +16,12 @@ export function anthropicBody(params: { model: string; text: string; inputTokens
     content: [{ type: 'text', text: params.text }],
     stop_reason: 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: params.inputTokens ?? 10, output_tokens: params.outputTokens ?? 4, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+    usage: {
+      input_tokens: params.inputTokens ?? 10,
+      output_tokens: params.outputTokens ?? 4,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    },
   };
 }
 
@@ -56,7 +66,8 @@ export function anthropicStreamEvents(params: AnthropicStreamParams): ScriptedEv
     index++;
   }
   events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-  for (const piece of params.pieces) events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+  for (const piece of params.pieces)
+    events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
   events.push(
     { type: 'content_block_stop', index },
     {

@@ -1,7 +1,13 @@
 import { Client } from 'pg';
 
 /** One management API call with a key in `x-admin-key`; JSON body only when one is given. */
-export function callManagement(gatewayUrl: string, key: string, method: string, path: string, body?: unknown): Promise<Response> {
+export function callManagement(
+  gatewayUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`${gatewayUrl}/v0/management${path}`, {
     method,
     headers: { 'x-admin-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -10,7 +16,11 @@ export function callManagement(gatewayUrl: string, key: string, method: string, 
 }
 
 /** The request's usage row once the gateway's batched writer has stored it (rows land off the request path). */
-export async function waitForUsageRow(databaseUrl: string, requestId: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
+export async function waitForUsageRow(
+  databaseUrl: string,
+  requestId: string,
+  timeoutMs = 5000,
+): Promise<Record<string, unknown>> {
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   try {

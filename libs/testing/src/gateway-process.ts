@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 /** PLEXUS_GATEWAY_MAIN lets parallel work test its own build (e.g. one compiled with `tsc --outDir .build/x`). */
 export const GATEWAY_MAIN =
-  process.env['PLEXUS_GATEWAY_MAIN'] ?? join(__dirname, '..', '..', '..', 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
+  process.env['PLEXUS_GATEWAY_MAIN'] ??
+  join(__dirname, '..', '..', '..', 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
 
 export interface GatewayProcess {
   url: string;
@@ -20,12 +21,22 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
     // Tests never reach the live model catalog: prices must come from the shipped snapshot.
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', MODEL_CATALOG_REFRESH: 'false', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      MODEL_CATALOG_REFRESH: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (data: Buffer): void => {
       output += data.toString();
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);

@@ -1,6 +1,11 @@
 /** Gemini generateContent bodies and stream chunks, as an upstream would send them. */
 
-export function geminiBody(params: { text: string; promptTokens?: number; candidateTokens?: number; modelVersion?: string }): Record<string, unknown> {
+export function geminiBody(params: {
+  text: string;
+  promptTokens?: number;
+  candidateTokens?: number;
+  modelVersion?: string;
+}): Record<string, unknown> {
   const prompt = params.promptTokens ?? 9;
   const candidates = params.candidateTokens ?? 4;
   return {
@@ -11,13 +16,19 @@ export function geminiBody(params: { text: string; promptTokens?: number; candid
   };
 }
 
-export function geminiStreamEvents(params: { pieces: string[]; promptTokens?: number; candidateTokens?: number }): string[] {
+export function geminiStreamEvents(params: {
+  pieces: string[];
+  promptTokens?: number;
+  candidateTokens?: number;
+}): string[] {
   const prompt = params.promptTokens ?? 9;
   const candidates = params.candidateTokens ?? params.pieces.length;
   return params.pieces.map((piece, index) => {
     const last = index === params.pieces.length - 1;
     return JSON.stringify({
-      candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...(last && { finishReason: 'STOP' }) }],
+      candidates: [
+        { content: { role: 'model', parts: [{ text: piece }] }, index: 0, ...(last && { finishReason: 'STOP' }) },
+      ],
       usageMetadata: last
         ? { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates }
         : { promptTokenCount: prompt, totalTokenCount: prompt },

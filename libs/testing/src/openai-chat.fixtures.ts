@@ -1,6 +1,11 @@
 /** OpenAI Chat Completions bodies and stream events, as an upstream would send them. */
 
-export function chatCompletionBody(params: { model: string; content: string; promptTokens?: number; completionTokens?: number }): unknown {
+export function chatCompletionBody(params: {
+  model: string;
+  content: string;
+  promptTokens?: number;
+  completionTokens?: number;
+}): unknown {
   const prompt = params.promptTokens ?? 12;
   const completion = params.completionTokens ?? 5;
   return {
@@ -8,7 +13,9 @@ export function chatCompletionBody(params: { model: string; content: string; pro
     object: 'chat.completion',
     created: 1_764_000_000,
     model: params.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: params.content }, finish_reason: 'stop', logprobs: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: params.content }, finish_reason: 'stop', logprobs: null },
+    ],
     usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
   };
 }
@@ -21,11 +28,19 @@ export function chatStreamEvents(params: {
   cachedTokens?: number;
   reasoningTokens?: number;
 }): string[] {
-  const base = { id: 'chatcmpl-upstream-2', object: 'chat.completion.chunk', created: 1_764_000_000, model: params.model };
+  const base = {
+    id: 'chatcmpl-upstream-2',
+    object: 'chat.completion.chunk',
+    created: 1_764_000_000,
+    model: params.model,
+  };
   const prompt = params.promptTokens ?? 12;
   const completion = params.completionTokens ?? params.pieces.length;
   return [
-    JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
+    JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    }),
     ...params.pieces.map((piece) =>
       JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }),
     ),

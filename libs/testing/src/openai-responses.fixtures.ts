@@ -12,7 +12,12 @@ function usage(input: number, output: number): Record<string, unknown> {
   };
 }
 
-export function responsesBody(params: { model: string; text: string; inputTokens?: number; outputTokens?: number }): Record<string, unknown> {
+export function responsesBody(params: {
+  model: string;
+  text: string;
+  inputTokens?: number;
+  outputTokens?: number;
+}): Record<string, unknown> {
   return {
     id: 'resp_upstream_1',
     object: 'response',
@@ -32,7 +37,12 @@ export function responsesBody(params: { model: string; text: string; inputTokens
   };
 }
 
-export function responsesStreamEvents(params: { model: string; pieces: string[]; inputTokens?: number; outputTokens?: number }): ScriptedEvent[] {
+export function responsesStreamEvents(params: {
+  model: string;
+  pieces: string[];
+  inputTokens?: number;
+  outputTokens?: number;
+}): ScriptedEvent[] {
   const text = params.pieces.join('');
   const base = { id: 'resp_upstream_2', object: 'response', created_at: 1_764_000_000, model: params.model };
   const item = { type: 'message', id: 'msg_upstream_2', role: 'assistant' };
@@ -40,10 +50,28 @@ export function responsesStreamEvents(params: { model: string; pieces: string[];
     { type: 'response.created', response: { ...base, status: 'in_progress', output: [] } },
     { type: 'response.in_progress', response: { ...base, status: 'in_progress', output: [] } },
     { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
-    { type: 'response.content_part.added', item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } },
-    ...params.pieces.map((delta) => ({ type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta })),
+    {
+      type: 'response.content_part.added',
+      item_id: item.id,
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text: '', annotations: [] },
+    },
+    ...params.pieces.map((delta) => ({
+      type: 'response.output_text.delta',
+      item_id: item.id,
+      output_index: 0,
+      content_index: 0,
+      delta,
+    })),
     { type: 'response.output_text.done', item_id: item.id, output_index: 0, content_index: 0, text },
-    { type: 'response.content_part.done', item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text, annotations: [] } },
+    {
+      type: 'response.content_part.done',
+      item_id: item.id,
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text, annotations: [] },
+    },
     {
       type: 'response.output_item.done',
       output_index: 0,
@@ -59,5 +87,8 @@ export function responsesStreamEvents(params: { model: string; pieces: string[];
       },
     },
   ];
-  return events.map((event, index) => ({ event: event['type'] as string, data: JSON.stringify({ ...event, sequence_number: index }) }));
+  return events.map((event, index) => ({
+    event: event['type'] as string,
+    data: JSON.stringify({ ...event, sequence_number: index }),
+  }));
 }

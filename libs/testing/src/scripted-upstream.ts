@@ -76,7 +76,13 @@ export class ScriptedUpstream {
     } catch {
       // recorded as text
     }
-    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body, raw };
+    const recorded: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      headers: request.headers,
+      body,
+      raw,
+    };
     this.requests.push(recorded);
     response.on('close', () => {
       if (!response.writableFinished) this.aborted.push(recorded);

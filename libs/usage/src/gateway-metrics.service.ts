@@ -81,7 +81,8 @@ export class GatewayMetrics {
     for (const attempt of record.retryHistory) {
       if (attempt.status === 'failed') this.attempts.inc({ provider: attempt.provider, model: attempt.model });
     }
-    if (record.durationMs !== null) this.duration.observe({ api_type: record.incomingApiType, provider }, record.durationMs / 1000);
+    if (record.durationMs !== null)
+      this.duration.observe({ api_type: record.incomingApiType, provider }, record.durationMs / 1000);
     if (record.ttftMs !== null) this.ttft.observe({ api_type: record.incomingApiType, provider }, record.ttftMs / 1000);
   }
 

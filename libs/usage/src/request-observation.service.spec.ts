@@ -34,7 +34,9 @@ describe('RequestObservation', () => {
     const observer = observing.begin(describe);
     expect(describe).not.toHaveBeenCalled();
     expect(observer.responseCapture).toBeUndefined();
-    expect(observer.attemptStarted({ provider: 'openai', model: 'm', apiType: 'chat', baseUrl: 'http://x', apiKey: null })).toBeUndefined();
+    expect(
+      observer.attemptStarted({ provider: 'openai', model: 'm', apiType: 'chat', baseUrl: 'http://x', apiKey: null }),
+    ).toBeUndefined();
   });
 
   it('announces the request to in-process listeners without following its output', () => {
@@ -43,7 +45,9 @@ describe('RequestObservation', () => {
     const subscription = bus.feed().subscribe((event) => seen.push(event));
     observing.begin(() => request);
     subscription.unsubscribe();
-    expect(seen).toMatchObject([{ type: 'request.started', apiKey: 'client', data: { requestId: 'r1', incomingModelAlias: 'smart' } }]);
+    expect(seen).toMatchObject([
+      { type: 'request.started', apiKey: 'client', data: { requestId: 'r1', incomingModelAlias: 'smart' } },
+    ]);
   });
 
   it('follows the output of requests while a live feed client watches', () => {
@@ -58,6 +62,8 @@ describe('RequestObservation', () => {
     jest.advanceTimersByTime(1000);
     subscription.unsubscribe();
     jest.useRealTimers();
-    expect(seen.filter((event) => event.type === 'request.progress')).toMatchObject([{ data: { requestId: 'r1', bytes: 40, estimatedTokens: 10 } }]);
+    expect(seen.filter((event) => event.type === 'request.progress')).toMatchObject([
+      { data: { requestId: 'r1', bytes: 40, estimatedTokens: 10 } },
+    ]);
   });
 });

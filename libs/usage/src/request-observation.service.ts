@@ -137,7 +137,12 @@ export class RequestObservation {
       finished: (record, error) => {
         if (progress) this.events.untrack(request.requestId);
         span?.end(record, error?.type ?? null);
-        if (trace) this.traces.finish(trace, { status: record.responseStatus, httpStatus: record.httpStatus, error: error?.message ?? null });
+        if (trace)
+          this.traces.finish(trace, {
+            status: record.responseStatus,
+            httpStatus: record.httpStatus,
+            error: error?.message ?? null,
+          });
       },
     };
   }

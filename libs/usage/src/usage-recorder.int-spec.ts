@@ -104,10 +104,16 @@ describe('UsageRecorder against PostgreSQL', () => {
     for (let i = 0; i < 6000; i++) recorder.record({ ...row(), startTime: old });
     for (let i = 0; i < 3; i++) recorder.record(row());
     await recorder.flush();
-    const job = new UsageRetentionJob(new UsageRepository(dataSource), loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '30' }));
+    const job = new UsageRetentionJob(
+      new UsageRepository(dataSource),
+      loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '30' }),
+    );
     expect(await job.prune()).toBe(6000);
     expect(await count()).toBe(3);
-    const keepForever = new UsageRetentionJob(new UsageRepository(dataSource), loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '0' }));
+    const keepForever = new UsageRetentionJob(
+      new UsageRepository(dataSource),
+      loadEnvironment({ ADMIN_KEY: 'a', USAGE_RETENTION_DAYS: '0' }),
+    );
     expect(await keepForever.prune(new Date(Date.now() + 365 * 24 * 60 * 60 * 1000))).toBe(0);
   });
 });

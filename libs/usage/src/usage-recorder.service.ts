@@ -43,9 +43,14 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     @Optional() env?: Environment,
   ) {
     this.writing = env?.USAGE_RECORDING ?? true;
-    if (!this.writing) this.logger.warn('USAGE_RECORDING=false: usage rows are not written (metrics and events still are)');
+    if (!this.writing)
+      this.logger.warn('USAGE_RECORDING=false: usage rows are not written (metrics and events still are)');
     metrics.gauge('plexus_usage_buffer_depth', 'Usage records waiting to be written', () => this.buffer.length);
-    metrics.gauge('plexus_usage_dropped_total', 'Usage records dropped because the buffer was full', () => this.droppedCount);
+    metrics.gauge(
+      'plexus_usage_dropped_total',
+      'Usage records dropped because the buffer was full',
+      () => this.droppedCount,
+    );
   }
 
   /** A request entered the pipeline; `record` ends it. */

@@ -10,7 +10,15 @@ import { UsageRetentionJob } from './usage-retention.job';
 
 @Module({
   controllers: [MetricsController],
-  providers: [UsageRecorder, GatewayMetrics, UsageRetentionJob, DebugTraceService, RequestEventBus, GatewayTelemetry, RequestObservation],
+  providers: [
+    UsageRecorder,
+    GatewayMetrics,
+    UsageRetentionJob,
+    DebugTraceService,
+    RequestEventBus,
+    GatewayTelemetry,
+    RequestObservation,
+  ],
   exports: [UsageRecorder, GatewayMetrics, DebugTraceService, RequestEventBus, RequestObservation],
 })
 export class UsageModule {}

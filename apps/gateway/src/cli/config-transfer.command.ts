@@ -1,5 +1,11 @@
 import { ConfigTransferService, readPlexusDatabase } from '@plexus/management';
-import { DatabaseEndpoint, SecretCipher, dataSourceOptions, reconcileSecretsAtRest, useSecretCipher } from '@plexus/persistence';
+import {
+  DatabaseEndpoint,
+  SecretCipher,
+  dataSourceOptions,
+  reconcileSecretsAtRest,
+  useSecretCipher,
+} from '@plexus/persistence';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -29,8 +35,15 @@ export interface CommandOutcome {
   toStderr?: boolean;
 }
 
-export async function runConfigTransferCommand(command: ConfigTransferCommand, args: string[], env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
-  const endpoint = await DatabaseEndpoint.resolve({ databaseUrl: env['DATABASE_URL'] || undefined, dataDir: env['DATA_DIR'] || './data' });
+export async function runConfigTransferCommand(
+  command: ConfigTransferCommand,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CommandOutcome> {
+  const endpoint = await DatabaseEndpoint.resolve({
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: env['DATA_DIR'] || './data',
+  });
   const dataSource = new DataSource(dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }));
   const cipher = new SecretCipher(env['ENCRYPTION_KEY'] || undefined);
   useSecretCipher(cipher);
@@ -51,7 +64,11 @@ export async function runConfigTransferCommand(command: ConfigTransferCommand, a
   }
 }
 
-async function backup(transfer: ConfigTransferService, args: string[], env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
+async function backup(
+  transfer: ConfigTransferService,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CommandOutcome> {
   const full = args.includes('--full');
   const target = args.find((arg) => arg !== '--full');
   const envelope = full ? null : await transfer.backup();
@@ -64,10 +81,15 @@ async function backup(transfer: ConfigTransferService, args: string[], env: Node
   if (!file) {
     const directory = env['PLEXUS_DB_BACKUP_DIR'] || './backups';
     await mkdir(directory, { recursive: true });
-    file = join(directory, `plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}${full ? '.tar.gz' : '.json'}`);
+    file = join(
+      directory,
+      `plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}${full ? '.tar.gz' : '.json'}`,
+    );
   }
   await writeFile(file, content, { mode: 0o600 });
-  const encrypted = env['ENCRYPTION_KEY'] ? 'encrypted: restore needs the same ENCRYPTION_KEY' : 'in plaintext: keep the file safe';
+  const encrypted = env['ENCRYPTION_KEY']
+    ? 'encrypted: restore needs the same ENCRYPTION_KEY'
+    : 'in plaintext: keep the file safe';
   return { message: `${full ? 'full backup' : 'backup'} written to ${file} (secrets ${encrypted})` };
 }
 
@@ -93,7 +115,11 @@ async function restore(transfer: ConfigTransferService, file: string | undefined
   return { message: `restored ${describeCounts(result.restored)}` };
 }
 
-async function importPlexus(transfer: ConfigTransferService, source: string | undefined, env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
+async function importPlexus(
+  transfer: ConfigTransferService,
+  source: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<CommandOutcome> {
   if (!source) throw new Error('import-plexus needs the Plexus database: a SQLite file or a postgres:// URL');
   const { document, warnings } = await readPlexusDatabase(source, env['PLEXUS_ENCRYPTION_KEY'] || undefined);
   const result = await transfer.importConfig(document).catch(rethrowReadably);
@@ -110,9 +136,14 @@ function describeCounts(counts: Record<string, number>): string {
 /** A refused document becomes one line per problem, not an HTTP exception's dump. */
 function rethrowReadably(error: unknown): never {
   const response = (error as { getResponse?: () => unknown }).getResponse?.() as
-    | { error?: string | { message?: string }; details?: Array<{ path: string[]; message: string }> }
-    | undefined;
-  if (response?.details) throw new Error(`refused, nothing changed: ${response.details.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  if (response?.error) throw new Error(`refused, nothing changed: ${typeof response.error === 'string' ? response.error : response.error.message}`);
+    { error?: string | { message?: string }; details?: Array<{ path: string[]; message: string }> } | undefined;
+  if (response?.details)
+    throw new Error(
+      `refused, nothing changed: ${response.details.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  if (response?.error)
+    throw new Error(
+      `refused, nothing changed: ${typeof response.error === 'string' ? response.error : response.error.message}`,
+    );
   throw error;
 }

@@ -1,5 +1,11 @@
 import { ConfigTransferService } from '@plexus/management';
-import { ApiKeyRepository, ProviderRepository, SecretCipher, dataSourceOptions, useSecretCipher } from '@plexus/persistence';
+import {
+  ApiKeyRepository,
+  ProviderRepository,
+  SecretCipher,
+  dataSourceOptions,
+  useSecretCipher,
+} from '@plexus/persistence';
 import { createTestDatabase, type TestDatabase } from '@plexus/testing';
 import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,7 +61,10 @@ function plexusRows(dialect: 'sqlite' | 'postgres'): Array<[string, unknown[]]> 
   const no = dialect === 'sqlite' ? 0 : false;
   const now = 1_760_000_000_000;
   return [
-    ['INSERT INTO oauth_credentials (oauth_provider_type, account_id, access_token, refresh_token, expires_at) VALUES ($1, $2, $3, $4, $5)', ['anthropic', 'me', 'a', 'r', 1]],
+    [
+      'INSERT INTO oauth_credentials (oauth_provider_type, account_id, access_token, refresh_token, expires_at) VALUES ($1, $2, $3, $4, $5)',
+      ['anthropic', 'me', 'a', 'r', 1],
+    ],
     [
       'INSERT INTO providers (slug, display_name, api_base_url, api_key, enabled, discount, headers, timeout_ms, quota_checker_type, quota_checker_options, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
       [
@@ -77,30 +86,68 @@ function plexusRows(dialect: 'sqlite' | 'postgres'): Array<[string, unknown[]]> 
       'INSERT INTO providers (slug, api_base_url, api_key, oauth_provider_type, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
       ['claude-max', JSON.stringify('oauth://anthropic'), 'oauth', 'anthropic', now, now],
     ],
-    ['INSERT INTO providers (slug, api_base_url, enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', ['local', JSON.stringify('http://127.0.0.1:11434/v1'), no, now, now]],
-    ['INSERT INTO provider_models (provider_id, model_name, pricing_config, sort_order) VALUES ($1, $2, $3, $4)', [1, 'gpt-4o', '{"source":"simple","input":2.5,"output":10}', 0]],
+    [
+      'INSERT INTO providers (slug, api_base_url, enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)',
+      ['local', JSON.stringify('http://127.0.0.1:11434/v1'), no, now, now],
+    ],
+    [
+      'INSERT INTO provider_models (provider_id, model_name, pricing_config, sort_order) VALUES ($1, $2, $3, $4)',
+      [1, 'gpt-4o', '{"source":"simple","input":2.5,"output":10}', 0],
+    ],
     ['INSERT INTO provider_models (provider_id, model_name, sort_order) VALUES ($1, $2, $3)', [1, 'gpt-mini', 1]],
     ['INSERT INTO provider_models (provider_id, model_name, sort_order) VALUES ($1, $2, $3)', [3, 'small', 0]],
     [
       'INSERT INTO model_aliases (slug, model_type, additional_aliases, sticky_session, target_groups, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      ['smart', 'chat', '["brainy"]', yes, '[{"name":"main","selector":"in_order"},{"name":"backup","selector":"random"}]', now, now],
+      [
+        'smart',
+        'chat',
+        '["brainy"]',
+        yes,
+        '[{"name":"main","selector":"in_order"},{"name":"backup","selector":"random"}]',
+        now,
+        now,
+      ],
     ],
-    ['INSERT INTO model_aliases (slug, selector, created_at, updated_at) VALUES ($1, $2, $3, $4)', ['legacy', 'cost', now, now]],
-    ['INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, group_name, sort_order) VALUES ($1, $2, $3, $4, $5)', [1, 'openai', 'gpt-4o', 'main', 0]],
-    ['INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, enabled, group_name, sort_order) VALUES ($1, $2, $3, $4, $5, $6)', [1, 'local', 'small', no, 'backup', 1]],
-    ['INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, group_name, sort_order) VALUES ($1, $2, $3, $4, $5)', [1, 'claude-max', 'claude', 'backup', 2]],
-    ['INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, sort_order) VALUES ($1, $2, $3, $4)', [2, 'openai', 'gpt-mini', 0]],
+    [
+      'INSERT INTO model_aliases (slug, selector, created_at, updated_at) VALUES ($1, $2, $3, $4)',
+      ['legacy', 'cost', now, now],
+    ],
+    [
+      'INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, group_name, sort_order) VALUES ($1, $2, $3, $4, $5)',
+      [1, 'openai', 'gpt-4o', 'main', 0],
+    ],
+    [
+      'INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, enabled, group_name, sort_order) VALUES ($1, $2, $3, $4, $5, $6)',
+      [1, 'local', 'small', no, 'backup', 1],
+    ],
+    [
+      'INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, group_name, sort_order) VALUES ($1, $2, $3, $4, $5)',
+      [1, 'claude-max', 'claude', 'backup', 2],
+    ],
+    [
+      'INSERT INTO model_alias_targets (alias_id, provider_slug, model_name, sort_order) VALUES ($1, $2, $3, $4)',
+      [2, 'openai', 'gpt-mini', 0],
+    ],
     [
       'INSERT INTO api_keys (name, secret, comment, quota_names, allowed_models, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       ['team', plexusEncrypt('sk-team-plexus-1111'), 'the team', '["daily","spend"]', '["smart"]', now, now],
     ],
-    ['INSERT INTO api_keys (name, secret, quota_name, disabled_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)', ['old', 'sk-old-plexus-2222', 'daily', now, now, now]],
-    ['INSERT INTO user_quota_definitions (name, quota_type, limit_type, limit_value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)', ['daily', 'daily', 'requests', 500, now, now]],
+    [
+      'INSERT INTO api_keys (name, secret, quota_name, disabled_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      ['old', 'sk-old-plexus-2222', 'daily', now, now, now],
+    ],
+    [
+      'INSERT INTO user_quota_definitions (name, quota_type, limit_type, limit_value, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      ['daily', 'daily', 'requests', 500, now, now],
+    ],
     [
       'INSERT INTO user_quota_definitions (name, quota_type, limit_type, limit_value, duration, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
       ['spend', 'rolling', 'cost', 5, '1h', now, now],
     ],
-    ['INSERT INTO mcp_servers (name, upstream_url, headers, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', ['search', 'https://mcp.example.com/mcp', '{"authorization":"Bearer x"}', now, now]],
+    [
+      'INSERT INTO mcp_servers (name, upstream_url, headers, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)',
+      ['search', 'https://mcp.example.com/mcp', '{"authorization":"Bearer x"}', now, now],
+    ],
   ];
 }
 
@@ -126,11 +173,18 @@ describe('plexus import-plexus', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  async function importedConfig(): Promise<{ exported: Record<string, unknown>; providerKey: string | null; teamSecret: string | undefined }> {
+  async function importedConfig(): Promise<{
+    exported: Record<string, unknown>;
+    providerKey: string | null;
+    teamSecret: string | undefined;
+  }> {
     const dataSource = new DataSource(dataSourceOptions({ url: target.url, poolSize: 2 }));
     await dataSource.initialize();
     try {
-      const exported = (await new ConfigTransferService(dataSource, new SecretCipher()).exportConfig()) as Record<string, unknown>;
+      const exported = (await new ConfigTransferService(dataSource, new SecretCipher()).exportConfig()) as Record<
+        string,
+        unknown
+      >;
       const providerKey = (await new ProviderRepository(dataSource).findBySlug('openai'))?.apiKey ?? null;
       const teamSecret = (await new ApiKeyRepository(dataSource).findByName('team'))?.secret;
       return { exported, providerKey, teamSecret };
@@ -140,8 +194,13 @@ describe('plexus import-plexus', () => {
   }
 
   async function expectImported(source: string): Promise<void> {
-    const { message } = await runConfigTransferCommand('import-plexus', [source], { DATABASE_URL: target.url, PLEXUS_ENCRYPTION_KEY: PLEXUS_PASSPHRASE });
-    expect(message).toBe('imported 2 providers, 2 model aliases, 2 api keys, 2 user quotas, 1 system settings from Plexus');
+    const { message } = await runConfigTransferCommand('import-plexus', [source], {
+      DATABASE_URL: target.url,
+      PLEXUS_ENCRYPTION_KEY: PLEXUS_PASSPHRASE,
+    });
+    expect(message).toBe(
+      'imported 2 providers, 2 model aliases, 2 api keys, 2 user quotas, 1 system settings from Plexus',
+    );
     expect(stderr.join('')).toContain("provider 'claude-max' uses OAuth: not imported");
     expect(stderr.join('')).toContain("alias 'smart': target on provider 'claude-max' (not imported) dropped");
     expect(stderr.join('')).toContain('OAuth credentials are not imported');
@@ -158,7 +217,12 @@ describe('plexus import-plexus', () => {
           discount: 0.1,
           headers: { 'x-org': '****' },
           timeoutMs: 30000,
-          quota_checker: { type: 'openrouter', enabled: true, intervalMinutes: 30, options: { maxUtilizationPercent: 90 } },
+          quota_checker: {
+            type: 'openrouter',
+            enabled: true,
+            intervalMinutes: 30,
+            options: { maxUtilizationPercent: 90 },
+          },
           models: { 'gpt-4o': { pricing: { source: 'simple', input: 2.5, output: 10 } }, 'gpt-mini': {} },
         },
         local: { api_base_url: 'http://127.0.0.1:11434/v1', enabled: false, models: ['small'] },
@@ -173,14 +237,28 @@ describe('plexus import-plexus', () => {
             { name: 'backup', selector: 'random', targets: [{ provider: 'local', model: 'small', enabled: false }] },
           ],
         },
-        legacy: { target_groups: [{ name: 'default', selector: 'cost', targets: [{ provider: 'openai', model: 'gpt-mini', enabled: true }] }] },
+        legacy: {
+          target_groups: [
+            { name: 'default', selector: 'cost', targets: [{ provider: 'openai', model: 'gpt-mini', enabled: true }] },
+          ],
+        },
       },
       keys: {
         team: { comment: 'the team', quotas: ['daily', 'spend'], allowedModels: ['smart'] },
         old: { quota: 'daily', disabledAt: 1_760_000_000_000 },
       },
-      user_quotas: { daily: { type: 'daily', limitType: 'requests', limit: 500 }, spend: { type: 'rolling', limitType: 'cost', limit: 5, duration: '1h' } },
-      mcp_servers: { search: { upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { authorization: '********' }, mode: 'remote_http' } },
+      user_quotas: {
+        daily: { type: 'daily', limitType: 'requests', limit: 500 },
+        spend: { type: 'rolling', limitType: 'cost', limit: 5, duration: '1h' },
+      },
+      mcp_servers: {
+        search: {
+          upstream_url: 'https://mcp.example.com/mcp',
+          enabled: true,
+          headers: { authorization: '********' },
+          mode: 'remote_http',
+        },
+      },
     });
     expect(Object.keys(exported['providers'] as object)).not.toContain('claude-max');
   }
@@ -189,7 +267,8 @@ describe('plexus import-plexus', () => {
     const file = join(directory, 'plexus.db');
     const sqlite = new DatabaseSync(file);
     for (const statement of plexusSchema('sqlite')) sqlite.exec(statement);
-    for (const [sql, values] of plexusRows('sqlite')) sqlite.prepare(sql.replace(/\$\d+/g, '?')).run(...(values as Array<string | number>));
+    for (const [sql, values] of plexusRows('sqlite'))
+      sqlite.prepare(sql.replace(/\$\d+/g, '?')).run(...(values as Array<string | number>));
     sqlite.close();
 
     await expectImported(`sqlite://${file}`);
@@ -214,18 +293,21 @@ describe('plexus import-plexus', () => {
     const file = join(directory, 'plexus.db');
     const sqlite = new DatabaseSync(file);
     for (const statement of plexusSchema('sqlite')) sqlite.exec(statement);
-    for (const [sql, values] of plexusRows('sqlite')) sqlite.prepare(sql.replace(/\$\d+/g, '?')).run(...(values as Array<string | number>));
+    for (const [sql, values] of plexusRows('sqlite'))
+      sqlite.prepare(sql.replace(/\$\d+/g, '?')).run(...(values as Array<string | number>));
     sqlite.close();
 
     await expect(runConfigTransferCommand('import-plexus', [file], { DATABASE_URL: target.url })).rejects.toThrow(
       "providers.openai.api_key is encrypted: set PLEXUS_ENCRYPTION_KEY to the Plexus gateway's ENCRYPTION_KEY",
     );
-    await expect(runConfigTransferCommand('import-plexus', [file], { DATABASE_URL: target.url, PLEXUS_ENCRYPTION_KEY: 'not it' })).rejects.toThrow(
-      'could not be decrypted',
-    );
+    await expect(
+      runConfigTransferCommand('import-plexus', [file], { DATABASE_URL: target.url, PLEXUS_ENCRYPTION_KEY: 'not it' }),
+    ).rejects.toThrow('could not be decrypted');
     const empty = join(directory, 'empty.db');
     new DatabaseSync(empty).close();
-    await expect(runConfigTransferCommand('import-plexus', [empty], { DATABASE_URL: target.url })).rejects.toThrow('not a Plexus database');
+    await expect(runConfigTransferCommand('import-plexus', [empty], { DATABASE_URL: target.url })).rejects.toThrow(
+      'not a Plexus database',
+    );
     const { exported } = await importedConfig();
     expect(exported).toMatchObject({ providers: {}, models: {}, keys: {}, user_quotas: {} });
   });

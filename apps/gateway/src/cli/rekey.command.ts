@@ -12,8 +12,12 @@ export async function rekey(env: NodeJS.ProcessEnv): Promise<string> {
   const current = env['ENCRYPTION_KEY'] || undefined;
   const next = env['NEW_ENCRYPTION_KEY'];
   if (!next || !HEX_KEY.test(next)) throw new Error('rekey needs NEW_ENCRYPTION_KEY: 64 hex characters (32 bytes)');
-  if (current !== undefined && !HEX_KEY.test(current)) throw new Error('ENCRYPTION_KEY must be 64 hex characters (32 bytes)');
-  const endpoint = await DatabaseEndpoint.resolve({ databaseUrl: env['DATABASE_URL'] || undefined, dataDir: env['DATA_DIR'] || './data' });
+  if (current !== undefined && !HEX_KEY.test(current))
+    throw new Error('ENCRYPTION_KEY must be 64 hex characters (32 bytes)');
+  const endpoint = await DatabaseEndpoint.resolve({
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: env['DATA_DIR'] || './data',
+  });
   const dataSource = new DataSource(dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }));
   try {
     await dataSource.initialize();

@@ -1,8 +1,6 @@
 /** Where the bytes of an image, document or audio part live. */
 export type MediaSource =
-  | { kind: 'url'; url: string }
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'file'; fileId: string };
+  { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string } | { kind: 'file'; fileId: string };
 
 /** Anthropic-style prompt-cache hint; formats without one drop it. */
 export interface CacheControl {
@@ -74,11 +72,4 @@ export interface ToolResultPart {
 }
 
 export type ContentPart =
-  | TextPart
-  | ImagePart
-  | DocumentPart
-  | AudioPart
-  | ThinkingPart
-  | RedactedThinkingPart
-  | ToolCallPart
-  | ToolResultPart;
+  TextPart | ImagePart | DocumentPart | AudioPart | ThinkingPart | RedactedThinkingPart | ToolCallPart | ToolResultPart;

@@ -88,7 +88,8 @@ function openBlock(block: Extract<CanonicalChunk, { type: 'block_start' }>['bloc
 function applyDelta(block: OpenBlock, delta: Extract<CanonicalChunk, { type: 'block_delta' }>['delta']): void {
   if (delta.kind === 'text' && block.kind === 'text') block.text += delta.text;
   else if (delta.kind === 'thinking' && block.kind === 'thinking') block.text += delta.text;
-  else if (delta.kind === 'signature' && block.kind === 'thinking') block.signature = (block.signature ?? '') + delta.signature;
+  else if (delta.kind === 'signature' && block.kind === 'thinking')
+    block.signature = (block.signature ?? '') + delta.signature;
   else if (delta.kind === 'tool_arguments' && block.kind === 'tool_call') block.json += delta.json;
 }
 
@@ -97,7 +98,11 @@ function toPart(block: OpenBlock): ContentPart {
     case 'text':
       return { type: 'text', text: block.text };
     case 'thinking':
-      return { type: 'thinking', text: block.text, ...(block.signature !== undefined && { signature: block.signature }) };
+      return {
+        type: 'thinking',
+        text: block.text,
+        ...(block.signature !== undefined && { signature: block.signature }),
+      };
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: block.data };
     case 'tool_call':

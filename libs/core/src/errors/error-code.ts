@@ -41,10 +41,18 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
   [ErrorCode.PROVIDER_NOT_FOUND]: { status: 404, message: 'Provider not found', wireCode: 'provider_not_found' },
   [ErrorCode.NOT_FOUND]: { status: 404, message: 'Not found', wireCode: 'not_found' },
   [ErrorCode.RESPONSE_NOT_FOUND]: { status: 404, message: 'Response not found', wireCode: 'response_not_found' },
-  [ErrorCode.CONVERSATION_NOT_FOUND]: { status: 404, message: 'Conversation not found', wireCode: 'conversation_not_found' },
+  [ErrorCode.CONVERSATION_NOT_FOUND]: {
+    status: 404,
+    message: 'Conversation not found',
+    wireCode: 'conversation_not_found',
+  },
   [ErrorCode.NO_HEALTHY_TARGET]: { status: 503, message: 'No healthy target available', wireCode: 'no_healthy_target' },
   [ErrorCode.UPSTREAM_ERROR]: { status: 502, message: 'Upstream provider error', wireCode: 'upstream_error' },
-  [ErrorCode.UPSTREAM_UNREACHABLE]: { status: 502, message: 'Upstream provider unreachable', wireCode: 'upstream_unreachable' },
+  [ErrorCode.UPSTREAM_UNREACHABLE]: {
+    status: 502,
+    message: 'Upstream provider unreachable',
+    wireCode: 'upstream_unreachable',
+  },
   [ErrorCode.UPSTREAM_TIMEOUT]: { status: 504, message: 'Upstream provider timed out', wireCode: 'upstream_timeout' },
   [ErrorCode.UPSTREAM_INVALID_RESPONSE]: {
     status: 502,

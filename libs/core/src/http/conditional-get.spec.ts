@@ -19,9 +19,24 @@ describe('conditional GET', () => {
   });
 
   it('If-Modified-Since compares whole seconds, is ignored when unparsable, and yields to If-None-Match', () => {
-    expect(evaluateConditionalGet({ etag, lastModified, ifModifiedSince: lastModified.toUTCString() })).toBe('not-modified');
-    expect(evaluateConditionalGet({ etag, lastModified, ifModifiedSince: new Date(lastModified.getTime() - 2000).toUTCString() })).toBe('send');
+    expect(evaluateConditionalGet({ etag, lastModified, ifModifiedSince: lastModified.toUTCString() })).toBe(
+      'not-modified',
+    );
+    expect(
+      evaluateConditionalGet({
+        etag,
+        lastModified,
+        ifModifiedSince: new Date(lastModified.getTime() - 2000).toUTCString(),
+      }),
+    ).toBe('send');
     expect(evaluateConditionalGet({ etag, lastModified, ifModifiedSince: 'yesterday-ish' })).toBe('send');
-    expect(evaluateConditionalGet({ etag, lastModified, ifModifiedSince: lastModified.toUTCString(), ifNoneMatch: '"other"' })).toBe('send');
+    expect(
+      evaluateConditionalGet({
+        etag,
+        lastModified,
+        ifModifiedSince: lastModified.toUTCString(),
+        ifNoneMatch: '"other"',
+      }),
+    ).toBe('send');
   });
 });

@@ -4,7 +4,9 @@ const tokens = { input: 1_000_000, output: 500_000, cached: 200_000, cacheWrite:
 
 describe('calculateCost', () => {
   it('prices each bucket at its simple rate per million tokens', () => {
-    expect(calculateCost({ tokens, pricing: { source: 'simple', input: 3, output: 15, cached: 0.3, cache_write: 3.75 } })).toEqual({
+    expect(
+      calculateCost({ tokens, pricing: { source: 'simple', input: 3, output: 15, cached: 0.3, cache_write: 3.75 } }),
+    ).toEqual({
       input: 3,
       output: 7.5,
       cached: 0.06,
@@ -35,7 +37,9 @@ describe('calculateCost', () => {
   });
 
   it('reads OpenRouter per-token string rates', () => {
-    expect(calculateCost({ tokens, pricing: { source: 'openrouter', prompt: '0.000003', completion: '0.000015' } })).toMatchObject({
+    expect(
+      calculateCost({ tokens, pricing: { source: 'openrouter', prompt: '0.000003', completion: '0.000015' } }),
+    ).toMatchObject({
       input: 3,
       output: 7.5,
       source: 'openrouter',
@@ -43,7 +47,9 @@ describe('calculateCost', () => {
   });
 
   it('charges a per-request amount once, without discount', () => {
-    expect(calculateCost({ tokens, pricing: { source: 'per_request', amount: 0.02 }, providerDiscount: 0.5 })).toMatchObject({
+    expect(
+      calculateCost({ tokens, pricing: { source: 'per_request', amount: 0.02 }, providerDiscount: 0.5 }),
+    ).toMatchObject({
       input: 0.02,
       total: 0.02,
       source: 'per_request',

@@ -17,7 +17,14 @@ export type ModelPricing =
       discount?: number;
     }
   | { source: 'per_request'; amount: number }
-  | { source: 'openrouter'; prompt?: string | number; completion?: string | number; input_cache_read?: string | number; input_cache_write?: string | number; discount?: number };
+  | {
+      source: 'openrouter';
+      prompt?: string | number;
+      completion?: string | number;
+      input_cache_read?: string | number;
+      input_cache_write?: string | number;
+      discount?: number;
+    };
 
 export interface TokenCounts {
   input: number;
@@ -27,7 +34,8 @@ export interface TokenCounts {
 }
 
 /** How a cost was found; `catalog`: the model catalog's default prices (the provider model configures none). */
-export type CostSource = 'default' | 'simple' | 'defined' | 'per_request' | 'openrouter' | 'provider_reported' | 'catalog';
+export type CostSource =
+  'default' | 'simple' | 'defined' | 'per_request' | 'openrouter' | 'provider_reported' | 'catalog';
 
 export interface Cost {
   input: number;
@@ -44,7 +52,12 @@ function round(value: number): number {
   return Math.round(value * 1e8) / 1e8;
 }
 
-function costOf(tokens: TokenCounts, rates: { input: number; output: number; cached: number; cacheWrite: number }, factor: number, source: CostSource): Cost {
+function costOf(
+  tokens: TokenCounts,
+  rates: { input: number; output: number; cached: number; cacheWrite: number },
+  factor: number,
+  source: CostSource,
+): Cost {
   const input = round(((tokens.input * rates.input) / PER_MILLION) * factor);
   const output = round(((tokens.output * rates.output) / PER_MILLION) * factor);
   const cached = round(((tokens.cached * rates.cached) / PER_MILLION) * factor);
@@ -70,26 +83,46 @@ export function calculateCost(params: {
 }): Cost {
   const { tokens, pricing } = params;
   if (params.reportedCostUsd !== undefined) {
-    return { input: 0, output: 0, cached: 0, cacheWrite: 0, total: round(params.reportedCostUsd), source: 'provider_reported' };
+    return {
+      input: 0,
+      output: 0,
+      cached: 0,
+      cacheWrite: 0,
+      total: round(params.reportedCostUsd),
+      source: 'provider_reported',
+    };
   }
   if (!pricing) return { input: 0, output: 0, cached: 0, cacheWrite: 0, total: 0, source: 'default' };
   if (pricing.source === 'per_request') {
-    return { input: round(pricing.amount), output: 0, cached: 0, cacheWrite: 0, total: round(pricing.amount), source: 'per_request' };
+    return {
+      input: round(pricing.amount),
+      output: 0,
+      cached: 0,
+      cacheWrite: 0,
+      total: round(pricing.amount),
+      source: 'per_request',
+    };
   }
   const factor = 1 - (pricing.discount ?? params.providerDiscount ?? 0);
   switch (pricing.source) {
     case 'simple':
       return costOf(
         tokens,
-        { input: pricing.input ?? 0, output: pricing.output ?? 0, cached: pricing.cached ?? 0, cacheWrite: pricing.cache_write ?? 0 },
+        {
+          input: pricing.input ?? 0,
+          output: pricing.output ?? 0,
+          cached: pricing.cached ?? 0,
+          cacheWrite: pricing.cache_write ?? 0,
+        },
         factor,
         'simple',
       );
     case 'defined': {
       const contextTokens = tokens.input + tokens.cached + tokens.cacheWrite;
       const tier =
-        pricing.range.find((range) => contextTokens >= (range.lower_bound ?? 0) && contextTokens <= (range.upper_bound ?? Infinity)) ??
-        pricing.range.at(-1);
+        pricing.range.find(
+          (range) => contextTokens >= (range.lower_bound ?? 0) && contextTokens <= (range.upper_bound ?? Infinity),
+        ) ?? pricing.range.at(-1);
       return costOf(
         tokens,
         {

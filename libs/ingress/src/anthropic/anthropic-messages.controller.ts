@@ -30,10 +30,15 @@ export class AnthropicMessagesController {
   ): Promise<void> {
     const context = createRequestContext(request, 'messages');
     const canonical = decodeAnthropicRequest(body);
-    const { chunks$ } = this.execution.execute({ context, request: canonical, rawBody: body as Record<string, unknown> });
+    const { chunks$ } = this.execution.execute({
+      context,
+      request: canonical,
+      rawBody: body as Record<string, unknown>,
+    });
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec: WireCodec = {
-      streamEncoder: () => new AnthropicStreamEncoder({ fallbackId: `msg_${context.requestId}`, fallbackModel: canonical.model }),
+      streamEncoder: () =>
+        new AnthropicStreamEncoder({ fallbackId: `msg_${context.requestId}`, fallbackModel: canonical.model }),
       encodeResponse: encodeAnthropicResponse,
     };
     await (canonical.stream ? writer.stream(chunks$, codec.streamEncoder()) : writer.json(chunks$, codec));

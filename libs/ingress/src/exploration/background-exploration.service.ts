@@ -43,7 +43,13 @@ export class BackgroundExplorationService implements OnApplicationBootstrap, OnA
     stats: PerformanceStats,
     cooldowns: CooldownService,
   ) {
-    this.explorer = new BackgroundExplorer({ config, stats, cooldowns, settings, probe: (target) => this.probe(target) });
+    this.explorer = new BackgroundExplorer({
+      config,
+      stats,
+      cooldowns,
+      settings,
+      probe: (target) => this.probe(target),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -60,7 +66,10 @@ export class BackgroundExplorationService implements OnApplicationBootstrap, OnA
     const settings = this.settings.current.backgroundExploration;
     if (!settings.enabled) return;
     const now = Date.now();
-    const scanEveryMs = Math.min(MAX_SCAN_MS, Math.max(MIN_SCAN_MS, Math.floor((settings.stalenessThresholdSeconds * 1000) / 4)));
+    const scanEveryMs = Math.min(
+      MAX_SCAN_MS,
+      Math.max(MIN_SCAN_MS, Math.floor((settings.stalenessThresholdSeconds * 1000) / 4)),
+    );
     if (now - this.lastScanAt < scanEveryMs) return;
     this.lastScanAt = now;
     try {

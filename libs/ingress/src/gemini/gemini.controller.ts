@@ -21,7 +21,9 @@ function parseModelAction(modelAction: string): { model: string; action: GeminiA
   const model = colon < 0 ? modelAction : modelAction.slice(0, colon);
   const action = colon < 0 ? '' : modelAction.slice(colon + 1);
   if (!(ACTIONS as readonly string[]).includes(action)) {
-    throw new GatewayException(ErrorCode.NOT_FOUND, { message: `Unsupported method '${action}': use ${ACTIONS.join(', ')}` });
+    throw new GatewayException(ErrorCode.NOT_FOUND, {
+      message: `Unsupported method '${action}': use ${ACTIONS.join(', ')}`,
+    });
   }
   return { model, action: action as GeminiAction };
 }
@@ -74,7 +76,11 @@ export class GeminiController {
     const asArray = action === 'streamGenerateContent' && !sse;
     const context = createRequestContext(request, 'gemini');
     const canonical = decodeGeminiRequest(body, { model, stream: sse });
-    const { chunks$ } = this.execution.execute({ context, request: canonical, rawBody: body as Record<string, unknown> });
+    const { chunks$ } = this.execution.execute({
+      context,
+      request: canonical,
+      rawBody: body as Record<string, unknown>,
+    });
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec: WireCodec = {
       streamEncoder: () => new GeminiStreamEncoder({ fallbackId: context.requestId, fallbackModel: model }),

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../api-key.guard';
 import { OpenAiChatExceptionFilter } from '../openai-chat/openai-chat-exception.filter';
@@ -32,16 +40,28 @@ export class OpenAiAudioController {
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Text to speech: the upstream's audio (or its SSE stream with stream_format: sse), relayed as it arrives" })
+  @ApiOperation({
+    summary: "Text to speech: the upstream's audio (or its SSE stream with stream_format: sse), relayed as it arrives",
+  })
   @ApiBody({ schema: { type: 'object', required: ['model', 'input', 'voice'], additionalProperties: true } })
   @ApiProduces('audio/mpeg', 'audio/wav', 'audio/opus', 'audio/aac', 'audio/flac', 'audio/pcm', 'text/event-stream')
   @ApiOkResponse({ description: 'Binary audio, or an SSE stream of speech.audio.delta / speech.audio.done events' })
-  async createSpeech(@Req() request: FastifyRequest & AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async createSpeech(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
     const json = jsonObject(body);
     const model = requiredString(json, 'model');
     const input = requiredString(json, 'input');
     requiredString(json, 'voice');
-    await relayMedia(this.execution, request, reply, { endpoint: 'audio/speech', model, body: { kind: 'json', json }, tracedBody: json, inputText: input });
+    await relayMedia(this.execution, request, reply, {
+      endpoint: 'audio/speech',
+      model,
+      body: { kind: 'json', json },
+      tracedBody: json,
+      inputText: input,
+    });
   }
 
   @Post('transcriptions')
@@ -65,7 +85,10 @@ export class OpenAiAudioController {
     },
   })
   @ApiOkResponse({ description: 'The transcription as JSON ({text}) or plain text' })
-  async createTranscription(@Req() request: FastifyRequest & AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
+  async createTranscription(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const form = await multipartForm(request);
     const model = requiredFormString(form, 'model');
     requiredFile(form, ['file'], MAX_AUDIO_BYTES);

@@ -36,7 +36,11 @@ export class OpenAiChatController {
   ): Promise<void> {
     const context = createRequestContext(request, 'chat');
     const canonical = decodeChatRequest(body);
-    const { chunks$ } = this.execution.execute({ context, request: canonical, rawBody: body as Record<string, unknown> });
+    const { chunks$ } = this.execution.execute({
+      context,
+      request: canonical,
+      rawBody: body as Record<string, unknown>,
+    });
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec = chatWireCodec(canonical, context.requestId);
     await (canonical.stream ? writer.stream(chunks$, codec.streamEncoder()) : writer.json(chunks$, codec));

@@ -1,6 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CompletionStreamEncoder, decodeCompletionRequest, encodeCompletionResponse } from '@plexus/protocols/openai-completions';
+import {
+  CompletionStreamEncoder,
+  decodeCompletionRequest,
+  encodeCompletionResponse,
+} from '@plexus/protocols/openai-completions';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../api-key.guard';
 import { OpenAiChatExceptionFilter } from '../openai-chat/openai-chat-exception.filter';
@@ -29,7 +33,11 @@ export class OpenAiCompletionsController {
   ): Promise<void> {
     const context = createRequestContext(request, 'completions');
     const canonical = decodeCompletionRequest(body);
-    const { chunks$ } = this.execution.execute({ context, request: canonical, rawBody: body as Record<string, unknown> });
+    const { chunks$ } = this.execution.execute({
+      context,
+      request: canonical,
+      rawBody: body as Record<string, unknown>,
+    });
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec: WireCodec = {
       streamEncoder: () =>

@@ -21,7 +21,11 @@ export class OpenAiEmbeddingsController {
   @ApiOperation({ summary: 'OpenAI embeddings, relayed to an embeddings alias' })
   @ApiBody({ schema: { type: 'object', required: ['model', 'input'], additionalProperties: true } })
   @ApiOkResponse({ description: "The upstream's OpenAI embeddings list" })
-  async createEmbeddings(@Req() request: FastifyRequest & AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async createEmbeddings(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
     const json = jsonObject(body);
     const model = requiredString(json, 'model');
     await relayMedia(this.execution, request, reply, {
@@ -38,7 +42,9 @@ export class OpenAiEmbeddingsController {
 function embeddingsInput(input: unknown): string {
   if (typeof input === 'string') return input;
   if (Array.isArray(input) && input.length > 0) {
-    return input.map((item) => (typeof item === 'string' ? item : Array.isArray(item) ? 'x'.repeat(item.length) : 'x')).join('\n');
+    return input
+      .map((item) => (typeof item === 'string' ? item : Array.isArray(item) ? 'x'.repeat(item.length) : 'x'))
+      .join('\n');
   }
   throw invalid("'input' is required: a string, an array of strings or an array of token arrays", 'input');
 }

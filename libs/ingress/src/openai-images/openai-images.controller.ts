@@ -4,7 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../api-key.guard';
 import { OpenAiChatExceptionFilter } from '../openai-chat/openai-chat-exception.filter';
 import { ExecutionService } from '../pipeline/execution.service';
-import { jsonObject, multipartForm, relayMedia, requiredFile, requiredFormString, requiredString, tracedForm } from '../pipeline/media-relay';
+import {
+  jsonObject,
+  multipartForm,
+  relayMedia,
+  requiredFile,
+  requiredFormString,
+  requiredString,
+  tracedForm,
+} from '../pipeline/media-relay';
 import type { AuthenticatedRequest } from '../pipeline/request-context';
 
 /** OpenAI's upload limit for an image to edit (gpt-image-*; DALL-E 2 takes 4 MB). */
@@ -24,11 +32,21 @@ export class OpenAiImagesController {
   @ApiOperation({ summary: 'Image generation, relayed to an image alias' })
   @ApiBody({ schema: { type: 'object', required: ['model', 'prompt'], additionalProperties: true } })
   @ApiOkResponse({ description: "The upstream's images ({created, data[]})" })
-  async createImage(@Req() request: FastifyRequest & AuthenticatedRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+  async createImage(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
     const json = jsonObject(body);
     const model = requiredString(json, 'model');
     const prompt = requiredString(json, 'prompt');
-    await relayMedia(this.execution, request, reply, { endpoint: 'images/generations', model, body: { kind: 'json', json }, tracedBody: json, inputText: prompt });
+    await relayMedia(this.execution, request, reply, {
+      endpoint: 'images/generations',
+      model,
+      body: { kind: 'json', json },
+      tracedBody: json,
+      inputText: prompt,
+    });
   }
 
   @Post('edits')
@@ -36,7 +54,9 @@ export class OpenAiImagesController {
   @UseGuards(ApiKeyGuard)
   @ApiBearerAuth()
   @ApiConsumes('multipart/form-data')
-  @ApiOperation({ summary: 'Image edit: the multipart upload (image, optional mask, prompt) relayed to an image alias' })
+  @ApiOperation({
+    summary: 'Image edit: the multipart upload (image, optional mask, prompt) relayed to an image alias',
+  })
   @ApiBody({
     schema: {
       type: 'object',

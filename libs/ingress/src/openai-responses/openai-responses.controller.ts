@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ResponseStore, type ConversationHistory, type StoredConversation } from '@plexus/conversations';
-import { ErrorCode, GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalRequest } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  ResponseAccumulator,
+  type CanonicalChunk,
+  type CanonicalRequest,
+} from '@plexus/core';
 import {
   ResponsesStreamEncoder,
   decodeResponsesRequest,
@@ -49,11 +55,16 @@ export class OpenAiResponsesController {
     const previousId = typeof raw['previous_response_id'] === 'string' ? raw['previous_response_id'] : undefined;
     const conversationId = conversationIdOf(raw['conversation']);
     if (conversationId !== undefined && previousId !== undefined) {
-      throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'conversation and previous_response_id cannot be used together', param: 'conversation' });
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+        message: 'conversation and previous_response_id cannot be used together',
+        param: 'conversation',
+      });
     }
     const decoded = decodeResponsesRequest(body);
     const canonical =
-      conversationId === undefined ? await this.withHistory(decoded, previousId, keyName) : await this.inConversation(decoded, conversationId, keyName);
+      conversationId === undefined
+        ? await this.withHistory(decoded, previousId, keyName)
+        : await this.inConversation(decoded, conversationId, keyName);
     // A conversation keeps every turn, whatever `store` says.
     const stored = raw['store'] !== false || conversationId !== undefined;
     const responseId = `resp_${context.requestId.replaceAll('-', '')}`;
@@ -64,7 +75,8 @@ export class OpenAiResponsesController {
       rawBody: raw,
       allowPassthrough: !stored && previousId === undefined,
     });
-    const conversation = conversationId === undefined ? undefined : { id: conversationId, inputItems: inputItemsOf(raw['input']) };
+    const conversation =
+      conversationId === undefined ? undefined : { id: conversationId, inputItems: inputItemsOf(raw['input']) };
     const answer$ = stored ? this.storing(chunks$, { responseId, keyName, request: canonical, conversation }) : chunks$;
     const writer = new ReplyWriter(reply, responseHeaders(context));
     const codec: WireCodec = {
@@ -76,7 +88,10 @@ export class OpenAiResponsesController {
 
   @Get('responses/:id')
   @ApiOperation({ summary: 'A stored response of this API key' })
-  async getResponse(@Req() request: FastifyRequest & AuthenticatedRequest, @Param('id') id: string): Promise<Record<string, unknown>> {
+  async getResponse(
+    @Req() request: FastifyRequest & AuthenticatedRequest,
+    @Param('id') id: string,
+  ): Promise<Record<string, unknown>> {
     const response = await this.store.response(id, principalOf(request));
     if (!response) throw notFound(id);
     return response;
@@ -99,7 +114,10 @@ export class OpenAiResponsesController {
     @Param('conversation_id') id: string,
   ): Promise<StoredConversation> {
     const conversation = await this.store.conversation(id, principalOf(request));
-    if (!conversation) throw new GatewayException(ErrorCode.CONVERSATION_NOT_FOUND, { message: `Conversation with id '${id}' not found.` });
+    if (!conversation)
+      throw new GatewayException(ErrorCode.CONVERSATION_NOT_FOUND, {
+        message: `Conversation with id '${id}' not found.`,
+      });
     return conversation;
   }
 
@@ -107,7 +125,11 @@ export class OpenAiResponsesController {
    * A turn of a conversation continues from its latest stored turn; a conversation id not
    * seen before starts a new conversation (there is no separate create call).
    */
-  private async inConversation(request: CanonicalRequest, conversationId: string, keyName: string): Promise<CanonicalRequest> {
+  private async inConversation(
+    request: CanonicalRequest,
+    conversationId: string,
+    keyName: string,
+  ): Promise<CanonicalRequest> {
     const history = await this.store.conversationHistory(conversationId, keyName);
     if (!history) return request;
     return {
@@ -117,7 +139,11 @@ export class OpenAiResponsesController {
     };
   }
 
-  private async withHistory(request: CanonicalRequest, previousId: string | undefined, keyName: string): Promise<CanonicalRequest> {
+  private async withHistory(
+    request: CanonicalRequest,
+    previousId: string | undefined,
+    keyName: string,
+  ): Promise<CanonicalRequest> {
     if (previousId === undefined) return request;
     const history = await this.store.history(previousId, keyName);
     if (!history) throw notFound(previousId, 'previous_response_id');
@@ -134,7 +160,12 @@ export class OpenAiResponsesController {
    */
   private storing(
     chunks$: Observable<CanonicalChunk>,
-    params: { responseId: string; keyName: string; request: CanonicalRequest; conversation: { id: string; inputItems: unknown[] } | undefined },
+    params: {
+      responseId: string;
+      keyName: string;
+      request: CanonicalRequest;
+      conversation: { id: string; inputItems: unknown[] } | undefined;
+    },
   ): Observable<CanonicalChunk> {
     const accumulator = new ResponseAccumulator();
     const save = defer(() => {
@@ -196,6 +227,7 @@ function conversationIdOf(value: unknown): string | undefined {
 
 /** The turn's input as conversation items: a string input is one user message. */
 function inputItemsOf(input: unknown): unknown[] {
-  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  if (typeof input === 'string')
+    return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
   return Array.isArray(input) ? input : [];
 }

@@ -33,7 +33,13 @@ const overloaded = new GatewayException(ErrorCode.UPSTREAM_ERROR, {
 });
 
 describe('context-length failover', () => {
-  const windows: Record<string, number | null> = { small: 8000, smaller: 4000, same: 8000, large: 32000, unknown: null };
+  const windows: Record<string, number | null> = {
+    small: 8000,
+    smaller: 4000,
+    same: 8000,
+    large: 32000,
+    unknown: null,
+  };
   const targets = Object.keys(windows).map((model) => target(model));
   const windowOf = (candidate: RouteTarget): number | null => windows[candidate.model] ?? null;
 
@@ -79,6 +85,10 @@ describe('context-length failover', () => {
         },
       ),
     );
-    expect({ answer, tried, skipped }).toEqual({ answer: 'large', tried: ['small', 'large'], skipped: ['smaller', 'same'] });
+    expect({ answer, tried, skipped }).toEqual({
+      answer: 'large',
+      tried: ['small', 'large'],
+      skipped: ['smaller', 'same'],
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, GatewayException, isApiFormat, type CanonicalChunk, type CanonicalRequest, type ModelPricing } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  isApiFormat,
+  type CanonicalChunk,
+  type CanonicalRequest,
+  type ModelPricing,
+} from '@plexus/core';
 import {
   GeminiEmbeddingsAdapter,
   OpenAiMediaAdapter,
@@ -162,7 +169,8 @@ export class ExecutionService {
       rawBody: params.tracedBody,
       isPassthrough: (target) => target.apiType !== 'gemini',
       // The relayed bytes are not text; only the usage means something to the tap.
-      accounting: (chunk) => (chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' }),
+      accounting: (chunk) =>
+        chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' },
       attempt: ({ target, upstream, capture }) => {
         const call = { endpoint, target: upstream, body, ...(capture && { observer: capture }) };
         return target.apiType === 'gemini' ? this.geminiEmbeddings.execute(call) : this.media.execute(call);
@@ -180,11 +188,17 @@ export class ExecutionService {
     const { context, request, rawBody, isPassthrough } = params;
     const plan = this.route(context, request);
     const targets = plan.targets;
-    const tap = new UsageTap(context, request.model, request.stream, isPassthrough, (target) => this.catalog.defaultPricing(target.model, target.provider));
-    const contextWindows = new ContextWindowGuard((target) => configuredContextWindow(target) ?? this.catalog.contextWindow(target.model, target.provider));
+    const tap = new UsageTap(context, request.model, request.stream, isPassthrough, (target) =>
+      this.catalog.defaultPricing(target.model, target.provider),
+    );
+    const contextWindows = new ContextWindowGuard(
+      (target) => configuredContextWindow(target) ?? this.catalog.contextWindow(target.model, target.provider),
+    );
     tap.skipped(plan.skipped);
     const limit = attemptLimit(targets.length, this.settings.current.failover);
-    const observer = this.observation.begin(() => observedRequest({ context, request, rawBody, alias: plan.alias ?? request.model, targets }));
+    const observer = this.observation.begin(() =>
+      observedRequest({ context, request, rawBody, alias: plan.alias ?? request.model, targets }),
+    );
     context.responseCapture = observer.responseCapture;
 
     const attempt = (index: number): Observable<T> => {
@@ -215,7 +229,11 @@ export class ExecutionService {
       this.usage.started();
       let settled = false;
       let reservation: Reservation | null = null;
-      const finish = (status: 'success' | 'error' | 'timeout' | 'cancelled', httpStatus: number | null, error?: unknown): void => {
+      const finish = (
+        status: 'success' | 'error' | 'timeout' | 'cancelled',
+        httpStatus: number | null,
+        error?: unknown,
+      ): void => {
         if (settled) return;
         settled = true;
         const row = tap.row({ status, httpStatus, error, now: performance.now() });
@@ -249,7 +267,14 @@ export class ExecutionService {
               contextWindows.attemptFailed(targets[index], error);
               observer.attemptFailed(targets[index], observedError(error));
               const failed = targets[index];
-              this.performance.record({ provider: failed.provider, model: failed.model, ttftMs: null, durationMs: 0, outputTokens: 0, success: false });
+              this.performance.record({
+                provider: failed.provider,
+                model: failed.model,
+                ttftMs: null,
+                durationMs: 0,
+                outputTokens: 0,
+                success: false,
+              });
               // Marked once, here, with the upstream's Retry-After when it sent one.
               const failure = cooldownFailure(targets[index], error, afterFirstByte);
               if (failure) this.cooldowns.recordFailure(failure);
@@ -327,13 +352,20 @@ export class ExecutionService {
   }
 
   /** Reserves the request's estimate (max output tokens + a cheap input count, priced on the first target). */
-  private admit(context: RequestContext, request: CanonicalRequest, first: RouteTarget | undefined): Promise<Reservation | null> {
+  private admit(
+    context: RequestContext,
+    request: CanonicalRequest,
+    first: RouteTarget | undefined,
+  ): Promise<Reservation | null> {
     const maxOutputTokens = request.sampling.maxOutputTokens;
     const estimate = estimateUsage({
       body: [request.instructions, request.messages, request.tools],
       ...(maxOutputTokens !== undefined && { maxOutputTokens }),
       ...(first !== undefined && {
-        pricing: (first.modelConfig['pricing'] as ModelPricing | undefined) ?? this.catalog.defaultPricing(first.model, first.provider) ?? undefined,
+        pricing:
+          (first.modelConfig['pricing'] as ModelPricing | undefined) ??
+          this.catalog.defaultPricing(first.model, first.provider) ??
+          undefined,
       }),
       ...(first !== undefined && { providerDiscount: first.discount }),
     });

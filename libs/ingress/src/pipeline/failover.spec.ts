@@ -45,17 +45,25 @@ function collect<T>(source: Observable<T>): Promise<T[]> {
 }
 
 describe('isRetryable', () => {
-  it.each([429, 500, 502, 503, 504, 529, 402, 408, 409, 425])('retries an upstream %i under the default policy', (status) => {
-    expect(isRetryable(upstream(status))).toBe(true);
-  });
+  it.each([429, 500, 502, 503, 504, 529, 402, 408, 409, 425])(
+    'retries an upstream %i under the default policy',
+    (status) => {
+      expect(isRetryable(upstream(status))).toBe(true);
+    },
+  );
 
-  it.each([400, 401, 403, 404, 413, 422, 501, 599])('does not retry an upstream %i under the default policy', (status) => {
-    expect(isRetryable(upstream(status))).toBe(false);
-  });
+  it.each([400, 401, 403, 404, 413, 422, 501, 599])(
+    'does not retry an upstream %i under the default policy',
+    (status) => {
+      expect(isRetryable(upstream(status))).toBe(false);
+    },
+  );
 
   it('retries exactly the configured statuses, plus 402', () => {
     const custom = policy({ retryableStatusCodes: [401, 501] });
-    expect([400, 401, 402, 429, 500, 501, 503].filter((status) => isRetryable(upstream(status), custom))).toEqual([401, 402, 501]);
+    expect([400, 401, 402, 429, 500, 501, 503].filter((status) => isRetryable(upstream(status), custom))).toEqual([
+      401, 402, 501,
+    ]);
   });
 
   it('never retries 413 or 422, even when configured', () => {
@@ -66,7 +74,7 @@ describe('isRetryable', () => {
   });
 
   it.each([
-    'This model\'s maximum context length is 8192 tokens',
+    "This model's maximum context length is 8192 tokens",
     'context_length_exceeded',
     'prompt is too long: 210000 tokens > 200000 maximum',
   ])('moves a context-length 400 to the next target: %s', (text) => {
@@ -86,13 +94,21 @@ describe('isRetryable', () => {
     expect(isRetryable(upstream(400, 'bad temperature'), policy({ retryableStatusCodes: [400] }))).toBe(true);
   });
 
-  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'UND_ERR_SOCKET'])('retries the transport failure %s by default', (code) => {
-    expect(isRetryable(unreachable(code))).toBe(true);
-  });
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'UND_ERR_SOCKET'])(
+    'retries the transport failure %s by default',
+    (code) => {
+      expect(isRetryable(unreachable(code))).toBe(true);
+    },
+  );
 
   it('retries a transport failure only when its code or message matches retryableErrors, case-insensitively', () => {
     expect(isRetryable(unreachable('ERR_TLS_CERT_ALTNAME_INVALID', 'hostname mismatch'))).toBe(false);
-    expect(isRetryable(unreachable('ERR_TLS_CERT_ALTNAME_INVALID', 'hostname mismatch'), policy({ retryableErrors: ['err_tls'] }))).toBe(true);
+    expect(
+      isRetryable(
+        unreachable('ERR_TLS_CERT_ALTNAME_INVALID', 'hostname mismatch'),
+        policy({ retryableErrors: ['err_tls'] }),
+      ),
+    ).toBe(true);
     expect(isRetryable(unreachable('X', 'socket Hang Up'), policy({ retryableErrors: ['hang up'] }))).toBe(true);
     expect(isRetryable(unreachable('ECONNREFUSED'), policy({ retryableErrors: ['ENOTFOUND'] }))).toBe(false);
     expect(isRetryable(new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE))).toBe(false);
@@ -103,9 +119,12 @@ describe('isRetryable', () => {
     expect(isRetryable(unreachable('X', 'bad (paren'), policy({ retryableErrors: ['(paren'] }))).toBe(true);
   });
 
-  it.each([ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.UPSTREAM_INVALID_RESPONSE])('retries the upstream failure %s', (code) => {
-    expect(isRetryable(new GatewayException(code))).toBe(true);
-  });
+  it.each([ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.UPSTREAM_INVALID_RESPONSE])(
+    'retries the upstream failure %s',
+    (code) => {
+      expect(isRetryable(new GatewayException(code))).toBe(true);
+    },
+  );
 
   it('retries nothing when failover is disabled', () => {
     const off = policy({ enabled: false });
@@ -197,7 +216,11 @@ describe('withFailover', () => {
     const attempt = jest.fn((index: number) => (index === 0 ? stream.asObservable() : of('never')));
     const seen: string[] = [];
     const done = new Promise<unknown>((resolve) => {
-      withFailover(3, attempt, hooks).subscribe({ next: (value) => seen.push(value), error: resolve, complete: () => resolve('completed') });
+      withFailover(3, attempt, hooks).subscribe({
+        next: (value) => seen.push(value),
+        error: resolve,
+        complete: () => resolve('completed'),
+      });
     });
     stream.next('first chunk');
     const error = upstream(503);
@@ -231,7 +254,10 @@ describe('withFailover', () => {
     const attempt = (index: number): Observable<number> => (index === 0 ? throwError(() => upstream(502)) : second);
     const seen: number[] = [];
     let completed = false;
-    withFailover(2, attempt, hooks).subscribe({ next: (value) => seen.push(value), complete: () => (completed = true) });
+    withFailover(2, attempt, hooks).subscribe({
+      next: (value) => seen.push(value),
+      complete: () => (completed = true),
+    });
     expect(hooks.calls).toEqual(['start 0', 'failed 0', 'start 1']);
     second.next(1);
     second.next(2);
@@ -254,7 +280,9 @@ describe('withFailover', () => {
   it('tries at most maxAttempts targets', async () => {
     const hooks = recordingHooks();
     const attempt = jest.fn(() => throwError(() => upstream(503)));
-    await expect(collect(withFailover(5, attempt, hooks, policy({ maxAttempts: 2 })))).rejects.toBeInstanceOf(GatewayException);
+    await expect(collect(withFailover(5, attempt, hooks, policy({ maxAttempts: 2 })))).rejects.toBeInstanceOf(
+      GatewayException,
+    );
     expect(attempt).toHaveBeenCalledTimes(2);
   });
 
@@ -268,8 +296,11 @@ describe('withFailover', () => {
 
   it('follows the configured statuses', async () => {
     const hooks = recordingHooks();
-    const attempt = (index: number): Observable<string> => (index === 0 ? throwError(() => upstream(401)) : of('from-1'));
-    await expect(collect(withFailover(2, attempt, hooks, policy({ retryableStatusCodes: [401] })))).resolves.toEqual(['from-1']);
+    const attempt = (index: number): Observable<string> =>
+      index === 0 ? throwError(() => upstream(401)) : of('from-1');
+    await expect(collect(withFailover(2, attempt, hooks, policy({ retryableStatusCodes: [401] })))).resolves.toEqual([
+      'from-1',
+    ]);
     await expect(collect(withFailover(2, attempt, recordingHooks()))).rejects.toBeInstanceOf(GatewayException);
   });
 });
@@ -292,7 +323,12 @@ describe('cooldownFailure', () => {
   it.each([ErrorCode.UPSTREAM_UNREACHABLE, ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.UPSTREAM_INVALID_RESPONSE])(
     'reports %s without a status',
     (code) => {
-      expect(cooldownFailure(target, new GatewayException(code), true)).toMatchObject({ provider: 'p', model: 'm', status: null, afterFirstByte: true });
+      expect(cooldownFailure(target, new GatewayException(code), true)).toMatchObject({
+        provider: 'p',
+        model: 'm',
+        status: null,
+        afterFirstByte: true,
+      });
     },
   );
 

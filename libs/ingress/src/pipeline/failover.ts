@@ -7,7 +7,8 @@ import { catchError, defer, tap, throwError, type Observable } from 'rxjs';
 const NEVER_RETRY_STATUSES = new Set([413, 422]);
 
 /** A 400 from a content filter: the next target would refuse the same content. */
-const CONTENT_FILTER = /content[_ -]?filter|content[_ ]policy|content management policy|responsibleaipolicyviolation|safety system/i;
+const CONTENT_FILTER =
+  /content[_ -]?filter|content[_ ]policy|content management policy|responsibleaipolicyviolation|safety system/i;
 
 /**
  * A 400 because the prompt exceeds the target's context window. A later target may have a
@@ -17,7 +18,9 @@ const CONTEXT_LENGTH = /context_length_exceeded|maximum context length|prompt is
 
 /** Whether an upstream refused the prompt as longer than its context window. */
 export function isContextLengthError(error: unknown): boolean {
-  return error instanceof GatewayException && error.code === ErrorCode.UPSTREAM_ERROR && CONTEXT_LENGTH.test(error.message);
+  return (
+    error instanceof GatewayException && error.code === ErrorCode.UPSTREAM_ERROR && CONTEXT_LENGTH.test(error.message)
+  );
 }
 
 /** Whether the upstream status allows trying the next target under the failover policy. */

@@ -44,7 +44,10 @@ describe('media relay helpers', () => {
   it('refuses a body that is not multipart, and a garbled one, with a 400', async () => {
     const json = { headers: { 'content-type': 'application/json' }, body: { model: 'x' } } as unknown as FastifyRequest;
     expect((await rejection(multipartForm(json))).code).toBe(ErrorCode.INVALID_REQUEST);
-    const garbled = { headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: Buffer.from('not multipart') } as unknown as FastifyRequest;
+    const garbled = {
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+      body: Buffer.from('not multipart'),
+    } as unknown as FastifyRequest;
     expect((await rejection(multipartForm(garbled))).status).toBe(400);
   });
 

@@ -34,13 +34,15 @@ export function invalid(message: string, param?: string): GatewayException {
 
 /** A JSON body as an object, or a 400 in the client's format. */
 export function jsonObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('The request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
 export function requiredString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value.length === 0) throw invalid(`'${field}' is required and must be a non-empty string`, field);
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalid(`'${field}' is required and must be a non-empty string`, field);
   return value;
 }
 

@@ -119,7 +119,10 @@ export class ReplyWriter {
           const json = passthrough || JSON.stringify(codec.encodeResponse(accumulator.result()));
           const body = wrap ? wrap(json) : json;
           this.responseCapture()?.write(body);
-          this.reply.status(200).headers({ ...this.headers, ...this.overhead(), 'content-type': 'application/json' }).send(body);
+          this.reply
+            .status(200)
+            .headers({ ...this.headers, ...this.overhead(), 'content-type': 'application/json' })
+            .send(body);
           resolve();
         },
       });

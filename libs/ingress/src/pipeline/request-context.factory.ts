@@ -5,11 +5,15 @@ import { UpstreamTiming } from './upstream-timing';
 
 const MAX_CLIENT_REQUEST_ID = 255;
 
-export function createRequestContext(request: FastifyRequest & AuthenticatedRequest, format: IncomingApiType): RequestContext {
+export function createRequestContext(
+  request: FastifyRequest & AuthenticatedRequest,
+  format: IncomingApiType,
+): RequestContext {
   const principal = request.plexusPrincipal;
   if (!principal) throw new Error('ApiKeyGuard must run before a request context is created');
   const clientHeader = request.headers['x-client-request-id'];
-  const clientRequestId = (Array.isArray(clientHeader) ? clientHeader[0] : clientHeader)?.trim().slice(0, MAX_CLIENT_REQUEST_ID) || null;
+  const clientRequestId =
+    (Array.isArray(clientHeader) ? clientHeader[0] : clientHeader)?.trim().slice(0, MAX_CLIENT_REQUEST_ID) || null;
   const context: RequestContext = {
     requestId: request.id,
     clientRequestId,

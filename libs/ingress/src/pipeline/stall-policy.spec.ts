@@ -9,11 +9,25 @@ describe('resolveStallPolicy', () => {
   });
 
   it('turns the global seconds into milliseconds', () => {
-    expect(resolveStallPolicy(GLOBAL, {})).toEqual({ ttfbMs: 15_000, ttfbBytes: 100, minBytesPerSecond: 500, windowMs: 10_000, gracePeriodMs: 30_000 });
+    expect(resolveStallPolicy(GLOBAL, {})).toEqual({
+      ttfbMs: 15_000,
+      ttfbBytes: 100,
+      minBytesPerSecond: 500,
+      windowMs: 10_000,
+      gracePeriodMs: 30_000,
+    });
   });
 
   it("lets a provider's overrides win, and its null switch a dimension off", () => {
-    expect(resolveStallPolicy(GLOBAL, { ttfbMs: 5000, ttfbBytes: 50, windowMs: 3000, gracePeriodMs: 0, minBytesPerSecond: null })).toEqual({
+    expect(
+      resolveStallPolicy(GLOBAL, {
+        ttfbMs: 5000,
+        ttfbBytes: 50,
+        windowMs: 3000,
+        gracePeriodMs: 0,
+        minBytesPerSecond: null,
+      }),
+    ).toEqual({
       ttfbMs: 5000,
       ttfbBytes: 50,
       minBytesPerSecond: null,
@@ -24,6 +38,9 @@ describe('resolveStallPolicy', () => {
   });
 
   it('turns detection on for one provider while it is off globally', () => {
-    expect(resolveStallPolicy(DEFAULT_ROUTING_SETTINGS.stall, { ttfbMs: 20_000 })).toMatchObject({ ttfbMs: 20_000, minBytesPerSecond: null });
+    expect(resolveStallPolicy(DEFAULT_ROUTING_SETTINGS.stall, { ttfbMs: 20_000 })).toMatchObject({
+      ttfbMs: 20_000,
+      minBytesPerSecond: null,
+    });
   });
 });

@@ -8,8 +8,14 @@ const SECOND_MS = 1000;
  * Null when both dimensions are off, so the adapter runs no watchdog at all.
  */
 export function resolveStallPolicy(global: Readonly<StallSettings>, overrides: StallOverrides): StallPolicy | null {
-  const ttfbMs = overrides.ttfbMs !== undefined ? overrides.ttfbMs : global.ttfbSeconds === null ? null : global.ttfbSeconds * SECOND_MS;
-  const minBytesPerSecond = overrides.minBytesPerSecond !== undefined ? overrides.minBytesPerSecond : global.minBytesPerSecond;
+  const ttfbMs =
+    overrides.ttfbMs !== undefined
+      ? overrides.ttfbMs
+      : global.ttfbSeconds === null
+        ? null
+        : global.ttfbSeconds * SECOND_MS;
+  const minBytesPerSecond =
+    overrides.minBytesPerSecond !== undefined ? overrides.minBytesPerSecond : global.minBytesPerSecond;
   if (ttfbMs === null && minBytesPerSecond === null) return null;
   return {
     ttfbMs,

@@ -37,7 +37,14 @@ export class UsageTap {
 
   /** A target failover passed over (e.g. its context window is too small for the prompt). */
   attemptSkipped(target: RouteTarget, reason: string): void {
-    this.attempts.push({ index: this.attempts.length, provider: target.provider, model: target.model, apiType: target.apiType, status: 'skipped', reason });
+    this.attempts.push({
+      index: this.attempts.length,
+      provider: target.provider,
+      model: target.model,
+      apiType: target.apiType,
+      status: 'skipped',
+      reason,
+    });
   }
 
   attemptStarted(target: RouteTarget): void {
@@ -67,7 +74,12 @@ export class UsageTap {
     }
   }
 
-  row(outcome: { status: UsageRecord['responseStatus']; httpStatus: number | null; error?: unknown; now: number }): UsageRecord {
+  row(outcome: {
+    status: UsageRecord['responseStatus'];
+    httpStatus: number | null;
+    error?: unknown;
+    now: number;
+  }): UsageRecord {
     const { context } = this;
     const target = this.target;
     if (target && outcome.status === 'success') {
@@ -84,7 +96,9 @@ export class UsageTap {
     const usage = this.usage;
     const generationSeconds = this.firstChunkAt === null ? 0 : (outcome.now - this.firstChunkAt) / 1000;
     const tokensPerSec =
-      usage && this.stream && generationSeconds > 0 ? Math.round((usage.outputTokens / generationSeconds) * 100) / 100 : null;
+      usage && this.stream && generationSeconds > 0
+        ? Math.round((usage.outputTokens / generationSeconds) * 100) / 100
+        : null;
     return {
       requestId: context.requestId,
       clientRequestId: context.clientRequestId,
@@ -129,11 +143,17 @@ function costColumns(
   target: RouteTarget | null,
   defaultPricing: (target: RouteTarget) => ModelPricing | null,
 ): Pick<UsageRecord, 'costInput' | 'costOutput' | 'costCached' | 'costCacheWrite' | 'costTotal' | 'costSource'> {
-  if (!usage || !target) return { costInput: 0, costOutput: 0, costCached: 0, costCacheWrite: 0, costTotal: 0, costSource: null };
+  if (!usage || !target)
+    return { costInput: 0, costOutput: 0, costCached: 0, costCacheWrite: 0, costTotal: 0, costSource: null };
   const configured = target.modelConfig['pricing'] as ModelPricing | undefined;
   const fallback = configured ? null : defaultPricing(target);
   const cost = calculateCost({
-    tokens: { input: usage.inputTokens, output: usage.outputTokens, cached: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens },
+    tokens: {
+      input: usage.inputTokens,
+      output: usage.outputTokens,
+      cached: usage.cacheReadTokens,
+      cacheWrite: usage.cacheWriteTokens,
+    },
     pricing: configured ?? fallback ?? undefined,
     providerDiscount: target.discount,
     ...(usage.reportedCostUsd !== undefined && { reportedCostUsd: usage.reportedCostUsd }),

@@ -31,7 +31,10 @@ export function rawPassthroughOpenApiPath(): { path: string; item: Record<string
       "Relays the method, path, query, non-authentication headers and body to a raw-enabled provider's raw_passthrough.base_url, without routing, failover or translation. Needs a key with allowRawPassthrough (and the key's provider allow/deny lists). The client's credential headers are dropped and the provider's key injected per raw_passthrough.auth. The upstream's status, headers and body are returned unchanged, with x-plexus-request-id added.",
     operationId: `rawProvider${method[0]}${method.slice(1).toLowerCase()}`,
     security: [{ ApiKey: [] }],
-    ...(method !== 'GET' && method !== 'HEAD' && { requestBody: { required: false, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } }),
+    ...(method !== 'GET' &&
+      method !== 'HEAD' && {
+        requestBody: { required: false, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      }),
     responses: {
       '400': { description: 'Dot segments in the path' },
       '401': { description: 'Missing or invalid Plexus API key' },
@@ -45,8 +48,20 @@ export function rawPassthroughOpenApiPath(): { path: string; item: Record<string
     path: '/raw/{provider}/{path}',
     item: {
       parameters: [
-        { in: 'path', name: 'provider', required: true, schema: { type: 'string' }, description: 'Raw-enabled provider slug' },
-        { in: 'path', name: 'path', required: true, schema: { type: 'string' }, description: 'Remaining upstream path (may contain /); the query string is kept' },
+        {
+          in: 'path',
+          name: 'provider',
+          required: true,
+          schema: { type: 'string' },
+          description: 'Raw-enabled provider slug',
+        },
+        {
+          in: 'path',
+          name: 'path',
+          required: true,
+          schema: { type: 'string' },
+          description: 'Remaining upstream path (may contain /); the query string is kept',
+        },
       ],
       ...Object.fromEntries(RAW_METHODS.map((method) => [method.toLowerCase(), operation(method)])),
     },

@@ -11,10 +11,25 @@ import { parseRawUrl } from './raw-path';
 import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
 
 /** The client's credentials for Plexus: never relayed (the provider's key is injected instead). */
-const CLIENT_CREDENTIAL_HEADERS = new Set(['authorization', 'api-key', 'proxy-authorization', 'x-admin-key', 'x-api-key', 'x-goog-api-key']);
+const CLIENT_CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'api-key',
+  'proxy-authorization',
+  'x-admin-key',
+  'x-api-key',
+  'x-goog-api-key',
+]);
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): never relayed either way. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /** Set by the HTTP client itself on the upstream request. */
 const CLIENT_SET = new Set(['host', 'content-length']);
@@ -73,7 +88,13 @@ export class RawPassthrough implements OnApplicationShutdown {
       return;
     }
 
-    const body = request.method === 'GET' || request.method === 'HEAD' || !Buffer.isBuffer(request.body) || request.body.length === 0 ? undefined : request.body;
+    const body =
+      request.method === 'GET' ||
+      request.method === 'HEAD' ||
+      !Buffer.isBuffer(request.body) ||
+      request.body.length === 0
+        ? undefined
+        : request.body;
     const row = {
       requestId: request.id,
       startTime,
@@ -92,7 +113,12 @@ export class RawPassthrough implements OnApplicationShutdown {
     try {
       reservation = this.quotas.applies(principal) ? await this.quotas.admit(principal, { tokens: 0, cost: 0 }) : null;
     } catch (error) {
-      this.record(row, { status: 'error', httpStatus: error instanceof GatewayException ? error.status : 500, ttftMs: null, error: (error as Error).message });
+      this.record(row, {
+        status: 'error',
+        httpStatus: error instanceof GatewayException ? error.status : 500,
+        ttftMs: null,
+        error: (error as Error).message,
+      });
       await refuse(reply, error);
       return;
     }
@@ -120,9 +146,16 @@ export class RawPassthrough implements OnApplicationShutdown {
     } catch (error) {
       const cancelled = abort.signal.aborted;
       settleQuota(false, 0);
-      this.record(row, { status: cancelled ? 'cancelled' : 'error', httpStatus: cancelled ? null : 502, ttftMs: null, error: (error as Error).message });
+      this.record(row, {
+        status: cancelled ? 'cancelled' : 'error',
+        httpStatus: cancelled ? null : 502,
+        ttftMs: null,
+        error: (error as Error).message,
+      });
       if (cancelled) return;
-      const failure = new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, { message: `Provider '${target.provider}' could not be reached: ${(error as Error).message}` });
+      const failure = new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, {
+        message: `Provider '${target.provider}' could not be reached: ${(error as Error).message}`,
+      });
       await reply.code(502).send(encodeChatErrorBody(failure.body));
       return;
     }
@@ -150,7 +183,9 @@ export class RawPassthrough implements OnApplicationShutdown {
       finished(status, error);
     };
     reply.raw.once('finish', () => settle(upstream.statusCode < 400 ? 'success' : 'error'));
-    reply.raw.once('close', () => settle(reply.raw.writableFinished ? (upstream.statusCode < 400 ? 'success' : 'error') : 'cancelled'));
+    reply.raw.once('close', () =>
+      settle(reply.raw.writableFinished ? (upstream.statusCode < 400 ? 'success' : 'error') : 'cancelled'),
+    );
     upstream.body.once('error', (error: Error) => settle(abort.signal.aborted ? 'cancelled' : 'error', error.message));
 
     void reply.code(upstream.statusCode);
@@ -169,7 +204,10 @@ export class RawPassthrough implements OnApplicationShutdown {
 
   private authenticate(request: FastifyRequest): ApiKeyPrincipal {
     const presented = extractPresentedKey(request.headers, request.query as Record<string, unknown>);
-    if (!presented) throw new GatewayException(ErrorCode.MISSING_API_KEY, { message: 'Missing API key: send it as Authorization: Bearer <key> or x-api-key' });
+    if (!presented)
+      throw new GatewayException(ErrorCode.MISSING_API_KEY, {
+        message: 'Missing API key: send it as Authorization: Bearer <key> or x-api-key',
+      });
     const address = this.proxies.clientAddress(request.raw.socket.remoteAddress, request.headers['x-forwarded-for']);
     const result = this.directory.authenticate(presented.secret, presented.attribution, address);
     if (!result.ok) throw new GatewayException(ErrorCode.INVALID_API_KEY, { message: 'Invalid API key' });
@@ -178,14 +216,23 @@ export class RawPassthrough implements OnApplicationShutdown {
 
   private targetFor(slug: string, principal: ApiKeyPrincipal): RawTarget {
     const { policy } = principal;
-    if (policy.allowRawPassthrough !== true) throw new GatewayException(ErrorCode.FORBIDDEN, { message: 'This API key is not allowed raw provider access' });
-    if (policy.excludedProviders?.includes(slug) || (policy.allowedProviders !== undefined && policy.allowedProviders.length > 0 && !policy.allowedProviders.includes(slug))) {
+    if (policy.allowRawPassthrough !== true)
+      throw new GatewayException(ErrorCode.FORBIDDEN, { message: 'This API key is not allowed raw provider access' });
+    if (
+      policy.excludedProviders?.includes(slug) ||
+      (policy.allowedProviders !== undefined &&
+        policy.allowedProviders.length > 0 &&
+        !policy.allowedProviders.includes(slug))
+    ) {
       throw new GatewayException(ErrorCode.FORBIDDEN, { message: `This API key may not use provider '${slug}'` });
     }
     const provider = this.routingConfig.provider(slug);
-    const raw = provider?.settings['raw_passthrough'] as { enabled?: unknown; base_url?: unknown; auth?: unknown } | undefined;
+    const raw = provider?.settings['raw_passthrough'] as
+      { enabled?: unknown; base_url?: unknown; auth?: unknown } | undefined;
     if (!provider || !provider.enabled || raw?.enabled !== true || typeof raw.base_url !== 'string') {
-      throw new GatewayException(ErrorCode.PROVIDER_NOT_FOUND, { message: `Provider '${slug}' does not exist, is disabled or is not raw-enabled` });
+      throw new GatewayException(ErrorCode.PROVIDER_NOT_FOUND, {
+        message: `Provider '${slug}' does not exist, is disabled or is not raw-enabled`,
+      });
     }
     const auth = raw.auth === 'x-api-key' || raw.auth === 'x-goog-api-key' ? raw.auth : 'bearer';
     return { provider: slug, baseUrl: raw.base_url.replace(/\/+$/, ''), auth, apiKey: provider.apiKey };
@@ -195,7 +242,14 @@ export class RawPassthrough implements OnApplicationShutdown {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
-      if (value === undefined || CLIENT_CREDENTIAL_HEADERS.has(lower) || HOP_BY_HOP.has(lower) || CLIENT_SET.has(lower) || lower.startsWith('x-plexus-')) continue;
+      if (
+        value === undefined ||
+        CLIENT_CREDENTIAL_HEADERS.has(lower) ||
+        HOP_BY_HOP.has(lower) ||
+        CLIENT_SET.has(lower) ||
+        lower.startsWith('x-plexus-')
+      )
+        continue;
       headers[lower] = value;
     }
     if (target.apiKey) {
@@ -206,7 +260,15 @@ export class RawPassthrough implements OnApplicationShutdown {
   }
 
   /** In flight from here: every path on from here ends with `record` (metrics gauge, live feed, restart drain). */
-  private started(row: { requestId: string; clientRequestId: string | null; startTime: Date; principal: ApiKeyPrincipal; sourceIp: string | null; model: string | null; provider: string }): void {
+  private started(row: {
+    requestId: string;
+    clientRequestId: string | null;
+    startTime: Date;
+    principal: ApiKeyPrincipal;
+    sourceIp: string | null;
+    model: string | null;
+    provider: string;
+  }): void {
     this.usage.started();
     if (!this.events.listening) return;
     this.events.emit({
@@ -228,13 +290,28 @@ export class RawPassthrough implements OnApplicationShutdown {
   }
 
   private record(
-    row: { requestId: string; startTime: Date; startedAt: number; principal: ApiKeyPrincipal; provider: string; sourceIp: string | null; clientRequestId: string | null; model: string | null },
+    row: {
+      requestId: string;
+      startTime: Date;
+      startedAt: number;
+      principal: ApiKeyPrincipal;
+      provider: string;
+      sourceIp: string | null;
+      clientRequestId: string | null;
+      model: string | null;
+    },
     outcome: {
       status: UsageRecord['responseStatus'];
       httpStatus: number | null;
       ttftMs: number | null;
       streamed?: boolean;
-      usage?: { model: string | null; inputTokens: number; outputTokens: number; cachedTokens: number; reasoningTokens: number };
+      usage?: {
+        model: string | null;
+        inputTokens: number;
+        outputTokens: number;
+        cachedTokens: number;
+        reasoningTokens: number;
+      };
       error?: string;
     },
   ): void {
@@ -297,7 +374,9 @@ async function refuse(reply: FastifyReply, error: unknown): Promise<void> {
 /** A Plexus key given as `?key=` authenticated the client: it is not the provider's to see. */
 function withoutPlexusKey(pathAndQuery: string, request: FastifyRequest): string {
   const queryKey = (request.query as Record<string, unknown> | undefined)?.['key'];
-  const headerCredential = ['authorization', 'x-api-key', 'x-goog-api-key'].some((name) => request.headers[name] !== undefined);
+  const headerCredential = ['authorization', 'x-api-key', 'x-goog-api-key'].some(
+    (name) => request.headers[name] !== undefined,
+  );
   if (typeof queryKey !== 'string' || headerCredential) return pathAndQuery;
   const [path, query = ''] = pathAndQuery.split('?', 2) as [string, string?];
   const params = new URLSearchParams(query);

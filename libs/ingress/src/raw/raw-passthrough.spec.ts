@@ -4,7 +4,10 @@ import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
 
 describe('raw passthrough paths', () => {
   it('splits the provider slug from the untouched rest and query', () => {
-    expect(parseRawUrl('/raw/openrouter/api/v1/chat/completions?x=%2F&y')).toEqual({ provider: 'openrouter', path: '/api/v1/chat/completions?x=%2F&y' });
+    expect(parseRawUrl('/raw/openrouter/api/v1/chat/completions?x=%2F&y')).toEqual({
+      provider: 'openrouter',
+      path: '/api/v1/chat/completions?x=%2F&y',
+    });
     expect(parseRawUrl('/raw/p.x-1')).toEqual({ provider: 'p.x-1', path: '/' });
   });
 
@@ -45,7 +48,15 @@ describe('raw usage observer', () => {
   it('reads OpenAI chat JSON usage with cached and reasoning details', () => {
     expect(
       observe(
-        JSON.stringify({ model: 'gpt-4o', usage: { prompt_tokens: 10, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 3 }, completion_tokens_details: { reasoning_tokens: 2 } } }),
+        JSON.stringify({
+          model: 'gpt-4o',
+          usage: {
+            prompt_tokens: 10,
+            completion_tokens: 4,
+            prompt_tokens_details: { cached_tokens: 3 },
+            completion_tokens_details: { reasoning_tokens: 2 },
+          },
+        }),
         'application/json',
       ),
     ).toEqual({ model: 'gpt-4o', inputTokens: 10, outputTokens: 4, cachedTokens: 3, reasoningTokens: 2 });
@@ -60,21 +71,45 @@ describe('raw usage observer', () => {
       `data: ${JSON.stringify({ type: 'message_delta', usage: { output_tokens: 9 } })}`,
       '',
     ].join('\n');
-    expect(observe(sse, 'text/event-stream')).toEqual({ model: 'claude-x', inputTokens: 20, outputTokens: 9, cachedTokens: 5, reasoningTokens: 0 });
+    expect(observe(sse, 'text/event-stream')).toEqual({
+      model: 'claude-x',
+      inputTokens: 20,
+      outputTokens: 9,
+      cachedTokens: 5,
+      reasoningTokens: 0,
+    });
   });
 
   it('reads Gemini usageMetadata and Responses response.usage', () => {
-    expect(observe(JSON.stringify({ modelVersion: 'gemini-2.5', usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 3, thoughtsTokenCount: 2 } }), 'application/json')).toMatchObject({
+    expect(
+      observe(
+        JSON.stringify({
+          modelVersion: 'gemini-2.5',
+          usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 3, thoughtsTokenCount: 2 },
+        }),
+        'application/json',
+      ),
+    ).toMatchObject({
       model: 'gemini-2.5',
       inputTokens: 7,
       outputTokens: 3,
       reasoningTokens: 2,
     });
     const sse = `data: ${JSON.stringify({ type: 'response.completed', response: { model: 'gpt-5', usage: { input_tokens: 8, output_tokens: 6 } } })}\n\n`;
-    expect(observe(sse, 'text/event-stream; charset=utf-8')).toMatchObject({ model: 'gpt-5', inputTokens: 8, outputTokens: 6 });
+    expect(observe(sse, 'text/event-stream; charset=utf-8')).toMatchObject({
+      model: 'gpt-5',
+      inputTokens: 8,
+      outputTokens: 6,
+    });
   });
 
   it('leaves zeros for what it cannot read', () => {
-    expect(observe('<html>', 'text/html')).toEqual({ model: null, inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 });
+    expect(observe('<html>', 'text/html')).toEqual({
+      model: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 });

@@ -6,7 +6,10 @@ const PROVIDER_SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export function parseRawUrl(url: string): { provider: string; path: string } {
   const match = /^\/raw\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/.exec(url);
   const provider = match?.[1] ?? '';
-  if (!match || !PROVIDER_SLUG.test(provider)) throw new GatewayException(ErrorCode.PROVIDER_NOT_FOUND, { message: `Unknown raw provider in '${url.split('?')[0]}'` });
+  if (!match || !PROVIDER_SLUG.test(provider))
+    throw new GatewayException(ErrorCode.PROVIDER_NOT_FOUND, {
+      message: `Unknown raw provider in '${url.split('?')[0]}'`,
+    });
   const path = match[2] ?? '/';
   const segments = path.split('/').map((segment) => {
     try {
@@ -15,9 +18,10 @@ export function parseRawUrl(url: string): { provider: string; path: string } {
       return segment;
     }
   });
-  if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('/') || segment.includes('\\'))) {
+  if (
+    segments.some((segment) => segment === '.' || segment === '..' || segment.includes('/') || segment.includes('\\'))
+  ) {
     throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'Dot segments are not allowed in raw paths' });
   }
   return { provider, path: `${path}${match[3] ?? ''}` };
 }
-

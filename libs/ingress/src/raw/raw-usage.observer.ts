@@ -78,7 +78,11 @@ function absorb(usage: RawUsage, event: Json): void {
     const output = count(reported['completion_tokens']) ?? count(reported['output_tokens']);
     const details = record(reported['prompt_tokens_details']) ?? record(reported['input_tokens_details']);
     const cached = count(details?.['cached_tokens']) ?? count(reported['cache_read_input_tokens']);
-    const reasoning = count((record(reported['completion_tokens_details']) ?? record(reported['output_tokens_details']))?.['reasoning_tokens']);
+    const reasoning = count(
+      (record(reported['completion_tokens_details']) ?? record(reported['output_tokens_details']))?.[
+        'reasoning_tokens'
+      ],
+    );
     if (input !== undefined && input > 0) usage.inputTokens = input;
     if (output !== undefined) usage.outputTokens = output;
     if (cached !== undefined) usage.cachedTokens = cached;

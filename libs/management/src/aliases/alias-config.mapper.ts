@@ -1,7 +1,15 @@
 import type { AliasRecord } from '@plexus/persistence';
 import type { AliasConfigDto } from './alias.dto';
 
-const COLUMN_FIELDS = new Set(['target_groups', 'type', 'priority', 'additional_aliases', 'selector', 'targets', 'managed']);
+const COLUMN_FIELDS = new Set([
+  'target_groups',
+  'type',
+  'priority',
+  'additional_aliases',
+  'selector',
+  'targets',
+  'managed',
+]);
 
 /** Legacy flat `{selector, targets}` aliases become one group named `default`, as in the reference. */
 export function normalizeLegacyAlias(body: Record<string, unknown>): Record<string, unknown> {

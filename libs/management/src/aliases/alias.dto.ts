@@ -11,7 +11,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export const SELECTORS = ['random', 'in_order', 'cost', 'latency', 'usage', 'quota', 'performance', 'e2e_performance'] as const;
+export const SELECTORS = [
+  'random',
+  'in_order',
+  'cost',
+  'latency',
+  'usage',
+  'quota',
+  'performance',
+  'e2e_performance',
+] as const;
 export const ALIAS_TYPES = ['text', 'embeddings', 'transcriptions', 'speech', 'image'] as const;
 export const ALIAS_PRIORITIES = ['selector', 'api_match'] as const;
 
@@ -75,7 +84,11 @@ export class AliasConfigDto {
   @IsArray()
   @IsString({ each: true })
   additional_aliases?: string[];
-  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  @ApiPropertyOptional({
+    readOnly: true,
+    description:
+      'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)',
+  })
   managed?: boolean;
 }
 
@@ -83,6 +96,9 @@ export class AliasDeleteAllResultDto {
   @ApiProperty({ enum: [true] })
   success!: true;
 
-  @ApiProperty({ type: 'integer', description: 'How many aliases were deleted (config-file aliases are kept and not counted)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'How many aliases were deleted (config-file aliases are kept and not counted)',
+  })
   deletedCount!: number;
 }

@@ -109,7 +109,11 @@ export class AliasesController {
       group.targets.forEach((target, targetIndex) => {
         const path = ['target_groups', String(groupIndex), 'targets', String(targetIndex)];
         if (!providerSlugs.has(target.provider)) {
-          issues.push({ path: [...path, 'provider'], message: `Unknown provider '${target.provider}'`, code: 'unknown_provider' });
+          issues.push({
+            path: [...path, 'provider'],
+            message: `Unknown provider '${target.provider}'`,
+            code: 'unknown_provider',
+          });
         }
         const key = `${target.provider}/${target.model}`;
         if (seen.has(key)) issues.push({ path, message: `Duplicate target '${key}'`, code: 'duplicate_target' });
@@ -120,7 +124,11 @@ export class AliasesController {
     const taken = new Set(others.flatMap((alias) => [alias.slug, ...alias.additionalAliases]));
     for (const name of record.additionalAliases) {
       if (taken.has(name) || name === record.slug) {
-        issues.push({ path: ['additional_aliases'], message: `Name '${name}' is already in use`, code: 'duplicate_alias' });
+        issues.push({
+          path: ['additional_aliases'],
+          message: `Name '${name}' is already in use`,
+          code: 'duplicate_alias',
+        });
       }
     }
     if (issues.length > 0) throw validationFailed(issues);

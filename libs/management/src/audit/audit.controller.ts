@@ -1,5 +1,13 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { AdminKeyGuard } from '@plexus/auth';
@@ -15,11 +23,13 @@ export class AuditQueryDto {
 export class AuditEntryDto {
   @ApiProperty() id!: number;
   @ApiProperty({ format: 'date-time' }) date!: string;
-  @ApiProperty({ description: 'The SSO or OIDC user, `admin-key`, or the API key name of a limited principal' }) actor!: string;
+  @ApiProperty({ description: 'The SSO or OIDC user, `admin-key`, or the API key name of a limited principal' })
+  actor!: string;
   @ApiProperty({ enum: ['sso', 'oidc', 'admin-key', 'api-key'] }) actorKind!: 'sso' | 'oidc' | 'admin-key' | 'api-key';
   @ApiProperty() method!: string;
   @ApiProperty() path!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Route parameters of the change, e.g. `slug=openai`' }) target!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Route parameters of the change, e.g. `slug=openai`' })
+  target!: string | null;
   @ApiProperty({ description: 'HTTP status the change ended with' }) status!: number;
   @ApiPropertyOptional({ type: String, nullable: true }) requestId!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) sourceIp!: string | null;
@@ -54,7 +64,11 @@ export class AuditController {
     const query = validateBody(AuditQueryDto, rawQuery);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const { records, total } = await this.audit.page({ limit, offset, ...(query.actor !== undefined && { actor: query.actor }) });
+    const { records, total } = await this.audit.page({
+      limit,
+      offset,
+      ...(query.actor !== undefined && { actor: query.actor }),
+    });
     return {
       data: records.map(({ occurredAt, ...record }) => ({ ...record, date: occurredAt.toISOString() })),
       total,

@@ -1,4 +1,11 @@
-import { HttpException, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { principalActor, type ManagementRequest } from '@plexus/auth';
@@ -38,12 +45,16 @@ export class AuditInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
     const route = request.routeOptions?.url ?? '';
-    if (READ_METHODS.has(request.method) || !route.startsWith('/v0/management/') || !request.managementPrincipal) return next.handle();
+    if (READ_METHODS.has(request.method) || !route.startsWith('/v0/management/') || !request.managementPrincipal)
+      return next.handle();
     const successStatus =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+      (request.method === 'POST' ? 201 : 200);
     return next.handle().pipe(
       mergeMap((result: unknown) => from(this.record(request, successStatus).then(() => result))),
-      catchError((error: unknown) => from(this.record(request, statusOf(error))).pipe(mergeMap(() => throwError(() => error)))),
+      catchError((error: unknown) =>
+        from(this.record(request, statusOf(error))).pipe(mergeMap(() => throwError(() => error))),
+      ),
     );
   }
 
@@ -63,7 +74,9 @@ export class AuditInterceptor implements NestInterceptor {
         sourceIp: request.clientAddress ?? null,
       });
     } catch (error) {
-      this.logger.error(`could not record ${request.method} ${request.routeOptions?.url} in the audit log: ${(error as Error).message}`);
+      this.logger.error(
+        `could not record ${request.method} ${request.routeOptions?.url} in the audit log: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -9,9 +9,13 @@ export class AuthVerifyResultDto {
   @ApiPropertyOptional({ type: [String] }) allowedProviders?: string[];
   @ApiPropertyOptional({ type: [String] }) allowedModels?: string[];
   @ApiPropertyOptional({ type: String, nullable: true }) quotaName?: string | null;
-  @ApiPropertyOptional({ enum: ['sso', 'oidc'], description: 'Present when the admin was signed in by SSO at a trusted proxy, or by an OIDC ID token' })
+  @ApiPropertyOptional({
+    enum: ['sso', 'oidc'],
+    description: 'Present when the admin was signed in by SSO at a trusted proxy, or by an OIDC ID token',
+  })
   via?: 'sso' | 'oidc';
-  @ApiPropertyOptional({ description: 'The signed-in user (the trusted proxy\'s user header, or the ID token\'s email)' }) user?: string;
+  @ApiPropertyOptional({ description: "The signed-in user (the trusted proxy's user header, or the ID token's email)" })
+  user?: string;
 }
 
 /**
@@ -30,7 +34,10 @@ export class AuthVerifyController {
   verify(@Req() request: ManagementRequest): AuthVerifyResultDto {
     const principal = request.managementPrincipal;
     if (!principal) return { ok: true, role: 'admin' };
-    if (principal.role === 'admin') return principal.via === 'admin-key' ? { ok: true, role: 'admin' } : { ok: true, role: 'admin', via: principal.via, user: principal.user };
+    if (principal.role === 'admin')
+      return principal.via === 'admin-key'
+        ? { ok: true, role: 'admin' }
+        : { ok: true, role: 'admin', via: principal.via, user: principal.user };
     return {
       ok: true,
       role: 'limited',

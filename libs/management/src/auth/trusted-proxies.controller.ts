@@ -5,7 +5,11 @@ import { AdminKeyGuard, IpRules, TrustedProxies } from '@plexus/auth';
 import { validateBody, validationFailed } from '../common/validation';
 
 export class TrustedProxiesDto {
-  @ApiProperty({ type: [String], description: 'IPv4/IPv6 addresses, CIDR ranges, or address ranges (`a-b`)', example: ['127.0.0.1', '10.0.0.0/8'] })
+  @ApiProperty({
+    type: [String],
+    description: 'IPv4/IPv6 addresses, CIDR ranges, or address ranges (`a-b`)',
+    example: ['127.0.0.1', '10.0.0.0/8'],
+  })
   @IsArray()
   @IsString({ each: true })
   trustedProxies!: string[];
@@ -37,7 +41,9 @@ export class TrustedProxiesController {
     const { trustedProxies } = validateBody(TrustedProxiesDto, body);
     const issues = trustedProxies.flatMap((rule, index) => {
       const problem = rule.trim() === '' ? null : IpRules.problemWith(rule);
-      return problem ? [{ path: ['trustedProxies', String(index)], message: `${rule}: ${problem}`, code: 'invalid_ip_rule' }] : [];
+      return problem
+        ? [{ path: ['trustedProxies', String(index)], message: `${rule}: ${problem}`, code: 'invalid_ip_rule' }]
+        : [];
     });
     if (issues.length > 0) throw validationFailed(issues);
     return { trustedProxies: [...(await this.proxies.replace(trustedProxies))] };

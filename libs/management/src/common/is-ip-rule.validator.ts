@@ -18,7 +18,10 @@ export function IsIpRuleList(options?: ValidationOptions): PropertyDecorator {
       },
       validator: {
         validate(value: unknown): boolean {
-          return Array.isArray(value) && value.every((rule) => typeof rule === 'string' && IpRules.problemWith(rule) === null);
+          return (
+            Array.isArray(value) &&
+            value.every((rule) => typeof rule === 'string' && IpRules.problemWith(rule) === null)
+          );
         },
       },
     });

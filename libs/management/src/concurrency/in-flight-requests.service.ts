@@ -23,7 +23,11 @@ export class InFlightRequests implements OnModuleInit, OnModuleDestroy {
     this.subscription = this.bus.feed().subscribe((event) => {
       if (event.type === 'request.started') {
         const { data } = event;
-        this.requests.set(data.requestId, { apiKey: data.apiKey, model: data.incomingModelAlias, startedAt: data.startTime.getTime() });
+        this.requests.set(data.requestId, {
+          apiKey: data.apiKey,
+          model: data.incomingModelAlias,
+          startedAt: data.startTime.getTime(),
+        });
       } else {
         this.requests.delete(event.record.requestId);
       }

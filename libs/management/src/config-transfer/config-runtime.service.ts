@@ -14,6 +14,11 @@ export class ConfigRuntime {
   ) {}
 
   async reload(): Promise<void> {
-    await Promise.all([this.routingConfig.reload(), this.directory.reload(), this.quotaDefinitions.reload(), this.settings.reload()]);
+    await Promise.all([
+      this.routingConfig.reload(),
+      this.directory.reload(),
+      this.quotaDefinitions.reload(),
+      this.settings.reload(),
+    ]);
   }
 }

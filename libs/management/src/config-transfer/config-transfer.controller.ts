@@ -1,5 +1,15 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SystemSettingsRepository } from '@plexus/persistence';
 import { SETTINGS_SECTIONS } from '@plexus/routing';
@@ -8,8 +18,19 @@ import { SuccessDto } from '../common/success.dto';
 import { validationFailed } from '../common/validation';
 import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument } from './config-document';
 import { ConfigRuntime } from './config-runtime.service';
-import { BackupEnvelopeDto, ConfigDocumentDto, ConfigImportResultDto, ConfigStatusDto, RestoreResultDto } from './config-transfer.dto';
-import { ConfigTransferService, type ConfigStatus, type ImportResult, type RestoreResult } from './config-transfer.service';
+import {
+  BackupEnvelopeDto,
+  ConfigDocumentDto,
+  ConfigImportResultDto,
+  ConfigStatusDto,
+  RestoreResultDto,
+} from './config-transfer.dto';
+import {
+  ConfigTransferService,
+  type ConfigStatus,
+  type ImportResult,
+  type RestoreResult,
+} from './config-transfer.service';
 
 @ApiTags('Management — Config')
 @ApiSecurity('AdminKey')
@@ -30,7 +51,10 @@ export class ConfigTransferController {
   }
 
   @Get('config/export')
-  @ApiOperation({ summary: 'Export the configuration: providers, aliases, keys, user quotas, MCP servers, settings (secrets masked: `secrets: masked`)' })
+  @ApiOperation({
+    summary:
+      'Export the configuration: providers, aliases, keys, user quotas, MCP servers, settings (secrets masked: `secrets: masked`)',
+  })
   @ApiOkResponse({ type: ConfigDocumentDto })
   exportConfig(): Promise<ConfigDocument> {
     return this.transfer.exportConfig();
@@ -61,7 +85,8 @@ export class ConfigTransferController {
 
   @Get('backup')
   @ApiOperation({
-    summary: 'Back up the configuration, or with full=true everything (a tar.gz adding usage history and other operational tables)',
+    summary:
+      'Back up the configuration, or with full=true everything (a tar.gz adding usage history and other operational tables)',
     description:
       'Secrets are kept as stored: encrypted when the gateway has ENCRYPTION_KEY, so a backup restores only where the same key is set. ' +
       'The full archive holds manifest.json, config.json (the envelope) and one <table>.csv.gz per operational table (NULL is \\N).',
@@ -69,12 +94,18 @@ export class ConfigTransferController {
   @ApiQuery({ name: 'full', required: false, type: Boolean })
   @ApiProduces('application/json', 'application/gzip')
   @ApiOkResponse({ type: BackupEnvelopeDto, description: 'The config envelope; with full=true a gzipped tar archive' })
-  async backup(@Query('full') full: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<BackupEnvelope | Buffer> {
+  async backup(
+    @Query('full') full: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BackupEnvelope | Buffer> {
     if (full !== 'true') return this.transfer.backup();
     const archive = await this.transfer.fullBackup();
     void reply
       .header('content-type', 'application/gzip')
-      .header('content-disposition', `attachment; filename="plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz"`);
+      .header(
+        'content-disposition',
+        `attachment; filename="plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz"`,
+      );
     return archive;
   }
 
@@ -82,7 +113,8 @@ export class ConfigTransferController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Restore a backup, replacing everything in one transaction',
-    description: 'application/json: a config envelope (configuration only). application/gzip or application/octet-stream: a full archive (configuration and the tables it holds).',
+    description:
+      'application/json: a config envelope (configuration only). application/gzip or application/octet-stream: a full archive (configuration and the tables it holds).',
   })
   @ApiConsumes('application/json', 'application/gzip', 'application/octet-stream')
   @ApiBody({ type: BackupEnvelopeDto })
@@ -110,10 +142,17 @@ export class ConfigTransferController {
       throw validationFailed([{ path: [], message: 'Body must be a JSON object', code: 'invalid_type' }]);
     }
     const issues = Object.entries(body).flatMap(([key, value]) => {
-      if (key === MCP_SERVERS_SETTING) return [{ path: [key], message: 'Set MCP servers through the config import', code: 'reserved' }];
+      if (key === MCP_SERVERS_SETTING)
+        return [{ path: [key], message: 'Set MCP servers through the config import', code: 'reserved' }];
       const section = (SETTINGS_SECTIONS as readonly string[]).includes(key);
       if (section && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-        return [{ path: [key], message: `${key} is a settings section: give an object (or use /config/${key})`, code: 'invalid_type' }];
+        return [
+          {
+            path: [key],
+            message: `${key} is a settings section: give an object (or use /config/${key})`,
+            code: 'invalid_type',
+          },
+        ];
       }
       return [];
     });

@@ -17,7 +17,10 @@ export class ConfigDocumentDto {
   @ApiPropertyOptional({ ...CONFIG_MAP, description: 'Model alias slug to AliasConfig' })
   models?: Record<string, Record<string, unknown>>;
 
-  @ApiPropertyOptional({ ...CONFIG_MAP, description: 'API key name to KeyConfig (with expiresAt/disabledAt in epoch ms)' })
+  @ApiPropertyOptional({
+    ...CONFIG_MAP,
+    description: 'API key name to KeyConfig (with expiresAt/disabledAt in epoch ms)',
+  })
   keys?: Record<string, Record<string, unknown>>;
 
   @ApiPropertyOptional({ ...CONFIG_MAP, description: 'Quota name to UserQuotaDefinition' })
@@ -49,7 +52,8 @@ export class ConfigWriteCountsDto {
 export class ConfigImportResultDto {
   @ApiProperty({ enum: [true] }) success!: true;
   @ApiProperty({ type: ConfigWriteCountsDto }) imported!: ConfigWriteCountsDto;
-  @ApiProperty({ type: [String], description: 'Entries marked managed, left to the config file (section/name)' }) skipped!: string[];
+  @ApiProperty({ type: [String], description: 'Entries marked managed, left to the config file (section/name)' })
+  skipped!: string[];
 }
 
 export class BackupDataDto {
@@ -70,7 +74,8 @@ export class BackupEnvelopeDto {
   @ApiPropertyOptional({ enum: ['sqlite', 'postgres'] }) dialect?: 'sqlite' | 'postgres';
   @ApiPropertyOptional({
     enum: ['plaintext', 'encrypted'],
-    description: '`encrypted`: secrets are kept as stored (AES-256-GCM) and restore only on a gateway with the same ENCRYPTION_KEY',
+    description:
+      '`encrypted`: secrets are kept as stored (AES-256-GCM) and restore only on a gateway with the same ENCRYPTION_KEY',
   })
   secrets?: 'plaintext' | 'encrypted';
   @ApiProperty({ type: BackupDataDto }) data!: BackupDataDto;

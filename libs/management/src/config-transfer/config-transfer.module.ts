@@ -5,7 +5,11 @@ import { RoutingModule } from '@plexus/routing';
 import { ConfigRuntime } from './config-runtime.service';
 import { ConfigTransferController } from './config-transfer.controller';
 import { ConfigTransferService } from './config-transfer.service';
-import { DECLARATIVE_CONFIG_OPTIONS, DeclarativeConfigService, type DeclarativeConfigOptions } from './declarative-config.service';
+import {
+  DECLARATIVE_CONFIG_OPTIONS,
+  DeclarativeConfigService,
+  type DeclarativeConfigOptions,
+} from './declarative-config.service';
 
 /** Config export/import, backup/restore, and the declarative config file (PLEXUS_CONFIG). */
 @Module({})
@@ -15,7 +19,12 @@ export class ConfigTransferModule {
       module: ConfigTransferModule,
       imports: [AuthModule, QuotaModule, RoutingModule],
       controllers: [ConfigTransferController],
-      providers: [{ provide: DECLARATIVE_CONFIG_OPTIONS, useValue: options }, ConfigTransferService, ConfigRuntime, DeclarativeConfigService],
+      providers: [
+        { provide: DECLARATIVE_CONFIG_OPTIONS, useValue: options },
+        ConfigTransferService,
+        ConfigRuntime,
+        DeclarativeConfigService,
+      ],
     };
   }
 }

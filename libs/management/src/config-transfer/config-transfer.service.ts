@@ -25,9 +25,21 @@ import { keyConfigOf } from '../keys/keys.controller';
 import { providerConfigOf } from '../providers/provider-config.mapper';
 import { viewOf } from '../quotas/user-quotas.controller';
 import { readCsv, writeCsv } from './archive/csv';
-import { checkDumps, dumpOperationalTables, operationalColumns, restoreOperationalTables, type TableDump } from './archive/operational-tables';
+import {
+  checkDumps,
+  dumpOperationalTables,
+  operationalColumns,
+  restoreOperationalTables,
+  type TableDump,
+} from './archive/operational-tables';
 import { readTar, writeTar } from './archive/tar';
-import { MCP_SERVERS_SETTING, type BackupEnvelope, type ConfigDocument, type ConfigMap, type ValidatedConfig } from './config-document';
+import {
+  MCP_SERVERS_SETTING,
+  type BackupEnvelope,
+  type ConfigDocument,
+  type ConfigMap,
+  type ValidatedConfig,
+} from './config-document';
 import { validateConfigDocument, type ValidationContext } from './config-document.validator';
 import { writeConfig, type WriteCounts } from './config-writer';
 
@@ -95,10 +107,18 @@ export class ConfigTransferService {
     const { [MCP_SERVERS_SETTING]: mcpServers, ...settings } = snapshot.settings;
     return {
       secrets: 'masked',
-      providers: byName(snapshot.providers, (record) => record.slug, (record) => providerConfigOf(record)),
+      providers: byName(
+        snapshot.providers,
+        (record) => record.slug,
+        (record) => providerConfigOf(record),
+      ),
       models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
       keys: byName(snapshot.keys, (record) => record.name, keyConfigOf),
-      user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
+      user_quotas: byName(
+        snapshot.quotas,
+        (record) => record.name,
+        (record) => ({ ...viewOf(record) }),
+      ),
       mcp_servers: mapMcpServerSecrets((mcpServers as ConfigMap | undefined) ?? {}, maskSecret),
       system_settings: settings,
     };
@@ -140,8 +160,12 @@ export class ConfigTransferService {
         document[section] = kept;
       }
     }
-    if (clashes.length > 0) throw conflict(`Managed by the config file (PLEXUS_CONFIG), change them there: ${clashes.join(', ')}`);
-    const config = validateConfigDocument(document, this.context(snapshot, (name) => managed.has(name)));
+    if (clashes.length > 0)
+      throw conflict(`Managed by the config file (PLEXUS_CONFIG), change them there: ${clashes.join(', ')}`);
+    const config = validateConfigDocument(
+      document,
+      this.context(snapshot, (name) => managed.has(name)),
+    );
     const imported = await this.dataSource.transaction((manager) => writeConfig(manager, config, 'unmanaged'));
     return { success: true, imported, skipped };
   }
@@ -149,9 +173,14 @@ export class ConfigTransferService {
   /** The config file: its objects become managed; objects made through the API stay unless the file names them. */
   async applyManaged(document: ConfigDocument): Promise<WriteCounts> {
     const snapshot = await this.snapshot();
-    const named = new Set(SECTIONS.flatMap((section) => Object.keys(document[section] ?? {}).map((name) => `${section}:${name}`)));
+    const named = new Set(
+      SECTIONS.flatMap((section) => Object.keys(document[section] ?? {}).map((name) => `${section}:${name}`)),
+    );
     const managed = managedNames(snapshot);
-    const config = validateConfigDocument(document, this.context(snapshot, (name) => !managed.has(name) && !named.has(name)));
+    const config = validateConfigDocument(
+      document,
+      this.context(snapshot, (name) => !managed.has(name) && !named.has(name)),
+    );
     return this.dataSource.transaction((manager) => writeConfig(manager, config, 'managed'));
   }
 
@@ -179,13 +208,25 @@ export class ConfigTransferService {
       dialect: 'postgres',
       secrets: this.cipher.enabled ? 'encrypted' : 'plaintext',
       data: {
-        providers: byName(snapshot.providers, (record) => record.slug, (record) => {
-          const config = mapProviderSecrets(providerConfigOf(record, true), stored);
-          return record.apiKey === null ? config : { ...config, api_key: stored(record.apiKey) };
-        }),
+        providers: byName(
+          snapshot.providers,
+          (record) => record.slug,
+          (record) => {
+            const config = mapProviderSecrets(providerConfigOf(record, true), stored);
+            return record.apiKey === null ? config : { ...config, api_key: stored(record.apiKey) };
+          },
+        ),
         models: byName(snapshot.aliases, (record) => record.slug, aliasConfigOf),
-        keys: byName(snapshot.keys, (record) => record.name, (record) => ({ ...keyConfigOf(record), secret: stored(record.secret) })),
-        user_quotas: byName(snapshot.quotas, (record) => record.name, (record) => ({ ...viewOf(record) })),
+        keys: byName(
+          snapshot.keys,
+          (record) => record.name,
+          (record) => ({ ...keyConfigOf(record), secret: stored(record.secret) }),
+        ),
+        user_quotas: byName(
+          snapshot.quotas,
+          (record) => record.name,
+          (record) => ({ ...viewOf(record) }),
+        ),
         mcp_servers: mapMcpServerSecrets((mcpServers as ConfigMap | undefined) ?? {}, stored),
         settings,
         oauth_credentials: [],
@@ -216,7 +257,10 @@ export class ConfigTransferService {
       writeTar([
         { name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest, null, 2)) },
         { name: 'config.json', content: Buffer.from(JSON.stringify(envelope, null, 2)) },
-        ...dumps.map((dump) => ({ name: `${dump.table}.csv.gz`, content: gzipSync(writeCsv(dump.columns, dump.rows)) })),
+        ...dumps.map((dump) => ({
+          name: `${dump.table}.csv.gz`,
+          content: gzipSync(writeCsv(dump.columns, dump.rows)),
+        })),
       ]),
     );
   }
@@ -227,7 +271,9 @@ export class ConfigTransferService {
     try {
       entries = new Map(readTar(gunzipSync(archive)).map((entry) => [entry.name.replace(/^\.\//, ''), entry.content]));
     } catch {
-      throw new BadRequestException({ error: 'Invalid backup archive: expected the gzipped tar of GET /backup?full=true' });
+      throw new BadRequestException({
+        error: 'Invalid backup archive: expected the gzipped tar of GET /backup?full=true',
+      });
     }
     const configFile = entries.get('config.json');
     if (!configFile) throw new BadRequestException({ error: 'Invalid backup archive: config.json is missing' });
@@ -244,7 +290,8 @@ export class ConfigTransferService {
     }
     const schema = await operationalColumns(this.dataSource.manager);
     const problems = checkDumps(dumps, schema);
-    if (problems.length > 0) throw new BadRequestException({ error: `The backup does not fit this database: ${problems.join('; ')}` });
+    if (problems.length > 0)
+      throw new BadRequestException({ error: `The backup does not fit this database: ${problems.join('; ')}` });
     const restored = await this.dataSource.transaction(async (manager) => ({
       ...(await writeConfig(manager, config, 'all', managed)),
       ...(await restoreOperationalTables(manager, dumps, schema)),
@@ -257,10 +304,13 @@ export class ConfigTransferService {
     if (!isObject(body) || body['plexus_backup'] !== true || !isObject(body['data'])) {
       throw new BadRequestException({ error: 'Invalid backup: expected a plexus_backup envelope with data' });
     }
-    if (body['version'] !== 1) throw new BadRequestException({ error: `Unsupported backup version: ${String(body['version'])}` });
+    if (body['version'] !== 1)
+      throw new BadRequestException({ error: `Unsupported backup version: ${String(body['version'])}` });
     const data = body['data'];
     if (Array.isArray(data['oauth_credentials']) && data['oauth_credentials'].length > 0) {
-      throw new BadRequestException({ error: 'This backup holds OAuth credentials, which this gateway cannot restore yet' });
+      throw new BadRequestException({
+        error: 'This backup holds OAuth credentials, which this gateway cannot restore yet',
+      });
     }
     const document: Record<string, unknown> = {
       providers: data['providers'],
@@ -275,9 +325,16 @@ export class ConfigTransferService {
     for (const section of SECTIONS) {
       const map = document[section];
       if (!isObject(map)) continue;
-      for (const [name, entry] of Object.entries(map)) if (isObject(entry) && entry['managed'] === true) managed.add(`${section}:${name}`);
+      for (const [name, entry] of Object.entries(map))
+        if (isObject(entry) && entry['managed'] === true) managed.add(`${section}:${name}`);
     }
-    return { config: validateConfigDocument(document, this.context(emptySnapshot(), () => false)), managed };
+    return {
+      config: validateConfigDocument(
+        document,
+        this.context(emptySnapshot(), () => false),
+      ),
+      managed,
+    };
   }
 
   private async snapshot(): Promise<Snapshot> {
@@ -288,20 +345,34 @@ export class ConfigTransferService {
       this.quotas.findAll(),
       this.settings.findAll(),
     ]);
-    return { providers, aliases, keys, quotas, settings: Object.fromEntries(settings.map((setting) => [setting.key, setting.value])) };
+    return {
+      providers,
+      aliases,
+      keys,
+      quotas,
+      settings: Object.fromEntries(settings.map((setting) => [setting.key, setting.value])),
+    };
   }
 
   /** `kept(section:name)`: the object stays whatever the document says, so references may point at it. */
   private context(snapshot: Snapshot, kept: (name: string) => boolean): ValidationContext {
     const keptAliases = snapshot.aliases.filter((alias) => kept(`models:${alias.slug}`));
     return {
-      storedProviderKeys: new Map(snapshot.providers.flatMap((provider) => (provider.apiKey === null ? [] : [[provider.slug, provider.apiKey]]))),
-      storedProviderSecrets: new Map(snapshot.providers.map((provider) => [provider.slug, providerSecretsOf(provider.settings)])),
+      storedProviderKeys: new Map(
+        snapshot.providers.flatMap((provider) => (provider.apiKey === null ? [] : [[provider.slug, provider.apiKey]])),
+      ),
+      storedProviderSecrets: new Map(
+        snapshot.providers.map((provider) => [provider.slug, providerSecretsOf(provider.settings)]),
+      ),
       storedMcpSecrets: mcpServerSecretsOf(snapshot.settings[MCP_SERVERS_SETTING]),
       storedKeySecrets: new Map(snapshot.keys.map((key) => [key.name, key.secret])),
-      keptProviders: new Set(snapshot.providers.filter((provider) => kept(`providers:${provider.slug}`)).map((provider) => provider.slug)),
+      keptProviders: new Set(
+        snapshot.providers.filter((provider) => kept(`providers:${provider.slug}`)).map((provider) => provider.slug),
+      ),
       keptAliasNames: new Set(keptAliases.flatMap((alias) => [alias.slug, ...alias.additionalAliases])),
-      keptQuotas: new Set(snapshot.quotas.filter((quota) => kept(`user_quotas:${quota.name}`)).map((quota) => quota.name)),
+      keptQuotas: new Set(
+        snapshot.quotas.filter((quota) => kept(`user_quotas:${quota.name}`)).map((quota) => quota.name),
+      ),
       keptSecretHashes: new Set(snapshot.keys.filter((key) => kept(`keys:${key.name}`)).map((key) => key.secretHash)),
       cipher: this.cipher,
     };

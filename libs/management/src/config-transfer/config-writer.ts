@@ -37,23 +37,52 @@ export async function writeConfig(
 ): Promise<WriteCounts> {
   // Replicas applying the same config file at once (a rollout) take turns instead of racing on unique names.
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext('plexus:config-write'))`);
-  const managedOf = (kind: string, name: string): boolean => (scope === 'all' ? managedNames.has(`${kind}:${name}`) : scope === 'managed');
+  const managedOf = (kind: string, name: string): boolean =>
+    scope === 'all' ? managedNames.has(`${kind}:${name}`) : scope === 'managed';
   const inScope = scope === 'all' ? {} : { managed: scope === 'managed' };
 
-  await removeOthers(manager, ApiKeyEntity, 'name', config.keys.map((key) => key.name), inScope);
-  await removeOthers(manager, ModelAliasEntity, 'slug', config.aliases.map((alias) => alias.slug), inScope);
-  await removeOthers(manager, ProviderEntity, 'slug', config.providers.map((provider) => provider.slug), inScope);
-  await removeOthers(manager, UserQuotaDefinitionEntity, 'name', config.quotas.map((quota) => quota.name), inScope);
+  await removeOthers(
+    manager,
+    ApiKeyEntity,
+    'name',
+    config.keys.map((key) => key.name),
+    inScope,
+  );
+  await removeOthers(
+    manager,
+    ModelAliasEntity,
+    'slug',
+    config.aliases.map((alias) => alias.slug),
+    inScope,
+  );
+  await removeOthers(
+    manager,
+    ProviderEntity,
+    'slug',
+    config.providers.map((provider) => provider.slug),
+    inScope,
+  );
+  await removeOthers(
+    manager,
+    UserQuotaDefinitionEntity,
+    'name',
+    config.quotas.map((quota) => quota.name),
+    inScope,
+  );
 
   const quotas = manager.getRepository(UserQuotaDefinitionEntity);
   for (const quota of config.quotas) {
-    await quotas.upsert({ ...quota, managed: managedOf('user_quotas', quota.name), updatedAt: new Date() }, { conflictPaths: ['name'] });
+    await quotas.upsert(
+      { ...quota, managed: managedOf('user_quotas', quota.name), updatedAt: new Date() },
+      { conflictPaths: ['name'] },
+    );
   }
 
   const providers = manager.getRepository(ProviderEntity);
   const models = manager.getRepository(ProviderModelEntity);
   for (const record of config.providers) {
-    const provider = (await providers.findOne({ where: { slug: record.slug } })) ?? providers.create({ slug: record.slug });
+    const provider =
+      (await providers.findOne({ where: { slug: record.slug } })) ?? providers.create({ slug: record.slug });
     Object.assign(provider, {
       displayName: record.displayName,
       apiBaseUrl: record.apiBaseUrl,
@@ -66,7 +95,9 @@ export async function writeConfig(
     await models.delete({ providerId: saved.id });
     if (record.models.length > 0) {
       await models.save(
-        record.models.map((model, sortOrder) => models.create({ providerId: saved.id, modelName: model.name, config: model.config, sortOrder })),
+        record.models.map((model, sortOrder) =>
+          models.create({ providerId: saved.id, modelName: model.name, config: model.config, sortOrder }),
+        ),
       );
     }
   }

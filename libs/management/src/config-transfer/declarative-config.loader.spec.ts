@@ -28,7 +28,12 @@ keys:
     const env = { HOST: 'api.example.com', OPENAI_KEY: 'sk-1', TEAM: 'sk-team', MODEL: 'fast' };
     expect(await loadDeclarativeConfig(file, env)).toEqual({
       providers: {
-        openai: { api_base_url: 'https://api.example.com/v1', api_key: 'sk-1', timeoutMs: 30000, headers: { authorization: 'Bearer sk-1' } },
+        openai: {
+          api_base_url: 'https://api.example.com/v1',
+          api_key: 'sk-1',
+          timeoutMs: 30000,
+          headers: { authorization: 'Bearer sk-1' },
+        },
       },
       keys: { team: { secret: 'sk-team', allowedModels: ['fast', 'fixed'] } },
     });
@@ -36,7 +41,9 @@ keys:
 
   it('names a missing variable and where it is used, never another value', async () => {
     const file = write('keys:\n  team:\n    secret: ${TEAM_SECRET}\n    comment: ${PRESENT}\n');
-    const error = (await loadDeclarativeConfig(file, { PRESENT: 'visible-value' }).catch((caught: unknown) => caught)) as Error;
+    const error = (await loadDeclarativeConfig(file, { PRESENT: 'visible-value' }).catch(
+      (caught: unknown) => caught,
+    )) as Error;
     expect(error).toBeInstanceOf(DeclarativeConfigError);
     expect(error.message).toBe('PLEXUS_CONFIG: environment variable TEAM_SECRET is not set (used at keys.team.secret)');
     expect(error.message).not.toContain('visible-value');

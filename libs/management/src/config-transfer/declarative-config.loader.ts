@@ -20,16 +20,21 @@ export async function loadDeclarativeConfig(path: string, env: NodeJS.ProcessEnv
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new DeclarativeConfigError(`PLEXUS_CONFIG: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DeclarativeConfigError(
+      `PLEXUS_CONFIG: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = parse(text);
   } catch (error) {
-    throw new DeclarativeConfigError(`PLEXUS_CONFIG: ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new DeclarativeConfigError(
+      `PLEXUS_CONFIG: ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new DeclarativeConfigError(`PLEXUS_CONFIG: ${path} must hold a mapping (providers, models, keys...)`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new DeclarativeConfigError(`PLEXUS_CONFIG: ${path} must hold a mapping (providers, models, keys...)`);
   return substitute(parsed, [], env) as ConfigDocument;
 }
 
@@ -38,7 +43,10 @@ function substitute(value: unknown, path: string[], env: NodeJS.ProcessEnv): unk
     return value.replace(REFERENCE, (_match, name: string) => {
       const resolved = env[name];
       // Name the variable and where it is used; never a value.
-      if (resolved === undefined) throw new DeclarativeConfigError(`PLEXUS_CONFIG: environment variable ${name} is not set (used at ${path.join('.') || 'the top level'})`);
+      if (resolved === undefined)
+        throw new DeclarativeConfigError(
+          `PLEXUS_CONFIG: environment variable ${name} is not set (used at ${path.join('.') || 'the top level'})`,
+        );
       return resolved;
     });
   }

@@ -1,4 +1,11 @@
-import { BadRequestException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -43,7 +50,10 @@ export class DeclarativeConfigService implements OnApplicationBootstrap, OnModul
     const file = this.options.configFile;
     if (!file) {
       const released = await this.transfer.releaseManaged();
-      if (released > 0) this.logger.warn(`PLEXUS_CONFIG is not set: ${released} objects from a config file are editable through the API again`);
+      if (released > 0)
+        this.logger.warn(
+          `PLEXUS_CONFIG is not set: ${released} objects from a config file are editable through the API again`,
+        );
       return;
     }
     await this.apply(resolve(file));
@@ -61,7 +71,9 @@ export class DeclarativeConfigService implements OnApplicationBootstrap, OnModul
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.applying = this.applying.then(() =>
-        this.applyIfChanged(file).catch((error: unknown) => this.logger.error(`config file not applied, the running configuration stays: ${describe(error)}`)),
+        this.applyIfChanged(file).catch((error: unknown) =>
+          this.logger.error(`config file not applied, the running configuration stays: ${describe(error)}`),
+        ),
       );
     }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
     this.timer.unref();
@@ -90,7 +102,9 @@ export class DeclarativeConfigService implements OnApplicationBootstrap, OnModul
 }
 
 async function contentHash(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 function describe(error: unknown): string {

@@ -14,9 +14,15 @@ interface ManagedTarget {
 const MANAGED_TARGET = 'plexus:managed-target';
 
 /** Marks a route that changes or deletes one object: refused (409) while the object is managed by the config file. */
-export const RefuseManaged = (kind: ManagedKind, param: string): MethodDecorator => SetMetadata(MANAGED_TARGET, { kind, param } satisfies ManagedTarget);
+export const RefuseManaged = (kind: ManagedKind, param: string): MethodDecorator =>
+  SetMetadata(MANAGED_TARGET, { kind, param } satisfies ManagedTarget);
 
-const LABELS: Record<ManagedKind, string> = { provider: 'Provider', alias: 'Alias', key: 'API key', quota: 'User quota' };
+const LABELS: Record<ManagedKind, string> = {
+  provider: 'Provider',
+  alias: 'Alias',
+  key: 'API key',
+  quota: 'User quota',
+};
 
 /**
  * Objects from the declarative config file (PLEXUS_CONFIG) change only through the file,

@@ -23,7 +23,9 @@ export interface PlexusImport {
  * Plexus (`enc:v1:iv:tag:ciphertext`, hex) need its ENCRYPTION_KEY.
  */
 export async function readPlexusDatabase(source: string, plexusEncryptionKey?: string): Promise<PlexusImport> {
-  const database = /^postgres(ql)?:\/\//.test(source) ? await openPostgres(source) : await openSqlite(source.replace(/^sqlite:\/\//, ''));
+  const database = /^postgres(ql)?:\/\//.test(source)
+    ? await openPostgres(source)
+    : await openSqlite(source.replace(/^sqlite:\/\//, ''));
   try {
     return await readDocument(database, new PlexusSecrets(plexusEncryptionKey));
   } finally {
@@ -42,7 +44,11 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
   const providers: ConfigMap = {};
   for (const row of providerRows) {
     const slug = String(row['slug']);
-    if (row['oauth_provider_type'] || row['api_key'] === 'oauth' || text(json(row['api_base_url'])).startsWith('oauth://')) {
+    if (
+      row['oauth_provider_type'] ||
+      row['api_key'] === 'oauth' ||
+      text(json(row['api_base_url'])).startsWith('oauth://')
+    ) {
       warnings.push(`provider '${slug}' uses OAuth: not imported (log in again on this gateway)`);
       continue;
     }
@@ -119,19 +125,31 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       .filter((target) => String(target['alias_id']) === String(row['id']))
       .sort((a, b) => Number(a['sort_order'] ?? 0) - Number(b['sort_order'] ?? 0))
       .filter((target) => {
-        if (target['target_alias_slug']) warnings.push(`alias '${slug}': target on alias '${text(target['target_alias_slug'])}' not imported`);
-        else if (!providers[String(target['provider_slug'])]) warnings.push(`alias '${slug}': target on provider '${String(target['provider_slug'])}' (not imported) dropped`);
+        if (target['target_alias_slug'])
+          warnings.push(`alias '${slug}': target on alias '${text(target['target_alias_slug'])}' not imported`);
+        else if (!providers[String(target['provider_slug'])])
+          warnings.push(
+            `alias '${slug}': target on provider '${String(target['provider_slug'])}' (not imported) dropped`,
+          );
         else return true;
         return false;
       });
     const declared = (json(row['target_groups']) as Array<{ name: string; selector?: string }> | null) ?? [];
-    const groups = declared.length > 0 ? declared : [{ name: 'default', selector: (row['selector'] as string | null) ?? 'random' }];
+    const groups =
+      declared.length > 0 ? declared : [{ name: 'default', selector: (row['selector'] as string | null) ?? 'random' }];
     const target_groups = groups.map((group) => ({
       name: group.name,
       selector: group.selector ?? 'random',
       targets: targets
-        .filter((target) => (groups.some((declared) => declared.name === target['group_name']) ? target['group_name'] : groups[0]?.name) === group.name)
-        .map((target) => compact({ provider: target['provider_slug'], model: target['model_name'], enabled: bool(target['enabled']) })),
+        .filter(
+          (target) =>
+            (groups.some((declared) => declared.name === target['group_name'])
+              ? target['group_name']
+              : groups[0]?.name) === group.name,
+        )
+        .map((target) =>
+          compact({ provider: target['provider_slug'], model: target['model_name'], enabled: bool(target['enabled']) }),
+        ),
     }));
     if (target_groups.every((group) => group.targets.length === 0)) {
       warnings.push(`alias '${slug}' has no importable target: not imported`);
@@ -203,7 +221,8 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       startup_timeout_ms: row['startup_timeout_ms'],
     });
   }
-  if ((await rowsOf('oauth_credentials')).length > 0) warnings.push('OAuth credentials are not imported: log in again on this gateway');
+  if ((await rowsOf('oauth_credentials')).length > 0)
+    warnings.push('OAuth credentials are not imported: log in again on this gateway');
 
   return { document: { secrets: 'plaintext', providers, models, keys, user_quotas, mcp_servers }, warnings };
 }
@@ -220,7 +239,8 @@ class PlexusSecrets {
 
   reveal(value: unknown, where: string): unknown {
     if (typeof value !== 'string' || !value.startsWith('enc:v1:')) return value;
-    if (!this.key) throw new Error(`${where} is encrypted: set PLEXUS_ENCRYPTION_KEY to the Plexus gateway's ENCRYPTION_KEY`);
+    if (!this.key)
+      throw new Error(`${where} is encrypted: set PLEXUS_ENCRYPTION_KEY to the Plexus gateway's ENCRYPTION_KEY`);
     const [iv, tag, body] = value.slice('enc:v1:'.length).split(':');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv ?? '', 'hex'));
@@ -255,13 +275,19 @@ function epochMs(value: unknown): number | undefined {
 }
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : '';
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : '';
 }
 
 /** A flag whose default is off: only `true` is worth carrying. */
 /** The reference's `{enabled, base_url, auth}` object; only an enabled one means anything here. */
 function rawPassthrough(value: unknown): unknown {
-  return typeof value === 'object' && value !== null && (value as { enabled?: unknown }).enabled === true ? value : undefined;
+  return typeof value === 'object' && value !== null && (value as { enabled?: unknown }).enabled === true
+    ? value
+    : undefined;
 }
 
 function flag(value: unknown): true | undefined {
@@ -278,7 +304,13 @@ async function openSqlite(path: string): Promise<SourceDatabase> {
   const database = new DatabaseSync(path, { readOnly: true });
   return {
     tables: () =>
-      Promise.resolve(new Set((database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[]).map((row) => String(row['name'])))),
+      Promise.resolve(
+        new Set(
+          (database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[]).map((row) =>
+            String(row['name']),
+          ),
+        ),
+      ),
     rows: (table) => Promise.resolve(database.prepare(`SELECT * FROM "${table}"`).all() as Row[]),
     close: () => Promise.resolve(database.close()),
   };
@@ -290,9 +322,11 @@ async function openPostgres(url: string): Promise<SourceDatabase> {
   return {
     tables: async () =>
       new Set(
-        (await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()')).rows.map(
-          (row) => row.table_name,
-        ),
+        (
+          await client.query<{ table_name: string }>(
+            'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()',
+          )
+        ).rows.map((row) => row.table_name),
       ),
     rows: async (table) => (await client.query<Row>(`SELECT * FROM "${table}"`)).rows,
     close: () => client.end(),

@@ -30,7 +30,12 @@ export class CooldownsController {
 
   @Delete(':provider')
   @ApiOperation({ summary: "Clear a provider's cooldowns, or one provider/model pair with ?model=" })
-  @ApiQuery({ name: 'model', type: String, required: false, description: "Only this model's cooldown; omitted or empty clears the whole provider" })
+  @ApiQuery({
+    name: 'model',
+    type: String,
+    required: false,
+    description: "Only this model's cooldown; omitted or empty clears the whole provider",
+  })
   @ApiOkResponse({ type: SuccessDto })
   async clear(@Param('provider') provider: string, @Query('model') model?: string | string[]): Promise<SuccessDto> {
     const only = Array.isArray(model) ? model[0] : model;

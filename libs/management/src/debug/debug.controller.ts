@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { DebugLogRepository } from '@plexus/persistence';
@@ -46,7 +59,14 @@ export class DebugController {
     const key = ownKey(request);
     const providers = targets.providers.length > 0 ? targets.providers : null;
     if (key === undefined) {
-      return { enabled: targets.enabledGlobal, enabledGlobal: targets.enabledGlobal, enabledKeys: targets.keys, keys: targets.keys, aliases: targets.aliases, providers };
+      return {
+        enabled: targets.enabledGlobal,
+        enabledGlobal: targets.enabledGlobal,
+        enabledKeys: targets.keys,
+        keys: targets.keys,
+        aliases: targets.aliases,
+        providers,
+      };
     }
     const enabledForKey = this.traces.keyEnabled(key);
     return {
@@ -60,7 +80,9 @@ export class DebugController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Change the capture targets (admin only); each list given replaces the old one, null or [] clears it' })
+  @ApiOperation({
+    summary: 'Change the capture targets (admin only); each list given replaces the old one, null or [] clears it',
+  })
   @ApiBody({ type: DebugStatePatchDto })
   @ApiOkResponse({ type: DebugStateDto })
   update(@Body() body: unknown): DebugStateDto {
@@ -93,7 +115,12 @@ export class DebugController {
     const offset = query.offset ?? 0;
     const key = ownKey(request);
     const page = await this.logs.list({ limit, offset, ...(key !== undefined && { apiKey: key }) });
-    return { data: page.rows.map((row) => ({ requestId: row.requestId, createdAt: row.createdAt.getTime() })), total: page.total, limit, offset };
+    return {
+      data: page.rows.map((row) => ({ requestId: row.requestId, createdAt: row.createdAt.getTime() })),
+      total: page.total,
+      limit,
+      offset,
+    };
   }
 
   @Delete('logs')
@@ -108,7 +135,10 @@ export class DebugController {
   @AllowLimited()
   @ApiOperation({ summary: "A request's trace by its request id (404 when absent or another key's)" })
   @ApiOkResponse({ type: DebugLogDto })
-  async get(@Param('requestId', new ParseUUIDPipe()) requestId: string, @Req() request: ManagementRequest): Promise<DebugLogDto> {
+  async get(
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Req() request: ManagementRequest,
+  ): Promise<DebugLogDto> {
     const record = await this.logs.find(requestId, ownKey(request));
     if (!record) throw notFound(`Debug log '${requestId}' not found`);
     return { ...(record.trace as unknown as DebugLogDto), createdAt: record.createdAt.getTime() };
@@ -134,16 +164,27 @@ export class SelfDebugController {
   @Post('toggle')
   @HttpCode(200)
   @AllowLimited()
-  @ApiOperation({ summary: "Turn trace capture for the calling key on or off; admins name a key with ?keyName=" })
-  @ApiQuery({ name: 'keyName', required: false, type: String, description: 'Required for the admin key: the key to toggle' })
+  @ApiOperation({ summary: 'Turn trace capture for the calling key on or off; admins name a key with ?keyName=' })
+  @ApiQuery({
+    name: 'keyName',
+    required: false,
+    type: String,
+    description: 'Required for the admin key: the key to toggle',
+  })
   @ApiBody({ type: DebugToggleDto })
   @ApiOkResponse({ type: DebugToggleResultDto })
-  toggle(@Req() request: ManagementRequest, @Body() body: unknown, @Query('keyName') keyName?: string | string[]): DebugToggleResultDto {
+  toggle(
+    @Req() request: ManagementRequest,
+    @Body() body: unknown,
+    @Query('keyName') keyName?: string | string[],
+  ): DebugToggleResultDto {
     const { enabled } = validateBody(DebugToggleDto, body);
     const asked = Array.isArray(keyName) ? keyName[0] : keyName;
     const key = ownKey(request) ?? asked;
     if (key === undefined || key === '') {
-      throw validationFailed([{ path: ['keyName'], message: 'keyName is required when the admin key calls this route', code: 'required' }]);
+      throw validationFailed([
+        { path: ['keyName'], message: 'keyName is required when the admin key calls this route', code: 'required' },
+      ]);
     }
     this.traces.setKey(key, enabled);
     return { keyName: key, enabled, enabledGlobal: this.traces.targets().enabledGlobal };

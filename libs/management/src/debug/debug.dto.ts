@@ -4,7 +4,9 @@ import { PageQueryDto } from '../common/page-query.dto';
 
 /** Runtime-only trace capture targets (`GET/PATCH /v0/management/debug`). */
 export class DebugStateDto {
-  @ApiProperty({ description: "Admins: global capture. A limited key: whether its own requests are captured (globally or per key)" })
+  @ApiProperty({
+    description: 'Admins: global capture. A limited key: whether its own requests are captured (globally or per key)',
+  })
   enabled!: boolean;
 
   @ApiProperty({ description: 'Global capture is on' })
@@ -22,7 +24,11 @@ export class DebugStateDto {
   @ApiProperty({ type: [String], description: 'Model aliases whose requests are captured' })
   aliases!: string[];
 
-  @ApiProperty({ type: [String], nullable: true, description: 'Provider slugs whose requests are captured; null when none' })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'Provider slugs whose requests are captured; null when none',
+  })
   providers!: string[] | null;
 }
 
@@ -32,19 +38,31 @@ export class DebugStatePatchDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Replace the key targets; null or [] clears them' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Replace the key targets; null or [] clears them',
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
   keys?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Replace the alias targets; null or [] clears them' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Replace the alias targets; null or [] clears them',
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
   aliases?: string[] | null;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'Replace the provider targets; null or [] clears them' })
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Replace the provider targets; null or [] clears them',
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
@@ -90,7 +108,12 @@ export class DebugLogAttemptDto {
   @ApiProperty({ type: String, nullable: true, description: 'Upstream URL, credential parameters masked' })
   url!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true, description: 'Sent headers, credentials masked' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description: 'Sent headers, credentials masked',
+  })
   requestHeaders!: Record<string, string> | null;
 
   @ApiProperty({ description: 'The body sent upstream (JSON, or text when cut at the size limit)' })
@@ -141,7 +164,11 @@ export class DebugLogDto {
   @ApiProperty({ type: String, nullable: true })
   error!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: "The client's headers, credentials masked" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "The client's headers, credentials masked",
+  })
   requestHeaders!: Record<string, string>;
 
   @ApiProperty({ description: 'The client request body as received' })

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { IsIpRuleList } from '../common/is-ip-rule.validator';
 
 /** An API key as the reference's KeyConfig. */
@@ -54,7 +64,8 @@ export class KeyConfigDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: 'Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any.',
+    description:
+      'Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any.',
   })
   @IsOptional()
   @IsArray()
@@ -74,13 +85,22 @@ export class KeyConfigDto {
   @IsString({ each: true })
   quotas?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, nullable: true, description: 'Most requests of this key in flight at once (429 beyond); null or absent: no limit' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'Most requests of this key in flight at once (429 beyond); null or absent: no limit',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
   maxConcurrency?: number | null;
-  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  @ApiPropertyOptional({
+    readOnly: true,
+    description:
+      'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)',
+  })
   managed?: boolean;
 }
 

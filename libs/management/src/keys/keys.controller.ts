@@ -68,7 +68,12 @@ export class KeysController {
   async patch(@Param('name') name: string, @Body() body: unknown): Promise<KeySaveResultDto> {
     const existing = await this.keys.findByName(name);
     if (!existing) throw notFound(`API key '${name}' not found`);
-    const merged = { secret: existing.secret, comment: existing.comment ?? undefined, ...existing.policy, ...(body as object) };
+    const merged = {
+      secret: existing.secret,
+      comment: existing.comment ?? undefined,
+      ...existing.policy,
+      ...(body as object),
+    };
     await this.save(name, validateBody(KeyConfigDto, merged), existing);
     return { success: true, name };
   }
@@ -101,19 +106,31 @@ export class KeysController {
     }
     if (existing && config.expiresInMinutes !== undefined) {
       throw validationFailed([
-        { path: ['expiresInMinutes'], message: 'expiresInMinutes can only be set when the key is created', code: 'immutable' },
+        {
+          path: ['expiresInMinutes'],
+          message: 'expiresInMinutes can only be set when the key is created',
+          code: 'immutable',
+        },
       ]);
     }
     const secretHash = hashSecret(config.secret);
     const clash = (await this.keys.findAll()).find((key) => key.secretHash === secretHash && key.name !== name);
-    if (clash) throw validationFailed([{ path: ['secret'], message: 'This secret is already used by another key', code: 'duplicate' }]);
+    if (clash)
+      throw validationFailed([
+        { path: ['secret'], message: 'This secret is already used by another key', code: 'duplicate' },
+      ]);
     const policy: ApiKeyPolicy = {};
-    for (const field of POLICY_FIELDS) if (config[field] !== undefined && config[field] !== null) Object.assign(policy, { [field]: config[field] });
+    for (const field of POLICY_FIELDS)
+      if (config[field] !== undefined && config[field] !== null) Object.assign(policy, { [field]: config[field] });
     if (config.quota === null) policy.quota = null;
     const unknown = await this.quotaDefinitions.unknown(assignedQuotaNames(policy));
     if (unknown.length > 0) {
       throw validationFailed([
-        { path: [config.quotas?.includes(unknown[0]) ? 'quotas' : 'quota'], message: `Unknown user quota: ${unknown.join(', ')}`, code: 'unknown_quota' },
+        {
+          path: [config.quotas?.includes(unknown[0]) ? 'quotas' : 'quota'],
+          message: `Unknown user quota: ${unknown.join(', ')}`,
+          code: 'unknown_quota',
+        },
       ]);
     }
     await this.keys.upsert({
@@ -123,7 +140,8 @@ export class KeysController {
       comment: config.comment ?? null,
       policy,
       expiresAt:
-        existing?.expiresAt ?? (config.expiresInMinutes === undefined ? null : new Date(Date.now() + config.expiresInMinutes * 60_000)),
+        existing?.expiresAt ??
+        (config.expiresInMinutes === undefined ? null : new Date(Date.now() + config.expiresInMinutes * 60_000)),
       disabledAt: existing?.disabledAt ?? null,
     });
     await this.directory.reload();

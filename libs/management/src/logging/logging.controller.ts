@@ -51,7 +51,9 @@ export class LoggingController {
   }
 
   @Get('modules')
-  @ApiOperation({ summary: 'Logger contexts the console prints (empty: all); the ring buffer and stream keep everything' })
+  @ApiOperation({
+    summary: 'Logger contexts the console prints (empty: all); the ring buffer and stream keep everything',
+  })
   @ApiOkResponse({ type: ModuleFilterStateDto })
   modules(): ModuleFilterStateDto {
     return { modules: this.journal.modules };
@@ -82,7 +84,12 @@ export class LoggingController {
   }
 
   private levelState(): LoggingLevelStateDto {
-    return { level: this.journal.level, startupLevel: this.journal.startupLevel, supportedLevels: [...RUNTIME_LOG_LEVELS], ephemeral: true };
+    return {
+      level: this.journal.level,
+      startupLevel: this.journal.startupLevel,
+      supportedLevels: [...RUNTIME_LOG_LEVELS],
+      ephemeral: true,
+    };
   }
 }
 

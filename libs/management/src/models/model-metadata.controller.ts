@@ -1,7 +1,22 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
-import { CATALOG_SOURCES, ModelCatalog, type CatalogModel, type CatalogRefreshResult, type CatalogSource } from '@plexus/usage';
+import {
+  CATALOG_SOURCES,
+  ModelCatalog,
+  type CatalogModel,
+  type CatalogRefreshResult,
+  type CatalogSource,
+} from '@plexus/usage';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsString } from 'class-validator';
 import { normalizeLegacyAlias } from '../aliases/alias-config.mapper';
@@ -10,15 +25,18 @@ import { validateBody } from '../common/validation';
 
 export class ModelMetadataSourceStatusDto {
   @ApiProperty({ enum: CATALOG_SOURCES }) source!: CatalogSource;
-  @ApiProperty({ description: 'Whether the source has data (the shipped snapshot counts for models.dev)' }) initialized!: boolean;
+  @ApiProperty({ description: 'Whether the source has data (the shipped snapshot counts for models.dev)' })
+  initialized!: boolean;
   @ApiProperty({ description: 'Models the source holds' }) count!: number;
-  @ApiPropertyOptional({ description: 'Why the last refresh of this source failed (its previous data is kept)' }) error?: string;
+  @ApiPropertyOptional({ description: 'Why the last refresh of this source failed (its previous data is kept)' })
+  error?: string;
 }
 
 export class ModelMetadataSourcesDto {
   @ApiProperty({ type: ModelMetadataSourceStatusDto }) openrouter!: ModelMetadataSourceStatusDto;
   @ApiProperty({ type: ModelMetadataSourceStatusDto }) modelsDev!: ModelMetadataSourceStatusDto;
-  @ApiProperty({ type: ModelMetadataSourceStatusDto, description: 'Not supported: never loaded' }) catwalk!: ModelMetadataSourceStatusDto;
+  @ApiProperty({ type: ModelMetadataSourceStatusDto, description: 'Not supported: never loaded' })
+  catwalk!: ModelMetadataSourceStatusDto;
 }
 
 export class ModelMetadataRefreshDto {
@@ -64,10 +82,19 @@ export class ModelMetadataSelectionDto {
 
 export class ModelMetadataResolveDto {
   @ApiProperty({ type: ModelMetadataCanonicalModelDto }) canonical_model!: ModelMetadataCanonicalModelDto;
-  @ApiProperty({ type: ModelMetadataPiModelDto, nullable: true, description: 'The pi_model the alias names (no Pi registry is consulted)' })
+  @ApiProperty({
+    type: ModelMetadataPiModelDto,
+    nullable: true,
+    description: 'The pi_model the alias names (no Pi registry is consulted)',
+  })
   pi_model!: ModelMetadataPiModelDto | null;
   @ApiProperty({ type: ModelMetadataSelectionDto, nullable: true }) metadata!: ModelMetadataSelectionDto | null;
-  @ApiProperty({ type: [String], nullable: true, enum: ['chat_completions', 'messages', 'gemini', 'responses'], description: "The alias' preferred_api, as given" })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    enum: ['chat_completions', 'messages', 'gemini', 'responses'],
+    description: "The alias' preferred_api, as given",
+  })
   preferred_api!: string[] | null;
 }
 
@@ -86,7 +113,8 @@ export class ModelMetadataController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Reload the model catalogs (models.dev, OpenRouter) now; a source that fails keeps its data and reports its error (still 200)',
+    summary:
+      'Reload the model catalogs (models.dev, OpenRouter) now; a source that fails keeps its data and reports its error (still 200)',
   })
   @ApiOkResponse({ type: ModelMetadataRefreshDto })
   refresh(): Promise<ModelMetadataRefreshDto> {
@@ -108,7 +136,9 @@ export class ModelMetadataController {
     const pi = asRecord(alias['pi_model']);
     const piProvider = asText(pi?.['provider']);
     const piModel = asText(pi?.['model_id']);
-    const target = alias.target_groups.flatMap((group) => group.targets).find((candidate) => candidate.enabled !== false);
+    const target = alias.target_groups
+      .flatMap((group) => group.targets)
+      .find((candidate) => candidate.enabled !== false);
     const canonical: ModelMetadataCanonicalModelDto =
       piProvider && piModel
         ? { provider: piProvider, model: piModel, basis: 'pi_model' }
@@ -120,13 +150,22 @@ export class ModelMetadataController {
       canonical_model: canonical,
       pi_model: piProvider && piModel ? { provider: piProvider, model_id: piModel, name: piModel } : null,
       metadata: this.metadataOf(asRecord(alias['metadata']), canonical),
-      preferred_api: Array.isArray(preferred) ? preferred.filter((api): api is string => typeof api === 'string') : null,
+      preferred_api: Array.isArray(preferred)
+        ? preferred.filter((api): api is string => typeof api === 'string')
+        : null,
     };
   }
 
-  private metadataOf(metadata: Record<string, unknown> | null, canonical: ModelMetadataCanonicalModelDto): ModelMetadataSelectionDto | null {
+  private metadataOf(
+    metadata: Record<string, unknown> | null,
+    canonical: ModelMetadataCanonicalModelDto,
+  ): ModelMetadataSelectionDto | null {
     const source = asText(metadata?.['source']) ?? 'auto';
-    const selection = (model: CatalogModel): ModelMetadataSelectionDto => ({ source: model.source, source_path: model.path, name: model.name });
+    const selection = (model: CatalogModel): ModelMetadataSelectionDto => ({
+      source: model.source,
+      source_path: model.path,
+      name: model.name,
+    });
     if ((CATALOG_SOURCES as readonly string[]).includes(source)) {
       const path = asText(metadata?.['source_path']);
       const found = path ? this.catalog.source(source as CatalogSource)?.get(path) : null;

@@ -19,7 +19,8 @@ export class PerformanceRowDto {
   @ApiProperty() success_count!: number;
   @ApiProperty() failure_count!: number;
   @ApiProperty({ description: 'Attempts in the last 24 hours' }) requests_last_24h!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Epoch ms of the newest sample' }) last_updated!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Epoch ms of the newest sample' }) last_updated!:
+    number | null;
 }
 
 function rowOf(entry: TargetPerformanceEntry): PerformanceRowDto {
@@ -55,7 +56,10 @@ export class PerformanceController {
   list(@Query('provider') provider?: string, @Query('model') model?: string): PerformanceRowDto[] {
     return this.performance
       .snapshot()
-      .filter((entry) => (provider === undefined || entry.provider === provider) && (model === undefined || entry.model === model))
+      .filter(
+        (entry) =>
+          (provider === undefined || entry.provider === provider) && (model === undefined || entry.model === model),
+      )
       .map(rowOf);
   }
 
@@ -63,11 +67,15 @@ export class PerformanceController {
   @ApiOperation({ summary: "Forget a model's performance samples (optionally of one provider)" })
   @ApiQuery({ name: 'model', required: true })
   @ApiQuery({ name: 'provider', required: false })
-  @ApiOkResponse({ schema: { type: 'object', properties: { success: { type: 'boolean' }, model: { type: 'string' } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { success: { type: 'boolean' }, model: { type: 'string' } } },
+  })
   clear(@Query('model') model?: string, @Query('provider') provider?: string): { success: true; model: string } {
     if (!model) throw validationFailed([{ path: ['model'], message: 'model is required', code: 'required' }]);
     if (provider !== undefined) this.performance.clear(provider, model);
-    else for (const entry of this.performance.snapshot()) if (entry.model === model) this.performance.clear(entry.provider, model);
+    else
+      for (const entry of this.performance.snapshot())
+        if (entry.model === model) this.performance.clear(entry.provider, model);
     return { success: true, model };
   }
 }

@@ -41,7 +41,11 @@ export function withStoredSecrets(record: ProviderRecord, stored: ProviderRecord
   });
   if (refused.length > 0) {
     throw validationFailed(
-      refused.map((path) => ({ path, message: 'A masked secret can only keep a stored one: give the real value', code: 'masked_secret' })),
+      refused.map((path) => ({
+        path,
+        message: 'A masked secret can only keep a stored one: give the real value',
+        code: 'masked_secret',
+      })),
     );
   }
   const keepKey = stored?.apiKey != null && record.apiKey !== null && record.apiKey === maskSecret(stored.apiKey);

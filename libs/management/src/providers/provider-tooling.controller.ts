@@ -18,13 +18,27 @@ import { UsageRecorder } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { validateBody, validationFailed } from '../common/validation';
-import { FetchModelsRequestDto, FetchModelsResultDto, ProviderTestRequestDto, ProviderTestResultDto } from './provider-tooling.dto';
+import {
+  FetchModelsRequestDto,
+  FetchModelsResultDto,
+  ProviderTestRequestDto,
+  ProviderTestResultDto,
+} from './provider-tooling.dto';
 
 const FETCH_TIMEOUT_MS = 10_000;
 const PROBE_TIMEOUT_MS = 30_000;
 
 /** Where a URL given by hand may never point: loopback, unspecified, link-local and cloud metadata addresses. */
-const FORBIDDEN_ADDRESSES = IpRules.parse(['127.0.0.0/8', '0.0.0.0/8', '::1', '::', '169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254', '100.100.100.200']);
+const FORBIDDEN_ADDRESSES = IpRules.parse([
+  '127.0.0.0/8',
+  '0.0.0.0/8',
+  '::1',
+  '::',
+  '169.254.0.0/16',
+  'fe80::/10',
+  'fd00:ec2::254',
+  '100.100.100.200',
+]);
 const FORBIDDEN_HOSTS = new Set(['localhost', 'metadata', 'metadata.google.internal']);
 
 /**
@@ -53,7 +67,10 @@ export class ProviderToolingController {
   @ApiOkResponse({ type: FetchModelsResultDto })
   async fetchModels(@Body() body: unknown): Promise<FetchModelsResultDto> {
     const request = validateBody(FetchModelsRequestDto, body);
-    const endpoint = request.provider !== undefined ? await this.providerEndpoint(request.provider, request.apiType) : await this.urlEndpoint(request);
+    const endpoint =
+      request.provider !== undefined
+        ? await this.providerEndpoint(request.provider, request.apiType)
+        : await this.urlEndpoint(request);
     try {
       return { data: await this.tooling.listModels(endpoint) };
     } catch (error) {
@@ -75,7 +92,9 @@ export class ProviderToolingController {
     const request = validateBody(ProviderTestRequestDto, body);
     const provider = await this.knownProvider(request.provider);
     if (request.apiType !== undefined && !isApiFormat(request.apiType)) {
-      throw validationFailed([{ path: ['apiType'], message: `apiType '${request.apiType}' can't be probed here`, code: 'unsupported' }]);
+      throw validationFailed([
+        { path: ['apiType'], message: `apiType '${request.apiType}' can't be probed here`, code: 'unsupported' },
+      ]);
     }
     const endpoint = this.endpointOf(provider, request.apiType ?? preferred(provider), PROBE_TIMEOUT_MS);
     const modelConfig = provider.models.find((model) => model.name === request.model)?.config ?? {};
@@ -90,7 +109,13 @@ export class ProviderToolingController {
     const outcome = await this.tooling.probe(probe);
     this.recordProbe(probe, outcome, startTime);
     const { success, durationMs, apiType, response, error } = outcome;
-    return { success, durationMs, apiType, ...(response !== undefined && { response }), ...(error !== undefined && { error }) };
+    return {
+      success,
+      durationMs,
+      apiType,
+      ...(response !== undefined && { response }),
+      ...(error !== undefined && { error }),
+    };
   }
 
   /** The probe in the usage records, as the reference keeps it: apiKey `probe`, attribution `manual`. */
@@ -151,17 +176,22 @@ export class ProviderToolingController {
   }
 
   private async urlEndpoint(request: FetchModelsRequestDto): Promise<UpstreamEndpoint> {
-    if (request.url === undefined) throw validationFailed([{ path: ['url'], message: 'Give url or provider', code: 'required' }]);
+    if (request.url === undefined)
+      throw validationFailed([{ path: ['url'], message: 'Give url or provider', code: 'required' }]);
     await refuseForbiddenHost(new URL(request.url));
     const apiType = request.apiType ?? 'chat';
     // An OpenAI-style listing URL (…/models) names its base URL too.
-    const baseUrl = apiType === 'chat' || apiType === 'responses' || apiType === 'completions' ? request.url.replace(/\/models\/?$/, '') : request.url;
+    const baseUrl =
+      apiType === 'chat' || apiType === 'responses' || apiType === 'completions'
+        ? request.url.replace(/\/models\/?$/, '')
+        : request.url;
     return { apiType, baseUrl, apiKey: request.apiKey ?? null, headers: {}, timeoutMs: FETCH_TIMEOUT_MS };
   }
 
   private async knownProvider(slug: string): Promise<ProviderRecord> {
     const provider = await this.providers.findBySlug(slug);
-    if (!provider) throw validationFailed([{ path: ['provider'], message: `Unknown provider '${slug}'`, code: 'unknown_provider' }]);
+    if (!provider)
+      throw validationFailed([{ path: ['provider'], message: `Unknown provider '${slug}'`, code: 'unknown_provider' }]);
     return provider;
   }
 
@@ -189,7 +219,13 @@ function objectOf(value: unknown): Record<string, unknown> {
 async function refuseForbiddenHost(url: URL): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const refuse = (): never => {
-    throw validationFailed([{ path: ['url'], message: `Refusing to fetch from ${host}: loopback and metadata addresses are not allowed`, code: 'forbidden_address' }]);
+    throw validationFailed([
+      {
+        path: ['url'],
+        message: `Refusing to fetch from ${host}: loopback and metadata addresses are not allowed`,
+        code: 'forbidden_address',
+      },
+    ]);
   };
   if (FORBIDDEN_HOSTS.has(host) || host.endsWith('.localhost')) refuse();
   let addresses: Array<{ address: string }>;
@@ -202,12 +238,19 @@ async function refuseForbiddenHost(url: URL): Promise<void> {
 }
 
 function upstreamFailure(error: unknown): HttpException {
-  if (!(error instanceof GatewayException)) return new HttpException({ error: { message: 'Model list fetch failed', type: 'api_error' } }, HttpStatus.BAD_GATEWAY);
+  if (!(error instanceof GatewayException))
+    return new HttpException(
+      { error: { message: 'Model list fetch failed', type: 'api_error' } },
+      HttpStatus.BAD_GATEWAY,
+    );
   if (error.code === ErrorCode.UPSTREAM_TIMEOUT) {
     return new HttpException({ error: { message: error.message, type: 'timeout' } }, HttpStatus.GATEWAY_TIMEOUT);
   }
   if (error.code === ErrorCode.UPSTREAM_INVALID_RESPONSE) {
-    return new HttpException({ error: { message: error.message, type: 'invalid_request_error' } }, HttpStatus.BAD_REQUEST);
+    return new HttpException(
+      { error: { message: error.message, type: 'invalid_request_error' } },
+      HttpStatus.BAD_REQUEST,
+    );
   }
   return new HttpException({ error: { message: error.message, type: 'upstream_error' } }, HttpStatus.BAD_GATEWAY);
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsUrlOrUrlMap } from '../common/is-url-or-url-map.validator';
 import { ProviderQuotaCheckerDto } from '../quota-meters/provider-quota-checker.dto';
 
@@ -15,13 +28,20 @@ export class ProviderRawPassthroughDto {
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiProperty({ format: 'uri', description: 'HTTP(S) base URL (no query or fragment) the raw path is appended to; required when enabled' })
+  @ApiProperty({
+    format: 'uri',
+    description: 'HTTP(S) base URL (no query or fragment) the raw path is appended to; required when enabled',
+  })
   @ValidateIf((config: ProviderRawPassthroughDto) => config.enabled === true)
   @IsString()
   @Matches(/^https?:\/\/[^\s?#]+$/i, { message: 'base_url must be an http(s) URL without query or fragment' })
   base_url!: string;
 
-  @ApiPropertyOptional({ enum: RAW_PASSTHROUGH_AUTH_STYLES, default: 'bearer', description: "How the provider's api_key is sent" })
+  @ApiPropertyOptional({
+    enum: RAW_PASSTHROUGH_AUTH_STYLES,
+    default: 'bearer',
+    description: "How the provider's api_key is sent",
+  })
   @IsOptional()
   @IsIn(RAW_PASSTHROUGH_AUTH_STYLES)
   auth?: (typeof RAW_PASSTHROUGH_AUTH_STYLES)[number];
@@ -35,7 +55,10 @@ export class ProviderConfigDto {
   [field: string]: unknown;
 
   @ApiProperty({
-    oneOf: [{ type: 'string', format: 'uri' }, { type: 'object', additionalProperties: { type: 'string' } }],
+    oneOf: [
+      { type: 'string', format: 'uri' },
+      { type: 'object', additionalProperties: { type: 'string' } },
+    ],
     description: 'Base URL, or a map of API type (chat, messages, gemini, responses...) to URL',
   })
   @IsUrlOrUrlMap()
@@ -58,7 +81,10 @@ export class ProviderConfigDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'object', additionalProperties: { type: 'object' } }],
+    oneOf: [
+      { type: 'array', items: { type: 'string' } },
+      { type: 'object', additionalProperties: { type: 'object' } },
+    ],
     description: 'Model names, or a map of model name to its settings (pricing, access_via, extraBody...)',
   })
   @IsOptional()
@@ -69,7 +95,8 @@ export class ProviderConfigDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Added to every upstream call. The values are secrets: encrypted at rest, shown masked; a masked value sent back keeps the stored one',
+    description:
+      'Added to every upstream call. The values are secrets: encrypted at rest, shown masked; a masked value sent back keeps the stored one',
   })
   @IsOptional()
   @IsObject()
@@ -103,42 +130,76 @@ export class ProviderConfigDto {
   @IsBoolean()
   stall_cooldown?: boolean;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 5000, maximum: 120_000, description: 'TTFB stall timeout in ms; null disables TTFB stall detection; absent inherits /config/stall' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 5000,
+    maximum: 120_000,
+    description: 'TTFB stall timeout in ms; null disables TTFB stall detection; absent inherits /config/stall',
+  })
   @IfNotNull()
   @IsInt()
   @Min(5000)
   @Max(120_000)
   stallTtfbMs?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 10_000, description: 'Bytes that must arrive within the TTFB timeout; absent or null inherits' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 50,
+    maximum: 10_000,
+    description: 'Bytes that must arrive within the TTFB timeout; absent or null inherits',
+  })
   @IfNotNull()
   @IsInt()
   @Min(50)
   @Max(10_000)
   stallTtfbBytes?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 5000, description: 'Minimum throughput in bytes/s; null disables throughput stall detection; absent inherits' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 50,
+    maximum: 5000,
+    description: 'Minimum throughput in bytes/s; null disables throughput stall detection; absent inherits',
+  })
   @IfNotNull()
   @IsInt()
   @Min(50)
   @Max(5000)
   stallMinBps?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 3000, maximum: 30_000, description: 'Throughput window in ms; absent or null inherits' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 3000,
+    maximum: 30_000,
+    description: 'Throughput window in ms; absent or null inherits',
+  })
   @IfNotNull()
   @IsInt()
   @Min(3000)
   @Max(30_000)
   stallWindowMs?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 120_000, description: 'Grace period in ms before throughput is enforced; absent or null inherits' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 120_000,
+    description: 'Grace period in ms before throughput is enforced; absent or null inherits',
+  })
   @IfNotNull()
   @IsInt()
   @Min(0)
   @Max(120_000)
   stallGracePeriodMs?: number | null;
 
-  @ApiPropertyOptional({ type: ProviderQuotaCheckerDto, description: "Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota" })
+  @ApiPropertyOptional({
+    type: ProviderQuotaCheckerDto,
+    description:
+      "Polls the upstream's balance or rate-limit windows; routing skips the provider while it is over quota",
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ProviderQuotaCheckerDto)
@@ -150,11 +211,18 @@ export class ProviderConfigDto {
   @Type(() => ProviderRawPassthroughDto)
   raw_passthrough?: ProviderRawPassthroughDto;
 
-  @ApiPropertyOptional({ default: false, description: 'Route to the provider until its quota is 100% used (default: skip it at 99%)' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Route to the provider until its quota is 100% used (default: skip it at 99%)',
+  })
   @IsOptional()
   @IsBoolean()
   allow_100_percent_utilization?: boolean;
-  @ApiPropertyOptional({ readOnly: true, description: 'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)' })
+  @ApiPropertyOptional({
+    readOnly: true,
+    description:
+      'Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409)',
+  })
   managed?: boolean;
 }
 

@@ -37,13 +37,17 @@ export class ProvidersController {
   }
 
   @Put(':slug')
-  @ApiOperation({ summary: 'Create or replace a provider (a secret sent back masked, as GET shows it, keeps the stored one)' })
+  @ApiOperation({
+    summary: 'Create or replace a provider (a secret sent back masked, as GET shows it, keeps the stored one)',
+  })
   @ApiBody({ type: ProviderConfigDto })
   @ApiOkResponse({ type: SaveSlugResultDto })
   @RefuseManaged('provider', 'slug')
   async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
     const config = validateBody(ProviderConfigDto, body);
-    await this.providers.upsert(withStoredSecrets(providerRecordFrom(slug, config), await this.providers.findBySlug(slug)));
+    await this.providers.upsert(
+      withStoredSecrets(providerRecordFrom(slug, config), await this.providers.findBySlug(slug)),
+    );
     await this.routingConfig.reload();
     return { success: true, slug };
   }
@@ -81,7 +85,9 @@ export class ProvidersController {
     }
     const managed = referencing.filter((alias) => alias.managed === true).map((alias) => alias.slug);
     if (managed.length > 0) {
-      throw conflict(`Provider '${slug}' is a target of ${managed.join(', ')}, managed by the config file (PLEXUS_CONFIG): change the file first`);
+      throw conflict(
+        `Provider '${slug}' is a target of ${managed.join(', ')}, managed by the config file (PLEXUS_CONFIG): change the file first`,
+      );
     }
     const removedTargets: string[] = [];
     for (const alias of referencing) {

@@ -54,7 +54,11 @@ export class MeterDto {
   @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true })
   resetsAt?: string | null;
 
-  @ApiPropertyOptional({ type: 'number', nullable: true, description: 'Utilisation at which routing skips the provider' })
+  @ApiPropertyOptional({
+    type: 'number',
+    nullable: true,
+    description: 'Utilisation at which routing skips the provider',
+  })
   exhaustionThreshold?: number | null;
 }
 
@@ -81,7 +85,12 @@ export class QuotaCheckerSnapshotDto {
   @ApiPropertyOptional({ description: 'Why the last check failed' })
   error?: string;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'When it was read; null before the first check' })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When it was read; null before the first check',
+  })
   checkedAt?: string | null;
 
   @ApiProperty({ type: [MeterDto] })

@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
 import { MeterSnapshotRepository, type MeterSnapshotRecord } from '@plexus/persistence';
 import { MeterScheduler, MeterState, type CheckResult, type CheckerConfig, type CheckerState } from '@plexus/quota';
@@ -55,7 +63,9 @@ function parseSince(since: string): Date {
   const relative = RELATIVE_SINCE.exec(since);
   const parsed = relative ? new Date(Date.now() - Number(relative[1]) * DAY_MS) : new Date(since);
   if (Number.isNaN(parsed.getTime())) {
-    throw validationFailed([{ path: ['since'], message: "since must be an ISO timestamp or a day count like '7d'", code: 'invalid_string' }]);
+    throw validationFailed([
+      { path: ['since'], message: "since must be an ISO timestamp or a day count like '7d'", code: 'invalid_string' },
+    ]);
   }
   return parsed;
 }
@@ -148,7 +158,12 @@ export class QuotaMetersController {
   @Get(':checkerId/history')
   @ApiOperation({ summary: 'Stored readings of one checker, most recent first (kept 30 days)' })
   @ApiParam({ name: 'checkerId' })
-  @ApiQuery({ name: 'meterKey', required: false, type: String, description: 'Only this meter (e.g. balance, five_hour)' })
+  @ApiQuery({
+    name: 'meterKey',
+    required: false,
+    type: String,
+    description: 'Only this meter (e.g. balance, five_hour)',
+  })
   @ApiQuery({ name: 'since', required: false, type: String, description: "ISO timestamp, or days back like '7d'" })
   @ApiOkResponse({ type: QuotaHistoryDto })
   async history(
@@ -159,8 +174,17 @@ export class QuotaMetersController {
     const meterKey = first(meterKeyParam) || undefined;
     const sinceText = first(sinceParam) || undefined;
     const since = sinceText !== undefined ? parseSince(sinceText) : undefined;
-    const rows = await this.snapshots.history({ checkerId, ...(meterKey !== undefined && { meterKey }), ...(since !== undefined && { since }) });
-    return { checkerId, meterKey: meterKey ?? null, since: since ? since.toISOString() : null, history: rows.map(sampleOf) };
+    const rows = await this.snapshots.history({
+      checkerId,
+      ...(meterKey !== undefined && { meterKey }),
+      ...(since !== undefined && { since }),
+    });
+    return {
+      checkerId,
+      meterKey: meterKey ?? null,
+      since: since ? since.toISOString() : null,
+      history: rows.map(sampleOf),
+    };
   }
 
   @Post(':checkerId/check')

@@ -1,9 +1,42 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { QuotaRecomputeError, QuotaRecomputeService, QuotaService, type KeyQuotaStatus, type QuotaStatusEntry } from '@plexus/quota';
+import {
+  QuotaRecomputeError,
+  QuotaRecomputeService,
+  QuotaService,
+  type KeyQuotaStatus,
+  type QuotaStatusEntry,
+} from '@plexus/quota';
 import { notFound, validateBody, validationFailed } from '../common/validation';
-import { QuotaClearDto, QuotaClearResultDto, QuotaRecomputeDto, QuotaRecomputeResultDto, QuotaStatusDto, QuotaStatusSelfDto } from './quota-status.dto';
+import {
+  QuotaClearDto,
+  QuotaClearResultDto,
+  QuotaRecomputeDto,
+  QuotaRecomputeResultDto,
+  QuotaStatusDto,
+  QuotaStatusSelfDto,
+} from './quota-status.dto';
 
 /** The most constrained quota: the smallest share of its limit left. */
 function headline(status: KeyQuotaStatus): QuotaStatusEntry | null {
@@ -60,7 +93,10 @@ export class QuotaStatusController {
     return {
       success: true,
       key: request.key,
-      message: request.quota === undefined ? `Quota usage of '${request.key}' reset` : `Quota '${request.quota}' of '${request.key}' reset`,
+      message:
+        request.quota === undefined
+          ? `Quota usage of '${request.key}' reset`
+          : `Quota '${request.quota}' of '${request.key}' reset`,
     };
   }
 
@@ -108,12 +144,17 @@ export class SelfQuotaController {
   @ApiOperation({ summary: "The calling API key's quota status; admins name a key with ?keyName=" })
   @ApiQuery({ name: 'keyName', required: false, type: String, description: 'Admin only: the key to inspect' })
   @ApiOkResponse({ type: QuotaStatusSelfDto })
-  async quota(@Req() request: ManagementRequest, @Query('keyName') keyName?: string | string[]): Promise<QuotaStatusSelfDto> {
+  async quota(
+    @Req() request: ManagementRequest,
+    @Query('keyName') keyName?: string | string[],
+  ): Promise<QuotaStatusSelfDto> {
     const principal = request.managementPrincipal;
     const asked = Array.isArray(keyName) ? keyName[0] : keyName;
     const key = principal?.role === 'limited' ? principal.keyName : asked;
     if (key === undefined || key === '') {
-      throw validationFailed([{ path: ['keyName'], message: 'keyName is required when the admin key calls this route', code: 'required' }]);
+      throw validationFailed([
+        { path: ['keyName'], message: 'keyName is required when the admin key calls this route', code: 'required' },
+      ]);
     }
     const status = await this.quotas.status(key);
     if (!status) throw notFound(`API key '${key}' not found`);

@@ -9,10 +9,15 @@ export class QuotaStatusEntryDto {
   @ApiProperty({ type: 'string', nullable: true, description: 'Window of a rolling quota' }) duration!: string | null;
   @ApiProperty({ enum: LIMIT_TYPES }) limitType!: (typeof LIMIT_TYPES)[number];
   @ApiProperty({ type: 'number' }) limit!: number;
-  @ApiProperty({ type: 'number', description: 'Usage in the window now (a rolling bucket drains continuously)' }) currentUsage!: number;
+  @ApiProperty({ type: 'number', description: 'Usage in the window now (a rolling bucket drains continuously)' })
+  currentUsage!: number;
   @ApiProperty({ type: 'number', description: 'limit - currentUsage; negative after an overshoot' }) remaining!: number;
   @ApiProperty({ description: 'Whether this quota admits a request now' }) allowed!: boolean;
-  @ApiProperty({ format: 'date-time', description: 'When the usage is gone: the window end, or when a rolling bucket is empty' }) resetsAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the usage is gone: the window end, or when a rolling bucket is empty',
+  })
+  resetsAt!: string;
   @ApiProperty() shared!: boolean;
   @ApiProperty({ type: 'number', nullable: true }) warnAt!: number | null;
   @ApiProperty({ enum: ['assigned'] }) source!: 'assigned';
@@ -85,8 +90,12 @@ export class QuotaRecomputeResultDto {
   @ApiProperty({ enum: [true] }) success!: true;
   @ApiProperty() key!: string;
   @ApiProperty() quota!: string;
-  @ApiProperty({ type: 'number', description: 'The bucket usage rebuilt from successful request usage records' }) usage!: number;
-  @ApiProperty({ type: 'integer', description: 'Where the rebuilt usage starts (epoch ms): the calendar window start, or one rolling duration ago' })
+  @ApiProperty({ type: 'number', description: 'The bucket usage rebuilt from successful request usage records' })
+  usage!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Where the rebuilt usage starts (epoch ms): the calendar window start, or one rolling duration ago',
+  })
   windowStartMs!: number;
   @ApiProperty() message!: string;
 }

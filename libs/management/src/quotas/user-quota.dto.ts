@@ -68,23 +68,39 @@ export class UserQuotaDefinitionDto {
 
   @ApiProperty({
     enum: LIMIT_TYPES,
-    description: 'requests: 1 per request; tokens: input + cached + cache writes + output (reasoning included); cost: USD',
+    description:
+      'requests: 1 per request; tokens: input + cached + cache writes + output (reasoning included); cost: USD',
   })
   @IsIn(LIMIT_TYPES)
   limitType!: (typeof LIMIT_TYPES)[number];
 
-  @ApiProperty({ type: 'number', minimum: 0, exclusiveMinimum: true, description: 'Most usage per window; whole for requests and tokens, USD (fractions allowed) for cost' })
+  @ApiProperty({
+    type: 'number',
+    minimum: 0,
+    exclusiveMinimum: true,
+    description: 'Most usage per window; whole for requests and tokens, USD (fractions allowed) for cost',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(Number.MIN_VALUE, { message: 'limit must be greater than 0' })
   @Validate(WholeLimitConstraint)
   limit!: number;
 
-  @ApiPropertyOptional({ example: '1h', description: 'Window of a rolling quota (30s, 5m, 1h, 2h30m, 1d); required for rolling, ignored otherwise' })
+  @ApiPropertyOptional({
+    example: '1h',
+    description: 'Window of a rolling quota (30s, 5m, 1h, 2h30m, 1d); required for rolling, ignored otherwise',
+  })
   @ValidateIf((object: UserQuotaDefinitionDto) => object.type === 'rolling')
   @Validate(IsDurationConstraint)
   duration?: string;
 
-  @ApiPropertyOptional({ type: 'number', minimum: 0, maximum: 1, exclusiveMinimum: true, exclusiveMaximum: true, description: 'Usage share from which answers carry x-plexus-quota-warning' })
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    exclusiveMinimum: true,
+    exclusiveMaximum: true,
+    description: 'Usage share from which answers carry x-plexus-quota-warning',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(Number.MIN_VALUE, { message: 'warnAt must be greater than 0' })
@@ -121,7 +137,11 @@ export class UserQuotaDefinitionViewDto {
   @ApiPropertyOptional() duration?: string;
   @ApiPropertyOptional({ type: 'number' }) warnAt?: number;
   @ApiPropertyOptional() shared?: boolean;
-  @ApiPropertyOptional({ readOnly: true, description: 'From the declarative config file (PLEXUS_CONFIG): read-only here' }) managed?: boolean;
+  @ApiPropertyOptional({
+    readOnly: true,
+    description: 'From the declarative config file (PLEXUS_CONFIG): read-only here',
+  })
+  managed?: boolean;
 }
 
 export class UserQuotaNamedDto extends UserQuotaDefinitionViewDto {

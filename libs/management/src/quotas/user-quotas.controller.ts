@@ -31,7 +31,9 @@ export class UserQuotasController {
 
   @Get()
   @ApiOperation({ summary: 'All user quota definitions, keyed by name' })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { $ref: '#/components/schemas/UserQuotaDefinitionViewDto' } } })
+  @ApiOkResponse({
+    schema: { type: 'object', additionalProperties: { $ref: '#/components/schemas/UserQuotaDefinitionViewDto' } },
+  })
   async list(): Promise<Record<string, UserQuotaDefinitionViewDto>> {
     const records = await this.repository.findAll();
     return Object.fromEntries(records.map((record) => [record.name, viewOf(record)]));
@@ -81,7 +83,9 @@ export class UserQuotasController {
   ): Promise<UserQuotaDeleteResultDto | UserQuotaInUseDto> {
     const existing = await this.repository.findByName(name);
     if (!existing) throw notFound(`User quota '${name}' not found`);
-    const holders = (await this.keys.findAll()).filter((key) => assignedQuotaNames(key.policy).includes(name)).map((key) => key.name);
+    const holders = (await this.keys.findAll())
+      .filter((key) => assignedQuotaNames(key.policy).includes(name))
+      .map((key) => key.name);
     if (holders.length > 0) {
       // The reference's 409 body as it is (the error filter would reshape a thrown one).
       void reply.status(HttpStatus.CONFLICT);
@@ -118,7 +122,8 @@ function checkName(name: string): void {
     throw validationFailed([
       {
         path: ['name'],
-        message: 'Quota names are 2-63 lowercase letters, digits, hyphens or underscores, starting with a letter or digit',
+        message:
+          'Quota names are 2-63 lowercase letters, digits, hyphens or underscores, starting with a letter or digit',
         code: 'invalid_string',
       },
     ]);

@@ -43,7 +43,9 @@ export class GracefulRestart {
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     while (this.inFlight.count() > 0) {
       if (Date.now() > deadline) {
-        this.logger.warn(`restarting with ${this.inFlight.count()} requests still in flight after ${DRAIN_TIMEOUT_MS} ms`);
+        this.logger.warn(
+          `restarting with ${this.inFlight.count()} requests still in flight after ${DRAIN_TIMEOUT_MS} ms`,
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));

@@ -27,7 +27,10 @@ export class RestartController {
   @ApiResponse({ status: 503, description: 'This gateway is embedded in another process and cannot exit' })
   restart(@Res({ passthrough: true }) reply: FastifyReply): RestartResultDto {
     if (!this.restarts.available) {
-      throw new HttpException({ error: { message: 'Restart is not available: this gateway does not own its process', type: 'unavailable' } }, HttpStatus.SERVICE_UNAVAILABLE);
+      throw new HttpException(
+        { error: { message: 'Restart is not available: this gateway does not own its process', type: 'unavailable' } },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
     }
     // Shut down once this answer has left, so the caller always gets it.
     reply.raw.once('finish', () => this.restarts.restart());

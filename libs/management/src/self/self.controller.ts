@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { conflict, notFound, validateBody, validationFailed } from '../common/validation';
 import { SelfCommentDto, SelfCommentResultDto, SelfKeyQueryDto, SelfMeDto, SelfRotateResultDto } from './self.dto';
 
-const KEY_NAME_QUERY = { name: 'keyName', required: false, type: String, description: 'Admin only: the key to act on; limited callers always act on their own key' };
+const KEY_NAME_QUERY = {
+  name: 'keyName',
+  required: false,
+  type: String,
+  description: 'Admin only: the key to act on; limited callers always act on their own key',
+};
 
 /**
  * An API key managing itself with its own secret (a limited principal): who am I, a new
@@ -27,7 +32,9 @@ export class SelfController {
   ) {}
 
   @Get('me')
-  @ApiOperation({ summary: "Current principal's identity and scoping (admins: `{role:'admin'}`, or another key's with ?keyName=)" })
+  @ApiOperation({
+    summary: "Current principal's identity and scoping (admins: `{role:'admin'}`, or another key's with ?keyName=)",
+  })
   @ApiQuery(KEY_NAME_QUERY)
   @ApiOkResponse({ type: SelfMeDto })
   async me(@Query() query: Record<string, unknown>, @Req() request: ManagementRequest): Promise<SelfMeDto> {
@@ -50,10 +57,15 @@ export class SelfController {
 
   @Post('rotate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the key secret with a new `sk-<48 hex>`, returned once; the old secret stops working at once' })
+  @ApiOperation({
+    summary: 'Replace the key secret with a new `sk-<48 hex>`, returned once; the old secret stops working at once',
+  })
   @ApiQuery(KEY_NAME_QUERY)
   @ApiOkResponse({ type: SelfRotateResultDto })
-  async rotate(@Query() query: Record<string, unknown>, @Req() request: ManagementRequest): Promise<SelfRotateResultDto> {
+  async rotate(
+    @Query() query: Record<string, unknown>,
+    @Req() request: ManagementRequest,
+  ): Promise<SelfRotateResultDto> {
     const record = changeable(await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName));
     const secret = `sk-${randomBytes(24).toString('hex')}`;
     await this.keys.upsert({ ...record, secret, secretHash: hashSecret(secret) });
@@ -66,10 +78,16 @@ export class SelfController {
   @ApiQuery(KEY_NAME_QUERY)
   @ApiBody({ type: SelfCommentDto })
   @ApiOkResponse({ type: SelfCommentResultDto })
-  async comment(@Query() query: Record<string, unknown>, @Body() body: unknown, @Req() request: ManagementRequest): Promise<SelfCommentResultDto> {
+  async comment(
+    @Query() query: Record<string, unknown>,
+    @Body() body: unknown,
+    @Req() request: ManagementRequest,
+  ): Promise<SelfCommentResultDto> {
     const record = changeable(await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName));
     if (typeof body !== 'object' || body === null || !('comment' in body)) {
-      throw validationFailed([{ path: ['comment'], message: 'comment is required (a string, or null to remove it)', code: 'required' }]);
+      throw validationFailed([
+        { path: ['comment'], message: 'comment is required (a string, or null to remove it)', code: 'required' },
+      ]);
     }
     const { comment } = validateBody(SelfCommentDto, body);
     await this.keys.upsert({ ...record, comment });
@@ -80,7 +98,10 @@ export class SelfController {
   private async ownKey(request: ManagementRequest, keyName: string | undefined): Promise<ApiKeyRecord> {
     const principal = request.managementPrincipal;
     const name = principal?.role === 'limited' ? principal.keyName : keyName;
-    if (name === undefined) throw validationFailed([{ path: ['keyName'], message: 'Admins must name the key with ?keyName=', code: 'required' }]);
+    if (name === undefined)
+      throw validationFailed([
+        { path: ['keyName'], message: 'Admins must name the key with ?keyName=', code: 'required' },
+      ]);
     const record = await this.keys.findByName(name);
     if (!record) throw notFound(`API key '${name}' not found`);
     return record;
@@ -89,6 +110,7 @@ export class SelfController {
 
 /** A key from the declarative config file changes only there (its next apply would undo the change). */
 function changeable(record: ApiKeyRecord): ApiKeyRecord {
-  if (record.managed) throw conflict(`API key '${record.name}' is managed by the config file (PLEXUS_CONFIG): change it there`);
+  if (record.managed)
+    throw conflict(`API key '${record.name}' is managed by the config file (PLEXUS_CONFIG): change it there`);
   return record;
 }

@@ -4,9 +4,12 @@ import { IsOptional, IsString, ValidateIf } from 'class-validator';
 export class SelfMeDto {
   @ApiProperty({ enum: ['admin', 'limited'] }) role!: 'admin' | 'limited';
   @ApiPropertyOptional() keyName?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Provider slugs this key may use (empty = all)' }) allowedProviders?: string[];
-  @ApiPropertyOptional({ description: 'Whether this key has privileged raw provider access' }) allowRawPassthrough?: boolean;
-  @ApiPropertyOptional({ type: [String], description: 'Model aliases this key may use (empty = all)' }) allowedModels?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Provider slugs this key may use (empty = all)' })
+  allowedProviders?: string[];
+  @ApiPropertyOptional({ description: 'Whether this key has privileged raw provider access' })
+  allowRawPassthrough?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'Model aliases this key may use (empty = all)' })
+  allowedModels?: string[];
   @ApiPropertyOptional({ type: String, nullable: true }) quotaName?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) comment?: string | null;
   @ApiPropertyOptional({ description: 'Per-key debug capture' }) traceEnabled?: boolean;
@@ -22,7 +25,8 @@ export class SelfKeyQueryDto {
 
 export class SelfRotateResultDto {
   @ApiProperty() keyName!: string;
-  @ApiProperty({ example: 'sk-0123456789abcdef...', description: 'The new secret, returned this once' }) secret!: string;
+  @ApiProperty({ example: 'sk-0123456789abcdef...', description: 'The new secret, returned this once' })
+  secret!: string;
   @ApiPropertyOptional() message?: string;
 }
 

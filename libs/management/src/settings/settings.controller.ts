@@ -38,7 +38,9 @@ export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Get('cooldown')
-  @ApiOperation({ summary: 'Cooldown policy: min(maxMinutes, initialMinutes × 2^(n−1)) minutes after the n-th consecutive failure' })
+  @ApiOperation({
+    summary: 'Cooldown policy: min(maxMinutes, initialMinutes × 2^(n−1)) minutes after the n-th consecutive failure',
+  })
   @ApiOkResponse({ type: CooldownSettingsDto })
   getCooldown(): CooldownSettingsDto {
     return this.settings.get('cooldown');
@@ -53,7 +55,11 @@ export class SettingsController {
     const next = { ...this.settings.get('cooldown'), ...changes };
     if (next.maxMinutes < next.initialMinutes) {
       throw validationFailed([
-        { path: ['maxMinutes'], message: `maxMinutes (${next.maxMinutes}) must be at least initialMinutes (${next.initialMinutes})`, code: 'too_small' },
+        {
+          path: ['maxMinutes'],
+          message: `maxMinutes (${next.maxMinutes}) must be at least initialMinutes (${next.initialMinutes})`,
+          code: 'too_small',
+        },
       ]);
     }
     return this.settings.patch('cooldown', changes);
@@ -73,7 +79,8 @@ export class SettingsController {
   async patchFailover(@Body() body: unknown): Promise<FailoverSettingsDto> {
     const dto = validateBody(FailoverSettingsDto, body);
     const changes = given(dto, ['enabled', 'retryableStatusCodes', 'retryableErrors', 'maxAttempts']);
-    if (changes.retryableStatusCodes) changes.retryableStatusCodes = [...new Set(changes.retryableStatusCodes)].sort((a, b) => a - b);
+    if (changes.retryableStatusCodes)
+      changes.retryableStatusCodes = [...new Set(changes.retryableStatusCodes)].sort((a, b) => a - b);
     return this.settings.patch('failover', changes);
   }
 
@@ -94,7 +101,8 @@ export class SettingsController {
 
   @Get('stall')
   @ApiOperation({
-    summary: 'Stream stall detection: TTFB (ttfbBytes within ttfbSeconds) and throughput (minBytesPerSecond over windowSeconds after gracePeriodSeconds); providers override with stallTtfbMs, stallTtfbBytes, stallMinBps, stallWindowMs, stallGracePeriodMs',
+    summary:
+      'Stream stall detection: TTFB (ttfbBytes within ttfbSeconds) and throughput (minBytesPerSecond over windowSeconds after gracePeriodSeconds); providers override with stallTtfbMs, stallTtfbBytes, stallMinBps, stallWindowMs, stallGracePeriodMs',
   })
   @ApiOkResponse({ type: StallSettingsDto })
   getStall(): StallSettingsDto {
@@ -107,7 +115,17 @@ export class SettingsController {
   @ApiOkResponse({ type: StallSettingsDto })
   async patchStall(@Body() body: unknown): Promise<StallSettingsDto> {
     const dto = validateBody(StallSettingsDto, body);
-    return this.settings.patch('stall', given(dto, ['ttfbSeconds', 'ttfbBytes', 'minBytesPerSecond', 'windowSeconds', 'gracePeriodSeconds', 'stallCooldown']));
+    return this.settings.patch(
+      'stall',
+      given(dto, [
+        'ttfbSeconds',
+        'ttfbBytes',
+        'minBytesPerSecond',
+        'windowSeconds',
+        'gracePeriodSeconds',
+        'stallCooldown',
+      ]),
+    );
   }
 
   @Get('exploration-rate')
@@ -123,13 +141,18 @@ export class SettingsController {
   @ApiOkResponse({ type: ExplorationRateSettingsDto })
   async patchExplorationRate(@Body() body: unknown): Promise<ExplorationRateSettingsDto> {
     const dto = validateBody(ExplorationRateSettingsDto, body);
-    const changes = given(dto, ['performanceExplorationRate', 'latencyExplorationRate', 'e2ePerformanceExplorationRate']);
+    const changes = given(dto, [
+      'performanceExplorationRate',
+      'latencyExplorationRate',
+      'e2ePerformanceExplorationRate',
+    ]);
     return explorationRates(await this.settings.patch('exploration', changes));
   }
 
   @Get('background-exploration')
   @ApiOperation({
-    summary: 'Background exploration: probes targets of latency/performance/e2e_performance groups whose stats are older than stalenessThresholdSeconds, workerConcurrency at a time',
+    summary:
+      'Background exploration: probes targets of latency/performance/e2e_performance groups whose stats are older than stalenessThresholdSeconds, workerConcurrency at a time',
   })
   @ApiOkResponse({ type: BackgroundExplorationSettingsDto })
   getBackgroundExploration(): BackgroundExplorationSettingsDto {
@@ -137,12 +160,17 @@ export class SettingsController {
   }
 
   @Patch('background-exploration')
-  @ApiOperation({ summary: 'Update the background exploration settings (while enabled, selectors do not explore on the request path)' })
+  @ApiOperation({
+    summary: 'Update the background exploration settings (while enabled, selectors do not explore on the request path)',
+  })
   @ApiBody({ type: BackgroundExplorationSettingsPatchDto })
   @ApiOkResponse({ type: BackgroundExplorationSettingsDto })
   async patchBackgroundExploration(@Body() body: unknown): Promise<BackgroundExplorationSettingsDto> {
     const dto = validateBody(BackgroundExplorationSettingsDto, body);
-    return this.settings.patch('backgroundExploration', given(dto, ['enabled', 'stalenessThresholdSeconds', 'workerConcurrency']));
+    return this.settings.patch(
+      'backgroundExploration',
+      given(dto, ['enabled', 'stalenessThresholdSeconds', 'workerConcurrency']),
+    );
   }
 }
 

@@ -1,5 +1,16 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNumber, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 /**
  * Settings bodies are partial: an absent field keeps its value. `null` is a value, valid
@@ -9,13 +20,23 @@ const IfPresent = (): PropertyDecorator => ValidateIf((_, value) => value !== un
 const IfNotNull = (): PropertyDecorator => ValidateIf((_, value) => value !== undefined && value !== null);
 
 export class CooldownSettingsDto {
-  @ApiProperty({ type: 'number', format: 'float', minimum: 0.1, description: 'Cooldown after the first failure, in minutes (0.1 = 6 s)' })
+  @ApiProperty({
+    type: 'number',
+    format: 'float',
+    minimum: 0.1,
+    description: 'Cooldown after the first failure, in minutes (0.1 = 6 s)',
+  })
   @IfPresent()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.1)
   initialMinutes!: number;
 
-  @ApiProperty({ type: 'number', format: 'float', minimum: 0.1, description: 'Cap of the doubling cooldown, in minutes; at least initialMinutes' })
+  @ApiProperty({
+    type: 'number',
+    format: 'float',
+    minimum: 0.1,
+    description: 'Cap of the doubling cooldown, in minutes; at least initialMinutes',
+  })
   @IfPresent()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.1)
@@ -45,7 +66,8 @@ export class FailoverSettingsDto {
 
   @ApiProperty({
     type: [String],
-    description: 'Transport error codes or messages (case-insensitive regular expressions) that move on to the next target',
+    description:
+      'Transport error codes or messages (case-insensitive regular expressions) that move on to the next target',
     example: ['ECONNREFUSED', 'ETIMEDOUT'],
   })
   @IfPresent()
@@ -55,7 +77,12 @@ export class FailoverSettingsDto {
   @MaxLength(200, { each: true })
   retryableErrors!: string[];
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, description: 'Attempts per request, all targets together (Plexus extension)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description: 'Attempts per request, all targets together (Plexus extension)',
+  })
   @IfPresent()
   @IsInt()
   @Min(1)
@@ -66,7 +93,12 @@ export class FailoverSettingsDto {
 export class FailoverSettingsPatchDto extends PartialType(FailoverSettingsDto) {}
 
 export class TimeoutSettingsDto {
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 3600, description: 'Default upstream timeout in seconds (a provider timeoutMs overrides it)' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 3600,
+    description: 'Default upstream timeout in seconds (a provider timeoutMs overrides it)',
+  })
   @IfPresent()
   @IsInt()
   @Min(1)
@@ -77,42 +109,72 @@ export class TimeoutSettingsDto {
 export class TimeoutSettingsPatchDto extends PartialType(TimeoutSettingsDto) {}
 
 export class StallSettingsDto {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 5, maximum: 120, description: 'Max seconds to wait for the first ttfbBytes; null disables TTFB detection' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 5,
+    maximum: 120,
+    description: 'Max seconds to wait for the first ttfbBytes; null disables TTFB detection',
+  })
   @IfNotNull()
   @IsInt()
   @Min(5)
   @Max(120)
   ttfbSeconds!: number | null;
 
-  @ApiProperty({ type: 'integer', minimum: 50, maximum: 10000, description: 'Bytes that must arrive within the TTFB window' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 50,
+    maximum: 10000,
+    description: 'Bytes that must arrive within the TTFB window',
+  })
   @IfPresent()
   @IsInt()
   @Min(50)
   @Max(10000)
   ttfbBytes!: number;
 
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 50, maximum: 5000, description: 'Minimum throughput; null disables throughput detection' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 50,
+    maximum: 5000,
+    description: 'Minimum throughput; null disables throughput detection',
+  })
   @IfNotNull()
   @IsInt()
   @Min(50)
   @Max(5000)
   minBytesPerSecond!: number | null;
 
-  @ApiProperty({ type: 'integer', minimum: 3, maximum: 30, description: 'Sliding window for the throughput measurement' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 3,
+    maximum: 30,
+    description: 'Sliding window for the throughput measurement',
+  })
   @IfPresent()
   @IsInt()
   @Min(3)
   @Max(30)
   windowSeconds!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 120, description: 'Delay after TTFB before throughput checks begin' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 120,
+    description: 'Delay after TTFB before throughput checks begin',
+  })
   @IfPresent()
   @IsInt()
   @Min(0)
   @Max(120)
   gracePeriodSeconds!: number;
 
-  @ApiProperty({ description: "Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider)" })
+  @ApiProperty({
+    description:
+      "Stalls cool the target down for every provider (a provider's stall_cooldown does it for that provider)",
+  })
   @IfPresent()
   @IsBoolean()
   stallCooldown!: boolean;
@@ -121,21 +183,39 @@ export class StallSettingsDto {
 export class StallSettingsPatchDto extends PartialType(StallSettingsDto) {}
 
 export class ExplorationRateSettingsDto {
-  @ApiProperty({ type: 'number', format: 'float', minimum: 0, maximum: 1, description: 'Exploration rate of the performance selector' })
+  @ApiProperty({
+    type: 'number',
+    format: 'float',
+    minimum: 0,
+    maximum: 1,
+    description: 'Exploration rate of the performance selector',
+  })
   @IfPresent()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   performanceExplorationRate!: number;
 
-  @ApiProperty({ type: 'number', format: 'float', minimum: 0, maximum: 1, description: 'Exploration rate of the latency selector (defaults to performanceExplorationRate)' })
+  @ApiProperty({
+    type: 'number',
+    format: 'float',
+    minimum: 0,
+    maximum: 1,
+    description: 'Exploration rate of the latency selector (defaults to performanceExplorationRate)',
+  })
   @IfPresent()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   latencyExplorationRate!: number;
 
-  @ApiProperty({ type: 'number', format: 'float', minimum: 0, maximum: 1, description: 'Exploration rate of the e2e_performance selector (defaults to performanceExplorationRate)' })
+  @ApiProperty({
+    type: 'number',
+    format: 'float',
+    minimum: 0,
+    maximum: 1,
+    description: 'Exploration rate of the e2e_performance selector (defaults to performanceExplorationRate)',
+  })
   @IfPresent()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)

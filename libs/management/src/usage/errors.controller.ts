@@ -1,5 +1,13 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
@@ -10,9 +18,18 @@ import { ApiQueryFrom } from '../common/api-query-from';
 
 export class ErrorsQueryDto {
   @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
   @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
 }
 
 export class InferenceErrorDto {
@@ -50,7 +67,10 @@ export class ErrorsController {
   @ApiQueryFrom(ErrorsQueryDto)
   @ApiOkResponse({ type: InferenceErrorListDto })
   @ApiBadRequestResponse({ description: 'limit or offset out of range' })
-  async list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<InferenceErrorListDto> {
+  async list(
+    @Query() rawQuery: Record<string, unknown>,
+    @Req() request: ManagementRequest,
+  ): Promise<InferenceErrorListDto> {
     const query = validateBody(ErrorsQueryDto, rawQuery);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;

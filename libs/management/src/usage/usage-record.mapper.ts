@@ -27,7 +27,8 @@ export function usageRecordOf(row: RequestUsageEntity, hasDebug = false): UsageR
     selectedModelName: row.selectedModelName,
     finalAttemptProvider: last?.provider ?? null,
     finalAttemptModel: last?.model ?? null,
-    allAttemptedProviders: attempts.length > 0 ? JSON.stringify([...new Set(attempts.map((attempt) => attempt.provider))]) : null,
+    allAttemptedProviders:
+      attempts.length > 0 ? JSON.stringify([...new Set(attempts.map((attempt) => attempt.provider))]) : null,
     tokensInput: row.tokensInput,
     tokensOutput: row.tokensOutput,
     tokensReasoning: row.tokensReasoning,

@@ -24,7 +24,10 @@ export class UsageSummaryQueryDto {
   @IsDateString()
   endDate?: string;
 
-  @ApiPropertyOptional({ enum: SUMMARY_BUCKETS, description: "The series' bucket size; defaults to the range's (at most 10000 buckets)" })
+  @ApiPropertyOptional({
+    enum: SUMMARY_BUCKETS,
+    description: "The series' bucket size; defaults to the range's (at most 10000 buckets)",
+  })
   @IsOptional()
   @IsIn(SUMMARY_BUCKETS)
   bucket?: SummaryBucket;
@@ -35,7 +38,13 @@ export class UsageSummaryQueryDto {
   @MinLength(1)
   apiKey?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'Rows in each breakdown (byAlias, byProvider, byKey, byAttribution, topModels)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 10,
+    description: 'Rows in each breakdown (byAlias, byProvider, byKey, byAttribution, topModels)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -93,12 +102,19 @@ export class UsageTodayDto {
 
 /** One alias, provider, key or provider model over the range's window. */
 export class UsageBreakdownRowDto extends UsageLatencyDto {
-  @ApiProperty({ nullable: true, type: String, description: 'The alias, provider, key or model; null for requests that had none' }) name!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: "The model's provider (topModels only)" }) provider?: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The alias, provider, key or model; null for requests that had none',
+  })
+  name!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The model's provider (topModels only)" })
+  provider?: string | null;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description: 'The attribution (the `:label` suffix the key was used with; null without one), byAttribution only, where `name` is the key',
+    description:
+      'The attribution (the `:label` suffix the key was used with; null without one), byAttribution only, where `name` is the key',
   })
   attribution?: string | null;
   @ApiProperty() requests!: number;
@@ -116,16 +132,28 @@ export class UsageBreakdownRowDto extends UsageLatencyDto {
 export class UsageSummaryDto {
   @ApiProperty({ enum: SUMMARY_RANGES }) range!: SummaryRange;
   @ApiProperty({ enum: SUMMARY_BUCKETS, description: "The series' bucket size" }) bucket!: SummaryBucket;
-  @ApiProperty({ type: [UsageSeriesPointDto], description: 'Time buckets (UTC), oldest first' }) series!: UsageSeriesPointDto[];
+  @ApiProperty({ type: [UsageSeriesPointDto], description: 'Time buckets (UTC), oldest first' })
+  series!: UsageSeriesPointDto[];
   @ApiProperty({ type: UsageStatsDto, description: 'The last 7 days, whatever the range' }) stats!: UsageStatsDto;
   @ApiProperty({ type: UsageTodayDto, description: 'Since UTC midnight' }) today!: UsageTodayDto;
-  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per alias over the range's window, most requests first" }) byAlias!: UsageBreakdownRowDto[];
-  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per provider over the range's window" }) byProvider!: UsageBreakdownRowDto[];
-  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per API key over the range's window (an API key sees only its own)" }) byKey!: UsageBreakdownRowDto[];
+  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per alias over the range's window, most requests first" })
+  byAlias!: UsageBreakdownRowDto[];
+  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Per provider over the range's window" })
+  byProvider!: UsageBreakdownRowDto[];
   @ApiProperty({
     type: [UsageBreakdownRowDto],
-    description: "Per API key and attribution over the range's window: `name` is the key, `attribution` its `:label` suffix (null for requests without one)",
+    description: "Per API key over the range's window (an API key sees only its own)",
+  })
+  byKey!: UsageBreakdownRowDto[];
+  @ApiProperty({
+    type: [UsageBreakdownRowDto],
+    description:
+      "Per API key and attribution over the range's window: `name` is the key, `attribution` its `:label` suffix (null for requests without one)",
   })
   byAttribution!: UsageBreakdownRowDto[];
-  @ApiProperty({ type: [UsageBreakdownRowDto], description: "Provider models with the most requests over the range's window" }) topModels!: UsageBreakdownRowDto[];
+  @ApiProperty({
+    type: [UsageBreakdownRowDto],
+    description: "Provider models with the most requests over the range's window",
+  })
+  topModels!: UsageBreakdownRowDto[];
 }

@@ -1,5 +1,11 @@
 import type { UsageBreakdownRow, UsageBucket, UsageBucketRow } from '@plexus/persistence';
-import type { SummaryRange, UsageBreakdownRowDto, UsageSeriesPointDto, UsageStatsDto, UsageTodayDto } from './usage-summary.dto';
+import type {
+  SummaryRange,
+  UsageBreakdownRowDto,
+  UsageSeriesPointDto,
+  UsageStatsDto,
+  UsageTodayDto,
+} from './usage-summary.dto';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -30,7 +36,13 @@ export function summaryWindow(range: SummaryRange, now: Date, custom?: { from: D
   }
 }
 
-const BUCKET_MS: Record<UsageBucket, number> = { minute: 60_000, hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS, month: 28 * DAY_MS };
+const BUCKET_MS: Record<UsageBucket, number> = {
+  minute: 60_000,
+  hour: HOUR_MS,
+  day: DAY_MS,
+  week: 7 * DAY_MS,
+  month: 28 * DAY_MS,
+};
 
 /** Most buckets a series may have, so a minute series over a year is refused rather than computed. */
 export const MAX_BUCKETS = 10_000;

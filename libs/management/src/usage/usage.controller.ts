@@ -1,12 +1,27 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { DebugLogRepository, UsageRepository, type UsageBreakdownRow, type UsageDimension, type UsageQuery } from '@plexus/persistence';
+import {
+  DebugLogRepository,
+  UsageRepository,
+  type UsageBreakdownRow,
+  type UsageDimension,
+  type UsageQuery,
+} from '@plexus/persistence';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import { SuccessDto } from '../common/success.dto';
 import { UsageDeleteQueryDto, UsageDeleteResultDto, UsageListDto, UsageListQueryDto } from './usage.dto';
 import { UsageSummaryDto, UsageSummaryQueryDto } from './usage-summary.dto';
-import { MAX_BUCKETS, breakdownOf, bucketCount, seriesOf, statsOf, summaryWindow, todayOf, utcMidnight } from './usage-summary';
+import {
+  MAX_BUCKETS,
+  breakdownOf,
+  bucketCount,
+  seriesOf,
+  statsOf,
+  summaryWindow,
+  todayOf,
+  utcMidnight,
+} from './usage-summary';
 import { project, usageRecordOf } from './usage-record.mapper';
 import { ApiQueryFrom } from '../common/api-query-from';
 
@@ -25,7 +40,9 @@ export class UsageController {
 
   @Get()
   @AllowLimited()
-  @ApiOperation({ summary: "Filtered, sorted, paged and optionally projected usage records (an API key sees only its own)" })
+  @ApiOperation({
+    summary: 'Filtered, sorted, paged and optionally projected usage records (an API key sees only its own)',
+  })
   @ApiQueryFrom(UsageListQueryDto)
   @ApiOkResponse({ type: UsageListDto })
   @ApiBadRequestResponse({ description: 'A query parameter is invalid: `{error, details:[{path, message, code}]}`' })
@@ -53,7 +70,12 @@ export class UsageController {
     };
     const { rows, total } = await this.usage.find(filters);
     const traced = await this.debugLogs.existing(rows.map((row) => row.requestId));
-    return { data: rows.map((row) => project(usageRecordOf(row, traced.has(row.requestId)), query.fields)), total, limit, offset };
+    return {
+      data: rows.map((row) => project(usageRecordOf(row, traced.has(row.requestId)), query.fields)),
+      total,
+      limit,
+      offset,
+    };
   }
 
   @Get('summary')
@@ -64,19 +86,38 @@ export class UsageController {
   })
   @ApiQueryFrom(UsageSummaryQueryDto)
   @ApiOkResponse({ type: UsageSummaryDto })
-  @ApiBadRequestResponse({ description: 'A query parameter is invalid, range=custom without its dates, or too many buckets' })
-  async summary(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<UsageSummaryDto> {
+  @ApiBadRequestResponse({
+    description: 'A query parameter is invalid, range=custom without its dates, or too many buckets',
+  })
+  async summary(
+    @Query() rawQuery: Record<string, unknown>,
+    @Req() request: ManagementRequest,
+  ): Promise<UsageSummaryDto> {
     const query = validateBody(UsageSummaryQueryDto, rawQuery);
     const scope = { ...(query.apiKey !== undefined && { apiKey: query.apiKey }), ...ownKeyOnly(request) };
     const range = query.range ?? 'day';
     if (range === 'custom' && (query.startDate === undefined || query.endDate === undefined)) {
-      throw validationFailed([{ path: ['startDate'], message: 'range=custom needs startDate and endDate', code: 'invalid_range' }]);
+      throw validationFailed([
+        { path: ['startDate'], message: 'range=custom needs startDate and endDate', code: 'invalid_range' },
+      ]);
     }
     const now = new Date();
-    const custom = range === 'custom' ? { from: new Date(query.startDate as string), to: new Date(query.endDate as string) } : undefined;
-    const window = { ...summaryWindow(range, now, custom), ...(query.bucket !== undefined && { bucket: query.bucket }) };
+    const custom =
+      range === 'custom'
+        ? { from: new Date(query.startDate as string), to: new Date(query.endDate as string) }
+        : undefined;
+    const window = {
+      ...summaryWindow(range, now, custom),
+      ...(query.bucket !== undefined && { bucket: query.bucket }),
+    };
     if (bucketCount(window, window.bucket) > MAX_BUCKETS) {
-      throw validationFailed([{ path: ['bucket'], message: `more than ${MAX_BUCKETS} ${window.bucket} buckets: choose a larger bucket or a shorter range`, code: 'too_many_buckets' }]);
+      throw validationFailed([
+        {
+          path: ['bucket'],
+          message: `more than ${MAX_BUCKETS} ${window.bucket} buckets: choose a larger bucket or a shorter range`,
+          code: 'too_many_buckets',
+        },
+      ]);
     }
     const weekWindow = { from: new Date(now.getTime() - 7 * DAY_MS), to: now, ...scope };
     const breakdown = (by: UsageDimension): Promise<UsageBreakdownRow[]> =>

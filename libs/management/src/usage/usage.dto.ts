@@ -3,7 +3,14 @@ import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto';
 
-export const USAGE_SORT_FIELDS = ['date', 'apiKey', 'provider', 'incomingModelAlias', 'costTotal', 'durationMs'] as const;
+export const USAGE_SORT_FIELDS = [
+  'date',
+  'apiKey',
+  'provider',
+  'incomingModelAlias',
+  'costTotal',
+  'durationMs',
+] as const;
 export const USAGE_STATUSES = ['success', 'error', 'pending', 'cancelled', 'timeout', 'stall'] as const;
 
 /** Filters, sorting, paging and projection of `GET /v0/management/usage`. */
@@ -62,7 +69,11 @@ export class UsageListQueryDto extends PageQueryDto {
 }
 
 export class UsageDeleteQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Only delete records older than N days; omit to delete all' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Only delete records older than N days; omit to delete all',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -99,7 +110,10 @@ export class UsageRecordDto {
   @ApiProperty({ description: 'USD' }) costCached!: number;
   @ApiProperty({ description: 'USD' }) costCacheWrite!: number;
   @ApiProperty({ description: 'USD' }) costTotal!: number;
-  @ApiProperty({ nullable: true, enum: ['default', 'simple', 'defined', 'per_request', 'openrouter', 'provider_reported'] })
+  @ApiProperty({
+    nullable: true,
+    enum: ['default', 'simple', 'defined', 'per_request', 'openrouter', 'provider_reported'],
+  })
   costSource!: string | null;
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) ttftMs!: number | null;

@@ -1,9 +1,26 @@
-import { mapMcpServerSecrets, MCP_SERVERS_SETTING, mcpServerSecretsOf, settingValueOf, storedSettingValue } from './mcp-server-secrets';
+import {
+  mapMcpServerSecrets,
+  MCP_SERVERS_SETTING,
+  mcpServerSecretsOf,
+  settingValueOf,
+  storedSettingValue,
+} from './mcp-server-secrets';
 import { SecretCipher, useSecretCipher } from './secret-cipher';
 
 const servers = {
-  github: { mode: 'remote_http', upstream_url: 'https://mcp.example.com/mcp', enabled: true, headers: { Authorization: 'Bearer ghp-0001' }, auth_scheme: 'bearer' },
-  local: { mode: 'stdio', command: 'npx', args: ['-y', 'server', '--token=tok-0002'], env: { API_KEY: 'env-0003', RETRIES: 3 } },
+  github: {
+    mode: 'remote_http',
+    upstream_url: 'https://mcp.example.com/mcp',
+    enabled: true,
+    headers: { Authorization: 'Bearer ghp-0001' },
+    auth_scheme: 'bearer',
+  },
+  local: {
+    mode: 'stdio',
+    command: 'npx',
+    args: ['-y', 'server', '--token=tok-0002'],
+    env: { API_KEY: 'env-0003', RETRIES: 3 },
+  },
 };
 
 describe('MCP server secrets', () => {

@@ -57,10 +57,14 @@ export function mcpServerSecretsOf(servers: unknown): Map<string, string> {
 
 /** A system setting as it goes to the database: the MCP servers' secrets encrypted, every other setting as it is. */
 export function storedSettingValue(key: string, value: unknown): unknown {
-  return key === MCP_SERVERS_SETTING ? mapMcpServerSecrets(value, (secret) => activeSecretCipher().encrypt(secret)) : value;
+  return key === MCP_SERVERS_SETTING
+    ? mapMcpServerSecrets(value, (secret) => activeSecretCipher().encrypt(secret))
+    : value;
 }
 
 /** A system setting as read from the database, secrets in the clear. */
 export function settingValueOf(key: string, stored: unknown): unknown {
-  return key === MCP_SERVERS_SETTING ? mapMcpServerSecrets(stored, (secret) => activeSecretCipher().decrypt(secret)) : stored;
+  return key === MCP_SERVERS_SETTING
+    ? mapMcpServerSecrets(stored, (secret) => activeSecretCipher().decrypt(secret))
+    : stored;
 }

@@ -1,18 +1,53 @@
-import { isCredentialOption, mapProviderSecrets, PROVIDER_SETTINGS_COLUMN, providerSecretsOf } from './provider-secrets';
+import {
+  isCredentialOption,
+  mapProviderSecrets,
+  PROVIDER_SETTINGS_COLUMN,
+  providerSecretsOf,
+} from './provider-secrets';
 import { SecretCipher, useSecretCipher } from './secret-cipher';
 
 const settings = {
   timeout_ms: 1000,
   headers: { 'X-Upstream-Auth': 'hdr-0004', 'X-Org': 'org-0005' },
-  quota_checker: { type: 'naga', intervalMinutes: 5, options: { provisioningKey: 'naga-prov-0001', apiKey: 'sk-or-0002', token: 'mm-0003', groupid: '42', max: 10, endpoint: 'http://x' } },
+  quota_checker: {
+    type: 'naga',
+    intervalMinutes: 5,
+    options: {
+      provisioningKey: 'naga-prov-0001',
+      apiKey: 'sk-or-0002',
+      token: 'mm-0003',
+      groupid: '42',
+      max: 10,
+      endpoint: 'http://x',
+    },
+  },
 };
 
 describe('provider secrets in settings', () => {
   afterEach(() => useSecretCipher(new SecretCipher()));
 
   it('are the checker options named like credentials', () => {
-    for (const name of ['apiKey', 'token', 'provisioningKey', 'accessToken', 'clientSecret', 'sessionCookie', 'password']) expect(isCredentialOption(name)).toBe(true);
-    for (const name of ['groupid', 'groupId', 'endpoint', 'max', 'maxUtilizationPercent', 'accountId', 'userAgent', 'editorVersion']) expect(isCredentialOption(name)).toBe(false);
+    for (const name of [
+      'apiKey',
+      'token',
+      'provisioningKey',
+      'accessToken',
+      'clientSecret',
+      'sessionCookie',
+      'password',
+    ])
+      expect(isCredentialOption(name)).toBe(true);
+    for (const name of [
+      'groupid',
+      'groupId',
+      'endpoint',
+      'max',
+      'maxUtilizationPercent',
+      'accountId',
+      'userAgent',
+      'editorVersion',
+    ])
+      expect(isCredentialOption(name)).toBe(false);
   });
 
   it('are mapped one by one with their path (checker credentials, every header value), leaving every other field as it is', () => {
@@ -52,7 +87,8 @@ describe('provider secrets in settings', () => {
     useSecretCipher(new SecretCipher('a1'.repeat(32)));
     const stored = PROVIDER_SETTINGS_COLUMN.to(settings) as typeof settings;
     const options = stored.quota_checker.options;
-    for (const secret of [options.provisioningKey, options.apiKey, options.token, ...Object.values(stored.headers)]) expect(SecretCipher.isEncrypted(secret)).toBe(true);
+    for (const secret of [options.provisioningKey, options.apiKey, options.token, ...Object.values(stored.headers)])
+      expect(SecretCipher.isEncrypted(secret)).toBe(true);
     expect(options.groupid).toBe('42');
     expect(Object.keys(stored.headers)).toEqual(['X-Upstream-Auth', 'X-Org']);
     expect(JSON.stringify(stored)).not.toMatch(/naga-prov-0001|sk-or-0002|mm-0003|hdr-0004|org-0005/);

@@ -23,7 +23,12 @@ function mapStrings(
   mapValue: (value: string, name: string) => string,
 ): Record<string, unknown> | null {
   if (!Object.entries(map).some(([name, value]) => typeof value === 'string' && isSecret(name))) return null;
-  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, typeof value === 'string' && isSecret(name) ? mapValue(value, name) : value]));
+  return Object.fromEntries(
+    Object.entries(map).map(([name, value]) => [
+      name,
+      typeof value === 'string' && isSecret(name) ? mapValue(value, name) : value,
+    ]),
+  );
 }
 
 /**
@@ -33,16 +38,25 @@ function mapStrings(
  * credentials other than `api_key` reach the provider, as the reference encrypts them
  * whole). The same object when there are none.
  */
-export function mapProviderSecrets<T extends Record<string, unknown>>(settings: T, map: (value: string, path: string[]) => string): T {
+export function mapProviderSecrets<T extends Record<string, unknown>>(
+  settings: T,
+  map: (value: string, path: string[]) => string,
+): T {
   let mapped: T = settings;
   const checker = settings['quota_checker'];
   if (isObject(checker) && isObject(checker['options'])) {
-    const options = mapStrings(checker['options'], isCredentialOption, (value, option) => map(value, ['quota_checker', 'options', option]));
+    const options = mapStrings(checker['options'], isCredentialOption, (value, option) =>
+      map(value, ['quota_checker', 'options', option]),
+    );
     if (options) mapped = { ...mapped, quota_checker: { ...checker, options } };
   }
   const headers = settings['headers'];
   if (isObject(headers)) {
-    const values = mapStrings(headers, () => true, (value, name) => map(value, ['headers', name]));
+    const values = mapStrings(
+      headers,
+      () => true,
+      (value, name) => map(value, ['headers', name]),
+    );
     if (values) mapped = { ...mapped, headers: values };
   }
   return mapped;
@@ -60,6 +74,8 @@ export function providerSecretsOf(settings: Record<string, unknown>): Map<string
 
 /** The `providers.settings` column: secrets go to the database encrypted and come back in the clear. */
 export const PROVIDER_SETTINGS_COLUMN: ValueTransformer = {
-  to: (value: unknown) => (isObject(value) ? mapProviderSecrets(value, (secret) => activeSecretCipher().encrypt(secret)) : value),
-  from: (value: unknown) => (isObject(value) ? mapProviderSecrets(value, (secret) => activeSecretCipher().decrypt(secret)) : value),
+  to: (value: unknown) =>
+    isObject(value) ? mapProviderSecrets(value, (secret) => activeSecretCipher().encrypt(secret)) : value,
+  from: (value: unknown) =>
+    isObject(value) ? mapProviderSecrets(value, (secret) => activeSecretCipher().decrypt(secret)) : value,
 };

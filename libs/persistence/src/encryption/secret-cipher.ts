@@ -21,7 +21,8 @@ export class SecretCipher {
 
   constructor(hexKey?: string) {
     this.key = hexKey ? Buffer.from(hexKey, 'hex') : null;
-    if (this.key && this.key.length !== 32) throw new SecretCipherError('ENCRYPTION_KEY must be 32 bytes (64 hex characters)');
+    if (this.key && this.key.length !== 32)
+      throw new SecretCipherError('ENCRYPTION_KEY must be 32 bytes (64 hex characters)');
   }
 
   get enabled(): boolean {
@@ -49,7 +50,9 @@ export class SecretCipher {
     try {
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretCipherError('A secret could not be decrypted: ENCRYPTION_KEY is not the key it was encrypted with');
+      throw new SecretCipherError(
+        'A secret could not be decrypted: ENCRYPTION_KEY is not the key it was encrypted with',
+      );
     }
   }
 }

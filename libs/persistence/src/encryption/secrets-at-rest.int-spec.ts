@@ -11,7 +11,11 @@ const OLD_KEY = new SecretCipher('b2'.repeat(32));
 const NEW_KEY = new SecretCipher('c3'.repeat(32));
 const PLAIN_SECRETS = /sk-upstream-0001|naga-prov-0002|mm-session-0003|hdr-upstream-0004|ghp-mcp-0005|env-mcp-0006/;
 const MCP_SERVERS = {
-  gh: { mode: 'remote_http', upstream_url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ghp-mcp-0005' } },
+  gh: {
+    mode: 'remote_http',
+    upstream_url: 'https://mcp.example.com/mcp',
+    headers: { Authorization: 'Bearer ghp-mcp-0005' },
+  },
   local: { mode: 'stdio', command: 'npx', env: { API_KEY: 'env-mcp-0006' } },
 };
 
@@ -39,7 +43,10 @@ describe('provider and MCP server secrets at rest (PostgreSQL)', () => {
       enabled: true,
       settings: {
         headers: { 'X-Upstream-Auth': 'hdr-upstream-0004' },
-        quota_checker: { type: 'naga', options: { provisioningKey: 'naga-prov-0002', token: 'mm-session-0003', max: 10 } },
+        quota_checker: {
+          type: 'naga',
+          options: { provisioningKey: 'naga-prov-0002', token: 'mm-session-0003', max: 10 },
+        },
       },
       models: [],
     });
@@ -74,6 +81,9 @@ describe('provider and MCP server secrets at rest (PostgreSQL)', () => {
     expect(record?.apiKey).toBe('sk-upstream-0001');
     expect(record?.settings['headers']).toEqual({ 'X-Upstream-Auth': 'hdr-upstream-0004' });
     expect(await new SystemSettingsRepository(dataSource).get(MCP_SERVERS_SETTING)).toEqual(MCP_SERVERS);
-    expect(record?.settings['quota_checker']).toEqual({ type: 'naga', options: { provisioningKey: 'naga-prov-0002', token: 'mm-session-0003', max: 10 } });
+    expect(record?.settings['quota_checker']).toEqual({
+      type: 'naga',
+      options: { provisioningKey: 'naga-prov-0002', token: 'mm-session-0003', max: 10 },
+    });
   });
 });

@@ -24,22 +24,32 @@ async function storedSecrets(manager: EntityManager): Promise<StoredSecrets[]> {
     for (const row of rows) {
       found.push({
         secrets: [row.value],
-        rewrite: (into, map) => into.query(`UPDATE ${table} SET ${column} = $1 WHERE ${id} = $2`, [map(row.value), row.id]),
+        rewrite: (into, map) =>
+          into.query(`UPDATE ${table} SET ${column} = $1 WHERE ${id} = $2`, [map(row.value), row.id]),
       });
     }
   }
-  const providers = await manager.query<Array<{ id: string; settings: Record<string, unknown> | string }>>(`SELECT id, settings FROM providers`);
+  const providers = await manager.query<Array<{ id: string; settings: Record<string, unknown> | string }>>(
+    `SELECT id, settings FROM providers`,
+  );
   for (const row of providers) {
-    const settings = typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, unknown>) : row.settings;
+    const settings =
+      typeof row.settings === 'string' ? (JSON.parse(row.settings) as Record<string, unknown>) : row.settings;
     const secrets = [...providerSecretsOf(settings).values()];
     if (secrets.length === 0) continue;
     found.push({
       secrets,
       rewrite: (into, map) =>
-        into.query(`UPDATE providers SET settings = $1::jsonb WHERE id = $2`, [JSON.stringify(mapProviderSecrets(settings, map)), row.id]),
+        into.query(`UPDATE providers SET settings = $1::jsonb WHERE id = $2`, [
+          JSON.stringify(mapProviderSecrets(settings, map)),
+          row.id,
+        ]),
     });
   }
-  const mcpServers = await manager.query<Array<{ value: unknown }>>(`SELECT value FROM system_settings WHERE key = $1`, [MCP_SERVERS_SETTING]);
+  const mcpServers = await manager.query<Array<{ value: unknown }>>(
+    `SELECT value FROM system_settings WHERE key = $1`,
+    [MCP_SERVERS_SETTING],
+  );
   for (const row of mcpServers) {
     const servers = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
     const secrets = [...mcpServerSecretsOf(servers).values()];
@@ -47,7 +57,10 @@ async function storedSecrets(manager: EntityManager): Promise<StoredSecrets[]> {
     found.push({
       secrets,
       rewrite: (into, map) =>
-        into.query(`UPDATE system_settings SET value = $1::jsonb WHERE key = $2`, [JSON.stringify(mapMcpServerSecrets(servers, map)), MCP_SERVERS_SETTING]),
+        into.query(`UPDATE system_settings SET value = $1::jsonb WHERE key = $2`, [
+          JSON.stringify(mapMcpServerSecrets(servers, map)),
+          MCP_SERVERS_SETTING,
+        ]),
     });
   }
   return found;

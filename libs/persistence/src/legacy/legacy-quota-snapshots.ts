@@ -38,9 +38,29 @@ interface Period {
 const BATCH = 500;
 const STATUSES = new Set(['ok', 'warning', 'critical', 'exhausted']);
 const COLUMNS = [
-  'checker_id', 'checker_type', 'provider', 'meter_key', 'kind', 'unit', 'label', '"group"', 'scope', '"limit"', 'used', 'remaining',
-  'utilization_state', 'utilization_percent', 'status', 'period_value', 'period_unit', 'period_cycle', 'resets_at', 'success',
-  'error_message', 'checked_at', 'created_at',
+  'checker_id',
+  'checker_type',
+  'provider',
+  'meter_key',
+  'kind',
+  'unit',
+  'label',
+  '"group"',
+  'scope',
+  '"limit"',
+  'used',
+  'remaining',
+  'utilization_state',
+  'utilization_percent',
+  'status',
+  'period_value',
+  'period_unit',
+  'period_cycle',
+  'resets_at',
+  'success',
+  'error_message',
+  'checked_at',
+  'created_at',
 ];
 
 /** The legacy window type as a meter kind and period (daily -> allowance per day, balance -> balance...). */
@@ -74,7 +94,8 @@ export function periodOfWindowType(windowType: string): Period {
 function instant(value: unknown): Date | null {
   if (value === null || value === undefined || value === '') return null;
   if (value instanceof Date) return value;
-  if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value))) return new Date(Number(value));
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value)))
+    return new Date(Number(value));
   if (typeof value !== 'string') return null;
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;
@@ -129,7 +150,9 @@ function toValues(row: LegacyRow): unknown[] {
  * check time) is left alone, so running it twice adds nothing.
  */
 export async function copyLegacyQuotaSnapshots(dataSource: DataSource): Promise<LegacySnapshotCopy> {
-  const [found] = await dataSource.query<Array<{ present: boolean }>>(`SELECT to_regclass('quota_snapshots') IS NOT NULL AS present`);
+  const [found] = await dataSource.query<Array<{ present: boolean }>>(
+    `SELECT to_regclass('quota_snapshots') IS NOT NULL AS present`,
+  );
   if (!found?.present) return { tableExists: false, source: 0, inserted: 0 };
   const rows = await dataSource.query<LegacyRow[]>(
     `SELECT provider, checker_id, group_id, window_type, description, checked_at, "limit", used, remaining,

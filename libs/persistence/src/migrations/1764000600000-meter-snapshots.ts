@@ -32,7 +32,9 @@ export class MeterSnapshots1764000600000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     // One reading of a meter per check: what makes copying legacy rows in idempotent.
-    await queryRunner.query(`CREATE UNIQUE INDEX meter_snapshots_reading ON meter_snapshots (checker_id, meter_key, checked_at)`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX meter_snapshots_reading ON meter_snapshots (checker_id, meter_key, checked_at)`,
+    );
     await queryRunner.query(`CREATE INDEX meter_snapshots_checker_checked ON meter_snapshots (checker_id, checked_at)`);
   }
 

@@ -7,7 +7,8 @@ export class ManagedConfig1764000800000 implements MigrationInterface {
   name = 'ManagedConfig1764000800000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const table of TABLES) await queryRunner.query(`ALTER TABLE ${table} ADD COLUMN managed boolean NOT NULL DEFAULT false`);
+    for (const table of TABLES)
+      await queryRunner.query(`ALTER TABLE ${table} ADD COLUMN managed boolean NOT NULL DEFAULT false`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

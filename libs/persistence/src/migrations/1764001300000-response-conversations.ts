@@ -7,7 +7,9 @@ export class ResponseConversations1764001300000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE stored_responses ADD COLUMN conversation_id varchar(100)`);
     await queryRunner.query(`ALTER TABLE stored_responses ADD COLUMN input_items jsonb`);
-    await queryRunner.query(`CREATE INDEX idx_stored_responses_conversation ON stored_responses (api_key, conversation_id, created_at)`);
+    await queryRunner.query(
+      `CREATE INDEX idx_stored_responses_conversation ON stored_responses (api_key, conversation_id, created_at)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

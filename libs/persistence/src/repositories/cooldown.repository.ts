@@ -19,7 +19,9 @@ export class CooldownRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findAll(): Promise<CooldownRecord[]> {
-    const rows = await this.dataSource.getRepository(ProviderCooldownEntity).find({ order: { provider: 'ASC', model: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(ProviderCooldownEntity)
+      .find({ order: { provider: 'ASC', model: 'ASC' } });
     return rows.map((row) => ({ ...row }));
   }
 

@@ -84,7 +84,9 @@ describe.each(BACKENDS)('cooldown and settings repositories on $name', (backend)
 
     it('upserts one row per provider+model and reads it back', async () => {
       await cooldowns.upsert(cooldown());
-      await cooldowns.upsert(cooldown({ consecutiveFailures: 2, expiresAt: new Date('2030-01-01T00:04:00Z'), lastError: null }));
+      await cooldowns.upsert(
+        cooldown({ consecutiveFailures: 2, expiresAt: new Date('2030-01-01T00:04:00Z'), lastError: null }),
+      );
       await cooldowns.upsert(cooldown({ model: '' }));
       expect(await cooldowns.findAll()).toEqual([
         cooldown({ model: '' }),

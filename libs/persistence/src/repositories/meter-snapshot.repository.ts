@@ -61,7 +61,10 @@ export class MeterSnapshotRepository {
     if (latest.length === 0) return [];
     const query = this.dataSource.getRepository(MeterSnapshotEntity).createQueryBuilder('s');
     latest.forEach((row, index) => {
-      query.orWhere(`(s.checker_id = :c${index} AND s.checked_at = :t${index})`, { [`c${index}`]: row.checker_id, [`t${index}`]: row.checked_at });
+      query.orWhere(`(s.checker_id = :c${index} AND s.checked_at = :t${index})`, {
+        [`c${index}`]: row.checker_id,
+        [`t${index}`]: row.checked_at,
+      });
     });
     const rows = await query.orderBy('s.checker_id').addOrderBy('s.id').getMany();
     return rows.map((row) => ({ ...row }));

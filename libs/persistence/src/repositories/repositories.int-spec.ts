@@ -100,10 +100,17 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
     );
   });
 
-  it('keeps a conversation\'s turns per key, oldest first', async () => {
+  it("keeps a conversation's turns per key, oldest first", async () => {
     const responses = new StoredResponseRepository(dataSource);
     const turn = (id: string, apiKey: string, conversationId: string | null): Promise<void> =>
-      responses.insert({ id, apiKey, history: { instructions: [], messages: [] }, response: { id, output: [] }, conversationId, inputItems: [{ type: 'message', id }] });
+      responses.insert({
+        id,
+        apiKey,
+        history: { instructions: [], messages: [] },
+        response: { id, output: [] },
+        conversationId,
+        inputItems: [{ type: 'message', id }],
+      });
     await turn('resp_1', 'team', 'conv_a');
     await turn('resp_2', 'team', 'conv_a');
     await turn('resp_3', 'other', 'conv_a');
@@ -111,7 +118,10 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
     const turns = await responses.findConversation('conv_a', 'team');
     expect(turns.map((record) => record.id)).toEqual(['resp_1', 'resp_2']);
     expect(turns[0]).toMatchObject({ conversationId: 'conv_a', inputItems: [{ type: 'message', id: 'resp_1' }] });
-    expect(await responses.find('resp_4', 'team')).toMatchObject({ conversationId: null, inputItems: [{ type: 'message', id: 'resp_4' }] });
+    expect(await responses.find('resp_4', 'team')).toMatchObject({
+      conversationId: null,
+      inputItems: [{ type: 'message', id: 'resp_4' }],
+    });
   });
 
   it('stores a provider with its models and replaces them on update', async () => {
@@ -135,9 +145,21 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
       models: [{ name: 'gpt-b' }, { name: 'gpt-a' }],
     });
 
-    await providers.upsert({ slug: 'openai', displayName: null, apiBaseUrl: 'https://x/v1', apiKey: null, enabled: false, settings: {}, models: [{ name: 'only', config: {} }] });
+    await providers.upsert({
+      slug: 'openai',
+      displayName: null,
+      apiBaseUrl: 'https://x/v1',
+      apiKey: null,
+      enabled: false,
+      settings: {},
+      models: [{ name: 'only', config: {} }],
+    });
     const updated = await providers.findBySlug('openai');
-    expect(updated).toMatchObject({ apiBaseUrl: 'https://x/v1', enabled: false, models: [{ name: 'only', config: {} }] });
+    expect(updated).toMatchObject({
+      apiBaseUrl: 'https://x/v1',
+      enabled: false,
+      models: [{ name: 'only', config: {} }],
+    });
     expect(await providers.findAll()).toHaveLength(1);
 
     expect(await providers.delete('openai')).toBe(true);
@@ -165,7 +187,14 @@ describe.each(BACKENDS)('repositories on $name', (backend) => {
 
   it('keeps API keys unique by secret hash', async () => {
     const keys = new ApiKeyRepository(dataSource);
-    const base = { secret: 's', secretHash: 'a'.repeat(64), comment: null, policy: { allowedModels: ['x'] }, expiresAt: null, disabledAt: null };
+    const base = {
+      secret: 's',
+      secretHash: 'a'.repeat(64),
+      comment: null,
+      policy: { allowedModels: ['x'] },
+      expiresAt: null,
+      disabledAt: null,
+    };
     await keys.upsert({ ...base, name: 'one' });
     await expect(keys.upsert({ ...base, name: 'two' })).rejects.toThrow();
     const disabledAt = new Date('2026-01-01T00:00:00Z');

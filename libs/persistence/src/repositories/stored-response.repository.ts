@@ -28,7 +28,9 @@ export class StoredResponseRepository {
 
   /** A conversation's turns, oldest first. */
   async findConversation(conversationId: string, apiKey: string): Promise<StoredResponseRecord[]> {
-    return this.dataSource.getRepository(StoredResponseEntity).find({ where: { conversationId, apiKey }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.dataSource
+      .getRepository(StoredResponseEntity)
+      .find({ where: { conversationId, apiKey }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async delete(id: string, apiKey: string): Promise<boolean> {

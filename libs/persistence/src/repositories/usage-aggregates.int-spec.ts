@@ -91,8 +91,24 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
     );
     // The next minute: two requests to another provider, one never measured (refused before routing).
     const second = [
-      row({ startTime: new Date(T0 + 60_000), provider: 'anthropic', selectedModelName: 'claude-sonnet-4', durationMs: 400, ttftMs: null, costTotal: 0.01 }),
-      row({ startTime: new Date(T0 + 61_000), provider: null, selectedModelName: null, incomingModelAlias: null, durationMs: null, ttftMs: null, responseStatus: 'error', costTotal: 0 }),
+      row({
+        startTime: new Date(T0 + 60_000),
+        provider: 'anthropic',
+        selectedModelName: 'claude-sonnet-4',
+        durationMs: 400,
+        ttftMs: null,
+        costTotal: 0.01,
+      }),
+      row({
+        startTime: new Date(T0 + 61_000),
+        provider: null,
+        selectedModelName: null,
+        incomingModelAlias: null,
+        durationMs: null,
+        ttftMs: null,
+        responseStatus: 'error',
+        costTotal: 0,
+      }),
     ];
     await usage.insertMany([...first, ...second]);
   });
@@ -111,15 +127,35 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
       [T0 + 60_000, 2, 1],
     ]);
     // The 90 successes: durations 10..900 ms, TTFT 1..90 ms.
-    expect(buckets[0].latency).toMatchObject({ p50DurationMs: 455, p95DurationMs: 855.5, p99DurationMs: 891.1, p50TtftMs: 45.5, p99TtftMs: 89.1 });
+    expect(buckets[0].latency).toMatchObject({
+      p50DurationMs: 455,
+      p95DurationMs: 855.5,
+      p99DurationMs: 891.1,
+      p50TtftMs: 45.5,
+      p99TtftMs: 89.1,
+    });
     expect(buckets[0].latency.p95TtftMs).toBeCloseTo(85.55, 0);
     // Only one request measured a duration, none a TTFT.
-    expect(buckets[1].latency).toEqual({ p50DurationMs: 400, p95DurationMs: 400, p99DurationMs: 400, p50TtftMs: null, p95TtftMs: null, p99TtftMs: null });
+    expect(buckets[1].latency).toEqual({
+      p50DurationMs: 400,
+      p95DurationMs: 400,
+      p99DurationMs: 400,
+      p50TtftMs: null,
+      p95TtftMs: null,
+      p99TtftMs: null,
+    });
   });
 
   it('totals a window in one row, and an empty one as zeros', async () => {
     const totals = await usage.totals(window);
-    expect(totals).toMatchObject({ requests: 102, errors: 11, inputTokens: 1020, cachedTokens: 204, cacheWriteTokens: 306, reasoningTokens: 102 });
+    expect(totals).toMatchObject({
+      requests: 102,
+      errors: 11,
+      inputTokens: 1020,
+      cachedTokens: 204,
+      cacheWriteTokens: 306,
+      reasoningTokens: 102,
+    });
     expect(totals.costUsd).toBeCloseTo(0.11, 9);
     const empty = await usage.totals({ from: new Date(0), to: new Date(1000) });
     expect(empty).toMatchObject({ requests: 0, costUsd: 0, latency: { p50DurationMs: null, p99TtftMs: null } });
@@ -160,9 +196,18 @@ describe.each(BACKENDS)('usage aggregates on $name (percentile_cont, breakdowns,
 
   it('never reports a TTFT percentile above the duration one when fast refusals outnumber the streams', async () => {
     const day = T0 + 86_400_000;
-    const streams = Array.from({ length: 5 }, (_, i) => row({ startTime: new Date(day + i), durationMs: 1000, ttftMs: 200 }));
+    const streams = Array.from({ length: 5 }, (_, i) =>
+      row({ startTime: new Date(day + i), durationMs: 1000, ttftMs: 200 }),
+    );
     const refusals = Array.from({ length: 10 }, (_, i) =>
-      row({ startTime: new Date(day + 10 + i), durationMs: 1, ttftMs: null, responseStatus: 'error', httpStatus: 400, provider: null }),
+      row({
+        startTime: new Date(day + 10 + i),
+        durationMs: 1,
+        ttftMs: null,
+        responseStatus: 'error',
+        httpStatus: 400,
+        provider: null,
+      }),
     );
     await usage.insertMany([...streams, ...refusals]);
     const totals = await usage.totals({ from: new Date(day), to: new Date(day + 60_000) });

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
+import {
+  Between,
+  LessThan,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+  Not,
+  type DataSource,
+  type FindOptionsWhere,
+} from 'typeorm';
 import { RequestUsageEntity } from '../entities/request-usage.entity';
 
 export type UsageRow = Omit<RequestUsageEntity, never>;
@@ -85,7 +93,9 @@ function aggregatesOf(row: AggregateRow): Omit<UsageBucketRow, 'bucketStartMs'> 
   // A float8[] (p50, p95, p99), null when no row in the group measured it.
   const percentiles = (value: unknown): Array<number | null> => {
     const list = Array.isArray(value) ? (value as unknown[]) : [];
-    return [0, 1, 2].map((i) => (list[i] === null || list[i] === undefined ? null : Math.round(Number(list[i]) * 10) / 10));
+    return [0, 1, 2].map((i) =>
+      list[i] === null || list[i] === undefined ? null : Math.round(Number(list[i]) * 10) / 10,
+    );
   };
   const [p50DurationMs, p95DurationMs, p99DurationMs] = percentiles(row['duration_percentiles']);
   const [p50TtftMs, p95TtftMs, p99TtftMs] = percentiles(row['ttft_percentiles']);
@@ -103,7 +113,14 @@ function aggregatesOf(row: AggregateRow): Omit<UsageBucketRow, 'bucketStartMs'> 
   };
 }
 
-export const USAGE_SORT_COLUMNS = ['startTime', 'apiKey', 'provider', 'incomingModelAlias', 'durationMs', 'costTotal'] as const;
+export const USAGE_SORT_COLUMNS = [
+  'startTime',
+  'apiKey',
+  'provider',
+  'incomingModelAlias',
+  'durationMs',
+  'costTotal',
+] as const;
 
 export interface UsageQuery {
   limit: number;
@@ -139,7 +156,9 @@ export class UsageRepository {
   async insertMany(rows: UsageRow[]): Promise<void> {
     if (rows.length === 0) return;
     const columns = this.columns();
-    const records = rows.map((row) => Object.fromEntries(columns.map(({ property, column }) => [column, row[property]])));
+    const records = rows.map((row) =>
+      Object.fromEntries(columns.map(({ property, column }) => [column, row[property]])),
+    );
     const names = columns.map(({ column }) => `"${column}"`).join(', ');
     await this.dataSource.query(
       `INSERT INTO request_usage (${names})
@@ -191,14 +210,20 @@ export class UsageRepository {
    */
   async chargesSince(params: { apiKeys: string[]; since: Date }): Promise<UsageCharge[]> {
     if (params.apiKeys.length === 0) return [];
-    const rows = await this.dataSource.query<Array<{ start_time: Date | string; tokens: string | number; cost: string | number }>>(
+    const rows = await this.dataSource.query<
+      Array<{ start_time: Date | string; tokens: string | number; cost: string | number }>
+    >(
       `SELECT start_time, tokens_input + tokens_output + tokens_cached + tokens_cache_write AS tokens, cost_total AS cost
          FROM request_usage
         WHERE response_status = 'success' AND api_key = ANY($1) AND start_time >= $2
         ORDER BY start_time`,
       [params.apiKeys, params.since],
     );
-    return rows.map((row) => ({ at: new Date(row.start_time).getTime(), tokens: Number(row.tokens), cost: Number(row.cost) }));
+    return rows.map((row) => ({
+      at: new Date(row.start_time).getTime(),
+      tokens: Number(row.tokens),
+      cost: Number(row.cost),
+    }));
   }
 
   /** The same totals over [from, to) in one row (zeros and null percentiles when there are no requests). */
@@ -213,7 +238,13 @@ export class UsageRepository {
   }
 
   /** The same totals per alias, provider, key, provider model or key and attribution over [from, to), most requests first. */
-  async breakdown(params: { from: Date; to: Date; by: UsageDimension; limit: number; apiKey?: string }): Promise<UsageBreakdownRow[]> {
+  async breakdown(params: {
+    from: Date;
+    to: Date;
+    by: UsageDimension;
+    limit: number;
+    apiKey?: string;
+  }): Promise<UsageBreakdownRow[]> {
     const columns = DIMENSION_COLUMNS[params.by];
     const rows = await this.dataSource.query<AggregateRow[]>(
       `SELECT ${columns.key} AS key, ${columns.provider} AS provider, ${columns.attribution} AS attribution,
@@ -236,7 +267,9 @@ export class UsageRepository {
   /** Deletes rows that started before `cutoff` (all rows without one); returns how many. */
   async deleteOlderThan(cutoff?: Date): Promise<number> {
     const repository = this.dataSource.getRepository(RequestUsageEntity);
-    const result = cutoff ? await repository.delete({ startTime: LessThan(cutoff) }) : await repository.createQueryBuilder().delete().execute();
+    const result = cutoff
+      ? await repository.delete({ startTime: LessThan(cutoff) })
+      : await repository.createQueryBuilder().delete().execute();
     return result.affected ?? 0;
   }
 
@@ -269,9 +302,18 @@ function usageWhere(query: UsageQuery): FindOptionsWhere<RequestUsageEntity> {
     where.durationMs = Between(query.minDurationMs, query.maxDurationMs);
   } else if (query.minDurationMs !== undefined) where.durationMs = MoreThanOrEqual(query.minDurationMs);
   else if (query.maxDurationMs !== undefined) where.durationMs = LessThanOrEqual(query.maxDurationMs);
-  const exact = ['apiKey', 'attribution', 'incomingApiType', 'outgoingApiType', 'provider', 'incomingModelAlias', 'selectedModelName'] as const;
+  const exact = [
+    'apiKey',
+    'attribution',
+    'incomingApiType',
+    'outgoingApiType',
+    'provider',
+    'incomingModelAlias',
+    'selectedModelName',
+  ] as const;
   for (const field of exact) if (query[field] !== undefined) where[field] = query[field];
-  if (query.responseStatus !== undefined) where.responseStatus = query.responseStatus as RequestUsageEntity['responseStatus'];
+  if (query.responseStatus !== undefined)
+    where.responseStatus = query.responseStatus as RequestUsageEntity['responseStatus'];
   else if (query.failedOnly) where.responseStatus = Not('success');
   return where;
 }

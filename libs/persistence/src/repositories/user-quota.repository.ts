@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { UserQuotaDefinitionEntity, type QuotaLimitType, type QuotaWindowType } from '../entities/user-quota-definition.entity';
+import {
+  UserQuotaDefinitionEntity,
+  type QuotaLimitType,
+  type QuotaWindowType,
+} from '../entities/user-quota-definition.entity';
 
 export interface UserQuotaRecord {
   name: string;

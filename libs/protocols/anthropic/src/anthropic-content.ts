@@ -33,7 +33,10 @@ type ResultBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentB
  * the same-format pass-through carries them. `toolNames` collects tool_use names so
  * that later tool results can name the tool they answer (Gemini needs the name).
  */
-export function decodeBlock(block: AnthropicContentBlock | AnthropicOtherBlock, toolNames: Map<string, string>): ContentPart | null {
+export function decodeBlock(
+  block: AnthropicContentBlock | AnthropicOtherBlock,
+  toolNames: Map<string, string>,
+): ContentPart | null {
   switch (block.type) {
     case 'text': {
       const text = block as AnthropicTextBlock;
@@ -60,7 +63,11 @@ export function decodeBlock(block: AnthropicContentBlock | AnthropicOtherBlock, 
     case 'thinking': {
       const thinking = block as AnthropicThinkingBlock;
       // A stream's block opens with signature "": an empty signature is no signature.
-      return { type: 'thinking', text: thinking.thinking, ...(thinking.signature && { signature: thinking.signature }) };
+      return {
+        type: 'thinking',
+        text: thinking.thinking,
+        ...(thinking.signature && { signature: thinking.signature }),
+      };
     }
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: (block as AnthropicRedactedThinkingBlock).data };
@@ -110,7 +117,9 @@ export function cacheControlOf(control: AnthropicCacheControl | null | undefined
 }
 
 export function encodeCacheControl(control: CacheControl | undefined): { cache_control?: AnthropicCacheControl } {
-  return control ? { cache_control: { type: 'ephemeral', ...(control.ttl !== undefined && { ttl: control.ttl }) } } : {};
+  return control
+    ? { cache_control: { type: 'ephemeral', ...(control.ttl !== undefined && { ttl: control.ttl }) } }
+    : {};
 }
 
 /** Anthropic's citation kinds differ in shape; the canonical one keeps what they share. */

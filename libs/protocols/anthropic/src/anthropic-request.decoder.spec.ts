@@ -24,7 +24,9 @@ function thrownBy(fn: () => unknown): GatewayException {
 
 describe('decodeAnthropicRequest (golden fixture)', () => {
   it('decodes the rich Messages request into the canonical golden', () => {
-    expect(decodeAnthropicRequest(fixture('messages-request.json'))).toStrictEqual(fixture('messages-request.canonical.json'));
+    expect(decodeAnthropicRequest(fixture('messages-request.json'))).toStrictEqual(
+      fixture('messages-request.canonical.json'),
+    );
   });
 
   it('does not mutate the body it decodes', () => {
@@ -58,16 +60,22 @@ describe('decodeAnthropicRequest (golden fixture)', () => {
     const body = fixture<AnthropicMessagesRequest>('messages-request.json');
     const thinking = (body.messages[1]?.content as AnthropicContentBlock[])[0];
     const decoded = decodeAnthropicRequest(body).messages[1]?.content[0];
-    expect(decoded).toEqual({ type: 'thinking', text: expect.any(String) as string, signature: (thinking as { signature: string }).signature });
+    expect(decoded).toEqual({
+      type: 'thinking',
+      text: expect.any(String) as string,
+      signature: (thinking as { signature: string }).signature,
+    });
     const call = decodeAnthropicRequest(body).messages[1]?.content[2];
     expect(call?.type === 'tool_call' && JSON.parse(call.arguments)).toEqual({ city: 'Paris', unit: 'celsius' });
   });
 
   it('reads a plain-text document as base64 text/plain, bytes intact', () => {
     const part = decodeAnthropicRequest(fixture('messages-request.json')).messages[0]?.content[5];
-    expect(part?.type === 'document' && part.source.kind === 'base64' && Buffer.from(part.source.data, 'base64').toString('utf8')).toBe(
-      'Pack light. Ünïcode ✓',
-    );
+    expect(
+      part?.type === 'document' &&
+        part.source.kind === 'base64' &&
+        Buffer.from(part.source.data, 'base64').toString('utf8'),
+    ).toBe('Pack light. Ünïcode ✓');
   });
 
   it('records streamUsage exactly when streaming: Anthropic streams always carry usage', () => {
@@ -82,7 +90,11 @@ describe('decodeAnthropicRequest (golden fixture)', () => {
   });
 
   it('reads top_k, stop_sequences and a message without max_tokens', () => {
-    expect(decode({ top_k: 40, stop_sequences: ['x'] }).sampling).toEqual({ maxOutputTokens: 100, topK: 40, stop: ['x'] });
+    expect(decode({ top_k: 40, stop_sequences: ['x'] }).sampling).toEqual({
+      maxOutputTokens: 100,
+      topK: 40,
+      stop: ['x'],
+    });
     expect(decodeAnthropicRequest({ model: 'm', messages: [{ role: 'user', content: 'a' }] }).sampling).toEqual({});
   });
 
@@ -104,7 +116,12 @@ describe('decodeAnthropicRequest (golden fixture)', () => {
   });
 
   it('reads a system-role message as a mid-conversation instruction', () => {
-    const decoded = decode({ messages: [{ role: 'user', content: 'a' }, { role: 'system', content: 'later rule' }] });
+    const decoded = decode({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'system', content: 'later rule' },
+      ],
+    });
     expect(decoded.messages[1]).toEqual({ role: 'system', content: [{ type: 'text', text: 'later rule' }] });
   });
 
@@ -123,11 +140,27 @@ describe('decodeAnthropicRequest (golden fixture)', () => {
 
   describe('reasoning', () => {
     it.each<[string, Record<string, unknown>, unknown]>([
-      ['a budget', { thinking: { type: 'enabled', budget_tokens: 2048 } }, { budgetTokens: 2048, includeThoughts: true }],
-      ['omitted thoughts', { thinking: { type: 'enabled', budget_tokens: 2048, display: 'omitted' } }, { budgetTokens: 2048, includeThoughts: false }],
+      [
+        'a budget',
+        { thinking: { type: 'enabled', budget_tokens: 2048 } },
+        { budgetTokens: 2048, includeThoughts: true },
+      ],
+      [
+        'omitted thoughts',
+        { thinking: { type: 'enabled', budget_tokens: 2048, display: 'omitted' } },
+        { budgetTokens: 2048, includeThoughts: false },
+      ],
       ['thinking off', { thinking: { type: 'disabled' }, output_config: { effort: 'high' } }, { effort: 'none' }],
-      ['adaptive with an effort', { thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }, { effort: 'high', includeThoughts: true }],
-      ["effort 'max' as the highest level", { thinking: { type: 'adaptive' }, output_config: { effort: 'max' } }, { effort: 'xhigh', includeThoughts: true }],
+      [
+        'adaptive with an effort',
+        { thinking: { type: 'adaptive' }, output_config: { effort: 'high' } },
+        { effort: 'high', includeThoughts: true },
+      ],
+      [
+        "effort 'max' as the highest level",
+        { thinking: { type: 'adaptive' }, output_config: { effort: 'max' } },
+        { effort: 'xhigh', includeThoughts: true },
+      ],
       ['an effort without thinking', { output_config: { effort: 'low' } }, { effort: 'low' }],
       ['nothing', {}, undefined],
     ])('reads %s', (_label, body, reasoning) => {
@@ -136,7 +169,10 @@ describe('decodeAnthropicRequest (golden fixture)', () => {
 
     it('keeps adaptive thinking and unknown output_config keys for the Anthropic encoder', () => {
       const decoded = decode({ thinking: { type: 'adaptive' }, output_config: { effort: 'high', task_budget: 5 } });
-      expect(decoded.extensions.messages).toEqual({ thinking: { type: 'adaptive' }, output_config: { task_budget: 5 } });
+      expect(decoded.extensions.messages).toEqual({
+        thinking: { type: 'adaptive' },
+        output_config: { task_budget: 5 },
+      });
     });
   });
 
@@ -165,11 +201,29 @@ describe('assertAnthropicRequest', () => {
     ['a fractional max_tokens', { ...ok, max_tokens: 1.5 }, 'max_tokens'],
     ['missing messages', { ...ok, messages: undefined }, 'messages'],
     ['empty messages', { ...ok, messages: [] }, 'messages'],
-    ['a bad role', { ...ok, messages: [{ role: 'user', content: 'a' }, { role: 'tool', content: 'b' }] }, 'messages.1.role'],
+    [
+      'a bad role',
+      {
+        ...ok,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'tool', content: 'b' },
+        ],
+      },
+      'messages.1.role',
+    ],
     ['a null message', { ...ok, messages: [null] }, 'messages.0'],
     ['numeric content', { ...ok, messages: [{ role: 'user', content: 5 }] }, 'messages.0.content'],
-    ['a block without type', { ...ok, messages: [{ role: 'user', content: [{ text: 'a' }] }] }, 'messages.0.content.0.type'],
-    ['a text block without text', { ...ok, messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages.0.content.0.text'],
+    [
+      'a block without type',
+      { ...ok, messages: [{ role: 'user', content: [{ text: 'a' }] }] },
+      'messages.0.content.0.type',
+    ],
+    [
+      'a text block without text',
+      { ...ok, messages: [{ role: 'user', content: [{ type: 'text' }] }] },
+      'messages.0.content.0.text',
+    ],
     [
       'a tool_use without id',
       { ...ok, messages: [{ role: 'assistant', content: [{ type: 'tool_use', name: 'f', input: {} }] }] },
@@ -182,7 +236,10 @@ describe('assertAnthropicRequest', () => {
     ],
     [
       'a bad block inside a tool_result',
-      { ...ok, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text' }] }] }] },
+      {
+        ...ok,
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text' }] }] }],
+      },
       'messages.0.content.0.content.0.text',
     ],
     [

@@ -76,7 +76,11 @@ function isObject(value: unknown): value is Json {
 
 /** Checks the shape every later step relies on, naming fields the way Anthropic's own errors do. */
 export function assertAnthropicRequest(body: unknown): asserts body is AnthropicMessagesRequest {
-  if (!isObject(body)) throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'Request body must be a JSON object', param: 'body' });
+  if (!isObject(body))
+    throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+      message: 'Request body must be a JSON object',
+      param: 'body',
+    });
   if (typeof body['model'] !== 'string' || body['model'].length === 0) throw invalid('Field required', 'model');
   const maxTokens = body['max_tokens'];
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && (maxTokens as number) > 0)) {
@@ -90,7 +94,8 @@ export function assertAnthropicRequest(body: unknown): asserts body is Anthropic
   if (tools !== undefined) {
     if (!Array.isArray(tools)) throw invalid('Input should be a valid list', 'tools');
     tools.forEach((tool: unknown, index) => {
-      if (!isObject(tool) || typeof tool['name'] !== 'string' || tool['name'] === '') throw invalid('Field required', `tools.${index}.name`);
+      if (!isObject(tool) || typeof tool['name'] !== 'string' || tool['name'] === '')
+        throw invalid('Field required', `tools.${index}.name`);
     });
   }
   assertToolChoice(body['tool_choice']);
@@ -108,7 +113,8 @@ function assertMessage(message: unknown, path: string): void {
   }
   const content = message['content'];
   if (typeof content === 'string') return;
-  if (!Array.isArray(content)) throw invalid('Input should be a valid string or list of content blocks', `${path}.content`);
+  if (!Array.isArray(content))
+    throw invalid('Input should be a valid string or list of content blocks', `${path}.content`);
   content.forEach((block: unknown, index) => assertBlock(block, `${path}.content.${index}`));
 }
 
@@ -146,7 +152,8 @@ function assertToolChoice(choice: unknown): void {
   if (type !== 'auto' && type !== 'any' && type !== 'tool' && type !== 'none') {
     throw invalid("Input should be 'auto', 'any', 'tool' or 'none'", 'tool_choice.type');
   }
-  if (type === 'tool' && typeof (choice as Json)['name'] !== 'string') throw invalid('Field required', 'tool_choice.name');
+  if (type === 'tool' && typeof (choice as Json)['name'] !== 'string')
+    throw invalid('Field required', 'tool_choice.name');
 }
 
 function assertThinking(thinking: unknown): void {
@@ -184,7 +191,8 @@ export function decodeAnthropicRequest(body: unknown): CanonicalRequest {
   const reasoning = decodeReasoning(body, effort);
   const responseFormat = decodeResponseFormat(format ?? body.output_format);
   const toolChoice = body.tool_choice;
-  const disableParallel = toolChoice && 'disable_parallel_tool_use' in toolChoice ? toolChoice.disable_parallel_tool_use : undefined;
+  const disableParallel =
+    toolChoice && 'disable_parallel_tool_use' in toolChoice ? toolChoice.disable_parallel_tool_use : undefined;
   const userId = body.metadata?.user_id;
   return {
     model: body.model,
@@ -251,7 +259,10 @@ function decodeToolChoice(choice: AnthropicToolChoice): ToolChoice {
  * `thinking` gives a budget (or adaptive, or off) and `output_config.effort` a level; both
  * are kept. Thoughts come back unless `display: omitted`, so `includeThoughts` says so.
  */
-function decodeReasoning(body: AnthropicMessagesRequest, effort: AnthropicEffort | null | undefined): ReasoningConfig | undefined {
+function decodeReasoning(
+  body: AnthropicMessagesRequest,
+  effort: AnthropicEffort | null | undefined,
+): ReasoningConfig | undefined {
   const thinking = body.thinking;
   if (thinking?.type === 'disabled') return { effort: 'none' };
   const level = effort ? EFFORTS[effort] : undefined;

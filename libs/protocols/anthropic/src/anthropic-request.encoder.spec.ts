@@ -25,19 +25,20 @@ function minimalCanonical(overrides: Partial<CanonicalRequest> = {}): CanonicalR
 
 const WEATHER_TOOL = { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
 
-const encode = (request: CanonicalRequest): AnthropicMessagesRequest => encodeAnthropicRequest(request, { model: 'up' });
+const encode = (request: CanonicalRequest): AnthropicMessagesRequest =>
+  encodeAnthropicRequest(request, { model: 'up' });
 
 describe('encodeAnthropicRequest', () => {
   it('encodes the canonical golden into the upstream golden', () => {
-    expect(encodeAnthropicRequest(fixture('messages-request.canonical.json'), { model: 'claude-sonnet-4-5' })).toStrictEqual(
-      fixture('messages-request.upstream.json'),
-    );
+    expect(
+      encodeAnthropicRequest(fixture('messages-request.canonical.json'), { model: 'claude-sonnet-4-5' }),
+    ).toStrictEqual(fixture('messages-request.upstream.json'));
   });
 
   it('encodes the canonical form of an OpenAI chat request (cross-format golden)', () => {
-    expect(encodeAnthropicRequest(fixture('from-chat-request.canonical.json'), { model: 'claude-sonnet-4-5' })).toStrictEqual(
-      fixture('from-chat-request.upstream.json'),
-    );
+    expect(
+      encodeAnthropicRequest(fixture('from-chat-request.canonical.json'), { model: 'claude-sonnet-4-5' }),
+    ).toStrictEqual(fixture('from-chat-request.upstream.json'));
   });
 
   it('round-trips the canonical golden apart from what Anthropic cannot carry', () => {
@@ -57,14 +58,21 @@ describe('encodeAnthropicRequest', () => {
   });
 
   it('leaves stream out of a non-streaming request', () => {
-    expect(encode(minimalCanonical())).toStrictEqual({ model: 'up', max_tokens: 4096, messages: [{ role: 'user', content: 'hi' }] });
+    expect(encode(minimalCanonical())).toStrictEqual({
+      model: 'up',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(encode(minimalCanonical({ stream: true, streamUsage: false })).stream).toBe(true);
   });
 
   it('restores messages extensions without letting them override mapped fields, and ignores other formats', () => {
     const body = encode(
       minimalCanonical({
-        extensions: { messages: { service_tier: 'auto', model: 'sneaky', output_config: { task_budget: 5 } }, chat: { logit_bias: {} } },
+        extensions: {
+          messages: { service_tier: 'auto', model: 'sneaky', output_config: { task_budget: 5 } },
+          chat: { logit_bias: {} },
+        },
         responseFormat: { type: 'json_schema', name: 'n', schema: { type: 'object' } },
       }),
     );
@@ -83,11 +91,16 @@ describe('encodeAnthropicRequest', () => {
 
     it('sends effort beside a budget when the client gave both', () => {
       const body = encode(minimalCanonical({ reasoning: { effort: 'high', budgetTokens: 3000 } }));
-      expect(body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 3000 }, output_config: { effort: 'high' } });
+      expect(body).toMatchObject({
+        thinking: { type: 'enabled', budget_tokens: 3000 },
+        output_config: { effort: 'high' },
+      });
     });
 
     it('shrinks the budget under a client limit, and drops thinking when even the minimum will not fit', () => {
-      expect(encode(minimalCanonical({ sampling: { maxOutputTokens: 2048 }, reasoning: { effort: 'high' } }))).toMatchObject({
+      expect(
+        encode(minimalCanonical({ sampling: { maxOutputTokens: 2048 }, reasoning: { effort: 'high' } })),
+      ).toMatchObject({
         max_tokens: 2048,
         thinking: { type: 'enabled', budget_tokens: 2047 },
       });
@@ -97,16 +110,24 @@ describe('encodeAnthropicRequest', () => {
     });
 
     it('raises a budget below the minimum to 1024', () => {
-      expect(encode(minimalCanonical({ reasoning: { budgetTokens: 512 } })).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+      expect(encode(minimalCanonical({ reasoning: { budgetTokens: 512 } })).thinking).toEqual({
+        type: 'enabled',
+        budget_tokens: 1024,
+      });
     });
 
-    it.each([[{ effort: 'none' as const }], [{ budgetTokens: 0 }]])('turns thinking off for %j and keeps sampling', (reasoning) => {
-      const body = encode(minimalCanonical({ reasoning, sampling: { temperature: 0.2, topK: 5 } }));
-      expect(body).toMatchObject({ thinking: { type: 'disabled' }, temperature: 0.2, top_k: 5 });
-    });
+    it.each([[{ effort: 'none' as const }], [{ budgetTokens: 0 }]])(
+      'turns thinking off for %j and keeps sampling',
+      (reasoning) => {
+        const body = encode(minimalCanonical({ reasoning, sampling: { temperature: 0.2, topK: 5 } }));
+        expect(body).toMatchObject({ thinking: { type: 'disabled' }, temperature: 0.2, top_k: 5 });
+      },
+    );
 
     it('leaves temperature and top_k at their defaults while thinking, and a top_p below 0.95 too', () => {
-      const body = encode(minimalCanonical({ reasoning: { effort: 'low' }, sampling: { temperature: 0.2, topK: 5, topP: 0.9 } }));
+      const body = encode(
+        minimalCanonical({ reasoning: { effort: 'low' }, sampling: { temperature: 0.2, topK: 5, topP: 0.9 } }),
+      );
       expect(body).not.toHaveProperty('temperature');
       expect(body).not.toHaveProperty('top_k');
       expect(body).not.toHaveProperty('top_p');
@@ -124,13 +145,22 @@ describe('encodeAnthropicRequest', () => {
 
     it('restores adaptive thinking with its effort', () => {
       const body = encode(
-        minimalCanonical({ reasoning: { effort: 'minimal', includeThoughts: true }, extensions: { messages: { thinking: { type: 'adaptive' } } } }),
+        minimalCanonical({
+          reasoning: { effort: 'minimal', includeThoughts: true },
+          extensions: { messages: { thinking: { type: 'adaptive' } } },
+        }),
       );
-      expect(body).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' }, max_tokens: 4096 });
+      expect(body).toMatchObject({
+        thinking: { type: 'adaptive' },
+        output_config: { effort: 'low' },
+        max_tokens: 4096,
+      });
     });
 
     it('leaves thinking off when a tool is forced', () => {
-      const body = encode(minimalCanonical({ reasoning: { effort: 'high' }, tools: [WEATHER_TOOL], toolChoice: { type: 'required' } }));
+      const body = encode(
+        minimalCanonical({ reasoning: { effort: 'high' }, tools: [WEATHER_TOOL], toolChoice: { type: 'required' } }),
+      );
       expect(body.tool_choice).toEqual({ type: 'any' });
       expect(body).not.toHaveProperty('thinking');
     });
@@ -144,12 +174,16 @@ describe('encodeAnthropicRequest', () => {
 
     it('leaves thinking off when resuming a tool turn that did not think (history from another format)', () => {
       const messages = toolTurn([{ type: 'thinking', text: 'unsigned' }, call]);
-      expect(encode(minimalCanonical({ messages, tools: [WEATHER_TOOL], reasoning: { effort: 'low' } }))).not.toHaveProperty('thinking');
+      expect(
+        encode(minimalCanonical({ messages, tools: [WEATHER_TOOL], reasoning: { effort: 'low' } })),
+      ).not.toHaveProperty('thinking');
     });
 
     it('keeps thinking when the tool turn being resumed starts with a signed thinking block', () => {
       const messages = toolTurn([{ type: 'thinking', text: 'signed', signature: 'sig' }, call]);
-      expect(encode(minimalCanonical({ messages, tools: [WEATHER_TOOL], reasoning: { effort: 'low' } })).thinking).toEqual({
+      expect(
+        encode(minimalCanonical({ messages, tools: [WEATHER_TOOL], reasoning: { effort: 'low' } })).thinking,
+      ).toEqual({
         type: 'enabled',
         budget_tokens: 1024,
       });
@@ -185,9 +219,15 @@ describe('encodeAnthropicRequest', () => {
           tools: [WEATHER_TOOL],
           messages: [
             { role: 'user', content: [{ type: 'text', text: 'q' }] },
-            { role: 'assistant', content: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+            {
+              role: 'assistant',
+              content: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+            },
             { role: 'user', content: [{ type: 'text', text: 'and hurry' }] },
-            { role: 'user', content: [{ type: 'tool_result', toolCallId: 'c1', content: [{ type: 'text', text: '18' }] }] },
+            {
+              role: 'user',
+              content: [{ type: 'tool_result', toolCallId: 'c1', content: [{ type: 'text', text: '18' }] }],
+            },
           ],
         }),
       );
@@ -204,13 +244,33 @@ describe('encodeAnthropicRequest', () => {
       const body = encode(
         minimalCanonical({
           messages: [
-            { role: 'user', content: [{ type: 'text', text: 'q' }, { type: 'audio', source: { kind: 'base64', mediaType: 'audio/wav', data: 'AAA' } }] },
-            { role: 'assistant', content: [{ type: 'thinking', text: 'no signature' }, { type: 'text', text: '' }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'q' },
+                { type: 'audio', source: { kind: 'base64', mediaType: 'audio/wav', data: 'AAA' } },
+              ],
+            },
+            {
+              role: 'assistant',
+              content: [
+                { type: 'thinking', text: 'no signature' },
+                { type: 'text', text: '' },
+              ],
+            },
             { role: 'user', content: [{ type: 'text', text: 'again' }] },
           ],
         }),
       );
-      expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'q' }, { type: 'text', text: 'again' }] }]);
+      expect(body.messages).toEqual([
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'q' },
+            { type: 'text', text: 'again' },
+          ],
+        },
+      ]);
     });
 
     it('sends the bytes of images and documents given as data URLs, and plain text documents as text', () => {
@@ -276,7 +336,10 @@ describe('encodeAnthropicRequest', () => {
     it.each<[Partial<CanonicalRequest>, unknown]>([
       [{ toolChoice: { type: 'auto' } }, { type: 'auto' }],
       [{ toolChoice: { type: 'none' }, parallelToolCalls: false }, { type: 'none' }],
-      [{ toolChoice: { type: 'tool', name: 'get_weather' }, parallelToolCalls: false }, { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true }],
+      [
+        { toolChoice: { type: 'tool', name: 'get_weather' }, parallelToolCalls: false },
+        { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
+      ],
       [{ parallelToolCalls: false }, { type: 'auto', disable_parallel_tool_use: true }],
       [{}, undefined],
     ])('writes %j as tool_choice %j', (overrides, toolChoice) => {
@@ -299,7 +362,12 @@ describe('encodeAnthropicRequest', () => {
           sampling: { seed: 1, n: 2, presencePenalty: 0.5, frequencyPenalty: 0.5 },
         }),
       );
-      expect(body).toStrictEqual({ model: 'up', max_tokens: 4096, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: 'u-1' } });
+      expect(body).toStrictEqual({
+        model: 'up',
+        max_tokens: 4096,
+        messages: [{ role: 'user', content: 'hi' }],
+        metadata: { user_id: 'u-1' },
+      });
     });
   });
 });

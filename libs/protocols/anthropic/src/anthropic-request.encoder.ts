@@ -64,8 +64,16 @@ interface ThinkingPlan {
 }
 
 /** Canonical request to an upstream Messages body. Anthropic streams always carry usage. */
-export function encodeAnthropicRequest(request: CanonicalRequest, options: AnthropicEncodeOptions): AnthropicMessagesRequest {
-  const { tools: serverTools, thinking: thinkingHint, output_config: outputExtras, ...extras } = request.extensions.messages ?? {};
+export function encodeAnthropicRequest(
+  request: CanonicalRequest,
+  options: AnthropicEncodeOptions,
+): AnthropicMessagesRequest {
+  const {
+    tools: serverTools,
+    thinking: thinkingHint,
+    output_config: outputExtras,
+    ...extras
+  } = request.extensions.messages ?? {};
   const messages = encodeMessages(request.messages);
   const tools: Array<AnthropicTool | AnthropicServerTool> = [
     ...request.tools.map(encodeTool),
@@ -95,7 +103,8 @@ export function encodeAnthropicRequest(request: CanonicalRequest, options: Anthr
     ...(sampling.stop !== undefined && sampling.stop.length > 0 && { stop_sequences: sampling.stop }),
     // Thinking refuses sampling changes: temperature and top_k are left at their defaults.
     ...(sampling.temperature !== undefined && !thinkingOn && { temperature: sampling.temperature }),
-    ...(sampling.topP !== undefined && (!thinkingOn || sampling.topP >= MIN_THINKING_TOP_P) && { top_p: sampling.topP }),
+    ...(sampling.topP !== undefined &&
+      (!thinkingOn || sampling.topP >= MIN_THINKING_TOP_P) && { top_p: sampling.topP }),
     ...(sampling.topK !== undefined && !thinkingOn && { top_k: sampling.topK }),
     ...(tools.length > 0 && { tools }),
     ...(toolChoice !== undefined && { tool_choice: toolChoice }),
@@ -120,12 +129,14 @@ function planThinking(request: CanonicalRequest, adaptive: boolean, thinkingRefu
   const reasoning = request.reasoning;
   if (reasoning === undefined) return plain;
   const { effort, budgetTokens } = reasoning;
-  if (effort === 'none' || (budgetTokens !== undefined && budgetTokens <= 0)) return { ...plain, thinking: { type: 'disabled' } };
+  if (effort === 'none' || (budgetTokens !== undefined && budgetTokens <= 0))
+    return { ...plain, thinking: { type: 'disabled' } };
   if (thinkingRefused) return plain;
 
   const display = reasoning.includeThoughts === false ? { display: 'omitted' as const } : {};
   const level = effort !== undefined ? ANTHROPIC_EFFORTS[effort] : undefined;
-  if (adaptive) return { ...plain, thinking: { type: 'adaptive', ...display }, ...(level !== undefined && { effort: level }) };
+  if (adaptive)
+    return { ...plain, thinking: { type: 'adaptive', ...display }, ...(level !== undefined && { effort: level }) };
 
   const wanted = budgetTokens ?? (effort !== undefined ? EFFORT_BUDGETS[effort] : undefined);
   if (wanted === undefined) return plain;
@@ -167,7 +178,10 @@ function encodeMessages(messages: CanonicalMessage[]): AnthropicMessage[] {
   return turns.map(({ role, blocks }) => {
     const ordered =
       role === 'user'
-        ? [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')]
+        ? [
+            ...blocks.filter((block) => block.type === 'tool_result'),
+            ...blocks.filter((block) => block.type !== 'tool_result'),
+          ]
         : blocks;
     return { role, content: ordered.length === 1 && isPlainText(ordered[0]) ? ordered[0].text : ordered };
   });
@@ -198,7 +212,10 @@ function encodeTool(tool: ToolDefinition): AnthropicTool {
 }
 
 /** Parallel calls are a flag of the choice, so a bare parallel setting needs an `auto` choice. */
-function encodeToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
+function encodeToolChoice(
+  choice: ToolChoice | undefined,
+  parallel: boolean | undefined,
+): AnthropicToolChoice | undefined {
   const flag = parallel === undefined ? {} : { disable_parallel_tool_use: !parallel };
   switch (choice?.type) {
     case undefined:

@@ -1,7 +1,12 @@
 import { ErrorCode, GatewayException, emptyUsage, type CanonicalResponse, type ContentPart } from '@plexus/core';
 import { decodeBlock, parseToolInput } from './anthropic-content';
 import type { AnthropicMessagesResponse, AnthropicResponseBlock } from './anthropic.types';
-import { decodeAnthropicStopReason, decodeAnthropicUsage, encodeAnthropicStopReason, encodeAnthropicUsage } from './anthropic-usage';
+import {
+  decodeAnthropicStopReason,
+  decodeAnthropicUsage,
+  encodeAnthropicStopReason,
+  encodeAnthropicUsage,
+} from './anthropic-usage';
 
 /** Upstream Messages body to canonical. Server-tool blocks have no canonical meaning and are left out. */
 export function decodeAnthropicResponse(body: unknown): CanonicalResponse {

@@ -33,7 +33,9 @@ afterEach(() => {
 
 describe('decodeAnthropicResponse / encodeAnthropicResponse', () => {
   it('decodes a response with signed thinking and parallel tool_use into the canonical golden', () => {
-    expect(decodeAnthropicResponse(fixture('messages-response.json'))).toStrictEqual(fixture('messages-response.canonical.json'));
+    expect(decodeAnthropicResponse(fixture('messages-response.json'))).toStrictEqual(
+      fixture('messages-response.canonical.json'),
+    );
   });
 
   it('encodes the canonical golden back into the upstream body, signature and usage exact', () => {
@@ -63,7 +65,11 @@ describe('decodeAnthropicResponse / encodeAnthropicResponse', () => {
   });
 
   it('keeps the matched stop sequence both ways', () => {
-    const body = { ...fixture<AnthropicMessagesResponse>('messages-response.json'), stop_reason: 'stop_sequence', stop_sequence: 'END' };
+    const body = {
+      ...fixture<AnthropicMessagesResponse>('messages-response.json'),
+      stop_reason: 'stop_sequence',
+      stop_sequence: 'END',
+    };
     const decoded = decodeAnthropicResponse(body);
     expect(decoded).toMatchObject({ finishReason: 'stop_sequence', stopSequence: 'END' });
     expect(encodeAnthropicResponse(decoded)).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
@@ -82,7 +88,15 @@ describe('decodeAnthropicResponse / encodeAnthropicResponse', () => {
         {
           type: 'text',
           text: 'Sunny.',
-          citations: [{ type: 'web_search_result_location', url: 'https://w.example', title: 'W', cited_text: 'sun', encrypted_index: 'x' }],
+          citations: [
+            {
+              type: 'web_search_result_location',
+              url: 'https://w.example',
+              title: 'W',
+              cited_text: 'sun',
+              encrypted_index: 'x',
+            },
+          ],
         },
       ],
       stop_reason: 'end_turn',
@@ -153,7 +167,12 @@ describe('usage mapping', () => {
   });
 
   it('reads null and missing cache fields as zero, and writes no details without reasoning', () => {
-    const decoded = decodeAnthropicUsage({ input_tokens: 5, output_tokens: 2, cache_creation_input_tokens: null, cache_read_input_tokens: null });
+    const decoded = decodeAnthropicUsage({
+      input_tokens: 5,
+      output_tokens: 2,
+      cache_creation_input_tokens: null,
+      cache_read_input_tokens: null,
+    });
     expect(decoded).toEqual({ ...emptyUsage(), inputTokens: 5, outputTokens: 2 });
     expect(encodeAnthropicUsage(decoded)).toStrictEqual({
       input_tokens: 5,
@@ -164,7 +183,12 @@ describe('usage mapping', () => {
   });
 
   it('merges a message_delta usage into the message_start one, keeping what the delta leaves null', () => {
-    const start = decodeAnthropicUsage({ input_tokens: 56, cache_read_input_tokens: 64, cache_creation_input_tokens: 0, output_tokens: 3 });
+    const start = decodeAnthropicUsage({
+      input_tokens: 56,
+      cache_read_input_tokens: 64,
+      cache_creation_input_tokens: 0,
+      output_tokens: 3,
+    });
     expect(mergeAnthropicUsage(start, { output_tokens: 85, input_tokens: null })).toEqual({
       inputTokens: 56,
       outputTokens: 85,
@@ -229,7 +253,10 @@ describe('encodeAnthropicErrorBody', () => {
     [529, 'overloaded_error'],
   ])('renders HTTP %i as %s', (status, type) => {
     const error = new GatewayException(ErrorCode.UPSTREAM_ERROR, { status, message: `failed with ${status}` });
-    expect(encodeAnthropicErrorBody(error.body)).toStrictEqual({ type: 'error', error: { type, message: `failed with ${status}` } });
+    expect(encodeAnthropicErrorBody(error.body)).toStrictEqual({
+      type: 'error',
+      error: { type, message: `failed with ${status}` },
+    });
   });
 
   it('renders the gateway codes in the native shape, 401 included', () => {
@@ -237,12 +264,22 @@ describe('encodeAnthropicErrorBody', () => {
       type: 'error',
       error: { type: 'authentication_error', message: 'Invalid API key' },
     });
-    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.MODEL_NOT_FOUND, { message: "Model 'x' not found" }).body)).toStrictEqual({
+    expect(
+      encodeAnthropicErrorBody(
+        new GatewayException(ErrorCode.MODEL_NOT_FOUND, { message: "Model 'x' not found" }).body,
+      ),
+    ).toStrictEqual({
       type: 'error',
       error: { type: 'not_found_error', message: "Model 'x' not found" },
     });
-    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.UPSTREAM_TIMEOUT).body).error.type).toBe('timeout_error');
-    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.NO_HEALTHY_TARGET).body).error.type).toBe('overloaded_error');
-    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE).body).error.type).toBe('api_error');
+    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.UPSTREAM_TIMEOUT).body).error.type).toBe(
+      'timeout_error',
+    );
+    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.NO_HEALTHY_TARGET).body).error.type).toBe(
+      'overloaded_error',
+    );
+    expect(encodeAnthropicErrorBody(new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE).body).error.type).toBe(
+      'api_error',
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { ErrorCode, GatewayException, emptyUsage, type BlockDelta, type CanonicalChunk, type Usage } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  emptyUsage,
+  type BlockDelta,
+  type CanonicalChunk,
+  type Usage,
+} from '@plexus/core';
 import { ANTHROPIC_ERROR_STATUS } from './anthropic-error.encoder';
 import type {
   AnthropicBlockDelta,
@@ -40,8 +47,16 @@ export class AnthropicStreamDecoder {
     const out: CanonicalChunk[] = [];
     if (!this.started && type !== 'ping') {
       this.started = true;
-      const message = type === 'message_start' ? (event as Extract<AnthropicStreamEvent, { type: 'message_start' }>).message : undefined;
-      out.push({ type: 'start', id: message?.id ?? '', model: message?.model ?? '', created: Math.floor(Date.now() / 1000) });
+      const message =
+        type === 'message_start'
+          ? (event as Extract<AnthropicStreamEvent, { type: 'message_start' }>).message
+          : undefined;
+      out.push({
+        type: 'start',
+        id: message?.id ?? '',
+        model: message?.model ?? '',
+        created: Math.floor(Date.now() / 1000),
+      });
     }
     switch (type) {
       case 'message_start': {
@@ -130,20 +145,38 @@ export class AnthropicStreamDecoder {
         this.open.set(index, { kind: 'thinking', hasArguments: false });
         return [
           { type: 'block_start', index, block: { kind: 'thinking' } },
-          ...(thinking ? [{ type: 'block_delta' as const, index, delta: { kind: 'thinking' as const, text: thinking } }] : []),
-          ...(signature ? [{ type: 'block_delta' as const, index, delta: { kind: 'signature' as const, signature } }] : []),
+          ...(thinking
+            ? [{ type: 'block_delta' as const, index, delta: { kind: 'thinking' as const, text: thinking } }]
+            : []),
+          ...(signature
+            ? [{ type: 'block_delta' as const, index, delta: { kind: 'signature' as const, signature } }]
+            : []),
         ];
       }
       case 'redacted_thinking':
         this.open.set(index, { kind: 'redacted_thinking', hasArguments: false });
-        return [{ type: 'block_start', index, block: { kind: 'redacted_thinking', data: (block as AnthropicRedactedThinkingBlock).data } }];
+        return [
+          {
+            type: 'block_start',
+            index,
+            block: { kind: 'redacted_thinking', data: (block as AnthropicRedactedThinkingBlock).data },
+          },
+        ];
       case 'tool_use': {
         const { id, name, input } = block as AnthropicToolUseBlock;
         const inline = typeof input === 'object' && input !== null && Object.keys(input).length > 0;
         this.open.set(index, { kind: 'tool_call', hasArguments: inline });
         return [
           { type: 'block_start', index, block: { kind: 'tool_call', id, name } },
-          ...(inline ? [{ type: 'block_delta' as const, index, delta: { kind: 'tool_arguments' as const, json: JSON.stringify(input) } }] : []),
+          ...(inline
+            ? [
+                {
+                  type: 'block_delta' as const,
+                  index,
+                  delta: { kind: 'tool_arguments' as const, json: JSON.stringify(input) },
+                },
+              ]
+            : []),
         ];
       }
       default:

@@ -60,7 +60,11 @@ export class AnthropicStreamEncoder {
         return this.startPending ? this.opening() : '';
       case 'finish':
         if (chunk.observed) this.finishRelayed = true;
-        else this.finish = { reason: chunk.reason, ...(chunk.stopSequence !== undefined && { stopSequence: chunk.stopSequence }) };
+        else
+          this.finish = {
+            reason: chunk.reason,
+            ...(chunk.stopSequence !== undefined && { stopSequence: chunk.stopSequence }),
+          };
         return '';
       case 'block_start':
         return this.opening() + this.blockStart(chunk.index, chunk.block);
@@ -199,7 +203,11 @@ function partChunks(part: ContentPart, index: number): CanonicalChunk[] {
     case 'redacted_thinking':
       return [open({ kind: 'redacted_thinking', data: part.data }), stop];
     case 'tool_call':
-      return [open({ kind: 'tool_call', id: part.id, name: part.name }), delta({ kind: 'tool_arguments', json: part.arguments }), stop];
+      return [
+        open({ kind: 'tool_call', id: part.id, name: part.name }),
+        delta({ kind: 'tool_arguments', json: part.arguments }),
+        stop,
+      ];
     case 'image':
     case 'document':
     case 'audio':

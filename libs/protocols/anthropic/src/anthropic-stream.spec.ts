@@ -52,7 +52,11 @@ function eventData(text: string): Array<Record<string, unknown>> {
 
 function argumentsOf(chunks: CanonicalChunk[], index: number): string {
   return chunks
-    .map((chunk) => (chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments' ? chunk.delta.json : ''))
+    .map((chunk) =>
+      chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments'
+        ? chunk.delta.json
+        : '',
+    )
     .join('');
 }
 
@@ -100,13 +104,17 @@ describe('AnthropicStreamDecoder (golden fixture)', () => {
     for (const [at, chunk] of chunks.entries()) {
       if (chunk.type !== 'block_delta') continue;
       expect(chunks.findIndex((other) => other.type === 'block_start' && other.index === chunk.index)).toBeLessThan(at);
-      expect(chunks.findIndex((other) => other.type === 'block_stop' && other.index === chunk.index)).toBeGreaterThan(at);
+      expect(chunks.findIndex((other) => other.type === 'block_stop' && other.index === chunk.index)).toBeGreaterThan(
+        at,
+      );
     }
   });
 
   it('keeps the thinking signature byte for byte and re-assembles both tool calls into valid JSON', () => {
     const chunks = decodeSse(upstreamSse);
-    const signatures = chunks.flatMap((chunk) => (chunk.type === 'block_delta' && chunk.delta.kind === 'signature' ? [chunk.delta.signature] : []));
+    const signatures = chunks.flatMap((chunk) =>
+      chunk.type === 'block_delta' && chunk.delta.kind === 'signature' ? [chunk.delta.signature] : [],
+    );
     expect(signatures).toEqual([SIGNATURE]);
     expect(JSON.parse(argumentsOf(chunks, 2))).toEqual({ city: 'Paris', unit: 'celsius' });
     expect(JSON.parse(argumentsOf(chunks, 3))).toEqual({ city: 'Tokyo', unit: 'celsius' });
@@ -119,7 +127,9 @@ describe('AnthropicStreamDecoder (golden fixture)', () => {
 
   it('yields only start, usage and finish from the two events a pass-through relay parses', () => {
     const decoder = new AnthropicStreamDecoder();
-    const accounting = sseEvents(upstreamSse).filter(({ event }) => event === 'message_start' || event === 'message_delta');
+    const accounting = sseEvents(upstreamSse).filter(
+      ({ event }) => event === 'message_start' || event === 'message_delta',
+    );
     const out = accounting.flatMap(({ event, data }) => decoder.decode(event, JSON.parse(data)));
     expect(out.map((chunk) => chunk.type)).toEqual(['start', 'usage', 'finish', 'usage']);
     expect(out.at(-1)).toEqual({ type: 'usage', usage: usage(56, 85, 64) });
@@ -128,14 +138,29 @@ describe('AnthropicStreamDecoder (golden fixture)', () => {
   it('skips server-tool blocks and their deltas, and completes a call that streamed no arguments', () => {
     const decoder = new AnthropicStreamDecoder();
     const events = [
-      { type: 'message_start', message: { id: 'msg_1', model: 'm', content: [], usage: { input_tokens: 1, output_tokens: 1 } } },
-      { type: 'content_block_start', index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } },
+      {
+        type: 'message_start',
+        message: { id: 'msg_1', model: 'm', content: [], usage: { input_tokens: 1, output_tokens: 1 } },
+      },
+      {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+      },
       { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"query":"x"}' } },
       { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'now', input: {} } },
+      {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: 'toolu_1', name: 'now', input: {} },
+      },
       { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } },
       { type: 'content_block_stop', index: 1 },
-      { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_2', name: 'f', input: { inline: true } } },
+      {
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'tool_use', id: 'toolu_2', name: 'f', input: { inline: true } },
+      },
       { type: 'content_block_stop', index: 2 },
       { type: 'some_future_event' },
     ];
@@ -155,7 +180,11 @@ describe('AnthropicStreamDecoder (golden fixture)', () => {
     const out = [
       { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } },
       { type: 'content_block_stop', index: 0 },
-      { type: 'message_delta', delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' }, usage: { output_tokens: 9 } },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' },
+        usage: { output_tokens: 9 },
+      },
     ].flatMap((event) => decoder.decode(event.type, event));
     expect(out).toEqual([
       { type: 'start', id: '', model: '', created: 1764000000 },
@@ -192,8 +221,16 @@ describe('AnthropicStreamDecoder (golden fixture)', () => {
 
   it('closes the open blocks at end() when the upstream stopped early', () => {
     const decoder = new AnthropicStreamDecoder();
-    decoder.decode('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: 'par' } });
-    decoder.decode('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } });
+    decoder.decode('content_block_start', {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: 'par' },
+    });
+    decoder.decode('content_block_start', {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'text', text: '' },
+    });
     expect(decoder.end()).toEqual([
       { type: 'block_stop', index: 0 },
       { type: 'block_stop', index: 1 },
@@ -217,9 +254,24 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
 
   it('gives an Anthropic client the event order it expects, final usage in message_delta', () => {
     const events = eventData(encodeAll(chatChunks));
-    const block = (deltas: number): string[] => ['content_block_start', ...Array<string>(deltas).fill('content_block_delta'), 'content_block_stop'];
-    expect(events.map((event) => event['type'])).toEqual(['message_start', 'ping', ...block(2), ...block(2), ...block(3), ...block(3), 'message_delta', 'message_stop']);
-    expect(events.filter((event) => event['type'] === 'content_block_start').map((event) => event['index'])).toEqual([0, 1, 2, 3]);
+    const block = (deltas: number): string[] => [
+      'content_block_start',
+      ...Array<string>(deltas).fill('content_block_delta'),
+      'content_block_stop',
+    ];
+    expect(events.map((event) => event['type'])).toEqual([
+      'message_start',
+      'ping',
+      ...block(2),
+      ...block(2),
+      ...block(3),
+      ...block(3),
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(events.filter((event) => event['type'] === 'content_block_start').map((event) => event['index'])).toEqual([
+      0, 1, 2, 3,
+    ]);
     expect(events.at(-2)).toEqual({
       type: 'message_delta',
       delta: { stop_reason: 'tool_use', stop_sequence: null },
@@ -240,30 +292,45 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
   });
 
   it.each([
-    ['after', [{ type: 'finish', reason: 'length' }, { type: 'usage', usage: usage(10, 20) }]],
-    ['before', [{ type: 'usage', usage: usage(10, 20) }, { type: 'finish', reason: 'length' }]],
-  ] as Array<[string, CanonicalChunk[]]>)('puts usage that arrives %s the finish into message_delta', (_label, tail) => {
-    const events = eventData(
-      encodeAll([
-        { type: 'start', id: 'msg_1', model: 'm', created: 1 },
-        { type: 'block_start', index: 0, block: { kind: 'text' } },
-        { type: 'block_delta', index: 0, delta: { kind: 'text', text: 'Hi' } },
-        { type: 'block_stop', index: 0 },
-        ...tail,
-      ]),
-    );
-    expect(events.at(-2)).toEqual({
-      type: 'message_delta',
-      delta: { stop_reason: 'max_tokens', stop_sequence: null },
-      usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 20 },
-    });
-    expect((events[0]?.['message'] as { usage: unknown }).usage).toEqual({
-      input_tokens: 0,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      output_tokens: 0,
-    });
-  });
+    [
+      'after',
+      [
+        { type: 'finish', reason: 'length' },
+        { type: 'usage', usage: usage(10, 20) },
+      ],
+    ],
+    [
+      'before',
+      [
+        { type: 'usage', usage: usage(10, 20) },
+        { type: 'finish', reason: 'length' },
+      ],
+    ],
+  ] as Array<[string, CanonicalChunk[]]>)(
+    'puts usage that arrives %s the finish into message_delta',
+    (_label, tail) => {
+      const events = eventData(
+        encodeAll([
+          { type: 'start', id: 'msg_1', model: 'm', created: 1 },
+          { type: 'block_start', index: 0, block: { kind: 'text' } },
+          { type: 'block_delta', index: 0, delta: { kind: 'text', text: 'Hi' } },
+          { type: 'block_stop', index: 0 },
+          ...tail,
+        ]),
+      );
+      expect(events.at(-2)).toEqual({
+        type: 'message_delta',
+        delta: { stop_reason: 'max_tokens', stop_sequence: null },
+        usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 20 },
+      });
+      expect((events[0]?.['message'] as { usage: unknown }).usage).toEqual({
+        input_tokens: 0,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 0,
+      });
+    },
+  );
 
   it('carries the matched stop sequence', () => {
     const events = eventData(encodeAll([{ type: 'finish', reason: 'stop_sequence', stopSequence: 'END' }]));
@@ -282,7 +349,12 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
       'message_delta',
       'message_stop',
     ]);
-    expect(events[0]?.['message']).toMatchObject({ id: 'msg_fallback', model: 'alias', content: [], stop_reason: null });
+    expect(events[0]?.['message']).toMatchObject({
+      id: 'msg_fallback',
+      model: 'alias',
+      content: [],
+      stop_reason: null,
+    });
     expect(events[2]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     expect(events[5]?.['delta']).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
   });
@@ -295,7 +367,11 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
         { type: 'block_delta', index: 1, delta: { kind: 'tool_arguments', json: '{}' } },
       ]),
     );
-    expect(events[2]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' } });
+    expect(events[2]).toEqual({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'redacted_thinking', data: 'EmwKAhgB' },
+    });
     expect(events.map((event) => event['type'])).not.toContain('content_block_delta');
   });
 
@@ -308,7 +384,11 @@ describe('AnthropicStreamEncoder (golden fixtures)', () => {
       { type: 'error', error: error.body },
       { type: 'block_stop', index: 0 },
     ]);
-    expect(sse.endsWith('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"upstream blew up"}}\n\n')).toBe(true);
+    expect(
+      sse.endsWith(
+        'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"upstream blew up"}}\n\n',
+      ),
+    ).toBe(true);
     expect(sse).not.toContain('message_stop');
     expect(sse).not.toContain('content_block_stop');
   });
@@ -382,10 +462,24 @@ describe('ResponseAccumulator over the decoded fixture', () => {
       model: 'claude-sonnet-4-5-20250929',
       created: 1764000000,
       content: [
-        { type: 'thinking', text: 'The user wants the weather in two cities; call the tool twice.', signature: SIGNATURE },
+        {
+          type: 'thinking',
+          text: 'The user wants the weather in two cities; call the tool twice.',
+          signature: SIGNATURE,
+        },
         { type: 'text', text: 'Let me check both cities.' },
-        { type: 'tool_call', id: 'toolu_01Paris7d8QxVb2', name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' },
-        { type: 'tool_call', id: 'toolu_01Tokyo3k2PmWq9', name: 'get_weather', arguments: '{"city": "Tokyo", "unit": "celsius"}' },
+        {
+          type: 'tool_call',
+          id: 'toolu_01Paris7d8QxVb2',
+          name: 'get_weather',
+          arguments: '{"city": "Paris", "unit": "celsius"}',
+        },
+        {
+          type: 'tool_call',
+          id: 'toolu_01Tokyo3k2PmWq9',
+          name: 'get_weather',
+          arguments: '{"city": "Tokyo", "unit": "celsius"}',
+        },
       ],
       finishReason: 'tool_calls',
       usage: usage(56, 85, 64),

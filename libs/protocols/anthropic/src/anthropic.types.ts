@@ -182,13 +182,7 @@ export type AnthropicDeltaUsage = Partial<Omit<AnthropicUsage, 'input_tokens'>> 
 };
 
 export type AnthropicStopReason =
-  | 'end_turn'
-  | 'max_tokens'
-  | 'stop_sequence'
-  | 'tool_use'
-  | 'pause_turn'
-  | 'refusal'
-  | 'model_context_window_exceeded';
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export type AnthropicResponseBlock =
   | AnthropicTextBlock

@@ -1,5 +1,11 @@
 import type { ContentPart, MediaSource, ToolResultPart } from '@plexus/core';
-import type { GeminiBlob, GeminiFileData, GeminiFunctionCall, GeminiFunctionResponse, GeminiPart } from './gemini.types';
+import type {
+  GeminiBlob,
+  GeminiFileData,
+  GeminiFunctionCall,
+  GeminiFunctionResponse,
+  GeminiPart,
+} from './gemini.types';
 
 /**
  * Reads a field by its camelCase name or by the snake_case name the REST API also
@@ -76,7 +82,12 @@ export function decodeGeminiParts(parts: unknown[], naming: CallNaming): Content
     const call = field<GeminiFunctionCall>(part, 'functionCall');
     const response = field<GeminiFunctionResponse>(part, 'functionResponse');
     if (call) {
-      out.push({ type: 'tool_call', id: naming.callId(call), name: call.name, arguments: JSON.stringify(call.args ?? {}) });
+      out.push({
+        type: 'tool_call',
+        id: naming.callId(call),
+        name: call.name,
+        arguments: JSON.stringify(call.args ?? {}),
+      });
     } else if (response) {
       out.push(decodeFunctionResponse(response, naming.resultId(response)));
     } else if (typeof text === 'string') {
@@ -100,7 +111,10 @@ function decodeFunctionResponse(response: GeminiFunctionResponse, toolCallId: st
     type: 'tool_result',
     toolCallId,
     name: response.name,
-    content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) }, ...(media as ToolResultPart['content'])],
+    content: [
+      { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) },
+      ...(media as ToolResultPart['content']),
+    ],
     ...(isError && { isError: true }),
   };
 }
@@ -219,15 +233,22 @@ export function encodeGeminiParts(
           if (signature !== undefined) push({ text: '' });
           signature = part.signature;
         } else {
-          push({ text: part.text, thought: true, ...(part.signature !== undefined && { thoughtSignature: part.signature }) });
+          push({
+            text: part.text,
+            thought: true,
+            ...(part.signature !== undefined && { thoughtSignature: part.signature }),
+          });
         }
         break;
       case 'tool_call':
         push({ functionCall: { name: part.name, args: argumentsObject(part.arguments) } });
         break;
       case 'tool_result':
-        push({ functionResponse: { name: part.name ?? toolNameOf(part.toolCallId), response: functionResponseBody(part) } });
-        for (const media of part.content) if (media.type !== 'text') resultMedia.push(encodeMedia(media.source, mimeTypes));
+        push({
+          functionResponse: { name: part.name ?? toolNameOf(part.toolCallId), response: functionResponseBody(part) },
+        });
+        for (const media of part.content)
+          if (media.type !== 'text') resultMedia.push(encodeMedia(media.source, mimeTypes));
         break;
       case 'redacted_thinking':
         break;

@@ -13,8 +13,10 @@ function chatFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'openai-chat', 'src', 'fixtures', name), 'utf8')) as T;
 }
 
-const decode = (body: unknown, stream = false): CanonicalRequest => decodeGeminiRequest(body, { model: 'smart', stream });
-const encode = (request: CanonicalRequest): GeminiGenerateContentRequest => encodeGeminiRequest(request, { model: 'gemini-2.5-flash' });
+const decode = (body: unknown, stream = false): CanonicalRequest =>
+  decodeGeminiRequest(body, { model: 'smart', stream });
+const encode = (request: CanonicalRequest): GeminiGenerateContentRequest =>
+  encodeGeminiRequest(request, { model: 'gemini-2.5-flash' });
 
 function minimalCanonical(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
   return {
@@ -56,7 +58,9 @@ describe('encodeGeminiRequest', () => {
     const body = fixture<GeminiGenerateContentRequest>('gemini-request.json');
     const signed = (request: GeminiGenerateContentRequest): unknown[] =>
       request.contents.flatMap((content, turn) =>
-        content.parts.flatMap((part, index) => (part.thoughtSignature === undefined ? [] : [[turn, index, part.thoughtSignature]])),
+        content.parts.flatMap((part, index) =>
+          part.thoughtSignature === undefined ? [] : [[turn, index, part.thoughtSignature]],
+        ),
       );
     expect(signed(encode(decode(body)))).toEqual(signed(body));
     expect(signed(body)).toHaveLength(2);
@@ -69,7 +73,9 @@ describe('encodeGeminiRequest', () => {
   });
 
   it('encodes the chat golden (another format) into the Gemini golden', () => {
-    expect(encode(chatFixture<CanonicalRequest>('chat-request.canonical.json'))).toStrictEqual(fixture('gemini-request.from-chat.json'));
+    expect(encode(chatFixture<CanonicalRequest>('chat-request.canonical.json'))).toStrictEqual(
+      fixture('gemini-request.from-chat.json'),
+    );
   });
 
   it('names function responses after the function, found from the matching call, never the call id', () => {
@@ -91,7 +97,10 @@ describe('encodeGeminiRequest', () => {
               { type: 'image', source: { kind: 'url', url: 'data:image/gif;base64,R0lGOD' } },
               { type: 'image', source: { kind: 'url', url: 'https://cdn.example.com/a/cat.PNG?size=2' } },
               { type: 'image', source: { kind: 'url', url: 'https://cdn.example.com/render' } },
-              { type: 'document', source: { kind: 'file', fileId: 'https://generativelanguage.googleapis.com/v1beta/files/abc' } },
+              {
+                type: 'document',
+                source: { kind: 'file', fileId: 'https://generativelanguage.googleapis.com/v1beta/files/abc' },
+              },
               { type: 'audio', source: { kind: 'base64', mediaType: 'audio/wav', data: 'UklGR' } },
             ],
           },
@@ -197,7 +206,11 @@ describe('encodeGeminiRequest', () => {
     );
     expect(encoded.contents[0]).toEqual({
       role: 'model',
-      parts: [{ text: 'hmm', thought: true, thoughtSignature: 'SIG-A' }, { text: 'Done.' }, { text: '', thoughtSignature: 'SIG-B' }],
+      parts: [
+        { text: 'hmm', thought: true, thoughtSignature: 'SIG-A' },
+        { text: 'Done.' },
+        { text: '', thoughtSignature: 'SIG-B' },
+      ],
     });
     expect(decode(encoded).messages[0]?.content).toEqual([
       { type: 'thinking', text: 'hmm', signature: 'SIG-A' },
@@ -244,7 +257,8 @@ describe('encodeGeminiRequest', () => {
   });
 
   describe('reasoning to thinkingConfig', () => {
-    const thinkingFor = (reasoning: ReasoningConfig): unknown => encode(minimalCanonical({ reasoning })).generationConfig?.thinkingConfig;
+    const thinkingFor = (reasoning: ReasoningConfig): unknown =>
+      encode(minimalCanonical({ reasoning })).generationConfig?.thinkingConfig;
 
     it.each([
       ['minimal', { thinkingLevel: 'MINIMAL' }],
@@ -258,7 +272,10 @@ describe('encodeGeminiRequest', () => {
     });
 
     it('sends a budget as thinkingBudget, and prefers it over an effort (Gemini takes one)', () => {
-      expect(thinkingFor({ budgetTokens: 12000, includeThoughts: true })).toEqual({ thinkingBudget: 12000, includeThoughts: true });
+      expect(thinkingFor({ budgetTokens: 12000, includeThoughts: true })).toEqual({
+        thinkingBudget: 12000,
+        includeThoughts: true,
+      });
       expect(thinkingFor({ effort: 'low', budgetTokens: 2048 })).toEqual({ thinkingBudget: 2048 });
     });
 
@@ -272,7 +289,11 @@ describe('encodeGeminiRequest', () => {
       minimalCanonical({
         sampling: { temperature: 0.5 },
         extensions: {
-          gemini: { cachedContent: 'cachedContents/x', contents: 'sneaky', generationConfig: { temperature: 2, responseLogprobs: true } },
+          gemini: {
+            cachedContent: 'cachedContents/x',
+            contents: 'sneaky',
+            generationConfig: { temperature: 2, responseLogprobs: true },
+          },
           chat: { logit_bias: {} },
         },
       }),

@@ -11,8 +11,21 @@ import {
   type ToolChoice,
   type ToolDefinition,
 } from '@plexus/core';
-import { camelCase, decodeGeminiParts, field, idSafe, isRecord, unguessableMimeTypes, type CallNaming } from './gemini-content';
-import type { GeminiFunctionCall, GeminiFunctionResponse, GeminiGenerateContentRequest, GeminiTool } from './gemini.types';
+import {
+  camelCase,
+  decodeGeminiParts,
+  field,
+  idSafe,
+  isRecord,
+  unguessableMimeTypes,
+  type CallNaming,
+} from './gemini-content';
+import type {
+  GeminiFunctionCall,
+  GeminiFunctionResponse,
+  GeminiGenerateContentRequest,
+  GeminiTool,
+} from './gemini.types';
 
 export interface GeminiDecodeOptions {
   /** From the URL path `/v1beta/models/{model}:generateContent`. */
@@ -73,7 +86,10 @@ export function assertGeminiRequest(body: unknown): asserts body is GeminiGenera
     const declarations = field<unknown[]>(tool, 'functionDeclarations') ?? [];
     declarations.forEach((declaration, declarationIndex) => {
       if (typeof field(declaration, 'name') !== 'string') {
-        throw invalid('A function declaration needs a name', `tools[${index}].functionDeclarations[${declarationIndex}].name`);
+        throw invalid(
+          'A function declaration needs a name',
+          `tools[${index}].functionDeclarations[${declarationIndex}].name`,
+        );
       }
     });
   });
@@ -96,7 +112,8 @@ export function decodeGeminiRequest(body: unknown, options: GeminiDecodeOptions)
   const messages: CanonicalMessage[] = [];
   for (const content of body.contents) {
     const parts = decodeGeminiParts(field<unknown[]>(content, 'parts') ?? [], naming);
-    if (parts.length > 0) messages.push({ role: field(content, 'role') === 'model' ? 'assistant' : 'user', content: parts });
+    if (parts.length > 0)
+      messages.push({ role: field(content, 'role') === 'model' ? 'assistant' : 'user', content: parts });
   }
 
   const mimeTypes = unguessableMimeTypes(body.contents);
@@ -108,7 +125,8 @@ export function decodeGeminiRequest(body: unknown, options: GeminiDecodeOptions)
   const unmapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(generation)) {
     const name = camelCase(key);
-    if (!MAPPED_GENERATION.has(name) && !(responseFormat !== undefined && RESPONSE_FORMAT_FIELDS.has(name))) unmapped[name] = value;
+    if (!MAPPED_GENERATION.has(name) && !(responseFormat !== undefined && RESPONSE_FORMAT_FIELDS.has(name)))
+      unmapped[name] = value;
   }
   const reasoning = decodeThinking(field(generation, 'thinkingConfig'), unmapped);
   if (Object.keys(unmapped).length > 0) extensions['generationConfig'] = unmapped;
@@ -197,7 +215,9 @@ function jsonSchemaOf(schema: Record<string, unknown>): Record<string, unknown> 
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'type' && typeof value === 'string') out[key] = value.toLowerCase();
     else if (SCHEMA_MAPS.has(key) && isRecord(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isRecord(sub) ? jsonSchemaOf(sub) : sub]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, isRecord(sub) ? jsonSchemaOf(sub) : sub]),
+      );
     } else if (SCHEMA_VALUES.has(key) && isRecord(value)) out[key] = jsonSchemaOf(value);
     else if (SCHEMA_LISTS.has(key) && Array.isArray(value))
       out[key] = value.map((sub: unknown) => (isRecord(sub) ? jsonSchemaOf(sub) : sub));
@@ -213,7 +233,9 @@ function jsonSchemaOf(schema: Record<string, unknown>): Record<string, unknown> 
  */
 function decodeToolConfig(toolConfig: unknown, extensions: Record<string, unknown>): ToolChoice | undefined {
   if (!isRecord(toolConfig)) return undefined;
-  const kept = Object.fromEntries(Object.entries(toolConfig).filter(([key]) => camelCase(key) !== 'functionCallingConfig'));
+  const kept = Object.fromEntries(
+    Object.entries(toolConfig).filter(([key]) => camelCase(key) !== 'functionCallingConfig'),
+  );
   const config = field(toolConfig, 'functionCallingConfig');
   const mode = field<string>(config, 'mode')?.toUpperCase();
   const names = field<string[]>(config, 'allowedFunctionNames') ?? [];

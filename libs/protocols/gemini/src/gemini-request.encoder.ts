@@ -35,7 +35,10 @@ const THINKING_LEVELS: Record<Exclude<NonNullable<ReasoningConfig['effort']>, 'n
  * (`:streamGenerateContent?alt=sse`) and Gemini always reports usage, so the body
  * is the same either way.
  */
-export function encodeGeminiRequest(request: CanonicalRequest, _options: GeminiEncodeOptions): GeminiGenerateContentRequest {
+export function encodeGeminiRequest(
+  request: CanonicalRequest,
+  _options: GeminiEncodeOptions,
+): GeminiGenerateContentRequest {
   const {
     generationConfig: extraGeneration,
     tools: builtIns,
@@ -94,7 +97,10 @@ function signFirstCall(parts: GeminiPart[]): GeminiPart[] {
   return parts.map((part, index) => (index === first ? { ...part, thoughtSignature: FOREIGN_CALL_SIGNATURE } : part));
 }
 
-function encodeToolConfig(choice: ToolChoice | undefined, extra: Record<string, unknown>): GeminiToolConfig | undefined {
+function encodeToolConfig(
+  choice: ToolChoice | undefined,
+  extra: Record<string, unknown>,
+): GeminiToolConfig | undefined {
   const config: GeminiToolConfig = { ...extra };
   if (choice !== undefined && config.functionCallingConfig === undefined) {
     switch (choice.type) {
@@ -150,7 +156,10 @@ function encodeResponseFormat(format: ResponseFormat): GeminiGenerationConfig {
  * A budget wins over an effort (Gemini takes one or the other, and every thinking model
  * accepts a budget); effort `none` is budget 0, the other efforts are thinking levels.
  */
-function encodeThinking(reasoning: ReasoningConfig | undefined, extra: Record<string, unknown>): GeminiThinkingConfig | undefined {
+function encodeThinking(
+  reasoning: ReasoningConfig | undefined,
+  extra: Record<string, unknown>,
+): GeminiThinkingConfig | undefined {
   const config: GeminiThinkingConfig = { ...extra };
   if (reasoning?.budgetTokens !== undefined) config.thinkingBudget = reasoning.budgetTokens;
   else if (reasoning?.effort === 'none') config.thinkingBudget = 0;

@@ -9,8 +9,10 @@ function fixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as T;
 }
 
-const decode = (body: unknown, stream = false): CanonicalRequest => decodeGeminiRequest(body, { model: 'smart', stream });
-const encode = (request: CanonicalRequest): GeminiGenerateContentRequest => encodeGeminiRequest(request, { model: 'gemini-2.5-flash' });
+const decode = (body: unknown, stream = false): CanonicalRequest =>
+  decodeGeminiRequest(body, { model: 'smart', stream });
+const encode = (request: CanonicalRequest): GeminiGenerateContentRequest =>
+  encodeGeminiRequest(request, { model: 'gemini-2.5-flash' });
 
 function user(...parts: unknown[]): { role: string; parts: unknown[] } {
   return { role: 'user', parts };
@@ -34,7 +36,10 @@ function snakeCased(value: unknown, userData = false): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
-      snakeCased(item, ['args', 'response', 'parameters', 'parametersJsonSchema', 'responseJsonSchema', 'labels'].includes(key)),
+      snakeCased(
+        item,
+        ['args', 'response', 'parameters', 'parametersJsonSchema', 'responseJsonSchema', 'labels'].includes(key),
+      ),
     ]),
   );
 }
@@ -45,7 +50,9 @@ describe('decodeGeminiRequest (golden fixture)', () => {
   });
 
   it('reads the snake_case spelling the REST API also accepts into the same canonical request', () => {
-    expect(decode(snakeCased(fixture('gemini-request.json')), true)).toStrictEqual(fixture('gemini-request.canonical.json'));
+    expect(decode(snakeCased(fixture('gemini-request.json')), true)).toStrictEqual(
+      fixture('gemini-request.canonical.json'),
+    );
   });
 
   it('does not mutate the body it decodes', () => {
@@ -82,7 +89,13 @@ describe('decodeGeminiRequest (golden fixture)', () => {
     const decoded = decode({
       contents: [
         user({ text: 'time and weather?' }),
-        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }, { functionCall: { name: 'get_time', args: {} } }] },
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { name: 'get_weather', args: {} } },
+            { functionCall: { name: 'get_time', args: {} } },
+          ],
+        },
         user(
           { functionResponse: { name: 'get_time', response: { result: '09:00' } } },
           { functionResponse: { name: 'get_weather', response: { result: 'rain' } } },
@@ -92,7 +105,9 @@ describe('decodeGeminiRequest (golden fixture)', () => {
       ],
     });
     const calls = decoded.messages.flatMap((message) => message.content).filter((part) => part.type === 'tool_call');
-    const results = decoded.messages.flatMap((message) => message.content).filter((part) => part.type === 'tool_result');
+    const results = decoded.messages
+      .flatMap((message) => message.content)
+      .filter((part) => part.type === 'tool_result');
     expect(calls.map((call) => call.id)).toEqual(['call_0_get_weather', 'call_1_get_time', 'call_2_get_time']);
     expect(results.map((result) => [result.toolCallId, result.name, result.content])).toEqual([
       ['call_1_get_time', 'get_time', [{ type: 'text', text: '09:00' }]],
@@ -106,14 +121,21 @@ describe('decodeGeminiRequest (golden fixture)', () => {
       contents: [
         {
           role: 'model',
-          parts: [{ functionCall: { id: 'fc-1', name: 'a', args: {} } }, { functionCall: { name: 'ns.tool:run', args: {} } }],
+          parts: [
+            { functionCall: { id: 'fc-1', name: 'a', args: {} } },
+            { functionCall: { name: 'ns.tool:run', args: {} } },
+          ],
         },
         user({ functionResponse: { id: 'fc-1', name: 'a', response: {} } }),
       ],
     });
     const parts = decoded.messages.flatMap((message) => message.content);
     expect(parts[1]).toMatchObject({ type: 'tool_call', id: 'call_0_ns_tool_run' });
-    expect(parts[2]).toMatchObject({ type: 'tool_result', toolCallId: 'fc-1', content: [{ type: 'text', text: '{}' }] });
+    expect(parts[2]).toMatchObject({
+      type: 'tool_result',
+      toolCallId: 'fc-1',
+      content: [{ type: 'text', text: '{}' }],
+    });
   });
 
   it('reads function-response media and keeps the error flag', () => {
@@ -175,7 +197,11 @@ describe('decodeGeminiRequest (golden fixture)', () => {
     [{ thinkingLevel: 'LOW' }, { effort: 'low' }, undefined],
     [{ thinking_level: 'high', include_thoughts: false }, { effort: 'high', includeThoughts: false }, undefined],
     [{ thinkingBudget: 0 }, { budgetTokens: 0 }, undefined],
-    [{ thinkingBudget: -1, includeThoughts: true }, { includeThoughts: true }, { thinkingConfig: { thinkingBudget: -1 } }],
+    [
+      { thinkingBudget: -1, includeThoughts: true },
+      { includeThoughts: true },
+      { thinkingConfig: { thinkingBudget: -1 } },
+    ],
   ])('reads thinkingConfig %j', (thinkingConfig, reasoning, kept) => {
     const decoded = decode({ contents: [user({ text: 'a' })], generationConfig: { thinkingConfig } });
     expect(decoded.reasoning).toEqual(reasoning);
@@ -183,7 +209,10 @@ describe('decodeGeminiRequest (golden fixture)', () => {
   });
 
   it('restores a dynamic thinking budget (-1) for a Gemini upstream', () => {
-    const decoded = decode({ contents: [user({ text: 'a' })], generationConfig: { thinkingConfig: { thinkingBudget: -1 } } });
+    const decoded = decode({
+      contents: [user({ text: 'a' })],
+      generationConfig: { thinkingConfig: { thinkingBudget: -1 } },
+    });
     expect(encode(decoded).generationConfig).toEqual({ thinkingConfig: { thinkingBudget: -1 } });
   });
 
@@ -191,9 +220,17 @@ describe('decodeGeminiRequest (golden fixture)', () => {
     const decoded = decode({
       contents: [user({ text: 'a' })],
       tools: [
-        { functionDeclarations: [{ name: 'f', parameters: { type: 'OBJECT', properties: { type: { type: 'STRING' } } } }, { name: 'g' }] },
+        {
+          functionDeclarations: [
+            { name: 'f', parameters: { type: 'OBJECT', properties: { type: { type: 'STRING' } } } },
+            { name: 'g' },
+          ],
+        },
       ],
-      generationConfig: { responseMimeType: 'application/json', responseSchema: { type: 'ARRAY', items: { type: 'INTEGER' } } },
+      generationConfig: {
+        responseMimeType: 'application/json',
+        responseSchema: { type: 'ARRAY', items: { type: 'INTEGER' } },
+      },
     });
     expect(decoded.tools).toEqual([
       { name: 'f', parameters: { type: 'object', properties: { type: { type: 'string' } } } },
@@ -233,7 +270,11 @@ describe('assertGeminiRequest', () => {
     ['empty contents', { contents: [] }, 'contents'],
     ['contents that are not an array', { contents: { role: 'user' } }, 'contents'],
     ['a content that is not an object', { contents: ['hi'] }, 'contents[0]'],
-    ['a bad role', { contents: [user({ text: 'a' }), { role: 'assistant', parts: [{ text: 'b' }] }] }, 'contents[1].role'],
+    [
+      'a bad role',
+      { contents: [user({ text: 'a' }), { role: 'assistant', parts: [{ text: 'b' }] }] },
+      'contents[1].role',
+    ],
     ['missing parts', { contents: [{ role: 'user' }] }, 'contents[0].parts'],
     ['empty parts', { contents: [{ role: 'user', parts: [] }] }, 'contents[0].parts'],
     ['a part that is not an object', { contents: [user('text')] }, 'contents[0].parts[0]'],

@@ -1,7 +1,12 @@
 import { ErrorCode, GatewayException, type CanonicalResponse } from '@plexus/core';
 import { answerCallId, decodeGeminiParts, encodeGeminiParts, field, isRecord } from './gemini-content';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiUsageMetadata } from './gemini.types';
-import { decodeGeminiFinishReason, decodeGeminiUsage, encodeGeminiFinishReason, encodeGeminiUsage } from './gemini-usage';
+import {
+  decodeGeminiFinishReason,
+  decodeGeminiUsage,
+  encodeGeminiFinishReason,
+  encodeGeminiUsage,
+} from './gemini-usage';
 
 const RESPONSE_FIELDS = new Set(['candidates', 'usageMetadata', 'modelVersion', 'responseId']);
 const CANDIDATE_FIELDS = new Set(['content', 'finishReason', 'index']);
@@ -41,7 +46,8 @@ export function decodeGeminiResponse(body: unknown): CanonicalResponse {
   for (const [key, value] of Object.entries(isRecord(candidate) ? candidate : {})) {
     if (!CANDIDATE_FIELDS.has(key)) candidateExtras[key] = value;
   }
-  if (wireReason !== undefined && encodeGeminiFinishReason(finishReason) !== wireReason) candidateExtras['finishReason'] = wireReason;
+  if (wireReason !== undefined && encodeGeminiFinishReason(finishReason) !== wireReason)
+    candidateExtras['finishReason'] = wireReason;
   if (Object.keys(candidateExtras).length > 0) extension['candidate'] = candidateExtras;
 
   const usage = field<GeminiUsageMetadata>(body, 'usageMetadata');

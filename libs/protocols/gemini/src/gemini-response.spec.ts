@@ -1,9 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, FINISH_REASONS, GatewayException, emptyUsage, type CanonicalResponse, type FinishReason } from '@plexus/core';
+import {
+  ErrorCode,
+  FINISH_REASONS,
+  GatewayException,
+  emptyUsage,
+  type CanonicalResponse,
+  type FinishReason,
+} from '@plexus/core';
 import { encodeGeminiErrorBody } from './gemini-error.encoder';
 import { decodeGeminiResponse, encodeGeminiResponse } from './gemini-response.codec';
-import { decodeGeminiFinishReason, decodeGeminiUsage, encodeGeminiFinishReason, encodeGeminiUsage } from './gemini-usage';
+import {
+  decodeGeminiFinishReason,
+  decodeGeminiUsage,
+  encodeGeminiFinishReason,
+  encodeGeminiUsage,
+} from './gemini-usage';
 import type { GeminiFinishReason, GeminiGenerateContentResponse, GeminiUsageMetadata } from './gemini.types';
 
 function fixture<T = unknown>(name: string): T {
@@ -15,7 +27,11 @@ const NOW_MS = 1_764_000_000_000;
 beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(NOW_MS));
 afterEach(() => jest.restoreAllMocks());
 
-function answer(parts: unknown[], candidate: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): unknown {
+function answer(
+  parts: unknown[],
+  candidate: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): unknown {
   return {
     candidates: [{ content: { parts, role: 'model' }, finishReason: 'STOP', index: 0, ...candidate }],
     modelVersion: 'm',
@@ -26,7 +42,9 @@ function answer(parts: unknown[], candidate: Record<string, unknown> = {}, extra
 
 describe('decodeGeminiResponse / encodeGeminiResponse', () => {
   it('decodes a response with a thought, text and signed parallel function calls into the canonical golden', () => {
-    expect(decodeGeminiResponse(fixture('gemini-response.json'))).toStrictEqual(fixture('gemini-response.canonical.json'));
+    expect(decodeGeminiResponse(fixture('gemini-response.json'))).toStrictEqual(
+      fixture('gemini-response.canonical.json'),
+    );
   });
 
   it('encodes the canonical golden back into the upstream body (per-modality token details aside)', () => {
@@ -40,7 +58,8 @@ describe('decodeGeminiResponse / encodeGeminiResponse', () => {
     const first = decodeGeminiResponse(fixture('gemini-response.json'));
     const again = decodeGeminiResponse(fixture('gemini-response.json'));
     const other = decodeGeminiResponse({ ...fixture<object>('gemini-response.json'), responseId: 'another-answer' });
-    const ids = (response: CanonicalResponse): string[] => response.content.flatMap((part) => (part.type === 'tool_call' ? [part.id] : []));
+    const ids = (response: CanonicalResponse): string[] =>
+      response.content.flatMap((part) => (part.type === 'tool_call' ? [part.id] : []));
     expect(ids(again)).toEqual(ids(first));
     expect(new Set(ids(first)).size).toBe(2);
     expect(ids(other)).not.toEqual(ids(first));
@@ -54,7 +73,10 @@ describe('decodeGeminiResponse / encodeGeminiResponse', () => {
 
   it('encodes the chat golden (another format) into a Gemini body: reasoning as a thought, calls as functionCall objects', () => {
     const chat = JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'openai-chat', 'src', 'fixtures', 'chat-response.canonical.json'), 'utf8'),
+      readFileSync(
+        join(__dirname, '..', '..', 'openai-chat', 'src', 'fixtures', 'chat-response.canonical.json'),
+        'utf8',
+      ),
     ) as CanonicalResponse;
     expect(encodeGeminiResponse(chat)).toStrictEqual({
       candidates: [
@@ -101,7 +123,10 @@ describe('decodeGeminiResponse / encodeGeminiResponse', () => {
   it('reads generated images as image parts and gives them back', () => {
     const parts = [{ text: 'Here it is.' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }];
     const decoded = decodeGeminiResponse(answer(parts));
-    expect(decoded.content[1]).toEqual({ type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' } });
+    expect(decoded.content[1]).toEqual({
+      type: 'image',
+      source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
+    });
     expect(encodeGeminiResponse(decoded).candidates?.[0]?.content?.parts).toEqual(parts);
   });
 
@@ -185,19 +210,38 @@ describe('usage mapping', () => {
   });
 
   it('decodes the encoding of any canonical usage without cache writes to the same usage', () => {
-    const canonical = { inputTokens: 70, outputTokens: 60, cacheReadTokens: 30, cacheWriteTokens: 0, reasoningTokens: 25 };
+    const canonical = {
+      inputTokens: 70,
+      outputTokens: 60,
+      cacheReadTokens: 30,
+      cacheWriteTokens: 0,
+      reasoningTokens: 25,
+    };
     expect(decodeGeminiUsage(encodeGeminiUsage(canonical))).toEqual(canonical);
   });
 
   it('counts cache writes and tool-use prompts as prompt tokens (Gemini has no separate bucket)', () => {
-    expect(encodeGeminiUsage({ ...emptyUsage(), inputTokens: 50, cacheReadTokens: 30, cacheWriteTokens: 20, outputTokens: 5 })).toEqual({
+    expect(
+      encodeGeminiUsage({
+        ...emptyUsage(),
+        inputTokens: 50,
+        cacheReadTokens: 30,
+        cacheWriteTokens: 20,
+        outputTokens: 5,
+      }),
+    ).toEqual({
       promptTokenCount: 100,
       candidatesTokenCount: 5,
       totalTokenCount: 105,
       cachedContentTokenCount: 30,
     });
     expect(
-      decodeGeminiUsage({ promptTokenCount: 10, toolUsePromptTokenCount: 90, candidatesTokenCount: 3, totalTokenCount: 103 }),
+      decodeGeminiUsage({
+        promptTokenCount: 10,
+        toolUsePromptTokenCount: 90,
+        candidatesTokenCount: 3,
+        totalTokenCount: 103,
+      }),
     ).toMatchObject({
       inputTokens: 100,
       outputTokens: 3,
@@ -247,9 +291,12 @@ describe('finish reason mapping', () => {
     error: 'OTHER',
   };
 
-  it.each(FINISH_REASONS.map((reason) => [reason, encoded[reason]]))('encodes %s as %s (a valid Gemini enum value)', (canonical, wire) => {
-    expect(encodeGeminiFinishReason(canonical)).toBe(wire);
-  });
+  it.each(FINISH_REASONS.map((reason) => [reason, encoded[reason]]))(
+    'encodes %s as %s (a valid Gemini enum value)',
+    (canonical, wire) => {
+      expect(encodeGeminiFinishReason(canonical)).toBe(wire);
+    },
+  );
 
   it('round-trips STOP, MAX_TOKENS and SAFETY', () => {
     for (const wire of ['STOP', 'MAX_TOKENS', 'SAFETY'] as const)
@@ -272,7 +319,9 @@ describe('encodeGeminiErrorBody', () => {
     [ErrorCode.UPSTREAM_TIMEOUT, undefined, 504, 'DEADLINE_EXCEEDED'],
   ])('renders %s (status %s) as code %i / %s', (code, status, wireCode, wireStatus) => {
     const error = new GatewayException(code, { message: 'it failed', ...(status !== undefined && { status }) });
-    expect(encodeGeminiErrorBody(error.body)).toEqual({ error: { code: wireCode, message: 'it failed', status: wireStatus } });
+    expect(encodeGeminiErrorBody(error.body)).toEqual({
+      error: { code: wireCode, message: 'it failed', status: wireStatus },
+    });
   });
 
   it("uses Google's own shape for 401, not the OpenAI auth_error body", () => {

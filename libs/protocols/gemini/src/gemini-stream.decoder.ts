@@ -37,17 +37,26 @@ export class GeminiStreamDecoder {
     const responseId = field<string>(data, 'responseId') ?? '';
     if (!this.started) {
       this.started = true;
-      out.push({ type: 'start', id: responseId, model: field<string>(data, 'modelVersion') ?? '', created: Math.floor(Date.now() / 1000) });
+      out.push({
+        type: 'start',
+        id: responseId,
+        model: field<string>(data, 'modelVersion') ?? '',
+        created: Math.floor(Date.now() / 1000),
+      });
     }
     const candidates = field<unknown[]>(data, 'candidates') ?? [];
     const candidate = candidates.find((item) => (field<number>(item, 'index') ?? 0) === 0);
-    for (const part of field<unknown[]>(field(candidate, 'content'), 'parts') ?? []) out.push(...this.part(part, responseId));
+    for (const part of field<unknown[]>(field(candidate, 'content'), 'parts') ?? [])
+      out.push(...this.part(part, responseId));
     const reason = field<string>(candidate, 'finishReason');
     const blocked = candidate === undefined && field(field(data, 'promptFeedback'), 'blockReason') !== undefined;
     if ((reason !== undefined || blocked) && !this.finished) {
       this.finished = true;
       out.push(...this.close());
-      out.push({ type: 'finish', reason: blocked ? 'content_filter' : decodeGeminiFinishReason(reason, this.calls > 0) });
+      out.push({
+        type: 'finish',
+        reason: blocked ? 'content_filter' : decodeGeminiFinishReason(reason, this.calls > 0),
+      });
     }
     const usage = field<GeminiUsageMetadata>(data, 'usageMetadata');
     if (usage !== undefined) this.usage = usage;
@@ -82,7 +91,11 @@ export class GeminiStreamDecoder {
       out.push(...this.close());
       const index = this.nextIndex++;
       out.push(
-        { type: 'block_start', index, block: { kind: 'tool_call', id: answerCallId(responseId, this.calls++, call), name: call.name } },
+        {
+          type: 'block_start',
+          index,
+          block: { kind: 'tool_call', id: answerCallId(responseId, this.calls++, call), name: call.name },
+        },
         { type: 'block_delta', index, delta: { kind: 'tool_arguments', json: JSON.stringify(call.args ?? {}) } },
         { type: 'block_stop', index },
       );

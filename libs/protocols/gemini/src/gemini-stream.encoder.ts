@@ -110,7 +110,8 @@ export class GeminiStreamEncoder {
   private stop(index: number): string {
     const block = this.blocks.get(index);
     this.blocks.delete(index);
-    if (block?.kind === 'tool_call') return this.hold({ functionCall: { name: block.name, args: argumentsObject(block.json || '{}') } });
+    if (block?.kind === 'tool_call')
+      return this.hold({ functionCall: { name: block.name, args: argumentsObject(block.json || '{}') } });
     if (block?.kind !== 'thinking' || block.signature === '') return '';
     if (block.hasText) return this.hold({ text: '', thought: true, thoughtSignature: block.signature });
     this.signature = block.signature;
@@ -135,7 +136,11 @@ export class GeminiStreamEncoder {
   private frame(parts: GeminiPart[], finish?: FinishReason, usage?: Usage): string {
     const chunk: GeminiGenerateContentResponse = {
       candidates: [
-        { content: { parts, role: 'model' }, ...(finish !== undefined && { finishReason: encodeGeminiFinishReason(finish) }), index: 0 },
+        {
+          content: { parts, role: 'model' },
+          ...(finish !== undefined && { finishReason: encodeGeminiFinishReason(finish) }),
+          index: 0,
+        },
       ],
       ...(usage !== undefined && { usageMetadata: encodeGeminiUsage(usage) }),
       modelVersion: this.model,

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
-import { ErrorCode, GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  ResponseAccumulator,
+  type CanonicalChunk,
+  type CanonicalResponse,
+} from '@plexus/core';
 import { decodeGeminiResponse, encodeGeminiResponse } from './gemini-response.codec';
 import { GeminiStreamDecoder } from './gemini-stream.decoder';
 import { GeminiStreamEncoder } from './gemini-stream.encoder';
@@ -80,25 +86,39 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
       if (chunk.type !== 'block_delta') continue;
       const at = chunks.indexOf(chunk);
       expect(chunks.findIndex((other) => other.type === 'block_start' && other.index === chunk.index)).toBeLessThan(at);
-      expect(chunks.findIndex((other) => other.type === 'block_stop' && other.index === chunk.index)).toBeGreaterThan(at);
+      expect(chunks.findIndex((other) => other.type === 'block_stop' && other.index === chunk.index)).toBeGreaterThan(
+        at,
+      );
     }
   });
 
   it('carries the signature byte for byte, in its own block right before the call that had it', () => {
     const chunks = decodeSse(upstreamSse);
     const signature = chunks.find((chunk) => chunk.type === 'block_delta' && chunk.delta.kind === 'signature');
-    expect(signature).toEqual({ type: 'block_delta', index: 2, delta: { kind: 'signature', signature: PARIS_SIGNATURE } });
-    expect(chunks[chunks.indexOf(signature!) + 2]).toMatchObject({ type: 'block_start', index: 3, block: { kind: 'tool_call' } });
+    expect(signature).toEqual({
+      type: 'block_delta',
+      index: 2,
+      delta: { kind: 'signature', signature: PARIS_SIGNATURE },
+    });
+    expect(chunks[chunks.indexOf(signature!) + 2]).toMatchObject({
+      type: 'block_start',
+      index: 3,
+      block: { kind: 'tool_call' },
+    });
   });
 
   it('turns whole function calls into tool-call blocks whose arguments are valid JSON, with the non-stream ids', () => {
     const chunks = decodeSse(upstreamSse);
-    const calls = chunks.flatMap((chunk) => (chunk.type === 'block_start' && chunk.block.kind === 'tool_call' ? [chunk] : []));
+    const calls = chunks.flatMap((chunk) =>
+      chunk.type === 'block_start' && chunk.block.kind === 'tool_call' ? [chunk] : [],
+    );
     const argumentsOf = (index: number): unknown =>
       JSON.parse(
         chunks
           .map((chunk) =>
-            chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments' ? chunk.delta.json : '',
+            chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments'
+              ? chunk.delta.json
+              : '',
           )
           .join(''),
       );
@@ -107,7 +127,10 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
     expect(argumentsOf(4)).toEqual({ city: 'Tokyo', unit: 'celsius' });
     const whole = decodeGeminiResponse({
       candidates: [
-        { content: { parts: events(upstreamSse).flatMap((event) => event.candidates?.[0]?.content?.parts ?? []) }, finishReason: 'STOP' },
+        {
+          content: { parts: events(upstreamSse).flatMap((event) => event.candidates?.[0]?.content?.parts ?? []) },
+          finishReason: 'STOP',
+        },
       ],
       responseId: 'Fq8kaeX2Lb6Oz7IPt4uW8Ao',
     });
@@ -119,7 +142,16 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
     const chunks = decodeSse(upstreamSse);
     const usage = chunks.filter((chunk) => chunk.type === 'usage');
     expect(usage).toEqual([
-      { type: 'usage', usage: { inputTokens: 496, outputTokens: 188, cacheReadTokens: 1024, cacheWriteTokens: 0, reasoningTokens: 130 } },
+      {
+        type: 'usage',
+        usage: {
+          inputTokens: 496,
+          outputTokens: 188,
+          cacheReadTokens: 1024,
+          cacheWriteTokens: 0,
+          reasoningTokens: 130,
+        },
+      },
     ]);
     expect(chunks.at(-2)).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
@@ -132,7 +164,10 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
     });
     expect(decoder.end()).toEqual([
       { type: 'block_stop', index: 0 },
-      { type: 'usage', usage: { inputTokens: 3, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } },
+      {
+        type: 'usage',
+        usage: { inputTokens: 3, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+      },
     ]);
     expect(decoder.end()).toEqual([]);
   });
@@ -141,8 +176,12 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
     const decoder = new GeminiStreamDecoder();
     const out = [
       ...decoder.decode(undefined, { candidates: [{ content: { parts: [{ text: 'Hello' }] } }] }),
-      ...decoder.decode(undefined, { candidates: [{ content: { parts: [{ text: ' world', thoughtSignature: 'SIG' }] } }] }),
-      ...decoder.decode(undefined, { candidates: [{ content: { parts: [{ text: '', thoughtSignature: 'END' }] }, finishReason: 'STOP' }] }),
+      ...decoder.decode(undefined, {
+        candidates: [{ content: { parts: [{ text: ' world', thoughtSignature: 'SIG' }] } }],
+      }),
+      ...decoder.decode(undefined, {
+        candidates: [{ content: { parts: [{ text: '', thoughtSignature: 'END' }] }, finishReason: 'STOP' }],
+      }),
     ];
     expect(out.slice(1)).toEqual([
       { type: 'block_start', index: 0, block: { kind: 'text' } },
@@ -164,7 +203,9 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
   it('turns an in-stream error event into an error chunk with the upstream status', () => {
     const decoder = new GeminiStreamDecoder();
     decoder.decode(undefined, { candidates: [{ content: { parts: [{ text: 'Hi' }] } }] });
-    const out = decoder.decode(undefined, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
+    const out = decoder.decode(undefined, {
+      error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' },
+    });
     expect(out).toEqual([
       { type: 'block_stop', index: 0 },
       { type: 'error', error: { code: ErrorCode.UPSTREAM_ERROR, status: 503, message: 'The model is overloaded.' } },
@@ -174,7 +215,11 @@ describe('GeminiStreamDecoder (golden fixture)', () => {
   it('reads a blocked prompt as a content_filter finish', () => {
     const decoder = new GeminiStreamDecoder();
     expect(
-      decoder.decode(undefined, { promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, responseId: 'r', modelVersion: 'm' }),
+      decoder.decode(undefined, {
+        promptFeedback: { blockReason: 'PROHIBITED_CONTENT' },
+        responseId: 'r',
+        modelVersion: 'm',
+      }),
     ).toEqual([
       { type: 'start', id: 'r', model: 'm', created: NOW_MS / 1000 },
       { type: 'finish', reason: 'content_filter' },
@@ -194,7 +239,10 @@ describe('GeminiStreamEncoder (golden fixture)', () => {
   it('puts the signature back on the function call that carried it, byte for byte', () => {
     const parts = events(encodeAll(goldenChunks)).flatMap((event) => event.candidates?.[0]?.content?.parts ?? []);
     expect(parts.filter((part) => part.thoughtSignature !== undefined)).toEqual([
-      { functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: PARIS_SIGNATURE },
+      {
+        functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } },
+        thoughtSignature: PARIS_SIGNATURE,
+      },
     ]);
   });
 
@@ -211,7 +259,9 @@ describe('GeminiStreamEncoder (golden fixture)', () => {
       thoughtsTokenCount: 40,
     });
     const calls = events(sse).flatMap((event) =>
-      (event.candidates?.[0]?.content?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall.args] : [])),
+      (event.candidates?.[0]?.content?.parts ?? []).flatMap((part) =>
+        part.functionCall ? [part.functionCall.args] : [],
+      ),
     );
     expect(calls).toEqual([
       { city: 'Paris', unit: 'celsius' },
@@ -361,7 +411,11 @@ describe('ResponseAccumulator over the decoded fixture', () => {
         arguments: '{"city":"Tokyo","unit":"celsius"}',
       },
     ]);
-    expect(response).toMatchObject({ id: 'Fq8kaeX2Lb6Oz7IPt4uW8Ao', model: 'gemini-2.5-flash', finishReason: 'tool_calls' });
+    expect(response).toMatchObject({
+      id: 'Fq8kaeX2Lb6Oz7IPt4uW8Ao',
+      model: 'gemini-2.5-flash',
+      finishReason: 'tool_calls',
+    });
     const parts = encodeGeminiResponse(response).candidates?.[0]?.content?.parts;
     expect(parts?.[2]).toEqual({
       functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } },

@@ -49,7 +49,8 @@ const FILTERED = new Set([
 export function decodeGeminiFinishReason(reason: string | null | undefined, hasToolCalls = false): FinishReason {
   if (reason === 'MAX_TOKENS') return 'length';
   if (reason && FILTERED.has(reason)) return 'content_filter';
-  if (!reason || reason === 'STOP' || reason === 'FINISH_REASON_UNSPECIFIED') return hasToolCalls ? 'tool_calls' : 'stop';
+  if (!reason || reason === 'STOP' || reason === 'FINISH_REASON_UNSPECIFIED')
+    return hasToolCalls ? 'tool_calls' : 'stop';
   return 'error';
 }
 

@@ -11,7 +11,14 @@ import {
   type ToolChoice,
   type ToolResultPart,
 } from '@plexus/core';
-import type { ChatCompletionRequest, ChatContentPart, ChatMessage, ChatOtherTool, ChatTool, ChatToolChoice } from './openai-chat.types';
+import type {
+  ChatCompletionRequest,
+  ChatContentPart,
+  ChatMessage,
+  ChatOtherTool,
+  ChatTool,
+  ChatToolChoice,
+} from './openai-chat.types';
 
 /** Request fields with a canonical meaning; everything else rides in `extensions.chat`. */
 const MAPPED_FIELDS = new Set([
@@ -60,7 +67,10 @@ export function assertChatRequest(body: unknown): asserts body is ChatCompletion
   messages.forEach((message: unknown, index) => {
     const role = (message as { role?: unknown } | null)?.role;
     if (typeof role !== 'string' || !['system', 'developer', 'user', 'assistant', 'tool'].includes(role)) {
-      throw invalid(`messages[${index}].role must be one of system, developer, user, assistant, tool`, `messages[${index}].role`);
+      throw invalid(
+        `messages[${index}].role must be one of system, developer, user, assistant, tool`,
+        `messages[${index}].role`,
+      );
     }
   });
 }
@@ -82,7 +92,8 @@ export function decodeChatRequest(body: unknown): CanonicalRequest {
         type: 'tool_result',
         toolCallId: message.tool_call_id ?? '',
         content: decodeParts(message.content).filter(
-          (part): part is ToolResultPart['content'][number] => part.type === 'text' || part.type === 'image' || part.type === 'document',
+          (part): part is ToolResultPart['content'][number] =>
+            part.type === 'text' || part.type === 'image' || part.type === 'document',
         ),
       });
       continue;
@@ -108,9 +119,10 @@ export function decodeChatRequest(body: unknown): CanonicalRequest {
       parameters: tool.function.parameters ?? { type: 'object', properties: {} },
       ...(tool.function.strict !== undefined && { strict: tool.function.strict }),
     })),
-    ...(body.tool_choice !== undefined && decodeToolChoice(body.tool_choice) !== undefined && {
-      toolChoice: decodeToolChoice(body.tool_choice),
-    }),
+    ...(body.tool_choice !== undefined &&
+      decodeToolChoice(body.tool_choice) !== undefined && {
+        toolChoice: decodeToolChoice(body.tool_choice),
+      }),
     ...(body.parallel_tool_calls !== undefined && { parallelToolCalls: body.parallel_tool_calls }),
     sampling: {
       ...(maxOutputTokens !== undefined && { maxOutputTokens }),

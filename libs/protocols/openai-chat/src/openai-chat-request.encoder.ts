@@ -56,9 +56,10 @@ export function encodeChatRequest(request: CanonicalRequest, options: ChatEncode
     ...(request.toolChoice !== undefined && { tool_choice: encodeToolChoice(request.toolChoice) }),
     ...(request.parallelToolCalls !== undefined && { parallel_tool_calls: request.parallelToolCalls }),
     ...(request.responseFormat !== undefined && { response_format: encodeResponseFormat(request.responseFormat) }),
-    ...(request.reasoning !== undefined && reasoningEffortOf(request.reasoning) !== undefined && {
-      reasoning_effort: reasoningEffortOf(request.reasoning),
-    }),
+    ...(request.reasoning !== undefined &&
+      reasoningEffortOf(request.reasoning) !== undefined && {
+        reasoning_effort: reasoningEffortOf(request.reasoning),
+      }),
     ...(request.user !== undefined && { user: request.user }),
     ...(request.metadata !== undefined && { metadata: request.metadata }),
   };
@@ -130,10 +131,16 @@ function encodePart(part: ContentPart): ChatContentPart | null {
     case 'document':
       return part.source.kind === 'file'
         ? { type: 'file', file: { file_id: part.source.fileId } }
-        : { type: 'file', file: { file_data: urlOf(part.source), ...(part.title !== undefined && { filename: part.title }) } };
+        : {
+            type: 'file',
+            file: { file_data: urlOf(part.source), ...(part.title !== undefined && { filename: part.title }) },
+          };
     case 'audio':
       return part.source.kind === 'base64'
-        ? { type: 'input_audio', input_audio: { data: part.source.data, format: part.source.mediaType.replace(/^audio\//, '') } }
+        ? {
+            type: 'input_audio',
+            input_audio: { data: part.source.data, format: part.source.mediaType.replace(/^audio\//, '') },
+          }
         : null;
     case 'thinking':
     case 'redacted_thinking':

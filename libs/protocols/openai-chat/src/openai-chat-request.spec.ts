@@ -89,8 +89,12 @@ describe('decodeChatRequest (golden fixture)', () => {
   it('records streamUsage only for a stream that asked for it', () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'a' }] };
     expect(decodeChatRequest({ ...base, stream: true }).streamUsage).toBe(false);
-    expect(decodeChatRequest({ ...base, stream: false, stream_options: { include_usage: true } }).streamUsage).toBe(false);
-    expect(decodeChatRequest({ ...base, stream: true, stream_options: { include_usage: true } }).streamUsage).toBe(true);
+    expect(decodeChatRequest({ ...base, stream: false, stream_options: { include_usage: true } }).streamUsage).toBe(
+      false,
+    );
+    expect(decodeChatRequest({ ...base, stream: true, stream_options: { include_usage: true } }).streamUsage).toBe(
+      true,
+    );
   });
 });
 
@@ -98,7 +102,9 @@ describe('encodeChatRequest', () => {
   const canonical = (): CanonicalRequest => fixture<CanonicalRequest>('chat-request.canonical.json');
 
   it('encodes the canonical golden into the upstream golden', () => {
-    expect(encodeChatRequest(canonical(), { model: 'gpt-5-mini' })).toStrictEqual(fixture('chat-request.upstream.json'));
+    expect(encodeChatRequest(canonical(), { model: 'gpt-5-mini' })).toStrictEqual(
+      fixture('chat-request.upstream.json'),
+    );
   });
 
   it('replaces the alias with the upstream model and writes max_completion_tokens', () => {
@@ -171,7 +177,9 @@ describe('encodeChatRequest', () => {
 
   it('restores chat extensions but never lets them override the mapped fields', () => {
     const body = encodeChatRequest(
-      minimalCanonical({ extensions: { chat: { service_tier: 'flex', model: 'sneaky' }, gemini: { safetySettings: [] } } }),
+      minimalCanonical({
+        extensions: { chat: { service_tier: 'flex', model: 'sneaky' }, gemini: { safetySettings: [] } },
+      }),
       { model: 'up' },
     );
     expect(body.service_tier).toBe('flex');
@@ -220,7 +228,17 @@ describe('assertChatRequest', () => {
     ['missing messages', { model: 'm' }, 'messages'],
     ['empty messages', { model: 'm', messages: [] }, 'messages'],
     ['messages that are not an array', { model: 'm', messages: { role: 'user' } }, 'messages'],
-    ['a bad role', { model: 'm', messages: [{ role: 'user', content: 'a' }, { role: 'robot', content: 'b' }] }, 'messages[1].role'],
+    [
+      'a bad role',
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'robot', content: 'b' },
+        ],
+      },
+      'messages[1].role',
+    ],
     ['a missing role', { model: 'm', messages: [{ content: 'a' }] }, 'messages[0].role'],
     ['a null message', { model: 'm', messages: [null] }, 'messages[0].role'],
   ])('rejects %s with INVALID_REQUEST', (_label, body, param) => {
@@ -250,7 +268,8 @@ describe('decodeChatRequest: parts and tools without a canonical meaning', () =>
   });
 
   it('answers an unknown content part with INVALID_REQUEST instead of failing later', () => {
-    const decode = (): unknown => decodeChatRequest({ model: 'm', messages: [{ role: 'user', content: [{ type: 'hologram' }] }] });
+    const decode = (): unknown =>
+      decodeChatRequest({ model: 'm', messages: [{ role: 'user', content: [{ type: 'hologram' }] }] });
     expect(decode).toThrow(GatewayException);
     expect(decode).toThrow("Unsupported content part type 'hologram'");
   });

@@ -38,8 +38,16 @@ describe('decodeChatResponse / encodeChatResponse', () => {
             content: 'Checking both cities.',
             reasoning_content: 'Two cities, so two parallel get_weather calls.',
             tool_calls: [
-              { id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } },
-              { id: 'call_tokyo', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Tokyo", "unit": "celsius"}' } },
+              {
+                id: 'call_paris',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+              },
+              {
+                id: 'call_tokyo',
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"city": "Tokyo", "unit": "celsius"}' },
+              },
             ],
           },
           finish_reason: 'tool_calls',
@@ -58,7 +66,14 @@ describe('decodeChatResponse / encodeChatResponse', () => {
   });
 
   it('writes content null when the answer is only tool calls, and an empty string when it is empty', () => {
-    const base: CanonicalResponse = { id: 'r', model: 'm', created: 1, content: [], finishReason: 'stop', extensions: {} };
+    const base: CanonicalResponse = {
+      id: 'r',
+      model: 'm',
+      created: 1,
+      content: [],
+      finishReason: 'stop',
+      extensions: {},
+    };
     const toolOnly = encodeChatResponse({
       ...base,
       content: [{ type: 'tool_call', id: 'c', name: 'f', arguments: '{}' }],
@@ -76,7 +91,13 @@ describe('decodeChatResponse / encodeChatResponse', () => {
       object: 'chat.completion',
       created: 1,
       model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' },
+          finish_reason: 'stop',
+        },
+      ],
     });
     expect(decoded.finishReason).toBe('refusal');
     expect(decoded.content).toEqual([]);
@@ -88,7 +109,9 @@ describe('decodeChatResponse / encodeChatResponse', () => {
       id: 'r',
       created: 1,
       model: 'm',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'ok', reasoning: 'thought' }, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'ok', reasoning: 'thought' }, finish_reason: 'stop' },
+      ],
     });
     expect(decoded.content).toEqual([
       { type: 'thinking', text: 'thought' },
@@ -130,7 +153,12 @@ describe('usage mapping', () => {
   });
 
   it("reads DeepSeek's prompt_cache_hit_tokens as cache reads", () => {
-    const usage: ChatUsage = { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110, prompt_cache_hit_tokens: 30 };
+    const usage: ChatUsage = {
+      prompt_tokens: 100,
+      completion_tokens: 10,
+      total_tokens: 110,
+      prompt_cache_hit_tokens: 30,
+    };
     expect(decodeChatUsage(usage)).toMatchObject({ inputTokens: 70, cacheReadTokens: 30 });
   });
 
@@ -177,7 +205,9 @@ describe('usage mapping', () => {
       prompt_tokens_details: { cached_tokens: 30 },
       completion_tokens_details: { reasoning_tokens: 12 },
     });
-    expect(encodeChatUsage({ ...emptyUsage(), inputTokens: 50, cacheReadTokens: 30, cacheWriteTokens: 20, outputTokens: 5 })).toMatchObject({
+    expect(
+      encodeChatUsage({ ...emptyUsage(), inputTokens: 50, cacheReadTokens: 30, cacheWriteTokens: 20, outputTokens: 5 }),
+    ).toMatchObject({
       prompt_tokens: 100,
       total_tokens: 105,
     });
@@ -222,7 +252,9 @@ describe('finish reason mapping', () => {
 describe('encodeChatErrorBody', () => {
   it('renders 401 as the auth_error body with a numeric code and no param', () => {
     const error = new GatewayException(ErrorCode.INVALID_API_KEY);
-    expect(encodeChatErrorBody(error.body)).toEqual({ error: { message: 'Invalid API key', type: 'auth_error', code: 401 } });
+    expect(encodeChatErrorBody(error.body)).toEqual({
+      error: { message: 'Invalid API key', type: 'auth_error', code: 401 },
+    });
     expect(encodeChatErrorBody(new GatewayException(ErrorCode.MISSING_API_KEY).body).error).toEqual({
       message: 'Missing API key',
       type: 'auth_error',
@@ -231,9 +263,17 @@ describe('encodeChatErrorBody', () => {
   });
 
   it('renders an unknown model as invalid_request_error / model_not_found with its param', () => {
-    const error = new GatewayException(ErrorCode.MODEL_NOT_FOUND, { message: "The model 'x' does not exist", param: 'model' });
+    const error = new GatewayException(ErrorCode.MODEL_NOT_FOUND, {
+      message: "The model 'x' does not exist",
+      param: 'model',
+    });
     expect(encodeChatErrorBody(error.body)).toEqual({
-      error: { message: "The model 'x' does not exist", type: 'invalid_request_error', code: 'model_not_found', param: 'model' },
+      error: {
+        message: "The model 'x' does not exist",
+        type: 'invalid_request_error',
+        code: 'model_not_found',
+        param: 'model',
+      },
     });
   });
 

@@ -44,7 +44,12 @@ export class ChatStreamEncoder {
           return this.frame(
             {
               tool_calls: [
-                { index: toolIndex, id: chunk.block.id, type: 'function', function: { name: chunk.block.name, arguments: '' } },
+                {
+                  index: toolIndex,
+                  id: chunk.block.id,
+                  type: 'function',
+                  function: { name: chunk.block.name, arguments: '' },
+                },
               ],
             },
             null,
@@ -58,7 +63,11 @@ export class ChatStreamEncoder {
             return this.frame({ reasoning_content: chunk.delta.text }, null);
           case 'tool_arguments':
             return this.frame(
-              { tool_calls: [{ index: this.toolIndexes.get(chunk.index) ?? 0, function: { arguments: chunk.delta.json } }] },
+              {
+                tool_calls: [
+                  { index: this.toolIndexes.get(chunk.index) ?? 0, function: { arguments: chunk.delta.json } },
+                ],
+              },
               null,
             );
           case 'signature':
@@ -101,7 +110,10 @@ export class ChatStreamEncoder {
     return `${out}data: [DONE]\n\n`;
   }
 
-  private frame(delta: ChatCompletionChunk['choices'][number]['delta'], finishReason: ChatCompletionChunk['choices'][number]['finish_reason']): string {
+  private frame(
+    delta: ChatCompletionChunk['choices'][number]['delta'],
+    finishReason: ChatCompletionChunk['choices'][number]['finish_reason'],
+  ): string {
     const chunk: ChatCompletionChunk = {
       id: this.id,
       object: 'chat.completion.chunk',

@@ -36,7 +36,12 @@ function decodeSse(text: string, feedSize?: number): CanonicalChunk[] {
 }
 
 function encodeAll(chunks: CanonicalChunk[], options: Partial<ChatStreamEncoderOptions> = {}): string {
-  const encoder = new ChatStreamEncoder({ includeUsage: true, fallbackId: 'chatcmpl-fallback', fallbackModel: 'alias', ...options });
+  const encoder = new ChatStreamEncoder({
+    includeUsage: true,
+    fallbackId: 'chatcmpl-fallback',
+    fallbackModel: 'alias',
+    ...options,
+  });
   return chunks.map((chunk) => encoder.encode(chunk)).join('') + encoder.end();
 }
 
@@ -79,7 +84,11 @@ describe('ChatStreamDecoder (golden fixture)', () => {
     ]);
     const argumentsOf = (index: number): string =>
       chunks
-        .map((chunk) => (chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments' ? chunk.delta.json : ''))
+        .map((chunk) =>
+          chunk.type === 'block_delta' && chunk.index === index && chunk.delta.kind === 'tool_arguments'
+            ? chunk.delta.json
+            : '',
+        )
         .join('');
     expect(JSON.parse(argumentsOf(2))).toEqual({ city: 'Paris', unit: 'celsius' });
     expect(JSON.parse(argumentsOf(3))).toEqual({ city: 'Tokyo', unit: 'celsius' });
@@ -168,14 +177,20 @@ describe('ChatStreamEncoder (golden fixture)', () => {
       { type: 'block_delta', index: 0, delta: { kind: 'text', text: 'Hi' } },
       { type: 'error', error: error.body },
     ]);
-    expect(sse.endsWith('data: {"error":{"message":"upstream blew up","type":"api_error","code":"upstream_error","param":null}}\n\ndata: [DONE]\n\n')).toBe(
-      true,
-    );
+    expect(
+      sse.endsWith(
+        'data: {"error":{"message":"upstream blew up","type":"api_error","code":"upstream_error","param":null}}\n\ndata: [DONE]\n\n',
+      ),
+    ).toBe(true);
     expect(sse).not.toContain('"finish_reason":"stop"');
   });
 
   it('uses the fallback id and model until the upstream start arrives', () => {
-    const encoder = new ChatStreamEncoder({ includeUsage: false, fallbackId: 'chatcmpl-fallback', fallbackModel: 'alias' });
+    const encoder = new ChatStreamEncoder({
+      includeUsage: false,
+      fallbackId: 'chatcmpl-fallback',
+      fallbackModel: 'alias',
+    });
     const [data] = sseData(encoder.encode({ type: 'block_delta', index: 0, delta: { kind: 'text', text: 'x' } }));
     expect(JSON.parse(data)).toMatchObject({ id: 'chatcmpl-fallback', model: 'alias' });
   });
@@ -186,7 +201,11 @@ describe('ChatStreamEncoder (golden fixture)', () => {
       [
         { type: 'passthrough', data: frame },
         { type: 'finish', reason: 'stop', observed: true },
-        { type: 'usage', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, observed: true },
+        {
+          type: 'usage',
+          usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+          observed: true,
+        },
       ],
       { includeUsage: true },
     );

@@ -14,4 +14,8 @@ export {
   decodeCompletionFinishReason,
   encodeCompletionFinishReason,
 } from './openai-completions-response.codec';
-export { CompletionStreamDecoder, CompletionStreamEncoder, type CompletionStreamEncoderOptions } from './openai-completions-stream.codec';
+export {
+  CompletionStreamDecoder,
+  CompletionStreamEncoder,
+  type CompletionStreamEncoderOptions,
+} from './openai-completions-stream.codec';

@@ -32,11 +32,14 @@ function invalid(message: string, param: string): GatewayException {
 }
 
 export function assertCompletionRequest(body: unknown): asserts body is CompletionRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('Request body must be a JSON object', 'body');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('Request body must be a JSON object', 'body');
   const request = body as Record<string, unknown>;
-  if (typeof request['model'] !== 'string' || request['model'] === '') throw invalid('you must provide a model parameter', 'model');
+  if (typeof request['model'] !== 'string' || request['model'] === '')
+    throw invalid('you must provide a model parameter', 'model');
   const prompt = request['prompt'];
-  const isPrompt = typeof prompt === 'string' || (Array.isArray(prompt) && prompt.every((item) => typeof item === 'string'));
+  const isPrompt =
+    typeof prompt === 'string' || (Array.isArray(prompt) && prompt.every((item) => typeof item === 'string'));
   if (!isPrompt) throw invalid("'prompt' must be a string or an array of strings", 'prompt');
 }
 
@@ -55,7 +58,9 @@ export function decodeCompletionRequest(body: unknown): CanonicalRequest {
   const stop = body.stop == null ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop];
   return {
     model: body.model,
-    instructions: [{ role: 'system', text: suffix === undefined ? CONTINUE_INSTRUCTION : FILL_IN_THE_MIDDLE_INSTRUCTION }],
+    instructions: [
+      { role: 'system', text: suffix === undefined ? CONTINUE_INSTRUCTION : FILL_IN_THE_MIDDLE_INSTRUCTION },
+    ],
     messages: [{ role: 'user', content: [{ type: 'text', text }] }],
     tools: [],
     sampling: {
@@ -83,7 +88,9 @@ function textOf(content: ContentPart[]): string {
 export function encodeCompletionRequest(request: CanonicalRequest, options: { model: string }): CompletionRequest {
   const lines = [
     ...request.instructions.map((block) => block.text),
-    ...request.messages.map((message) => (request.messages.length === 1 ? textOf(message.content) : `${message.role}: ${textOf(message.content)}`)),
+    ...request.messages.map((message) =>
+      request.messages.length === 1 ? textOf(message.content) : `${message.role}: ${textOf(message.content)}`,
+    ),
   ];
   const { sampling } = request;
   return {

@@ -1,11 +1,4 @@
-import type {
-  Citation,
-  ContentPart,
-  MediaSource,
-  TextPart,
-  ThinkingPart,
-  ToolCallPart,
-} from '@plexus/core';
+import type { Citation, ContentPart, MediaSource, TextPart, ThinkingPart, ToolCallPart } from '@plexus/core';
 import type {
   ResponsesAnnotation,
   ResponsesInputContent,
@@ -109,12 +102,19 @@ export function encodeInputPart(part: ContentPart): ResponsesInputContent | null
           return { type: 'input_file', file_url: part.source.url };
         case 'base64':
           // OpenAI rejects file_data without a filename.
-          return { type: 'input_file', filename: part.title ?? defaultFilename(part.source.mediaType), file_data: urlOf(part.source) };
+          return {
+            type: 'input_file',
+            filename: part.title ?? defaultFilename(part.source.mediaType),
+            file_data: urlOf(part.source),
+          };
       }
       return null;
     case 'audio':
       return part.source.kind === 'base64'
-        ? { type: 'input_audio', input_audio: { data: part.source.data, format: part.source.mediaType.replace(/^audio\//, '') } }
+        ? {
+            type: 'input_audio',
+            input_audio: { data: part.source.data, format: part.source.mediaType.replace(/^audio\//, '') },
+          }
         : null;
     case 'thinking':
     case 'redacted_thinking':
@@ -135,7 +135,9 @@ function defaultFilename(mediaType: string): string {
  * can be rebuilt and replayed.
  */
 export function decodeReasoningItem(item: ResponsesReasoningItem): ThinkingPart[] {
-  const texts = item.summary?.length ? item.summary.map((part) => part.text) : (item.content ?? []).map((part) => part.text);
+  const texts = item.summary?.length
+    ? item.summary.map((part) => part.text)
+    : (item.content ?? []).map((part) => part.text);
   const encrypted = item.encrypted_content ?? undefined;
   if (texts.length === 0 && encrypted === undefined) return [];
   const parts: ThinkingPart[] = (texts.length > 0 ? texts : ['']).map((text) => ({ type: 'thinking', text }));

@@ -68,14 +68,16 @@ export function assertResponsesRequest(body: unknown): asserts body is Responses
       throw invalid("Missing required parameter: 'input'.", 'input');
     }
   } else if (typeof input !== 'string') {
-    if (!Array.isArray(input)) throw invalid("Invalid type for 'input': expected a string or an array of input items.", 'input');
+    if (!Array.isArray(input))
+      throw invalid("Invalid type for 'input': expected a string or an array of input items.", 'input');
     input.forEach(assertItem);
   }
   const tools = body['tools'];
   if (tools !== undefined) {
     if (!Array.isArray(tools)) throw invalid("Invalid type for 'tools': expected an array.", 'tools');
     tools.forEach((tool: unknown, index) => {
-      if (!isObject(tool) || typeof tool['type'] !== 'string') throw invalid(`Missing required parameter: 'tools[${index}].type'.`, `tools[${index}].type`);
+      if (!isObject(tool) || typeof tool['type'] !== 'string')
+        throw invalid(`Missing required parameter: 'tools[${index}].type'.`, `tools[${index}].type`);
       if (tool['type'] === 'function' && typeof tool['name'] !== 'string') {
         throw invalid(`Missing required parameter: 'tools[${index}].name'.`, `tools[${index}].name`);
       }
@@ -88,18 +90,25 @@ function assertItem(item: unknown, index: number): void {
   if (!isObject(item)) throw invalid(`Invalid type for '${at}': expected an object.`, at);
   const type = item['type'] ?? 'message';
   if (typeof type !== 'string' || !ITEM_TYPES.includes(type)) {
-    throw invalid(`Invalid value for '${at}.type': ${JSON.stringify(type)} input items are not supported by this gateway.`, `${at}.type`);
+    throw invalid(
+      `Invalid value for '${at}.type': ${JSON.stringify(type)} input items are not supported by this gateway.`,
+      `${at}.type`,
+    );
   }
   if (type === 'message') {
     if (typeof item['role'] !== 'string' || !ROLES.includes(item['role'])) {
-      throw invalid(`Invalid value for '${at}.role'. Supported values are: 'user', 'assistant', 'system', and 'developer'.`, `${at}.role`);
+      throw invalid(
+        `Invalid value for '${at}.role'. Supported values are: 'user', 'assistant', 'system', and 'developer'.`,
+        `${at}.role`,
+      );
     }
     if (typeof item['content'] !== 'string' && !Array.isArray(item['content'])) {
       throw invalid(`Missing required parameter: '${at}.content'.`, `${at}.content`);
     }
   }
   if (type === 'function_call' || type === 'function_call_output') {
-    if (typeof item['call_id'] !== 'string') throw invalid(`Missing required parameter: '${at}.call_id'.`, `${at}.call_id`);
+    if (typeof item['call_id'] !== 'string')
+      throw invalid(`Missing required parameter: '${at}.call_id'.`, `${at}.call_id`);
   }
   if (type === 'function_call' && typeof item['name'] !== 'string') {
     throw invalid(`Missing required parameter: '${at}.name'.`, `${at}.name`);
@@ -159,7 +168,12 @@ function decodeInput(input: string | ResponsesInputItem[], instructions: Instruc
       assistantTurn(messages).push(...decodeReasoningItem(item));
     } else if (item.type === 'function_call') {
       toolNames.set(item.call_id, item.name);
-      assistantTurn(messages).push({ type: 'tool_call', id: item.call_id, name: item.name, arguments: item.arguments ?? '' });
+      assistantTurn(messages).push({
+        type: 'tool_call',
+        id: item.call_id,
+        name: item.name,
+        arguments: item.arguments ?? '',
+      });
     } else if (item.type === 'function_call_output') {
       const name = toolNames.get(item.call_id);
       appendToolResult(messages, {
@@ -168,7 +182,8 @@ function decodeInput(input: string | ResponsesInputItem[], instructions: Instruc
         // Responses outputs carry no name; the call they answer does.
         ...(name !== undefined && { name }),
         content: decodeContent(item.output).filter(
-          (part): part is ToolResultPart['content'][number] => part.type === 'text' || part.type === 'image' || part.type === 'document',
+          (part): part is ToolResultPart['content'][number] =>
+            part.type === 'text' || part.type === 'image' || part.type === 'document',
         ),
       });
     } else if (item.role === 'system' || item.role === 'developer') {
@@ -229,7 +244,10 @@ function decodeToolChoice(choice: ResponsesToolChoice | undefined): ToolChoice |
 }
 
 /** Effort and summary are canonical; any other key, or an effort canonical lacks, stays behind. */
-function decodeReasoning(reasoning: ResponsesReasoningConfig | null | undefined, extensions: Record<string, unknown>): ReasoningConfig | undefined {
+function decodeReasoning(
+  reasoning: ResponsesReasoningConfig | null | undefined,
+  extensions: Record<string, unknown>,
+): ReasoningConfig | undefined {
   if (reasoning == null) return undefined;
   const { effort, summary, generate_summary, ...rest } = reasoning;
   const leftover: Record<string, unknown> = { ...rest };

@@ -1,4 +1,12 @@
-import type { CanonicalMessage, CanonicalRequest, ContentPart, ReasoningConfig, ResponseFormat, ToolChoice, ToolResultPart } from '@plexus/core';
+import type {
+  CanonicalMessage,
+  CanonicalRequest,
+  ContentPart,
+  ReasoningConfig,
+  ResponseFormat,
+  ToolChoice,
+  ToolResultPart,
+} from '@plexus/core';
 import { encodeInputPart, encodeOutputText, groupAssistantParts } from './openai-responses-content';
 import type {
   ResponsesFunctionTool,
@@ -47,7 +55,10 @@ export function encodeResponsesRequest(request: CanonicalRequest, options: Respo
   const reasoning = encodeReasoning(request.reasoning, extraReasoning as ResponsesReasoningConfig | undefined);
   const include = new Set(Array.isArray(extraInclude) ? (extraInclude as string[]) : []);
   if (reasoning !== undefined && reasoning.effort !== 'none') include.add(ENCRYPTED_REASONING);
-  const tools: ResponsesTool[] = [...request.tools.map(encodeTool), ...(Array.isArray(hostedTools) ? (hostedTools as ResponsesTool[]) : [])];
+  const tools: ResponsesTool[] = [
+    ...request.tools.map(encodeTool),
+    ...(Array.isArray(hostedTools) ? (hostedTools as ResponsesTool[]) : []),
+  ];
   const text = {
     ...(extraText as Record<string, unknown> | undefined),
     ...(request.responseFormat !== undefined && { format: encodeTextFormat(request.responseFormat) }),
@@ -111,9 +122,13 @@ function encodeAssistant(parts: ContentPart[]): ResponsesInputItem[] {
       case 'message':
         return [{ type: 'message', role: 'assistant', content: group.parts.map(encodeOutputText) }];
       case 'reasoning':
-        return group.signature === undefined ? [] : [{ type: 'reasoning', summary: group.summary, encrypted_content: group.signature }];
+        return group.signature === undefined
+          ? []
+          : [{ type: 'reasoning', summary: group.summary, encrypted_content: group.signature }];
       case 'function_call':
-        return [{ type: 'function_call', call_id: group.part.id, name: group.part.name, arguments: group.part.arguments }];
+        return [
+          { type: 'function_call', call_id: group.part.id, name: group.part.name, arguments: group.part.arguments },
+        ];
     }
   });
 }
@@ -128,7 +143,8 @@ function userContent(parts: ContentPart[]): string | ResponsesInputContent[] | n
 /** Tool outputs are a string unless they hold more than text. */
 function toolOutput(result: ToolResultPart): string | ResponsesInputContent[] {
   const encoded = result.content.map(encodeInputPart).filter((part) => part !== null);
-  if (encoded.every((part) => part.type === 'input_text')) return encoded.map((part) => (part.type === 'input_text' ? part.text : '')).join('');
+  if (encoded.every((part) => part.type === 'input_text'))
+    return encoded.map((part) => (part.type === 'input_text' ? part.text : '')).join('');
   return encoded;
 }
 
@@ -166,7 +182,10 @@ function encodeTextFormat(format: ResponseFormat): ResponsesTextFormat {
 }
 
 /** Canonical effort (or the nearest level to a thinking budget) and summary, over any untranslatable extras. */
-function encodeReasoning(config: ReasoningConfig | undefined, extra: ResponsesReasoningConfig | undefined): ResponsesReasoningConfig | undefined {
+function encodeReasoning(
+  config: ReasoningConfig | undefined,
+  extra: ResponsesReasoningConfig | undefined,
+): ResponsesReasoningConfig | undefined {
   if (config === undefined && extra === undefined) return undefined;
   const { summary: extraSummary, ...rest } = extra ?? {};
   const effort = config === undefined ? undefined : effortOf(config);

@@ -11,7 +11,9 @@ function fixture<T = unknown>(name: string): T {
 
 /** The chat lib's canonical golden: proves a request decoded from another format encodes here. */
 function chatCanonical(): CanonicalRequest {
-  return JSON.parse(readFileSync(join(__dirname, '../../openai-chat/src/fixtures/chat-request.canonical.json'), 'utf8')) as CanonicalRequest;
+  return JSON.parse(
+    readFileSync(join(__dirname, '../../openai-chat/src/fixtures/chat-request.canonical.json'), 'utf8'),
+  ) as CanonicalRequest;
 }
 
 function minimalCanonical(overrides: Partial<CanonicalRequest> = {}): CanonicalRequest {
@@ -42,7 +44,9 @@ const SIGNATURE = fixture<ResponsesRequest>('responses-request.json').input![2] 
 
 describe('decodeResponsesRequest (golden fixture)', () => {
   it('decodes the rich Responses request into the canonical golden', () => {
-    expect(decodeResponsesRequest(fixture('responses-request.json'))).toStrictEqual(fixture('responses-request.canonical.json'));
+    expect(decodeResponsesRequest(fixture('responses-request.json'))).toStrictEqual(
+      fixture('responses-request.canonical.json'),
+    );
   });
 
   it('does not mutate the body it decodes', () => {
@@ -80,7 +84,9 @@ describe('decodeResponsesRequest (golden fixture)', () => {
     const decoded = decodeResponsesRequest(fixture('responses-request.json'));
     const toolTurn = decoded.messages[2];
     expect(toolTurn?.role).toBe('user');
-    expect(toolTurn?.content.map((part) => (part.type === 'tool_result' ? [part.toolCallId, part.name] : part.type))).toEqual([
+    expect(
+      toolTurn?.content.map((part) => (part.type === 'tool_result' ? [part.toolCallId, part.name] : part.type)),
+    ).toEqual([
       ['call_paris', 'get_weather'],
       ['call_tokyo', 'get_weather'],
     ]);
@@ -97,7 +103,15 @@ describe('decodeResponsesRequest (golden fixture)', () => {
     const decoded = decodeResponsesRequest({
       model: 'm',
       input: [
-        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'a' }, { type: 'summary_text', text: 'b' }], encrypted_content: 'enc' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [
+            { type: 'summary_text', text: 'a' },
+            { type: 'summary_text', text: 'b' },
+          ],
+          encrypted_content: 'enc',
+        },
         { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'enc2' },
         { role: 'user', content: 'next' },
       ],
@@ -118,7 +132,10 @@ describe('decodeResponsesRequest (golden fixture)', () => {
     ['auto', { type: 'auto' }],
     ['none', { type: 'none' }],
     ['required', { type: 'required' }],
-    [{ type: 'function', name: 'get_weather' }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'function', name: 'get_weather' },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ])('maps tool_choice %j both ways', (wire, canonical) => {
     const decoded = decodeResponsesRequest({ model: 'm', input: 'a', tool_choice: wire });
     expect(decoded.toolChoice).toEqual(canonical);
@@ -133,15 +150,27 @@ describe('decodeResponsesRequest (golden fixture)', () => {
   });
 
   it('keeps an effort canonical lacks (max) and other reasoning keys aside, and restores them', () => {
-    const decoded = decodeResponsesRequest({ model: 'm', input: 'a', reasoning: { effort: 'max', summary: 'auto', context: 'all_turns' } });
+    const decoded = decodeResponsesRequest({
+      model: 'm',
+      input: 'a',
+      reasoning: { effort: 'max', summary: 'auto', context: 'all_turns' },
+    });
     expect(decoded.reasoning).toEqual({ includeThoughts: true });
     expect(decoded.extensions.responses).toEqual({ reasoning: { effort: 'max', context: 'all_turns' } });
-    expect(encodeResponsesRequest(decoded, { model: 'up' }).reasoning).toEqual({ effort: 'max', context: 'all_turns', summary: 'auto' });
+    expect(encodeResponsesRequest(decoded, { model: 'up' }).reasoning).toEqual({
+      effort: 'max',
+      context: 'all_turns',
+      summary: 'auto',
+    });
   });
 
   it('decodes json_object and text formats', () => {
-    expect(decodeResponsesRequest({ model: 'm', input: 'a', text: { format: { type: 'json_object' } } }).responseFormat).toEqual({ type: 'json_object' });
-    expect(decodeResponsesRequest({ model: 'm', input: 'a', text: { format: { type: 'text' } } }).responseFormat).toEqual({ type: 'text' });
+    expect(
+      decodeResponsesRequest({ model: 'm', input: 'a', text: { format: { type: 'json_object' } } }).responseFormat,
+    ).toEqual({ type: 'json_object' });
+    expect(
+      decodeResponsesRequest({ model: 'm', input: 'a', text: { format: { type: 'text' } } }).responseFormat,
+    ).toEqual({ type: 'text' });
   });
 });
 
@@ -149,7 +178,9 @@ describe('encodeResponsesRequest', () => {
   const canonical = (): CanonicalRequest => fixture<CanonicalRequest>('responses-request.canonical.json');
 
   it('encodes the canonical golden into the upstream golden', () => {
-    expect(encodeResponsesRequest(canonical(), { model: 'gpt-5' })).toStrictEqual(fixture('responses-request.upstream.json'));
+    expect(encodeResponsesRequest(canonical(), { model: 'gpt-5' })).toStrictEqual(
+      fixture('responses-request.upstream.json'),
+    );
   });
 
   it('encodes the chat lib canonical golden: unsigned thinking, stop, seed and n cannot be sent', () => {
@@ -174,7 +205,9 @@ describe('encodeResponsesRequest', () => {
     const reasoning = input.find((item) => item.type === 'reasoning');
     expect(reasoning).toEqual({
       type: 'reasoning',
-      summary: [{ type: 'summary_text', text: '**Planning the lookups**\n\nTwo cities, so two get_weather calls in parallel.' }],
+      summary: [
+        { type: 'summary_text', text: '**Planning the lookups**\n\nTwo cities, so two get_weather calls in parallel.' },
+      ],
       encrypted_content: SIGNATURE.encrypted_content,
     });
     expect(input.every((item) => !('id' in item))).toBe(true);
@@ -183,7 +216,10 @@ describe('encodeResponsesRequest', () => {
   it('keeps tool-call arguments as the exact text the model produced', () => {
     const input = encodeResponsesRequest(canonical(), { model: 'gpt-5' }).input as ResponsesInputItem[];
     const calls = input.filter((item) => item.type === 'function_call');
-    expect(calls.map((call) => call.arguments)).toEqual(['{"city":"Paris","unit":"celsius"}', '{"city": "Tokyo", "unit": "celsius"}']);
+    expect(calls.map((call) => call.arguments)).toEqual([
+      '{"city":"Paris","unit":"celsius"}',
+      '{"city": "Tokyo", "unit": "celsius"}',
+    ]);
     for (const call of calls) expect(() => JSON.parse(call.arguments) as unknown).not.toThrow();
   });
 
@@ -193,14 +229,20 @@ describe('encodeResponsesRequest', () => {
       input: [{ type: 'message', role: 'user', content: 'hi' }],
       store: false,
     });
-    const body = encodeResponsesRequest(minimalCanonical({ extensions: { responses: { store: true, previous_response_id: 'resp_x' } } }), { model: 'up' });
+    const body = encodeResponsesRequest(
+      minimalCanonical({ extensions: { responses: { store: true, previous_response_id: 'resp_x' } } }),
+      { model: 'up' },
+    );
     expect(body.store).toBe(true);
     expect(body).not.toHaveProperty('previous_response_id');
   });
 
   it('asks for encrypted reasoning only when reasoning is on, merged with the client include list', () => {
     const include = (reasoning: ReasoningConfig | undefined, extra?: string[]): unknown =>
-      encodeResponsesRequest(minimalCanonical({ reasoning, extensions: extra ? { responses: { include: extra } } : {} }), { model: 'up' }).include;
+      encodeResponsesRequest(
+        minimalCanonical({ reasoning, extensions: extra ? { responses: { include: extra } } : {} }),
+        { model: 'up' },
+      ).include;
     expect(include({ effort: 'low' })).toEqual(['reasoning.encrypted_content']);
     expect(include({ budgetTokens: 4000 })).toEqual(['reasoning.encrypted_content']);
     expect(include({ effort: 'none' })).toBeUndefined();
@@ -218,13 +260,17 @@ describe('encodeResponsesRequest', () => {
   });
 
   it('sends strict:false for a tool that did not ask for strictness (omitted means strict in Responses)', () => {
-    const body = encodeResponsesRequest(minimalCanonical({ tools: [{ name: 'f', parameters: { type: 'object' } }] }), { model: 'up' });
+    const body = encodeResponsesRequest(minimalCanonical({ tools: [{ name: 'f', parameters: { type: 'object' } }] }), {
+      model: 'up',
+    });
     expect(body.tools).toEqual([{ type: 'function', name: 'f', parameters: { type: 'object' }, strict: false }]);
   });
 
   it('restores responses extensions but never lets them override mapped fields, and ignores other formats', () => {
     const body = encodeResponsesRequest(
-      minimalCanonical({ extensions: { responses: { service_tier: 'flex', model: 'sneaky', input: 'sneaky' }, chat: { logit_bias: {} } } }),
+      minimalCanonical({
+        extensions: { responses: { service_tier: 'flex', model: 'sneaky', input: 'sneaky' }, chat: { logit_bias: {} } },
+      }),
       { model: 'up' },
     );
     expect(body.service_tier).toBe('flex');
@@ -294,13 +340,20 @@ describe('encodeResponsesRequest', () => {
   });
 
   it('puts a leading developer instruction in the input, not in instructions', () => {
-    const body = encodeResponsesRequest(minimalCanonical({ instructions: [{ role: 'developer', text: 'be terse' }] }), { model: 'up' });
+    const body = encodeResponsesRequest(minimalCanonical({ instructions: [{ role: 'developer', text: 'be terse' }] }), {
+      model: 'up',
+    });
     expect(body).not.toHaveProperty('instructions');
-    expect((body.input as ResponsesInputItem[])[0]).toEqual({ type: 'message', role: 'developer', content: 'be terse' });
+    expect((body.input as ResponsesInputItem[])[0]).toEqual({
+      type: 'message',
+      role: 'developer',
+      content: 'be terse',
+    });
   });
 
   describe('thinking budget to reasoning.effort', () => {
-    const effortFor = (reasoning: ReasoningConfig): unknown => encodeResponsesRequest(minimalCanonical({ reasoning }), { model: 'up' }).reasoning?.effort;
+    const effortFor = (reasoning: ReasoningConfig): unknown =>
+      encodeResponsesRequest(minimalCanonical({ reasoning }), { model: 'up' }).reasoning?.effort;
 
     it.each([
       [0, 'none'],
@@ -313,7 +366,12 @@ describe('encodeResponsesRequest', () => {
     });
 
     it('prefers an explicit effort and asks for an auto summary when thoughts are wanted', () => {
-      expect(encodeResponsesRequest(minimalCanonical({ reasoning: { effort: 'xhigh', budgetTokens: 10, includeThoughts: true } }), { model: 'up' }).reasoning).toEqual({
+      expect(
+        encodeResponsesRequest(
+          minimalCanonical({ reasoning: { effort: 'xhigh', budgetTokens: 10, includeThoughts: true } }),
+          { model: 'up' },
+        ).reasoning,
+      ).toEqual({
         effort: 'xhigh',
         summary: 'auto',
       });
@@ -336,14 +394,34 @@ describe('assertResponsesRequest', () => {
     ['an input that is neither string nor array', { model: 'm', input: 42 }, 'input'],
     ['a bad role', { model: 'm', input: [{ role: 'robot', content: 'b' }] }, 'input[0].role'],
     ['a message without content', { model: 'm', input: [{ type: 'message', role: 'user' }] }, 'input[0].content'],
-    ['a function_call without call_id', { model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id'],
-    ['a function_call without name', { model: 'm', input: [{ type: 'function_call', call_id: 'c', arguments: '{}' }] }, 'input[0].name'],
-    ['a function_call_output without call_id', { model: 'm', input: [{ type: 'function_call_output', output: 'x' }] }, 'input[0].call_id'],
-    ['a function_call_output without output', { model: 'm', input: [{ type: 'function_call_output', call_id: 'c' }] }, 'input[0].output'],
+    [
+      'a function_call without call_id',
+      { model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] },
+      'input[0].call_id',
+    ],
+    [
+      'a function_call without name',
+      { model: 'm', input: [{ type: 'function_call', call_id: 'c', arguments: '{}' }] },
+      'input[0].name',
+    ],
+    [
+      'a function_call_output without call_id',
+      { model: 'm', input: [{ type: 'function_call_output', output: 'x' }] },
+      'input[0].call_id',
+    ],
+    [
+      'a function_call_output without output',
+      { model: 'm', input: [{ type: 'function_call_output', call_id: 'c' }] },
+      'input[0].output',
+    ],
     ['an item_reference', { model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
     ['a null item', { model: 'm', input: [null] }, 'input[0]'],
     ['tools that are not an array', { model: 'm', input: 'a', tools: {} }, 'tools'],
-    ['a function tool without a name', { model: 'm', input: 'a', tools: [{ type: 'function', parameters: {} }] }, 'tools[0].name'],
+    [
+      'a function tool without a name',
+      { model: 'm', input: 'a', tools: [{ type: 'function', parameters: {} }] },
+      'tools[0].name',
+    ],
   ])('rejects %s with INVALID_REQUEST', (_label, body, param) => {
     const error = thrownBy(() => assertResponsesRequest(body));
     expect(error.code).toBe(ErrorCode.INVALID_REQUEST);

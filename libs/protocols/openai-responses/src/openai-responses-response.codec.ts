@@ -1,5 +1,17 @@
-import { ErrorCode, GatewayException, type CanonicalMessage, type CanonicalResponse, type ContentPart, type Usage } from '@plexus/core';
-import { decodeContentPart, decodeReasoningItem, encodeOutputText, groupAssistantParts } from './openai-responses-content';
+import {
+  ErrorCode,
+  GatewayException,
+  type CanonicalMessage,
+  type CanonicalResponse,
+  type ContentPart,
+  type Usage,
+} from '@plexus/core';
+import {
+  decodeContentPart,
+  decodeReasoningItem,
+  encodeOutputText,
+  groupAssistantParts,
+} from './openai-responses-content';
 import type { ResponsesOutputItem, ResponsesResponse } from './openai-responses.types';
 import {
   decodeResponsesFinishReason,
@@ -16,7 +28,9 @@ export function decodeResponsesResponse(body: unknown): CanonicalResponse {
     throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, { message: 'Upstream response has no output' });
   }
   if (response.status === 'failed') {
-    throw new GatewayException(ErrorCode.UPSTREAM_ERROR, { message: response.error?.message ?? 'Upstream response failed' });
+    throw new GatewayException(ErrorCode.UPSTREAM_ERROR, {
+      message: response.error?.message ?? 'Upstream response failed',
+    });
   }
   const traits: OutputTraits = { toolCalls: false, refusal: false };
   const content = response.output.flatMap((item) => decodeOutputItem(item, traits));
@@ -75,7 +89,11 @@ export function outputItemId(prefix: 'msg' | 'rs' | 'fc', responseId: string, in
  * A refusal has no canonical part of its own: an answer that finished with `refusal` is
  * rendered as refusal content, which decodes back to text plus that finish reason.
  */
-function encodeOutputItems(content: ContentPart[], responseId: string, flags: { refusal: boolean; incomplete: boolean }): ResponsesOutputItem[] {
+function encodeOutputItems(
+  content: ContentPart[],
+  responseId: string,
+  flags: { refusal: boolean; incomplete: boolean },
+): ResponsesOutputItem[] {
   return groupAssistantParts(content).map((group, index): ResponsesOutputItem => {
     switch (group.kind) {
       case 'message':
@@ -83,7 +101,9 @@ function encodeOutputItems(content: ContentPart[], responseId: string, flags: { 
           id: outputItemId('msg', responseId, index),
           type: 'message',
           status: flags.incomplete ? 'incomplete' : 'completed',
-          content: group.parts.map((part) => (flags.refusal ? { type: 'refusal', refusal: part.text } : encodeOutputText(part))),
+          content: group.parts.map((part) =>
+            flags.refusal ? { type: 'refusal', refusal: part.text } : encodeOutputText(part),
+          ),
           role: 'assistant',
         };
       case 'reasoning':
@@ -127,7 +147,11 @@ export function responsesResponseObject(fields: ResponseObjectFields): Responses
     object: 'response',
     created_at: fields.createdAt,
     status: fields.status,
-    error: fields.error ?? (fields.status === 'failed' ? { code: 'server_error', message: 'The model failed to generate a response.' } : null),
+    error:
+      fields.error ??
+      (fields.status === 'failed'
+        ? { code: 'server_error', message: 'The model failed to generate a response.' }
+        : null),
     incomplete_details: fields.incomplete_details ?? null,
     instructions: null,
     metadata: {},

@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorCode, FINISH_REASONS, GatewayException, emptyUsage, type CanonicalResponse, type FinishReason } from '@plexus/core';
+import {
+  ErrorCode,
+  FINISH_REASONS,
+  GatewayException,
+  emptyUsage,
+  type CanonicalResponse,
+  type FinishReason,
+} from '@plexus/core';
 import { encodeResponsesErrorBody } from './openai-responses-error.encoder';
-import { decodeResponsesResponse, encodeResponsesResponse, responseOutputMessages } from './openai-responses-response.codec';
+import {
+  decodeResponsesResponse,
+  encodeResponsesResponse,
+  responseOutputMessages,
+} from './openai-responses-response.codec';
 import {
   decodeResponsesFinishReason,
   decodeResponsesUsage,
@@ -37,11 +48,20 @@ function body(overrides: Partial<ResponsesResponse>): ResponsesResponse {
   };
 }
 
-const base: CanonicalResponse = { id: 'resp_1', model: 'm', created: 1, content: [], finishReason: 'stop', extensions: {} };
+const base: CanonicalResponse = {
+  id: 'resp_1',
+  model: 'm',
+  created: 1,
+  content: [],
+  finishReason: 'stop',
+  extensions: {},
+};
 
 describe('decodeResponsesResponse / encodeResponsesResponse', () => {
   it('decodes reasoning, a hosted search, a cited message and a function call into the canonical golden', () => {
-    expect(decodeResponsesResponse(fixture('responses-response.json'))).toStrictEqual(fixture('responses-response.canonical.json'));
+    expect(decodeResponsesResponse(fixture('responses-response.json'))).toStrictEqual(
+      fixture('responses-response.canonical.json'),
+    );
   });
 
   it('encodes the canonical golden into the client golden, and decodes it back unchanged', () => {
@@ -61,7 +81,14 @@ describe('decodeResponsesResponse / encodeResponsesResponse', () => {
 
   it('uses the id it is given, and derives the item ids from it', () => {
     const encoded = encodeResponsesResponse(
-      { ...base, content: [{ type: 'text', text: 'hi' }, { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{}' }], finishReason: 'tool_calls' },
+      {
+        ...base,
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{}' },
+        ],
+        finishReason: 'tool_calls',
+      },
       { id: 'resp_gateway' },
     );
     expect(encoded.id).toBe('resp_gateway');
@@ -69,7 +96,11 @@ describe('decodeResponsesResponse / encodeResponsesResponse', () => {
   });
 
   it('encodes length as incomplete/max_output_tokens and content_filter as incomplete/content_filter, both ways', () => {
-    const length = encodeResponsesResponse({ ...base, content: [{ type: 'text', text: 'cut' }], finishReason: 'length' });
+    const length = encodeResponsesResponse({
+      ...base,
+      content: [{ type: 'text', text: 'cut' }],
+      finishReason: 'length',
+    });
     expect(length).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
     expect(length.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
     expect(decodeResponsesResponse(length).finishReason).toBe('length');
@@ -80,11 +111,23 @@ describe('decodeResponsesResponse / encodeResponsesResponse', () => {
 
   it('reads refusal content as text with the refusal finish reason, and writes it back as refusal content', () => {
     const decoded = decodeResponsesResponse(
-      body({ output: [{ id: 'msg_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot help with that.' }] }] }),
+      body({
+        output: [
+          {
+            id: 'msg_1',
+            type: 'message',
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'refusal', refusal: 'I cannot help with that.' }],
+          },
+        ],
+      }),
     );
     expect(decoded.finishReason).toBe('refusal');
     expect(decoded.content).toEqual([{ type: 'text', text: 'I cannot help with that.' }]);
-    expect(encodeResponsesResponse(decoded).output[0]).toMatchObject({ content: [{ type: 'refusal', refusal: 'I cannot help with that.' }] });
+    expect(encodeResponsesResponse(decoded).output[0]).toMatchObject({
+      content: [{ type: 'refusal', refusal: 'I cannot help with that.' }],
+    });
   });
 
   it('writes an empty answer with no usage as usage null', () => {
@@ -95,7 +138,13 @@ describe('decodeResponsesResponse / encodeResponsesResponse', () => {
   });
 
   it('drops redacted thinking, which the format cannot carry', () => {
-    const encoded = encodeResponsesResponse({ ...base, content: [{ type: 'redacted_thinking', data: 'x' }, { type: 'text', text: 'a' }] });
+    const encoded = encodeResponsesResponse({
+      ...base,
+      content: [
+        { type: 'redacted_thinking', data: 'x' },
+        { type: 'text', text: 'a' },
+      ],
+    });
     expect(encoded.output.map((item) => item.type)).toEqual(['message']);
   });
 
@@ -141,7 +190,13 @@ describe('usage mapping', () => {
       total_tokens: 2276,
     };
     const decoded = decodeResponsesUsage(usage);
-    expect(decoded).toEqual({ inputTokens: 328, outputTokens: 412, cacheReadTokens: 1536, cacheWriteTokens: 0, reasoningTokens: 256 });
+    expect(decoded).toEqual({
+      inputTokens: 328,
+      outputTokens: 412,
+      cacheReadTokens: 1536,
+      cacheWriteTokens: 0,
+      reasoningTokens: 256,
+    });
     expect(encodeResponsesUsage(decoded)).toEqual(usage);
   });
 
@@ -158,7 +213,16 @@ describe('usage mapping', () => {
   });
 
   it('encodes canonical usage from other formats: input_tokens is the sum of the input buckets', () => {
-    expect(encodeResponsesUsage({ ...emptyUsage(), inputTokens: 50, cacheReadTokens: 30, cacheWriteTokens: 20, outputTokens: 5, reasoningTokens: 2 })).toEqual({
+    expect(
+      encodeResponsesUsage({
+        ...emptyUsage(),
+        inputTokens: 50,
+        cacheReadTokens: 30,
+        cacheWriteTokens: 20,
+        outputTokens: 5,
+        reasoningTokens: 2,
+      }),
+    ).toEqual({
       input_tokens: 100,
       input_tokens_details: { cached_tokens: 30, cache_write_tokens: 20 },
       output_tokens: 5,
@@ -168,7 +232,15 @@ describe('usage mapping', () => {
   });
 
   it('tolerates missing details and keeps a reported cost', () => {
-    expect(decodeResponsesUsage({ input_tokens: 5, output_tokens: 2, total_tokens: 7, input_tokens_details: null, cost: 0.001 })).toEqual({
+    expect(
+      decodeResponsesUsage({
+        input_tokens: 5,
+        output_tokens: 2,
+        total_tokens: 7,
+        input_tokens_details: null,
+        cost: 0.001,
+      }),
+    ).toEqual({
       ...emptyUsage(),
       inputTokens: 5,
       outputTokens: 2,
@@ -180,7 +252,14 @@ describe('usage mapping', () => {
 describe('finish reason mapping', () => {
   const none = { toolCalls: false, refusal: false };
 
-  it.each<[ResponsesResponse['status'] | undefined, string | undefined, { toolCalls: boolean; refusal: boolean }, FinishReason]>([
+  it.each<
+    [
+      ResponsesResponse['status'] | undefined,
+      string | undefined,
+      { toolCalls: boolean; refusal: boolean },
+      FinishReason,
+    ]
+  >([
     ['completed', undefined, none, 'stop'],
     ['completed', undefined, { toolCalls: true, refusal: false }, 'tool_calls'],
     ['completed', undefined, { toolCalls: false, refusal: true }, 'refusal'],
@@ -221,7 +300,9 @@ describe('encodeResponsesErrorBody', () => {
   ])('renders %s (%i) as %s / %s', (code, status, type, wireCode) => {
     const error = new GatewayException(code);
     expect(error.status).toBe(status);
-    expect(encodeResponsesErrorBody(error.body)).toEqual({ error: { message: error.message, type, code: wireCode, param: null } });
+    expect(encodeResponsesErrorBody(error.body)).toEqual({
+      error: { message: error.message, type, code: wireCode, param: null },
+    });
   });
 
   it('renders 401 as the reference AuthErrorBody', () => {

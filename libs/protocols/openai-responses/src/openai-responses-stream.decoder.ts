@@ -29,7 +29,10 @@ export class ResponsesStreamDecoder {
   /** `data` is the SSE event's data field (already JSON-parsed); `eventName` its `event:` field. */
   decode(eventName: string | undefined, data: unknown): CanonicalChunk[] {
     const fields = (typeof data === 'object' && data !== null ? data : {}) as { type?: unknown };
-    const event = { ...fields, type: typeof fields.type === 'string' ? fields.type : eventName } as ResponsesStreamEvent;
+    const event = {
+      ...fields,
+      type: typeof fields.type === 'string' ? fields.type : eventName,
+    } as ResponsesStreamEvent;
     const out: CanonicalChunk[] = [];
     if (!this.started) {
       this.started = true;
@@ -121,11 +124,19 @@ export class ResponsesStreamDecoder {
         // An upstream that sent no item events still delivers the output here.
         if (this.nextIndex === 0) {
           (response.output ?? []).forEach((item, outputIndex) =>
-            this.itemDone(out, { type: 'response.output_item.done', sequence_number: event.sequence_number, output_index: outputIndex, item }),
+            this.itemDone(out, {
+              type: 'response.output_item.done',
+              sequence_number: event.sequence_number,
+              output_index: outputIndex,
+              item,
+            }),
           );
         }
         const traits = { toolCalls: this.toolCalls, refusal: this.refusal };
-        out.push({ type: 'finish', reason: decodeResponsesFinishReason(response.status, response.incomplete_details?.reason, traits) });
+        out.push({
+          type: 'finish',
+          reason: decodeResponsesFinishReason(response.status, response.incomplete_details?.reason, traits),
+        });
         if (response.usage) out.push({ type: 'usage', usage: decodeResponsesUsage(response.usage) });
         return;
       }
@@ -147,21 +158,34 @@ export class ResponsesStreamDecoder {
     }
   }
 
-  private itemDone(out: CanonicalChunk[], event: Extract<ResponsesStreamEvent, { type: 'response.output_item.done' }>): void {
+  private itemDone(
+    out: CanonicalChunk[],
+    event: Extract<ResponsesStreamEvent, { type: 'response.output_item.done' }>,
+  ): void {
     const { item, output_index: outputIndex } = event;
     switch (item.type) {
       case 'message':
         this.refusal ||= item.content.some((part) => part.type === 'refusal');
-        item.content.forEach((part, index) => this.complete(out, outputIndex, `c${index}`, { kind: 'text' }, partText(part)));
+        item.content.forEach((part, index) =>
+          this.complete(out, outputIndex, `c${index}`, { kind: 'text' }, partText(part)),
+        );
         break;
       case 'reasoning': {
-        item.summary.forEach((part, index) => this.complete(out, outputIndex, `s${index}`, { kind: 'thinking' }, part.text));
+        item.summary.forEach((part, index) =>
+          this.complete(out, outputIndex, `s${index}`, { kind: 'thinking' }, part.text),
+        );
         if (item.summary.length === 0) {
-          (item.content ?? []).forEach((part, index) => this.complete(out, outputIndex, `r${index}`, { kind: 'thinking' }, part.text));
+          (item.content ?? []).forEach((part, index) =>
+            this.complete(out, outputIndex, `r${index}`, { kind: 'thinking' }, part.text),
+          );
         }
         if (item.encrypted_content) {
           if (this.open?.outputIndex !== outputIndex) this.openBlock(out, outputIndex, 'e', { kind: 'thinking' });
-          out.push({ type: 'block_delta', index: this.open!.index, delta: { kind: 'signature', signature: item.encrypted_content } });
+          out.push({
+            type: 'block_delta',
+            index: this.open!.index,
+            delta: { kind: 'signature', signature: item.encrypted_content },
+          });
         }
         break;
       }
@@ -181,7 +205,11 @@ export class ResponsesStreamDecoder {
     this.failed = true;
     this.close(out);
     const status = code === 'rate_limit_exceeded' ? 429 : 502;
-    out.push({ type: 'error', error: new GatewayException(ErrorCode.UPSTREAM_ERROR, { message: message ?? 'Upstream stream failed', status }).body });
+    out.push({
+      type: 'error',
+      error: new GatewayException(ErrorCode.UPSTREAM_ERROR, { message: message ?? 'Upstream stream failed', status })
+        .body,
+    });
   }
 
   private openBlock(out: CanonicalChunk[], outputIndex: number, part: string, block: BlockStart): void {
@@ -205,7 +233,10 @@ export class ResponsesStreamDecoder {
     out.push({
       type: 'block_delta',
       index: open.index,
-      delta: open.kind === 'tool_call' ? { kind: 'tool_arguments', json: text } : { kind: open.kind === 'thinking' ? 'thinking' : 'text', text },
+      delta:
+        open.kind === 'tool_call'
+          ? { kind: 'tool_arguments', json: text }
+          : { kind: open.kind === 'thinking' ? 'thinking' : 'text', text },
     });
   }
 

@@ -67,7 +67,8 @@ export class ResponsesStreamEncoder {
         // The relayed frames already opened the response.
         this.relayed = true;
         this.started = true;
-        for (const match of chunk.data.matchAll(SEQUENCE)) this.sequence = Math.max(this.sequence, Number(match[1]) + 1);
+        for (const match of chunk.data.matchAll(SEQUENCE))
+          this.sequence = Math.max(this.sequence, Number(match[1]) + 1);
         return chunk.data;
       case 'start':
         if (this.started) return '';
@@ -154,13 +155,22 @@ export class ResponsesStreamEncoder {
 
   private blockDelta(index: number, delta: BlockDelta): string {
     let out = '';
-    if (!this.blocks.has(index) && (delta.kind === 'text' || delta.kind === 'thinking')) out += this.blockStart(index, { kind: delta.kind });
+    if (!this.blocks.has(index) && (delta.kind === 'text' || delta.kind === 'thinking'))
+      out += this.blockStart(index, { kind: delta.kind });
     const block = this.blocks.get(index);
     const item = block?.item;
     if (!block || !item || item !== this.item) return out;
     if (delta.kind === 'text' && block.kind === 'text') {
       block.text += delta.text;
-      return out + this.frame('response.output_text.delta', { ...this.ref(item), content_index: block.contentIndex, delta: delta.text, logprobs: [] });
+      return (
+        out +
+        this.frame('response.output_text.delta', {
+          ...this.ref(item),
+          content_index: block.contentIndex,
+          delta: delta.text,
+          logprobs: [],
+        })
+      );
     }
     if (delta.kind === 'thinking' && block.kind === 'thinking' && item.kind === 'reasoning') {
       if (block.summaryIndex === null) {
@@ -172,7 +182,14 @@ export class ResponsesStreamEncoder {
         });
       }
       block.text += delta.text;
-      return out + this.frame('response.reasoning_summary_text.delta', { ...this.ref(item), summary_index: block.summaryIndex, delta: delta.text });
+      return (
+        out +
+        this.frame('response.reasoning_summary_text.delta', {
+          ...this.ref(item),
+          summary_index: block.summaryIndex,
+          delta: delta.text,
+        })
+      );
     }
     if (delta.kind === 'signature' && item.kind === 'reasoning') {
       item.signature = (item.signature ?? '') + delta.signature;
@@ -191,7 +208,11 @@ export class ResponsesStreamEncoder {
     if (!block) return '';
     const out = this.finishBlock(index, block);
     const item = block.item;
-    if (item !== null && item === this.item && (item.kind === 'function_call' || (item.kind === 'reasoning' && item.signature !== undefined))) {
+    if (
+      item !== null &&
+      item === this.item &&
+      (item.kind === 'function_call' || (item.kind === 'reasoning' && item.signature !== undefined))
+    ) {
       return out + this.closeItem();
     }
     return out;
@@ -220,7 +241,11 @@ export class ResponsesStreamEncoder {
       );
     }
     if (block.kind === 'tool_call' && item.kind === 'function_call') {
-      return this.frame('response.function_call_arguments.done', { ...this.ref(item), name: item.name, arguments: item.arguments });
+      return this.frame('response.function_call_arguments.done', {
+        ...this.ref(item),
+        name: item.name,
+        arguments: item.arguments,
+      });
     }
     return '';
   }
@@ -238,12 +263,22 @@ export class ResponsesStreamEncoder {
         });
       case 'reasoning':
         this.item = { kind, id, outputIndex, summary: [] };
-        return this.frame('response.output_item.added', { output_index: outputIndex, item: { id, type: 'reasoning', summary: [] } });
+        return this.frame('response.output_item.added', {
+          output_index: outputIndex,
+          item: { id, type: 'reasoning', summary: [] },
+        });
       case 'function_call':
         this.item = { kind, id, outputIndex, callId: call?.id ?? '', name: call?.name ?? '', arguments: '' };
         return this.frame('response.output_item.added', {
           output_index: outputIndex,
-          item: { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: this.item.callId, name: this.item.name },
+          item: {
+            id,
+            type: 'function_call',
+            status: 'in_progress',
+            arguments: '',
+            call_id: this.item.callId,
+            name: this.item.name,
+          },
         });
     }
   }
@@ -282,15 +317,22 @@ export class ResponsesStreamEncoder {
 
   /** A whole answer (the upstream did not stream) is played back as the events it would have sent. */
   private replay(response: CanonicalResponse): string {
-    const chunks: CanonicalChunk[] = [{ type: 'start', id: response.id, model: response.model, created: response.created }];
+    const chunks: CanonicalChunk[] = [
+      { type: 'start', id: response.id, model: response.model, created: response.created },
+    ];
     response.content.forEach((part, index) => {
       const stop: CanonicalChunk = { type: 'block_stop', index };
       if (part.type === 'text') {
-        chunks.push({ type: 'block_start', index, block: { kind: 'text' } }, { type: 'block_delta', index, delta: { kind: 'text', text: part.text } }, stop);
+        chunks.push(
+          { type: 'block_start', index, block: { kind: 'text' } },
+          { type: 'block_delta', index, delta: { kind: 'text', text: part.text } },
+          stop,
+        );
       } else if (part.type === 'thinking') {
         chunks.push({ type: 'block_start', index, block: { kind: 'thinking' } });
         if (part.text !== '') chunks.push({ type: 'block_delta', index, delta: { kind: 'thinking', text: part.text } });
-        if (part.signature !== undefined) chunks.push({ type: 'block_delta', index, delta: { kind: 'signature', signature: part.signature } });
+        if (part.signature !== undefined)
+          chunks.push({ type: 'block_delta', index, delta: { kind: 'signature', signature: part.signature } });
         chunks.push(stop);
       } else if (part.type === 'tool_call') {
         chunks.push(
@@ -327,6 +369,13 @@ function doneItem(item: OpenItem): ResponsesOutputItem {
         summary: item.summary,
       };
     case 'function_call':
-      return { id: item.id, type: 'function_call', status: 'completed', arguments: item.arguments, call_id: item.callId, name: item.name };
+      return {
+        id: item.id,
+        type: 'function_call',
+        status: 'completed',
+        arguments: item.arguments,
+        call_id: item.callId,
+        name: item.name,
+      };
   }
 }

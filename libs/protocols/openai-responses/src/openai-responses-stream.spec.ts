@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
-import { ErrorCode, GatewayException, ResponseAccumulator, type CanonicalChunk, type CanonicalResponse } from '@plexus/core';
+import {
+  ErrorCode,
+  GatewayException,
+  ResponseAccumulator,
+  type CanonicalChunk,
+  type CanonicalResponse,
+} from '@plexus/core';
 import { decodeResponsesResponse } from './openai-responses-response.codec';
 import { ResponsesStreamDecoder } from './openai-responses-stream.decoder';
 import { ResponsesStreamEncoder } from './openai-responses-stream.encoder';
@@ -55,7 +61,9 @@ function accumulate(chunks: CanonicalChunk[]): CanonicalResponse {
 const upstreamSse = fixtureText('responses-stream.sse');
 const goldenChunks = JSON.parse(fixtureText('responses-stream.canonical.json')) as CanonicalChunk[];
 /** The chat lib's canonical stream golden: proves chunks decoded from another format encode here. */
-const chatChunks = JSON.parse(readFileSync(join(__dirname, '../../openai-chat/src/fixtures/chat-stream.canonical.json'), 'utf8')) as CanonicalChunk[];
+const chatChunks = JSON.parse(
+  readFileSync(join(__dirname, '../../openai-chat/src/fixtures/chat-stream.canonical.json'), 'utf8'),
+) as CanonicalChunk[];
 
 describe('ResponsesStreamDecoder (golden fixture)', () => {
   it('decodes the upstream SSE into the golden canonical chunks', () => {
@@ -68,7 +76,9 @@ describe('ResponsesStreamDecoder (golden fixture)', () => {
 
   it('opens and closes each block once, one at a time, with increasing indexes', () => {
     const chunks = decodeSse(upstreamSse);
-    const boundaries = chunks.flatMap((chunk) => (chunk.type === 'block_start' ? [`+${chunk.index}`] : chunk.type === 'block_stop' ? [`-${chunk.index}`] : []));
+    const boundaries = chunks.flatMap((chunk) =>
+      chunk.type === 'block_start' ? [`+${chunk.index}`] : chunk.type === 'block_stop' ? [`-${chunk.index}`] : [],
+    );
     expect(boundaries).toEqual(['+0', '-0', '+1', '-1', '+2', '-2', '+3', '-3', '+4', '-4']);
   });
 
@@ -108,14 +118,20 @@ describe('ResponsesStreamDecoder (golden fixture)', () => {
 });
 
 describe('ResponsesStreamDecoder (edge cases)', () => {
-  const created = { type: 'response.created', response: { id: 'resp_1', model: 'm', created_at: 5, status: 'in_progress', output: [] } };
+  const created = {
+    type: 'response.created',
+    response: { id: 'resp_1', model: 'm', created_at: 5, status: 'in_progress', output: [] },
+  };
 
   it('reads response.incomplete as length and content_filter', () => {
     for (const [reason, finish] of [
       ['max_output_tokens', 'length'],
       ['content_filter', 'content_filter'],
     ]) {
-      const chunks = decodeEvents([created, { type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason }, output: [] } }]);
+      const chunks = decodeEvents([
+        created,
+        { type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason }, output: [] } },
+      ]);
       expect(chunks.at(-1)).toEqual({ type: 'finish', reason: finish });
     }
   });
@@ -123,9 +139,21 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
   it('reads a streamed refusal as text with the refusal finish reason', () => {
     const chunks = decodeEvents([
       created,
-      { type: 'response.content_part.added', item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'refusal', refusal: '' } },
+      {
+        type: 'response.content_part.added',
+        item_id: 'msg_1',
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'refusal', refusal: '' },
+      },
       { type: 'response.refusal.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'No.' },
-      { type: 'response.content_part.done', item_id: 'msg_1', output_index: 0, content_index: 0, part: { type: 'refusal', refusal: 'No.' } },
+      {
+        type: 'response.content_part.done',
+        item_id: 'msg_1',
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'refusal', refusal: 'No.' },
+      },
       { type: 'response.completed', response: { status: 'completed', output: [] } },
     ]);
     expect(chunks.slice(1)).toEqual([
@@ -142,7 +170,13 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
       {
         type: 'response.output_item.done',
         output_index: 0,
-        item: { id: 'msg_1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello', annotations: [] }] },
+        item: {
+          id: 'msg_1',
+          type: 'message',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'Hello', annotations: [] }],
+        },
       },
       {
         type: 'response.output_item.done',
@@ -152,7 +186,14 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
       {
         type: 'response.output_item.done',
         output_index: 2,
-        item: { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_1', name: 'f', arguments: '{"a":1}' },
+        item: {
+          id: 'fc_1',
+          type: 'function_call',
+          status: 'completed',
+          call_id: 'call_1',
+          name: 'f',
+          arguments: '{"a":1}',
+        },
       },
       { type: 'response.completed', response: { status: 'completed', output: [] } },
     ]);
@@ -180,7 +221,10 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
       const chunks = decodeEvents([
         created,
         error,
-        { type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: 'other' }, output: [] } },
+        {
+          type: 'response.failed',
+          response: { status: 'failed', error: { code: 'server_error', message: 'other' }, output: [] },
+        },
       ]);
       expect(chunks.filter((chunk) => chunk.type === 'error')).toEqual([
         { type: 'error', error: { code: ErrorCode.UPSTREAM_ERROR, status: 429, message: 'Slow down' } },
@@ -202,7 +246,10 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
       },
     ]);
     expect(chunks.slice(1)).toEqual([
-      { type: 'usage', usage: { inputTokens: 3, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } },
+      {
+        type: 'usage',
+        usage: { inputTokens: 3, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+      },
       { type: 'error', error: { code: ErrorCode.UPSTREAM_ERROR, status: 502, message: 'The model crashed' } },
     ]);
   });
@@ -224,7 +271,13 @@ describe('ResponsesStreamDecoder (edge cases)', () => {
   it('closes the open block at end() when the upstream stopped without a terminal event', () => {
     const decoder = new ResponsesStreamDecoder();
     decoder.decode(undefined, created);
-    decoder.decode(undefined, { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'partial' });
+    decoder.decode(undefined, {
+      type: 'response.output_text.delta',
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'partial',
+    });
     expect(decoder.end()).toEqual([{ type: 'block_stop', index: 0 }]);
     expect(decoder.end()).toEqual([]);
   });
@@ -268,7 +321,12 @@ describe('ResponsesStreamEncoder (golden fixture)', () => {
   it('ends with the whole response object: output items and exact usage', () => {
     const completed = sseEvents(encodeAll(goldenChunks)).at(-1)!.data['response'] as ResponsesResponse;
     expect(completed.status).toBe('completed');
-    expect(completed.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call', 'function_call']);
+    expect(completed.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'message',
+      'function_call',
+      'function_call',
+    ]);
     expect(completed.usage).toEqual({
       input_tokens: 1864,
       input_tokens_details: { cached_tokens: 1536 },
@@ -299,7 +357,11 @@ describe('ResponsesStreamEncoder (edge cases)', () => {
       'response.output_item.done',
       'response.completed',
     ]);
-    expect(events.at(-1)?.data['response']).toMatchObject({ status: 'completed', usage: null, incomplete_details: null });
+    expect(events.at(-1)?.data['response']).toMatchObject({
+      status: 'completed',
+      usage: null,
+      incomplete_details: null,
+    });
   });
 
   it('ends with response.incomplete for length and content_filter', () => {
@@ -316,15 +378,26 @@ describe('ResponsesStreamEncoder (edge cases)', () => {
   it('renders an error chunk as an error event then response.failed, and nothing after', () => {
     const error = new GatewayException(ErrorCode.UPSTREAM_ERROR, { message: 'upstream blew up', status: 502 });
     const encoder = new ResponsesStreamEncoder({ fallbackId: 'resp_fallback', fallbackModel: 'alias' });
-    const sse = [...hello, { type: 'error', error: error.body } as CanonicalChunk].map((chunk) => encoder.encode(chunk)).join('');
+    const sse = [...hello, { type: 'error', error: error.body } as CanonicalChunk]
+      .map((chunk) => encoder.encode(chunk))
+      .join('');
     expect(encoder.end()).toBe('');
     const events = sseEvents(sse);
     expect(events.at(-2)).toEqual({
       event: 'error',
-      data: { type: 'error', sequence_number: events.length - 2, code: 'upstream_error', message: 'upstream blew up', param: null },
+      data: {
+        type: 'error',
+        sequence_number: events.length - 2,
+        code: 'upstream_error',
+        message: 'upstream blew up',
+        param: null,
+      },
     });
     expect(events.at(-1)?.event).toBe('response.failed');
-    expect(events.at(-1)?.data['response']).toMatchObject({ status: 'failed', error: { code: 'server_error', message: 'upstream blew up' } });
+    expect(events.at(-1)?.data['response']).toMatchObject({
+      status: 'failed',
+      error: { code: 'server_error', message: 'upstream blew up' },
+    });
     expect(decodeSse(sse).filter((chunk) => chunk.type === 'error')).toEqual([
       { type: 'error', error: { code: ErrorCode.UPSTREAM_ERROR, status: 502, message: 'upstream blew up' } },
     ]);
@@ -338,12 +411,17 @@ describe('ResponsesStreamEncoder (edge cases)', () => {
   });
 
   it('relays pass-through frames verbatim, skips observed usage and finish, and adds no terminal event', () => {
-    const frame = 'event: response.completed\ndata: {"type":"response.completed","sequence_number":7,"response":{}}\n\n';
+    const frame =
+      'event: response.completed\ndata: {"type":"response.completed","sequence_number":7,"response":{}}\n\n';
     const encoder = new ResponsesStreamEncoder({ fallbackId: 'resp_fallback', fallbackModel: 'alias' });
     const sse = [
       encoder.encode({ type: 'passthrough', data: frame }),
       encoder.encode({ type: 'finish', reason: 'stop', observed: true }),
-      encoder.encode({ type: 'usage', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, observed: true }),
+      encoder.encode({
+        type: 'usage',
+        usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+        observed: true,
+      }),
       encoder.end(),
     ].join('');
     expect(sse).toBe(frame);
@@ -351,8 +429,13 @@ describe('ResponsesStreamEncoder (edge cases)', () => {
 
   it('keeps numbering after relayed frames when it has to add an error', () => {
     const encoder = new ResponsesStreamEncoder({ fallbackId: 'resp_fallback', fallbackModel: 'alias' });
-    encoder.encode({ type: 'passthrough', data: 'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\nevent: x\ndata: {"type":"x","sequence_number":4}\n\n' });
-    const events = sseEvents(encoder.encode({ type: 'error', error: new GatewayException(ErrorCode.UPSTREAM_TIMEOUT).body }));
+    encoder.encode({
+      type: 'passthrough',
+      data: 'event: response.created\ndata: {"type":"response.created","sequence_number":0}\n\nevent: x\ndata: {"type":"x","sequence_number":4}\n\n',
+    });
+    const events = sseEvents(
+      encoder.encode({ type: 'error', error: new GatewayException(ErrorCode.UPSTREAM_TIMEOUT).body }),
+    );
     expect(events.map(({ data }) => data['sequence_number'])).toEqual([5, 6]);
   });
 

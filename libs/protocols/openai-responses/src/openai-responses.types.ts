@@ -29,7 +29,8 @@ export interface ResponsesUrlCitation {
   start_index: number;
   end_index: number;
 }
-export type ResponsesAnnotation = ResponsesUrlCitation | { type: 'file_citation' | 'container_file_citation' | 'file_path'; [key: string]: unknown };
+export type ResponsesAnnotation =
+  ResponsesUrlCitation | { type: 'file_citation' | 'container_file_citation' | 'file_path'; [key: string]: unknown };
 export interface ResponsesOutputText {
   type: 'output_text';
   text: string;
@@ -82,10 +83,7 @@ export interface ResponsesReasoningItem {
 }
 
 export type ResponsesInputItem =
-  | ResponsesMessageItem
-  | ResponsesFunctionCallItem
-  | ResponsesFunctionCallOutputItem
-  | ResponsesReasoningItem;
+  ResponsesMessageItem | ResponsesFunctionCallItem | ResponsesFunctionCallOutputItem | ResponsesReasoningItem;
 
 export interface ResponsesOutputMessage {
   type: 'message';
@@ -94,7 +92,8 @@ export interface ResponsesOutputMessage {
   role: 'assistant';
   content: Array<ResponsesOutputText | ResponsesRefusal>;
 }
-export type ResponsesOutputItem = ResponsesOutputMessage | ResponsesReasoningItem | (ResponsesFunctionCallItem & { id: string });
+export type ResponsesOutputItem =
+  ResponsesOutputMessage | ResponsesReasoningItem | (ResponsesFunctionCallItem & { id: string });
 
 export interface ResponsesFunctionTool {
   type: 'function';
@@ -106,12 +105,19 @@ export interface ResponsesFunctionTool {
 /** Hosted tools (web_search, file_search, mcp, custom...) ride through untouched. */
 export type ResponsesTool = ResponsesFunctionTool | { type: string; [key: string]: unknown };
 
-export type ResponsesToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; name: string } | { type: string; [key: string]: unknown };
+export type ResponsesToolChoice =
+  'auto' | 'none' | 'required' | { type: 'function'; name: string } | { type: string; [key: string]: unknown };
 
 export type ResponsesTextFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; description?: string; strict?: boolean | null };
+  | {
+      type: 'json_schema';
+      name: string;
+      schema: Record<string, unknown>;
+      description?: string;
+      strict?: boolean | null;
+    };
 
 export interface ResponsesReasoningConfig {
   effort?: string | null;
@@ -183,7 +189,13 @@ interface ItemRef extends Sequenced {
   item_id: string;
   output_index: number;
 }
-type Lifecycle = 'response.created' | 'response.in_progress' | 'response.queued' | 'response.completed' | 'response.incomplete' | 'response.failed';
+type Lifecycle =
+  | 'response.created'
+  | 'response.in_progress'
+  | 'response.queued'
+  | 'response.completed'
+  | 'response.incomplete'
+  | 'response.failed';
 
 /** The stream events Plexus reads or writes; others (hosted tools, audio...) are ignored. */
 export type ResponsesStreamEvent =
@@ -195,7 +207,12 @@ export type ResponsesStreamEvent =
       content_index: number;
       part: ResponsesOutputText | ResponsesRefusal;
     } & ItemRef)
-  | ({ type: 'response.output_text.delta' | 'response.refusal.delta'; content_index: number; delta: string; logprobs?: unknown[] } & ItemRef)
+  | ({
+      type: 'response.output_text.delta' | 'response.refusal.delta';
+      content_index: number;
+      delta: string;
+      logprobs?: unknown[];
+    } & ItemRef)
   | ({ type: 'response.output_text.done'; content_index: number; text: string; logprobs?: unknown[] } & ItemRef)
   | ({ type: 'response.refusal.done'; content_index: number; refusal: string } & ItemRef)
   | ({

@@ -16,7 +16,15 @@ const REQUEST: CanonicalRequest = {
   extensions: {},
 };
 
-const TARGET = { provider: 'p', model: 'm', baseUrl: 'http://upstream', apiKey: null, headers: {}, extraBody: {}, timeoutMs: 10_000 };
+const TARGET = {
+  provider: 'p',
+  model: 'm',
+  baseUrl: 'http://upstream',
+  apiKey: null,
+  headers: {},
+  extraBody: {},
+  timeoutMs: 10_000,
+};
 
 function chunk(delta: Record<string, unknown>, finish: string | null = null): string {
   return `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -26,7 +34,10 @@ const ROLE = chunk({ role: 'assistant', content: '' });
 const STOP = chunk({}, 'stop');
 
 /** An upstream that sends each piece after its delay, then ends (or, with `hang`, waits until aborted). */
-function upstream(pieces: Array<{ afterMs?: number; text: string }>, options: { hang?: boolean; status?: number; body?: string } = {}): UpstreamHttpClient {
+function upstream(
+  pieces: Array<{ afterMs?: number; text: string }>,
+  options: { hang?: boolean; status?: number; body?: string } = {},
+): UpstreamHttpClient {
   return {
     post: (post: UpstreamPost) => {
       async function* body(): AsyncGenerator<Buffer> {
@@ -43,7 +54,11 @@ function upstream(pieces: Array<{ afterMs?: number; text: string }>, options: { 
           await new Promise((_, reject) => post.signal.addEventListener('abort', () => reject(new Error('aborted'))));
         }
       }
-      return Promise.resolve({ statusCode: options.status ?? 200, headers: {}, body: Object.assign(body(), { text: () => Promise.resolve(options.body ?? '') }) });
+      return Promise.resolve({
+        statusCode: options.status ?? 200,
+        headers: {},
+        body: Object.assign(body(), { text: () => Promise.resolve(options.body ?? '') }),
+      });
     },
   } as unknown as UpstreamHttpClient;
 }
@@ -84,26 +99,40 @@ describe('HttpProviderAdapter stall detection', () => {
     const { chunks, error } = await collect(adapter.execute(call({ stall: STALL })));
     expect(chunks).toEqual([]);
     expect(error).toBeInstanceOf(UpstreamStallError);
-    expect(error).toMatchObject({ code: ErrorCode.UPSTREAM_TIMEOUT, phase: 'ttfb', message: expect.stringContaining('p/m stalled') });
+    expect(error).toMatchObject({
+      code: ErrorCode.UPSTREAM_TIMEOUT,
+      phase: 'ttfb',
+      message: expect.stringContaining('p/m stalled'),
+    });
   });
 
   it('ends a stream whose throughput drops, after what it already emitted', async () => {
     const policy: StallPolicy = { ...STALL, ttfbMs: null, ttfbBytes: 50, minBytesPerSecond: 1000 };
-    const adapter = new OpenAiChatAdapter(upstream([{ text: ROLE }, { text: chunk({ content: 'partial' }) }], { hang: true }));
+    const adapter = new OpenAiChatAdapter(
+      upstream([{ text: ROLE }, { text: chunk({ content: 'partial' }) }], { hang: true }),
+    );
     const { chunks, error } = await collect(adapter.execute(call({ stall: policy })));
     expect(chunks.some((c) => c.type === 'block_delta')).toBe(true);
     expect(error).toMatchObject({ phase: 'throughput' });
   });
 
   it('lets a healthy stream through untouched', async () => {
-    const adapter = new OpenAiChatAdapter(upstream([{ text: ROLE }, { text: chunk({ content: 'hello there, this is a whole answer' }) }, { text: STOP }]));
+    const adapter = new OpenAiChatAdapter(
+      upstream([{ text: ROLE }, { text: chunk({ content: 'hello there, this is a whole answer' }) }, { text: STOP }]),
+    );
     const { chunks, error } = await run(adapter.execute(call({ stall: STALL })));
     expect(error).toBeNull();
     expect(chunks.at(-1)).toMatchObject({ type: 'finish', reason: 'stop' });
   });
 
   it('does not watch non-streamed answers', async () => {
-    const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] });
+    const body = JSON.stringify({
+      id: 'c',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    });
     const adapter = new OpenAiChatAdapter(upstream([], { body }));
     const { error } = await run(adapter.execute(call({ request: { ...REQUEST, stream: false }, stall: STALL })));
     expect(error).toBeNull();
@@ -122,7 +151,9 @@ describe('HttpProviderAdapter empty completions', () => {
 
   it('fails an empty relayed (pass-through) stream the same way', async () => {
     const adapter = new OpenAiChatAdapter(upstream(EMPTY_STREAM));
-    const { chunks, error } = await collect(adapter.execute(call({ failOnEmpty: true, passthroughBody: { model: 'alias', messages: [] } })));
+    const { chunks, error } = await collect(
+      adapter.execute(call({ failOnEmpty: true, passthroughBody: { model: 'alias', messages: [] } })),
+    );
     expect(chunks).toEqual([]);
     expect(error).toBeInstanceOf(EmptyCompletionError);
   });
@@ -135,21 +166,33 @@ describe('HttpProviderAdapter empty completions', () => {
   });
 
   it('releases the held chunks in order once content arrives', async () => {
-    const adapter = new OpenAiChatAdapter(upstream([{ text: ROLE }, { text: chunk({ content: 'hi' }) }, { text: STOP }]));
+    const adapter = new OpenAiChatAdapter(
+      upstream([{ text: ROLE }, { text: chunk({ content: 'hi' }) }, { text: STOP }]),
+    );
     const { chunks, error } = await run(adapter.execute(call({ failOnEmpty: true })));
     expect(error).toBeNull();
     expect(chunks.map((c) => c.type)).toEqual(['start', 'block_start', 'block_delta', 'block_stop', 'finish']);
   });
 
   it('counts a tool call as content', async () => {
-    const tool = chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }] });
-    const adapter = new OpenAiChatAdapter(upstream([{ text: ROLE }, { text: tool }, { text: chunk({}, 'tool_calls') }]));
+    const tool = chunk({
+      tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }],
+    });
+    const adapter = new OpenAiChatAdapter(
+      upstream([{ text: ROLE }, { text: tool }, { text: chunk({}, 'tool_calls') }]),
+    );
     const { error } = await run(adapter.execute(call({ failOnEmpty: true })));
     expect(error).toBeNull();
   });
 
   it('fails an empty non-streamed answer', async () => {
-    const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop' }] });
+    const body = JSON.stringify({
+      id: 'c',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop' }],
+    });
     const adapter = new OpenAiChatAdapter(upstream([], { body }));
     const { error } = await run(adapter.execute(call({ request: { ...REQUEST, stream: false }, failOnEmpty: true })));
     expect(error).toBeInstanceOf(EmptyCompletionError);

@@ -119,7 +119,8 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
       const text = await response.body.text();
       observer?.body(text);
       const decoded = this.decodeResponse(parseJson(text));
-      if (call.failOnEmpty && !hasContent({ type: 'message', response: decoded })) throw new EmptyCompletionError(target);
+      if (call.failOnEmpty && !hasContent({ type: 'message', response: decoded }))
+        throw new EmptyCompletionError(target);
       if (call.passthroughBody) {
         subscriber.next({ type: 'passthrough', data: text });
         if (decoded.usage) subscriber.next({ type: 'usage', usage: decoded.usage, observed: true });

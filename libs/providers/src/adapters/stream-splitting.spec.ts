@@ -28,15 +28,34 @@ function fixture(path: string): Buffer {
 
 /** Each upstream format's recorded stream and the real adapter that reads it. */
 const UPSTREAMS: Array<{ format: string; sse: Buffer; adapter: (http: UpstreamHttpClient) => ProviderAdapter }> = [
-  { format: 'chat', sse: fixture('openai-chat/src/fixtures/chat-stream.sse'), adapter: (http) => new OpenAiChatAdapter(http) },
-  { format: 'messages', sse: fixture('anthropic/src/fixtures/messages-stream.sse'), adapter: (http) => new AnthropicAdapter(http) },
-  { format: 'gemini', sse: fixture('gemini/src/fixtures/gemini-stream.sse'), adapter: (http) => new GeminiAdapter(http) },
-  { format: 'responses', sse: fixture('openai-responses/src/fixtures/responses-stream.sse'), adapter: (http) => new OpenAiResponsesAdapter(http) },
+  {
+    format: 'chat',
+    sse: fixture('openai-chat/src/fixtures/chat-stream.sse'),
+    adapter: (http) => new OpenAiChatAdapter(http),
+  },
+  {
+    format: 'messages',
+    sse: fixture('anthropic/src/fixtures/messages-stream.sse'),
+    adapter: (http) => new AnthropicAdapter(http),
+  },
+  {
+    format: 'gemini',
+    sse: fixture('gemini/src/fixtures/gemini-stream.sse'),
+    adapter: (http) => new GeminiAdapter(http),
+  },
+  {
+    format: 'responses',
+    sse: fixture('openai-responses/src/fixtures/responses-stream.sse'),
+    adapter: (http) => new OpenAiResponsesAdapter(http),
+  },
 ];
 
 /** Each client format's stream encoder. */
 const CLIENTS: Array<{ format: string; encoder: () => StreamEncoder }> = [
-  { format: 'chat', encoder: () => new ChatStreamEncoder({ includeUsage: true, fallbackId: 'id', fallbackModel: 'm' }) },
+  {
+    format: 'chat',
+    encoder: () => new ChatStreamEncoder({ includeUsage: true, fallbackId: 'id', fallbackModel: 'm' }),
+  },
   { format: 'messages', encoder: () => new AnthropicStreamEncoder({ fallbackId: 'id', fallbackModel: 'm' }) },
   { format: 'gemini', encoder: () => new GeminiStreamEncoder({ fallbackId: 'id', fallbackModel: 'm' }) },
   { format: 'responses', encoder: () => new ResponsesStreamEncoder({ fallbackId: 'id', fallbackModel: 'm' }) },
@@ -70,7 +89,15 @@ async function translate(
     adapter(httpAnswering(pieces))
       .execute({
         request: REQUEST,
-        target: { provider: 'p', model: 'm', baseUrl: 'http://upstream', apiKey: null, headers: {}, extraBody: {}, timeoutMs: 1000 },
+        target: {
+          provider: 'p',
+          model: 'm',
+          baseUrl: 'http://upstream',
+          apiKey: null,
+          headers: {},
+          extraBody: {},
+          timeoutMs: 1000,
+        },
       })
       .pipe(toArray()),
   );

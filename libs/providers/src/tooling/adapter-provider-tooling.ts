@@ -56,7 +56,9 @@ export class AdapterProviderTooling implements ProviderTooling {
     }
     const models = listing.decode(body);
     if (!models) {
-      throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, { message: `The upstream's answer is not a ${endpoint.apiType} model list` });
+      throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+        message: `The upstream's answer is not a ${endpoint.apiType} model list`,
+      });
     }
     return models;
   }
@@ -65,16 +67,23 @@ export class AdapterProviderTooling implements ProviderTooling {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     const adapter = this.registry.get(probe.apiType);
-    if (!adapter) return { success: false, durationMs: 0, apiType: probe.apiType, error: `No adapter speaks ${probe.apiType}` };
+    if (!adapter)
+      return { success: false, durationMs: 0, apiType: probe.apiType, error: `No adapter speaks ${probe.apiType}` };
     const accumulator = new ResponseAccumulator();
     try {
       await lastValueFrom(
-        adapter.execute({ request: probeRequest(probe.model), target: { ...targetOf(probe, probe.model), provider: probe.provider, extraBody: probe.extraBody } }).pipe(
-          tap((chunk) => {
-            if (chunk.type === 'error') throw new GatewayException(chunk.error.code, { message: chunk.error.message });
-            accumulator.push(chunk);
-          }),
-        ),
+        adapter
+          .execute({
+            request: probeRequest(probe.model),
+            target: { ...targetOf(probe, probe.model), provider: probe.provider, extraBody: probe.extraBody },
+          })
+          .pipe(
+            tap((chunk) => {
+              if (chunk.type === 'error')
+                throw new GatewayException(chunk.error.code, { message: chunk.error.message });
+              accumulator.push(chunk);
+            }),
+          ),
         { defaultValue: undefined },
       );
       const result = accumulator.result();
@@ -90,7 +99,13 @@ export class AdapterProviderTooling implements ProviderTooling {
       };
     } catch (error) {
       const status = error instanceof GatewayException ? error.body.upstream?.status : undefined;
-      return { success: false, durationMs: elapsed(), apiType: probe.apiType, error: (error as Error).message, ...(status !== undefined && { httpStatus: status }) };
+      return {
+        success: false,
+        durationMs: elapsed(),
+        apiType: probe.apiType,
+        error: (error as Error).message,
+        ...(status !== undefined && { httpStatus: status }),
+      };
     }
   }
 }

@@ -15,7 +15,9 @@ const trimmed = (url: string): string => url.replace(/\/+$/, '');
 const bearer = (apiKey: string | null): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
 
 function records(value: unknown): Array<Record<string, unknown>> | null {
-  return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : null;
+  return Array.isArray(value)
+    ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    : null;
 }
 
 function field(body: unknown, name: string): unknown {
@@ -40,7 +42,9 @@ const OPENAI: ModelListing = {
     }
     const ollama = records(field(body, 'models'));
     return ollama
-      ? ollama.filter((model) => typeof model['name'] === 'string').map((model) => ({ id: model['name'] as string, object: 'model' }))
+      ? ollama
+          .filter((model) => typeof model['name'] === 'string')
+          .map((model) => ({ id: model['name'] as string, object: 'model' }))
       : null;
   },
 };

@@ -23,7 +23,9 @@ export class MemoryQuotaStore implements QuotaStore {
 
   admitNow(input: AdmitInput): AdmitOutcome {
     const usages = input.buckets.map((bucket) => this.usageOf(bucket, input.now));
-    const blocked = input.buckets.flatMap((bucket, index) => (isExhausted(usages[index], bucket.limit, bucket.unit) ? [index] : []));
+    const blocked = input.buckets.flatMap((bucket, index) =>
+      isExhausted(usages[index], bucket.limit, bucket.unit) ? [index] : [],
+    );
     const slots = input.concurrency ? this.inFlightByKey.get(input.concurrency.keyName) : undefined;
     const inFlight = slots?.size ?? 0;
     const concurrencyBlocked = input.concurrency !== undefined && inFlight >= input.concurrency.max;
@@ -34,7 +36,12 @@ export class MemoryQuotaStore implements QuotaStore {
       set.add(input.reservationId);
       this.inFlightByKey.set(input.concurrency.keyName, set);
     }
-    return { ok: true, usages: writes.map((write) => write.usage), writes, inFlight: inFlight + (input.concurrency ? 1 : 0) };
+    return {
+      ok: true,
+      usages: writes.map((write) => write.usage),
+      writes,
+      inFlight: inFlight + (input.concurrency ? 1 : 0),
+    };
   }
 
   settle(input: SettleInput): Promise<Array<BucketWrite | null>> {

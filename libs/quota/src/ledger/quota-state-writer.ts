@@ -29,7 +29,12 @@ export class QuotaStateWriter {
   write(record: QuotaStateRecord): void {
     const key = keyOf(record.bucketKey, record.quotaName);
     const held = this.pending.get(key);
-    if (held && (held.lastUpdated > record.lastUpdated || (held.lastUpdated === record.lastUpdated && held.version > record.version))) return;
+    if (
+      held &&
+      (held.lastUpdated > record.lastUpdated ||
+        (held.lastUpdated === record.lastUpdated && held.version > record.version))
+    )
+      return;
     this.pending.set(key, record);
     if (this.writeQueued) return;
     this.writeQueued = true;

@@ -97,7 +97,13 @@ export class RedisQuotaStore implements QuotaStore {
       const writes = usages.map((usage, index) => ({ usage, updatedAt: times[index], version: versions[index] }));
       return { ok: true, usages, writes, inFlight };
     }
-    return { ok: false, usages, blocked: reply.slice(3 + n).map(Number), concurrencyBlocked: Number(reply[1]) === 1, inFlight };
+    return {
+      ok: false,
+      usages,
+      blocked: reply.slice(3 + n).map(Number),
+      concurrencyBlocked: Number(reply[1]) === 1,
+      inFlight,
+    };
   }
 
   async settle(input: SettleInput): Promise<Array<BucketWrite | null>> {
@@ -108,12 +114,18 @@ export class RedisQuotaStore implements QuotaStore {
       input.reservationId,
       input.concurrencyKey === undefined ? 0 : 1,
       input.buckets.length,
-      ...input.buckets.flatMap((bucket) => [...windowArgs(bucket), String(bucket.delta), bucket.reservedWindowStart ?? 0]),
+      ...input.buckets.flatMap((bucket) => [
+        ...windowArgs(bucket),
+        String(bucket.delta),
+        bucket.reservedWindowStart ?? 0,
+      ]),
     ];
     const reply = await this.client.plexusQuotaSettle(keys.length, ...keys, ...args);
     return input.buckets.map((_, index) => {
       const [usage, updatedAt, version] = reply.slice(index * 3, index * 3 + 3);
-      return usage === '' || usage === undefined ? null : { usage: Number(usage), updatedAt: Number(updatedAt), version: Number(version) };
+      return usage === '' || usage === undefined
+        ? null
+        : { usage: Number(usage), updatedAt: Number(updatedAt), version: Number(version) };
     });
   }
 
@@ -161,7 +173,11 @@ export class RedisQuotaStore implements QuotaStore {
     let count = 0;
     for (const record of records) {
       // A calendar row expires with its window (we don't know it here: a day is the shortest); a leaky one once it could have drained.
-      const ttl = Math.max(60_000, (record.windowStart === null ? record.lastUpdated + 31 * 86_400_000 : record.windowStart + 32 * 86_400_000) - now);
+      const ttl = Math.max(
+        60_000,
+        (record.windowStart === null ? record.lastUpdated + 31 * 86_400_000 : record.windowStart + 32 * 86_400_000) -
+          now,
+      );
       pipeline.plexusQuotaSeed(
         this.bucketKey(record.bucketKey, record.quotaName),
         String(record.currentUsage),

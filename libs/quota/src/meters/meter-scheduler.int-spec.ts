@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { dataSourceOptions, MeterSnapshotRepository, ProviderRepository, type ProviderRecord } from '@plexus/persistence';
+import {
+  dataSourceOptions,
+  MeterSnapshotRepository,
+  ProviderRepository,
+  type ProviderRecord,
+} from '@plexus/persistence';
 import { createTestDatabase, ScriptedUpstream, type TestDatabase } from '@plexus/testing';
 import { DataSource } from 'typeorm';
 import { BUILT_IN_CHECKERS } from './checkers';
@@ -18,7 +23,14 @@ function syntheticProvider(upstream: ScriptedUpstream, checker: Record<string, u
     apiBaseUrl: `${upstream.url}/v1`,
     apiKey: SECRET,
     enabled: true,
-    settings: { quota_checker: { type: 'synthetic', intervalMinutes: 5, options: { endpoint: `${upstream.url}/v2/quotas` }, ...checker } },
+    settings: {
+      quota_checker: {
+        type: 'synthetic',
+        intervalMinutes: 5,
+        options: { endpoint: `${upstream.url}/v2/quotas` },
+        ...checker,
+      },
+    },
     models: [],
   };
 }
@@ -73,7 +85,13 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
 
   it('checks a configured provider at once, stores one row per meter and schedules it on its interval', async () => {
     const reset = new Date(Date.now() + 3_600_000);
-    upstream.script(() => ({ kind: 'json', body: { rollingFiveHourLimit: { max: 500, remaining: 0, nextTickAt: reset.toISOString() }, search: { hourly: { limit: 250, requests: 10, renewsAt: reset.toISOString() } } } }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: {
+        rollingFiveHourLimit: { max: 500, remaining: 0, nextTickAt: reset.toISOString() },
+        search: { hourly: { limit: 250, requests: 10, renewsAt: reset.toISOString() } },
+      },
+    }));
     await providers.upsert(syntheticProvider(upstream));
     const { scheduler, state, registry } = start();
     await scheduler.sync();
@@ -93,7 +111,21 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
       history = await snapshots.history({ checkerId: 'synth' });
     }
-    expect(history.map((row) => [row.meterKey, row.kind, row.limit, row.used, row.remaining, row.utilizationState, row.utilizationPercent, row.status, row.periodValue, row.periodUnit, row.periodCycle])).toEqual([
+    expect(
+      history.map((row) => [
+        row.meterKey,
+        row.kind,
+        row.limit,
+        row.used,
+        row.remaining,
+        row.utilizationState,
+        row.utilizationPercent,
+        row.status,
+        row.periodValue,
+        row.periodUnit,
+        row.periodCycle,
+      ]),
+    ).toEqual([
       ['rolling_5h', 'allowance', 500, 500, 0, 'reported', 100, 'exhausted', 5, 'hour', 'rolling'],
       ['search_hourly', 'allowance', 250, 10, 240, 'reported', 4, 'ok', 1, 'hour', 'fixed'],
     ]);
@@ -110,12 +142,20 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     expect(failed?.error).toContain('HTTP 401');
     expect(failed?.error).not.toContain(SECRET);
 
-    upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 100, requests: 20, renewsAt: new Date(Date.now() + 60_000).toISOString() } } }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: { subscription: { limit: 100, requests: 20, renewsAt: new Date(Date.now() + 60_000).toISOString() } },
+    }));
     const ok = await scheduler.checkNow('synth');
     expect(ok?.success).toBe(true);
 
     const all = await snapshots.history({ checkerId: 'synth' });
-    expect(all.map((row) => [row.meterKey, row.success])).toEqual(expect.arrayContaining([['_error', false], ['subscription', true]]));
+    expect(all.map((row) => [row.meterKey, row.success])).toEqual(
+      expect.arrayContaining([
+        ['_error', false],
+        ['subscription', true],
+      ]),
+    );
     const errorRow = all.find((row) => row.meterKey === '_error');
     expect(errorRow?.errorMessage).toContain('***');
     expect(await snapshots.history({ checkerId: 'synth', meterKey: 'subscription' })).toHaveLength(1);
@@ -124,7 +164,10 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
   }, 30_000);
 
   it('restores the last reading after a restart, and drops a checker whose provider no longer has one', async () => {
-    upstream.script(() => ({ kind: 'json', body: { subscription: { limit: 100, requests: 100, renewsAt: new Date(Date.now() + 600_000).toISOString() } } }));
+    upstream.script(() => ({
+      kind: 'json',
+      body: { subscription: { limit: 100, requests: 100, renewsAt: new Date(Date.now() + 600_000).toISOString() } },
+    }));
     await providers.upsert(syntheticProvider(upstream, { id: 'synth-main' }));
     const first = start();
     expect((await first.scheduler.checkNow('synth-main'))?.success).toBe(true);
@@ -134,10 +177,16 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     upstream.script(() => ({ kind: 'silent' }));
     const second = start();
     await second.scheduler.sync();
-    expect(second.state.get('synth-main')?.result?.meters[0]).toMatchObject({ key: 'subscription', status: 'exhausted' });
+    expect(second.state.get('synth-main')?.result?.meters[0]).toMatchObject({
+      key: 'subscription',
+      status: 'exhausted',
+    });
     expect(second.state.exhaustedUntil('synth', Date.now())).not.toBeNull();
 
-    await providers.upsert({ ...syntheticProvider(upstream), settings: { quota_checker: { type: 'synthetic', enabled: false } } });
+    await providers.upsert({
+      ...syntheticProvider(upstream),
+      settings: { quota_checker: { type: 'synthetic', enabled: false } },
+    });
     await second.scheduler.sync();
     expect(second.state.get('synth-main')).toBeUndefined();
     expect(second.registry.getIntervals()).not.toContain('quota-meter:synth-main');
@@ -149,7 +198,16 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
     upstream.script(() => {
       calls += 1;
       const remaining = calls === 1 ? 0 : 100;
-      return { kind: 'json', body: { rollingFiveHourLimit: { max: 100, remaining, nextTickAt: (calls === 1 ? reset : new Date(Date.now() + 3_600_000)).toISOString() } } };
+      return {
+        kind: 'json',
+        body: {
+          rollingFiveHourLimit: {
+            max: 100,
+            remaining,
+            nextTickAt: (calls === 1 ? reset : new Date(Date.now() + 3_600_000)).toISOString(),
+          },
+        },
+      };
     });
     await providers.upsert(syntheticProvider(upstream));
     const { scheduler, state, registry } = start();
@@ -179,7 +237,11 @@ describe('MeterScheduler on PostgreSQL with a scripted upstream', () => {
   }, 30_000);
 
   it('ignores unknown checker types and disabled providers', async () => {
-    await providers.upsert({ ...syntheticProvider(upstream), slug: 'odd', settings: { quota_checker: { type: 'no-such-checker' } } });
+    await providers.upsert({
+      ...syntheticProvider(upstream),
+      slug: 'odd',
+      settings: { quota_checker: { type: 'no-such-checker' } },
+    });
     await providers.upsert({ ...syntheticProvider(upstream), slug: 'off', enabled: false });
     const { scheduler, state } = start();
     await scheduler.sync();

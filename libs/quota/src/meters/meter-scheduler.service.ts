@@ -42,7 +42,10 @@ function uniqueKeys(meters: Meter[]): Meter[] {
 
 /** Error messages are stored and shown: keep the checker's credentials out of them. */
 function redact(message: string, config: CheckerConfig): string {
-  const secrets = [config.apiKey, ...Object.values(config.options).filter((value): value is string => typeof value === 'string' && value.length >= 8)];
+  const secrets = [
+    config.apiKey,
+    ...Object.values(config.options).filter((value): value is string => typeof value === 'string' && value.length >= 8),
+  ];
   let safe = message;
   for (const secret of secrets) if (secret) safe = safe.split(secret).join('***');
   return safe.slice(0, 1000);
@@ -128,7 +131,9 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         if (configs.has(config.checkerId)) {
-          this.logger.warn(`provider '${provider.slug}': quota checker id '${config.checkerId}' is already used; ignored`);
+          this.logger.warn(
+            `provider '${provider.slug}': quota checker id '${config.checkerId}' is already used; ignored`,
+          );
           continue;
         }
         configs.set(config.checkerId, config);
@@ -136,9 +141,12 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       for (const checkerId of [...this.scheduled.keys()]) {
         if (!configs.has(checkerId)) this.unschedule(checkerId);
       }
-      const added = [...configs.values()].filter((config) => this.scheduled.get(config.checkerId) !== JSON.stringify(config));
+      const added = [...configs.values()].filter(
+        (config) => this.scheduled.get(config.checkerId) !== JSON.stringify(config),
+      );
       const stored = added.length > 0 ? await this.snapshots.latest(added.map((config) => config.checkerId)) : [];
-      for (const config of added) this.schedule(config, resultOf(stored.filter((row) => row.checkerId === config.checkerId)));
+      for (const config of added)
+        this.schedule(config, resultOf(stored.filter((row) => row.checkerId === config.checkerId)));
       await this.prune();
     } catch (error) {
       this.logger.error(`quota checker sync failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -169,7 +177,10 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private run(checkerId: string, mode: RunMode): Promise<CheckResult> {
     const existing = this.running.get(checkerId);
     // Joining a run under way; but a manual check wants the upstream's own reading, not an adopted one.
-    if (existing) return existing.then((outcome) => (mode === 'now' && outcome.adopted ? this.run(checkerId, 'now') : outcome.result));
+    if (existing)
+      return existing.then((outcome) =>
+        mode === 'now' && outcome.adopted ? this.run(checkerId, 'now') : outcome.result,
+      );
     const state = this.state.get(checkerId);
     if (!state) return Promise.reject(new Error(`unknown checker '${checkerId}'`));
     const done = this.execute(state, mode).finally(() => this.running.delete(checkerId));
@@ -193,10 +204,19 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     let result: CheckResult;
     try {
       if (!checker) throw new Error(`unknown checker type '${config.type}'`);
-      const meters = await checker.check({ options: config.options, apiKey: config.apiKey, signal: AbortSignal.any([AbortSignal.timeout(CHECK_TIMEOUT_MS), this.shutdown.signal]) });
+      const meters = await checker.check({
+        options: config.options,
+        apiKey: config.apiKey,
+        signal: AbortSignal.any([AbortSignal.timeout(CHECK_TIMEOUT_MS), this.shutdown.signal]),
+      });
       result = { ...base, success: true, meters: uniqueKeys(meters) };
     } catch (error) {
-      const message = error instanceof Error ? (error.name === 'TimeoutError' ? `timed out after ${CHECK_TIMEOUT_MS} ms` : error.message) : String(error);
+      const message =
+        error instanceof Error
+          ? error.name === 'TimeoutError'
+            ? `timed out after ${CHECK_TIMEOUT_MS} ms`
+            : error.message
+          : String(error);
       result = { ...base, success: false, error: redact(message, config), meters: [] };
       this.logger.warn(`quota checker '${config.checkerId}' (${config.type}) failed: ${result.error}`);
     }
@@ -208,7 +228,9 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.snapshots.insert(snapshotRows(result));
     } catch (error) {
-      this.logger.error(`storing quota meters of '${config.checkerId}' failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `storing quota meters of '${config.checkerId}' failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return { result, adopted: false };
   }

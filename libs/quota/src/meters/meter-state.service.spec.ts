@@ -7,7 +7,17 @@ const NOW = Date.UTC(2030, 0, 1, 12);
 const HOUR = 3_600_000;
 
 function config(provider: string, overrides: Partial<CheckerConfig> = {}): CheckerConfig {
-  return { checkerId: provider, type: 'synthetic', provider, displayName: provider, intervalMs: 30 * 60_000, options: {}, apiKey: null, maxUtilizationPercent: 99, ...overrides };
+  return {
+    checkerId: provider,
+    type: 'synthetic',
+    provider,
+    displayName: provider,
+    intervalMs: 30 * 60_000,
+    options: {},
+    apiKey: null,
+    maxUtilizationPercent: 99,
+    ...overrides,
+  };
 }
 
 function result(provider: string, meters: Meter[], checkedAt = NOW, success = true): CheckResult {
@@ -15,7 +25,14 @@ function result(provider: string, meters: Meter[], checkedAt = NOW, success = tr
 }
 
 function window(percent: number, resetInMs: number | null, key = 'five_hour'): Meter {
-  return allowanceMeter({ key, label: key, unit: 'percentage', limit: 100, utilizationPercent: percent, ...(resetInMs !== null && { resetsAt: new Date(NOW + resetInMs) }) });
+  return allowanceMeter({
+    key,
+    label: key,
+    unit: 'percentage',
+    limit: 100,
+    utilizationPercent: percent,
+    ...(resetInMs !== null && { resetsAt: new Date(NOW + resetInMs) }),
+  });
 }
 
 describe('MeterState', () => {

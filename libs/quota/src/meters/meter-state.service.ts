@@ -28,7 +28,8 @@ export function utilizationOf(meter: Meter): number | null {
   if (meter.status === 'exhausted') return 100;
   if (typeof meter.remaining === 'number' && meter.remaining <= 0) return 100;
   if (typeof meter.utilizationPercent === 'number') return meter.utilizationPercent;
-  if (typeof meter.limit === 'number' && meter.limit > 0 && typeof meter.used === 'number') return (meter.used / meter.limit) * 100;
+  if (typeof meter.limit === 'number' && meter.limit > 0 && typeof meter.used === 'number')
+    return (meter.used / meter.limit) * 100;
   return null;
 }
 

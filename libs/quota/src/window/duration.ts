@@ -22,7 +22,7 @@ export function parseDuration(text: string): number | null {
   while (PART.lastIndex < input.length) {
     const match = PART.exec(input);
     if (!match) return null;
-    total += Number(match[1]) * (UNIT_MS[match[2]]);
+    total += Number(match[1]) * UNIT_MS[match[2]];
     while (input[PART.lastIndex] === ' ') PART.lastIndex++;
   }
   return total > 0 && Number.isFinite(total) ? Math.round(total) : null;

@@ -1,12 +1,31 @@
 import type { QuotaDefinition } from './quota-window';
-import { admissionUnit, calendarWindow, currentUsage, isExhausted, leak, resetsAt, retryAfterMs, windowOf } from './quota-window';
+import {
+  admissionUnit,
+  calendarWindow,
+  currentUsage,
+  isExhausted,
+  leak,
+  resetsAt,
+  retryAfterMs,
+  windowOf,
+} from './quota-window';
 import { parseDuration } from './duration';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function definition(overrides: Partial<QuotaDefinition>): QuotaDefinition {
-  return { name: 'q', type: 'daily', limitType: 'requests', limit: 50, durationMs: null, duration: null, shared: false, warnAt: null, ...overrides };
+  return {
+    name: 'q',
+    type: 'daily',
+    limitType: 'requests',
+    limit: 50,
+    durationMs: null,
+    duration: null,
+    shared: false,
+    warnAt: null,
+    ...overrides,
+  };
 }
 
 describe('parseDuration', () => {
@@ -151,9 +170,13 @@ describe('calendar buckets', () => {
 
   it('counts usage only in the window it was charged in', () => {
     const state = { usage: 42, updatedAt: at('2026-03-10T08:00:00Z'), windowStart: day.start, limitType: 'tokens' };
-    expect(currentUsage(state, { limitType: 'tokens', limit: 100, window, now: at('2026-03-10T23:59:59.999Z') })).toBe(42);
+    expect(currentUsage(state, { limitType: 'tokens', limit: 100, window, now: at('2026-03-10T23:59:59.999Z') })).toBe(
+      42,
+    );
     const tomorrow = { kind: 'calendar' as const, ...calendarWindow('daily', at('2026-03-11T00:00:00Z')) };
-    expect(currentUsage(state, { limitType: 'tokens', limit: 100, window: tomorrow, now: at('2026-03-11T00:00:00Z') })).toBe(0);
+    expect(
+      currentUsage(state, { limitType: 'tokens', limit: 100, window: tomorrow, now: at('2026-03-11T00:00:00Z') }),
+    ).toBe(0);
   });
 
   it('starts over when the definition changes its limit type', () => {
@@ -171,8 +194,14 @@ describe('calendar buckets', () => {
 
   it('builds the window the definition names', () => {
     const now = at('2026-03-15T23:59:59.999Z');
-    expect(windowOf(definition({ type: 'weekly' }), now)).toEqual({ kind: 'calendar', ...calendarWindow('weekly', now) });
-    expect(windowOf(definition({ type: 'monthly' }), now)).toEqual({ kind: 'calendar', ...calendarWindow('monthly', now) });
+    expect(windowOf(definition({ type: 'weekly' }), now)).toEqual({
+      kind: 'calendar',
+      ...calendarWindow('weekly', now),
+    });
+    expect(windowOf(definition({ type: 'monthly' }), now)).toEqual({
+      kind: 'calendar',
+      ...calendarWindow('monthly', now),
+    });
   });
 });
 

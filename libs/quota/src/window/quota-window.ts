@@ -80,7 +80,10 @@ export interface BucketState {
 }
 
 /** A bucket's usage at `now` under its window: drained, or zero once its calendar window (or limit type) changed. */
-export function currentUsage(state: BucketState | undefined, params: { limitType: string; limit: number; window: QuotaWindow; now: number }): number {
+export function currentUsage(
+  state: BucketState | undefined,
+  params: { limitType: string; limit: number; window: QuotaWindow; now: number },
+): number {
   if (!state || state.limitType !== params.limitType) return 0;
   const { window } = params;
   if (window.kind === 'leak') return leak(state.usage, state.updatedAt, params.now, params.limit, window.durationMs);
@@ -97,7 +100,13 @@ export function resetsAt(usage: number, limit: number, window: QuotaWindow, now:
  * Milliseconds until an exhausted bucket admits again: the calendar window's end, or
  * until the leaky bucket has drained below the admission threshold. 0 when it admits now.
  */
-export function retryAfterMs(params: { usage: number; limit: number; unit: number; window: QuotaWindow; now: number }): number {
+export function retryAfterMs(params: {
+  usage: number;
+  limit: number;
+  unit: number;
+  window: QuotaWindow;
+  now: number;
+}): number {
   const { usage, limit, unit, window, now } = params;
   if (!isExhausted(usage, limit, unit)) return 0;
   if (window.kind === 'calendar') return Math.max(0, window.end - now);

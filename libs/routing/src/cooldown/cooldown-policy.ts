@@ -36,7 +36,11 @@ export function backoffMs(consecutiveFailures: number, settings: CooldownSetting
  * The cooldown after a failure: the upstream's Retry-After when it sent one (capped at
  * `maxMinutes`), else the exponential backoff.
  */
-export function cooldownMs(consecutiveFailures: number, settings: CooldownSettings, retryAfterSeconds?: number): number {
+export function cooldownMs(
+  consecutiveFailures: number,
+  settings: CooldownSettings,
+  retryAfterSeconds?: number,
+): number {
   if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0) {
     return Math.min(Math.round(retryAfterSeconds * 1000), Math.round(settings.maxMinutes * MINUTE_MS));
   }

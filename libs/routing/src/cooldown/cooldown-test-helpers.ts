@@ -1,4 +1,11 @@
-import type { AliasRecord, AliasRepository, CooldownRecord, CooldownRepository, ProviderRecord, ProviderRepository } from '@plexus/persistence';
+import type {
+  AliasRecord,
+  AliasRepository,
+  CooldownRecord,
+  CooldownRepository,
+  ProviderRecord,
+  ProviderRepository,
+} from '@plexus/persistence';
 import { RedisConnection } from '../redis/redis-connection';
 import { RoutingConfigService } from '../routing-config.service';
 import { RoutingSettings } from '../routing-settings';
@@ -51,10 +58,21 @@ export class MemoryCooldownRepository {
 }
 
 export function provider(slug: string, settings: Record<string, unknown> = {}): ProviderRecord {
-  return { slug, displayName: null, apiBaseUrl: `https://${slug}.example.com/v1`, apiKey: null, enabled: true, settings, models: [] };
+  return {
+    slug,
+    displayName: null,
+    apiBaseUrl: `https://${slug}.example.com/v1`,
+    apiKey: null,
+    enabled: true,
+    settings,
+    models: [],
+  };
 }
 
-export async function routingConfig(providers: ProviderRecord[], aliases: AliasRecord[] = []): Promise<RoutingConfigService> {
+export async function routingConfig(
+  providers: ProviderRecord[],
+  aliases: AliasRecord[] = [],
+): Promise<RoutingConfigService> {
   const config = new RoutingConfigService(
     { findAll: () => Promise.resolve(providers) } as unknown as ProviderRepository,
     { findAll: () => Promise.resolve(aliases) } as unknown as AliasRepository,
@@ -71,11 +89,21 @@ export interface CooldownFixture {
 }
 
 export async function cooldownFixture(
-  options: { providers?: ProviderRecord[]; repository?: MemoryCooldownRepository; redis?: RedisConnection; settings?: RoutingSettings } = {},
+  options: {
+    providers?: ProviderRecord[];
+    repository?: MemoryCooldownRepository;
+    redis?: RedisConnection;
+    settings?: RoutingSettings;
+  } = {},
 ): Promise<CooldownFixture> {
   const repository = options.repository ?? new MemoryCooldownRepository();
   const settings = options.settings ?? new RoutingSettings();
   const config = await routingConfig(options.providers ?? [provider('p'), provider('q')]);
-  const service = new CooldownService(repository.asRepository(), settings, config, options.redis ?? new RedisConnection(undefined));
+  const service = new CooldownService(
+    repository.asRepository(),
+    settings,
+    config,
+    options.redis ?? new RedisConnection(undefined),
+  );
   return { service, repository, settings, config };
 }

@@ -59,11 +59,19 @@ describe('CooldownService shared through Redis (two replicas)', () => {
   });
 
   it('a failure on one replica makes the other skip the target at once, with the same state', async () => {
-    const entry = a.service.recordFailure({ provider: 'p', model: 'm', status: 429, retryAfterSeconds: 30, reason: 'rate limited' });
+    const entry = a.service.recordFailure({
+      provider: 'p',
+      model: 'm',
+      status: 429,
+      retryAfterSeconds: 30,
+      reason: 'rate limited',
+    });
     expect(entry).not.toBeNull();
     await eventually(() => expect(b.service.isCoolingDown('p', 'm')).toBe(true));
     expect(b.service.coolingUntil('p', 'm')).toBe(entry!.expiresAt);
-    expect(b.service.list()).toEqual([expect.objectContaining({ provider: 'p', model: 'm', consecutiveFailures: 1, lastError: 'rate limited' })]);
+    expect(b.service.list()).toEqual([
+      expect.objectContaining({ provider: 'p', model: 'm', consecutiveFailures: 1, lastError: 'rate limited' }),
+    ]);
     expect(b.service.isCoolingDown('p', 'other')).toBe(false);
   });
 
@@ -102,7 +110,8 @@ describe('CooldownService shared through Redis (two replicas)', () => {
     a.service.recordFailure({ provider: 'p', model: 'x', status: 500 });
     a.service.recordFailure({ provider: 'p', model: 'y', status: 500 });
     b.service.recordFailure({ provider: 'q', model: 'z', status: 500 });
-    const all = (service: CooldownFixture['service']): string[] => service.list().map((entry) => `${entry.provider}/${entry.model}`);
+    const all = (service: CooldownFixture['service']): string[] =>
+      service.list().map((entry) => `${entry.provider}/${entry.model}`);
     await eventually(() => {
       expect(all(a.service)).toEqual(['p/x', 'p/y', 'q/z']);
       expect(all(b.service)).toEqual(['p/x', 'p/y', 'q/z']);

@@ -71,16 +71,34 @@ describe('CooldownService', () => {
 
   beforeEach(async () => {
     fixture = await cooldownFixture({
-      providers: [provider('p'), provider('q'), provider('never', { disable_cooldown: true }), provider('stally', { stall_cooldown: true })],
+      providers: [
+        provider('p'),
+        provider('q'),
+        provider('never', { disable_cooldown: true }),
+        provider('stally', { stall_cooldown: true }),
+      ],
     });
   });
 
-  const fail = (model = 'm', extra: { status?: number | null; retryAfterSeconds?: number; reason?: string; afterFirstByte?: boolean } = {}, now = T0) =>
-    fixture.service.recordFailure({ provider: 'p', model, status: 503, reason: 'p/m returned 503: overloaded', ...extra }, now);
+  const fail = (
+    model = 'm',
+    extra: { status?: number | null; retryAfterSeconds?: number; reason?: string; afterFirstByte?: boolean } = {},
+    now = T0,
+  ) =>
+    fixture.service.recordFailure(
+      { provider: 'p', model, status: 503, reason: 'p/m returned 503: overloaded', ...extra },
+      now,
+    );
 
   it('cools a target down for initialMinutes on its first failure, with the reason', () => {
     const entry = fail();
-    expect(entry).toMatchObject({ provider: 'p', model: 'm', consecutiveFailures: 1, expiresAt: T0 + 2 * MINUTE, lastError: 'p/m returned 503: overloaded' });
+    expect(entry).toMatchObject({
+      provider: 'p',
+      model: 'm',
+      consecutiveFailures: 1,
+      expiresAt: T0 + 2 * MINUTE,
+      lastError: 'p/m returned 503: overloaded',
+    });
     expect(fixture.service.isCoolingDown('p', 'm', T0)).toBe(true);
     expect(fixture.service.isCoolingDown('p', 'm', T0 + 2 * MINUTE - 1)).toBe(true);
     expect(fixture.service.isCoolingDown('p', 'm', T0 + 2 * MINUTE)).toBe(false);
@@ -111,7 +129,14 @@ describe('CooldownService', () => {
     const entry = fail('m', { status: 429, retryAfterSeconds: 30 });
     expect(entry).toMatchObject({ consecutiveFailures: 1, expiresAt: T0 + 30_000 });
     expect(fixture.service.list(T0)).toEqual([
-      { provider: 'p', model: 'm', expiry: T0 + 30_000, timeRemainingMs: 30_000, consecutiveFailures: 1, lastError: 'p/m returned 503: overloaded' },
+      {
+        provider: 'p',
+        model: 'm',
+        expiry: T0 + 30_000,
+        timeRemainingMs: 30_000,
+        consecutiveFailures: 1,
+        lastError: 'p/m returned 503: overloaded',
+      },
     ]);
     const next = fail('m', { status: 429 }, T0 + 31_000);
     expect(next).toMatchObject({ consecutiveFailures: 2, expiresAt: T0 + 31_000 + 4 * MINUTE });
@@ -122,7 +147,10 @@ describe('CooldownService', () => {
     const again = fail('m', {}, T0 + 1000);
     expect(again).toMatchObject({ consecutiveFailures: 1, expiresAt: T0 + 2 * MINUTE });
     // ...but a later Retry-After extends the cooldown.
-    expect(fail('m', { retryAfterSeconds: 600 }, T0 + 2000)).toMatchObject({ consecutiveFailures: 1, expiresAt: T0 + 2000 + 600_000 });
+    expect(fail('m', { retryAfterSeconds: 600 }, T0 + 2000)).toMatchObject({
+      consecutiveFailures: 1,
+      expiresAt: T0 + 2000 + 600_000,
+    });
     expect(fail('m', { retryAfterSeconds: 1 }, T0 + 3000)?.expiresAt).toBe(T0 + 2000 + 600_000);
   });
 
@@ -164,7 +192,14 @@ describe('CooldownService', () => {
 
     // An entry stored before the provider turned disable_cooldown on is ignored and hidden.
     const repository = new MemoryCooldownRepository();
-    await repository.upsert({ provider: 'never', model: 'm', expiresAt: new Date(T0 + MINUTE), consecutiveFailures: 1, lastError: null, updatedAt: new Date(T0) });
+    await repository.upsert({
+      provider: 'never',
+      model: 'm',
+      expiresAt: new Date(T0 + MINUTE),
+      consecutiveFailures: 1,
+      lastError: null,
+      updatedAt: new Date(T0),
+    });
     const loaded = await cooldownFixture({ repository, providers: [provider('never', { disable_cooldown: true })] });
     await loaded.service.load(T0);
     expect(loaded.service.isCoolingDown('never', 'm', T0)).toBe(false);
@@ -173,16 +208,22 @@ describe('CooldownService', () => {
 
   it('cools down on a failure after the first byte (a stall) only for providers with stall_cooldown', () => {
     expect(fail('m', { status: null, afterFirstByte: true })).toBeNull();
-    expect(fixture.service.recordFailure({ provider: 'stally', model: 'm', status: null, afterFirstByte: true }, T0)).not.toBeNull();
+    expect(
+      fixture.service.recordFailure({ provider: 'stally', model: 'm', status: null, afterFirstByte: true }, T0),
+    ).not.toBeNull();
     expect(fixture.service.isCoolingDown('stally', 'm', T0)).toBe(true);
   });
 
   it('cools down on a stall before the first byte only for providers with stall_cooldown, or everywhere with stall.stallCooldown', () => {
     expect(fixture.service.recordFailure({ provider: 'p', model: 'm', status: null, stall: true }, T0)).toBeNull();
-    expect(fixture.service.recordFailure({ provider: 'stally', model: 'm', status: null, stall: true }, T0)).not.toBeNull();
+    expect(
+      fixture.service.recordFailure({ provider: 'stally', model: 'm', status: null, stall: true }, T0),
+    ).not.toBeNull();
     fixture.settings.update({ stall: { ...fixture.settings.current.stall, stallCooldown: true } });
     expect(fixture.service.recordFailure({ provider: 'p', model: 'm', status: null, stall: true }, T0)).not.toBeNull();
-    expect(fixture.service.recordFailure({ provider: 'q', model: 'm', status: null, afterFirstByte: true }, T0)).not.toBeNull();
+    expect(
+      fixture.service.recordFailure({ provider: 'q', model: 'm', status: null, afterFirstByte: true }, T0),
+    ).not.toBeNull();
   });
 
   it('skips every model of a provider under a provider-wide cooldown (model "")', () => {
@@ -200,7 +241,9 @@ describe('CooldownService', () => {
     fixture.service.recordFailure({ provider: 'q', model: 'z', status: 500 }, T0);
     fail('b', {}, T0);
     fail('a', { retryAfterSeconds: 10 }, T0);
-    expect(fixture.service.list(T0 + 5000).map((entry) => [entry.provider, entry.model, entry.timeRemainingMs])).toEqual([
+    expect(
+      fixture.service.list(T0 + 5000).map((entry) => [entry.provider, entry.model, entry.timeRemainingMs]),
+    ).toEqual([
       ['p', 'a', 5000],
       ['p', 'b', 2 * MINUTE - 5000],
       ['q', 'z', 2 * MINUTE - 5000],
@@ -275,8 +318,12 @@ describe('CooldownService', () => {
       await restarted.service.load(T0);
       expect(restarted.service.list(T0).map((entry) => entry.model)).toEqual(['cooling']);
       expect(restarted.service.isCoolingDown('p', 'cooling', T0 + MINUTE)).toBe(true);
-      expect(restarted.service.recordFailure({ provider: 'p', model: 'expired', status: 500 }, T0)?.consecutiveFailures).toBe(2);
-      expect(restarted.service.recordFailure({ provider: 'p', model: 'ancient', status: 500 }, T0)?.consecutiveFailures).toBe(1);
+      expect(
+        restarted.service.recordFailure({ provider: 'p', model: 'expired', status: 500 }, T0)?.consecutiveFailures,
+      ).toBe(2);
+      expect(
+        restarted.service.recordFailure({ provider: 'p', model: 'ancient', status: 500 }, T0)?.consecutiveFailures,
+      ).toBe(1);
       expect([...fixture.repository.rows.keys()].sort()).toEqual(['p/cooling', 'p/expired']);
     });
   });

@@ -130,7 +130,8 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     await this.flush();
-    if (this.pending.size > 0) this.logger.error(`${this.pending.size} cooldown changes could not be written at shutdown`);
+    if (this.pending.size > 0)
+      this.logger.error(`${this.pending.size} cooldown changes could not be written at shutdown`);
   }
 
   /** Loads the stored state (the database, then Redis when configured). Called at boot. */
@@ -170,7 +171,10 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
     let entry: CooldownEntry;
     if (previous && previous.expiresAt > now) {
       // Already cooling: the same outage seen by a request that started before it was marked.
-      const later = failure.retryAfterSeconds === undefined ? 0 : now + cooldownMs(previous.consecutiveFailures, settings, failure.retryAfterSeconds);
+      const later =
+        failure.retryAfterSeconds === undefined
+          ? 0
+          : now + cooldownMs(previous.consecutiveFailures, settings, failure.retryAfterSeconds);
       entry = { ...previous, expiresAt: Math.max(previous.expiresAt, later), lastError, updatedAt };
     } else {
       const remembered = previous !== undefined && now - previous.expiresAt < FAILURE_MEMORY_MS;
@@ -191,7 +195,9 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private stallsCoolDown(provider: string): boolean {
-    return this.settings.current.stall.stallCooldown || this.config.provider(provider)?.settings['stall_cooldown'] === true;
+    return (
+      this.settings.current.stall.stallCooldown || this.config.provider(provider)?.settings['stall_cooldown'] === true
+    );
   }
 
   /** A success on the provider+model: it's healthy again and its failure count resets. */
@@ -202,7 +208,10 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
     if (!entry) return;
     this.entries.delete(key);
     this.persist(key, null);
-    this.share({ origin: this.redis.instanceId, op: 'delete', provider, model, at: Math.max(now, entry.updatedAt) }, now);
+    this.share(
+      { origin: this.redis.instanceId, op: 'delete', provider, model, at: Math.max(now, entry.updatedAt) },
+      now,
+    );
   }
 
   /** Active cooldowns, oldest provider first; providers with `disable_cooldown` are hidden. */
@@ -341,7 +350,8 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
         this.redisFailing = false;
       },
       (error: unknown) => {
-        if (!this.redisFailing) this.logger.warn(`could not share a cooldown change through redis: ${(error as Error).message}`);
+        if (!this.redisFailing)
+          this.logger.warn(`could not share a cooldown change through redis: ${(error as Error).message}`);
         this.redisFailing = true;
       },
     );
@@ -363,7 +373,14 @@ export class CooldownService implements OnModuleInit, BeforeApplicationShutdown 
         JSON.stringify(message),
       );
     } else if (message.op === 'delete') {
-      await this.redis.client.eval(DELETE_SCRIPT, 2, this.redisKey(message.provider, message.model), channel, String(message.at), JSON.stringify(message));
+      await this.redis.client.eval(
+        DELETE_SCRIPT,
+        2,
+        this.redisKey(message.provider, message.model),
+        channel,
+        String(message.at),
+        JSON.stringify(message),
+      );
     }
   }
 

@@ -37,7 +37,10 @@ function setup(options: { aliases?: AliasRecord[]; disabledProvider?: string } =
       allAliases: () => aliases,
       provider: (slug: string) => ({ slug, enabled: slug !== options.disabledProvider }) as ProviderRecord,
     },
-    stats: { stats: (provider: string, model: string) => ({ lastUpdated: lastUpdated.get(`${provider}/${model}`) ?? null }) as never },
+    stats: {
+      stats: (provider: string, model: string) =>
+        ({ lastUpdated: lastUpdated.get(`${provider}/${model}`) ?? null }) as never,
+    },
     cooldowns: { isCoolingDown: (provider: string, model: string) => cooling.has(`${provider}/${model}`) },
     settings,
     probe: (target) => {
@@ -50,7 +53,11 @@ function setup(options: { aliases?: AliasRecord[]; disabledProvider?: string } =
 }
 
 function alias(slug: string, selector: string, providers: string[], aliasType = 'text'): AliasRecord {
-  return { slug, aliasType, targetGroups: [{ name: 'g', selector, targets: providers.map((provider) => ({ provider, model: 'm' })) }] } as unknown as AliasRecord;
+  return {
+    slug,
+    aliasType,
+    targetGroups: [{ name: 'g', selector, targets: providers.map((provider) => ({ provider, model: 'm' })) }],
+  } as unknown as AliasRecord;
 }
 
 const names = (targets: ExplorationTarget[]): string[] => targets.map((target) => target.provider);
@@ -76,7 +83,9 @@ describe('BackgroundExplorer', () => {
   });
 
   it('leaves media aliases alone: the probe is a chat request', () => {
-    const { explorer, clock } = setup({ aliases: [alias('embed', 'latency', ['e'], 'embeddings'), alias('fast', 'latency', ['a'])] });
+    const { explorer, clock } = setup({
+      aliases: [alias('embed', 'latency', ['e'], 'embeddings'), alias('fast', 'latency', ['a'])],
+    });
     clock.now = T0 + THRESHOLD_S * 1000 + 5000;
     expect(names(explorer.tick())).toEqual(['a']);
   });
@@ -106,7 +115,10 @@ describe('BackgroundExplorer', () => {
 
   it('does nothing while disabled', () => {
     const { explorer, clock, settings } = setup();
-    settings.current = { ...settings.current, backgroundExploration: { ...settings.current.backgroundExploration, enabled: false } };
+    settings.current = {
+      ...settings.current,
+      backgroundExploration: { ...settings.current.backgroundExploration, enabled: false },
+    };
     clock.now = T0 + 10 * THRESHOLD_S * 1000;
     expect(explorer.tick()).toEqual([]);
   });
@@ -114,10 +126,18 @@ describe('BackgroundExplorer', () => {
   it('survives a failing probe', async () => {
     const { explorer, clock } = setup({ aliases: [alias('fast', 'latency', ['a'])] });
     const failing = new BackgroundExplorer({
-      config: { allAliases: () => [alias('fast', 'latency', ['a'])], provider: (slug: string) => ({ slug, enabled: true }) as ProviderRecord },
+      config: {
+        allAliases: () => [alias('fast', 'latency', ['a'])],
+        provider: (slug: string) => ({ slug, enabled: true }) as ProviderRecord,
+      },
       stats: { stats: () => ({ lastUpdated: null }) as never },
       cooldowns: { isCoolingDown: () => false },
-      settings: { current: { ...DEFAULT_ROUTING_SETTINGS, backgroundExploration: { enabled: true, stalenessThresholdSeconds: 1, workerConcurrency: 1 } } },
+      settings: {
+        current: {
+          ...DEFAULT_ROUTING_SETTINGS,
+          backgroundExploration: { enabled: true, stalenessThresholdSeconds: 1, workerConcurrency: 1 },
+        },
+      },
       probe: () => Promise.reject(new Error('down')),
       now: () => clock.now,
     });

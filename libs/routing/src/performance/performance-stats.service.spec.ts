@@ -1,11 +1,25 @@
-import { MAX_TRACKED_TARGETS, PerformanceStats, SAMPLES_PER_TARGET, type PerformanceSample } from './performance-stats.service';
+import {
+  MAX_TRACKED_TARGETS,
+  PerformanceStats,
+  SAMPLES_PER_TARGET,
+  type PerformanceSample,
+} from './performance-stats.service';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 function sample(overrides: Partial<PerformanceSample> = {}): PerformanceSample {
-  return { provider: 'p', model: 'm', ttftMs: 200, durationMs: 1200, outputTokens: 100, success: true, at: T0, ...overrides };
+  return {
+    provider: 'p',
+    model: 'm',
+    ttftMs: 200,
+    durationMs: 1200,
+    outputTokens: 100,
+    success: true,
+    at: T0,
+    ...overrides,
+  };
 }
 
 describe('PerformanceStats', () => {
@@ -87,7 +101,8 @@ describe('PerformanceStats', () => {
 
   it(`keeps only the last ${SAMPLES_PER_TARGET} samples`, () => {
     for (let i = 0; i < SAMPLES_PER_TARGET; i++) stats.record(sample({ ttftMs: 10_000, at: T0 + i }));
-    for (let i = 0; i < SAMPLES_PER_TARGET; i++) stats.record(sample({ ttftMs: 100, durationMs: 1100, at: T0 + 1000 + i }));
+    for (let i = 0; i < SAMPLES_PER_TARGET; i++)
+      stats.record(sample({ ttftMs: 100, durationMs: 1100, at: T0 + 1000 + i }));
     const result = stats.stats('p', 'm');
     expect(result.samples).toBe(SAMPLES_PER_TARGET);
     expect(result.avgTtftMs).toBe(100);

@@ -173,7 +173,12 @@ export class PerformanceStats {
     this.targets.set(key, target);
 
     const ttft = sample.ttftMs !== null && Number.isFinite(sample.ttftMs) && sample.ttftMs >= 0 ? sample.ttftMs : null;
-    target.ring.push(ttft, Math.max(0, finiteOr(sample.durationMs, 0)), Math.max(0, finiteOr(sample.outputTokens, 0)), sample.success);
+    target.ring.push(
+      ttft,
+      Math.max(0, finiteOr(sample.durationMs, 0)),
+      Math.max(0, finiteOr(sample.outputTokens, 0)),
+      sample.success,
+    );
     target.requests.add(at);
     target.lastUpdated = Math.max(target.lastUpdated, at);
   }

@@ -5,7 +5,9 @@ const simple = (input: number, output: number) => ({ pricing: { source: 'simple'
 
 describe('simulatedCost', () => {
   it('prices 1000 input + 500 output tokens with simple per-million rates', () => {
-    expect(simulatedCost({ source: 'simple', input: 3, output: 15, cached: 0.3, cache_write: 3.75 })).toBeCloseTo(0.0105);
+    expect(simulatedCost({ source: 'simple', input: 3, output: 15, cached: 0.3, cache_write: 3.75 })).toBeCloseTo(
+      0.0105,
+    );
     expect(simulatedCost({ input: 2, output: 4 })).toBeCloseTo(0.004); // source omitted: simple
     expect(simulatedCost({ source: 'simple', input: 0, output: 0 })).toBe(0); // explicitly free is a price
   });
@@ -20,8 +22,15 @@ describe('simulatedCost', () => {
       ],
     };
     expect(simulatedCost(pricing)).toBeCloseTo(0.002);
-    expect(simulatedCost({ source: 'defined', range: [{ lower_bound: 0, upper_bound: 'Infinity', input_per_m: 1, output_per_m: 1 }] })).toBeCloseTo(0.0015);
-    expect(simulatedCost({ source: 'defined', range: [{ lower_bound: 5000, input_per_m: 1, output_per_m: 1 }] })).toBeNull();
+    expect(
+      simulatedCost({
+        source: 'defined',
+        range: [{ lower_bound: 0, upper_bound: 'Infinity', input_per_m: 1, output_per_m: 1 }],
+      }),
+    ).toBeCloseTo(0.0015);
+    expect(
+      simulatedCost({ source: 'defined', range: [{ lower_bound: 5000, input_per_m: 1, output_per_m: 1 }] }),
+    ).toBeNull();
     expect(simulatedCost({ source: 'defined' })).toBeNull();
   });
 
@@ -78,7 +87,15 @@ describe('CostSelector', () => {
       target('unpriced-b', 'm', { pricing: {} }),
       target('same-3', 'm', simple(1, 1)),
     ]);
-    expect(names(ordered)).toEqual(['same-1', 'same-2', 'same-3', 'expensive', 'unpriced-a', 'openrouter-catalog', 'unpriced-b']);
+    expect(names(ordered)).toEqual([
+      'same-1',
+      'same-2',
+      'same-3',
+      'expensive',
+      'unpriced-a',
+      'openrouter-catalog',
+      'unpriced-b',
+    ]);
   });
 
   it('keeps the declared order when nothing is priced, and copes with empty input', () => {

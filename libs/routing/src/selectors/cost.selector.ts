@@ -49,7 +49,10 @@ export function simulatedCost(pricing: unknown): number | null {
     // only rates given inline in the pricing can be used here.
     const prompt = rate(pricing['prompt']);
     const completion = rate(pricing['completion']);
-    cost = prompt !== null && completion !== null ? SIMULATED_INPUT_TOKENS * prompt + SIMULATED_OUTPUT_TOKENS * completion : null;
+    cost =
+      prompt !== null && completion !== null
+        ? SIMULATED_INPUT_TOKENS * prompt + SIMULATED_OUTPUT_TOKENS * completion
+        : null;
   } else {
     cost = null;
   }

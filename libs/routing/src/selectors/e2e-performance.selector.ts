@@ -27,7 +27,10 @@ export class E2ePerformanceSelector implements TargetSelector {
       stats: this.stats,
       metric: (stats) => stats.avgE2eTokensPerSec,
       better: 'higher',
-      explorationRate: liveExplorationRate(this.settings.current, exploration.e2ePerformanceExplorationRate ?? exploration.performanceExplorationRate),
+      explorationRate: liveExplorationRate(
+        this.settings.current,
+        exploration.e2ePerformanceExplorationRate ?? exploration.performanceExplorationRate,
+      ),
     });
   }
 }

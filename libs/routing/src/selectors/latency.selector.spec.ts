@@ -39,7 +39,13 @@ describe('LatencySelector', () => {
     ttft('mid', 400);
     ttft('mid', 600);
     ttft('failed-only', null); // a failure before any token: no TTFT, so not fast
-    const ordered = selector.order([target('unseen'), target('slow'), target('failed-only'), target('mid'), target('fast')]);
+    const ordered = selector.order([
+      target('unseen'),
+      target('slow'),
+      target('failed-only'),
+      target('mid'),
+      target('fast'),
+    ]);
     expect(names(ordered)).toEqual(['fast', 'mid', 'slow', 'unseen', 'failed-only']);
   });
 
@@ -53,7 +59,11 @@ describe('LatencySelector', () => {
     ttft('fast', 100, T0);
     ttft('slow', 900, T0 + 1);
     jest.spyOn(Math, 'random').mockReturnValueOnce(0.01).mockReturnValueOnce(0);
-    expect(names(selector.order([target('fast'), target('slow'), target('unseen')]))).toEqual(['unseen', 'fast', 'slow']);
+    expect(names(selector.order([target('fast'), target('slow'), target('unseen')]))).toEqual([
+      'unseen',
+      'fast',
+      'slow',
+    ]);
   });
 
   it('without unsampled targets, explores the least recently updated one', () => {

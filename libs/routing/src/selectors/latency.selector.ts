@@ -27,7 +27,10 @@ export class LatencySelector implements TargetSelector {
       stats: this.stats,
       metric: (stats) => stats.avgTtftMs,
       better: 'lower',
-      explorationRate: liveExplorationRate(this.settings.current, exploration.latencyExplorationRate ?? exploration.performanceExplorationRate),
+      explorationRate: liveExplorationRate(
+        this.settings.current,
+        exploration.latencyExplorationRate ?? exploration.performanceExplorationRate,
+      ),
     });
   }
 }

@@ -48,7 +48,8 @@ export function rankByPerformance(params: PerformanceRankingParams): RouteTarget
 
 function explorationPick(entries: readonly Entry[]): Entry {
   const unsampled = entries.filter((entry) => entry.stats.samples === 0);
-  if (unsampled.length > 0) return unsampled[Math.min(unsampled.length - 1, Math.floor(Math.random() * unsampled.length))];
+  if (unsampled.length > 0)
+    return unsampled[Math.min(unsampled.length - 1, Math.floor(Math.random() * unsampled.length))];
   let oldest = entries[0];
   for (const entry of entries) {
     if ((entry.stats.lastUpdated ?? 0) < (oldest.stats.lastUpdated ?? 0)) oldest = entry;

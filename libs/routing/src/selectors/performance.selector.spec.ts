@@ -12,7 +12,15 @@ describe('PerformanceSelector', () => {
 
   /** A successful sample generating `tokensPerSec` after a 500 ms TTFT, for 1 s. */
   function throughput(provider: string, tokensPerSec: number, at = T0): void {
-    stats.record({ provider, model: 'm', ttftMs: 500, durationMs: 1500, outputTokens: tokensPerSec, success: true, at });
+    stats.record({
+      provider,
+      model: 'm',
+      ttftMs: 500,
+      durationMs: 1500,
+      outputTokens: tokensPerSec,
+      success: true,
+      at,
+    });
   }
 
   function failure(provider: string, at = T0): void {
@@ -37,7 +45,13 @@ describe('PerformanceSelector', () => {
     throughput('fast', 150);
     throughput('mid', 60);
     failure('failed-only');
-    const ordered = selector.order([target('failed-only'), target('slow'), target('unseen'), target('fast'), target('mid')]);
+    const ordered = selector.order([
+      target('failed-only'),
+      target('slow'),
+      target('unseen'),
+      target('fast'),
+      target('mid'),
+    ]);
     expect(names(ordered)).toEqual(['fast', 'mid', 'slow', 'failed-only', 'unseen']);
   });
 
@@ -46,13 +60,19 @@ describe('PerformanceSelector', () => {
     throughput('fast', 150, T0 + 10);
     throughput('slow', 20, T0 + 20);
     jest.spyOn(Math, 'random').mockReturnValue(0.01);
-    expect(names(selector.order([target('fast'), target('slow'), target('unseen')]))).toEqual(['unseen', 'fast', 'slow']);
+    expect(names(selector.order([target('fast'), target('slow'), target('unseen')]))).toEqual([
+      'unseen',
+      'fast',
+      'slow',
+    ]);
     // The least recently updated may be the best one: exploring it changes nothing.
     expect(names(selector.order([target('slow'), target('fast')]))).toEqual(['fast', 'slow']);
   });
 
   it('ignores the latency and e2e exploration overrides', () => {
-    settings.update({ exploration: { performanceExplorationRate: 0, latencyExplorationRate: 1, e2ePerformanceExplorationRate: 1 } });
+    settings.update({
+      exploration: { performanceExplorationRate: 0, latencyExplorationRate: 1, e2ePerformanceExplorationRate: 1 },
+    });
     throughput('fast', 150);
     expect(names(selector.order([target('unseen'), target('fast')]))).toEqual(['fast', 'unseen']);
   });

@@ -25,7 +25,10 @@ export class PerformanceSelector implements TargetSelector {
       stats: this.stats,
       metric: (stats) => stats.avgTokensPerSec,
       better: 'higher',
-      explorationRate: liveExplorationRate(this.settings.current, this.settings.current.exploration.performanceExplorationRate),
+      explorationRate: liveExplorationRate(
+        this.settings.current,
+        this.settings.current.exploration.performanceExplorationRate,
+      ),
     });
   }
 }

@@ -31,8 +31,20 @@ describe('QuotaSelector', () => {
         tieSecond: { category: 'balance', score: 0.5 },
       }),
     );
-    const input = [target('tieFirst'), target('balanceRich'), target('expiringLow'), target('tieSecond'), target('expiringHigh')];
-    expect(names(selector.order(input))).toEqual(['expiringHigh', 'expiringLow', 'balanceRich', 'tieFirst', 'tieSecond']);
+    const input = [
+      target('tieFirst'),
+      target('balanceRich'),
+      target('expiringLow'),
+      target('tieSecond'),
+      target('expiringHigh'),
+    ];
+    expect(names(selector.order(input))).toEqual([
+      'expiringHigh',
+      'expiringLow',
+      'balanceRich',
+      'tieFirst',
+      'tieSecond',
+    ]);
     expect(names(input)).toEqual(['tieFirst', 'balanceRich', 'expiringLow', 'tieSecond', 'expiringHigh']);
   });
 

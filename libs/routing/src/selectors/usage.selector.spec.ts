@@ -29,7 +29,11 @@ describe('UsageSelector', () => {
     requests('busy', 5);
     requests('quiet', 1);
     requests('medium', 3);
-    expect(names(selector.order([target('busy'), target('medium'), target('quiet')]))).toEqual(['quiet', 'medium', 'busy']);
+    expect(names(selector.order([target('busy'), target('medium'), target('quiet')]))).toEqual([
+      'quiet',
+      'medium',
+      'busy',
+    ]);
   });
 
   it('keeps the declared order among ties, unused targets included', () => {

@@ -7,7 +7,9 @@ class MemorySettings {
   readonly rows = new Map<string, unknown>();
 
   findAll(): Promise<SystemSettingRecord[]> {
-    return Promise.resolve([...this.rows].map(([key, value]) => ({ key, value: structuredClone(value), updatedAt: new Date() })));
+    return Promise.resolve(
+      [...this.rows].map(([key, value]) => ({ key, value: structuredClone(value), updatedAt: new Date() })),
+    );
   }
 
   set(key: string, value: unknown): Promise<void> {
@@ -24,7 +26,11 @@ describe('SettingsService', () => {
   beforeEach(() => {
     rows = new MemorySettings();
     settings = new RoutingSettings();
-    service = new SettingsService(rows as unknown as SystemSettingsRepository, settings, new RedisConnection(undefined));
+    service = new SettingsService(
+      rows as unknown as SystemSettingsRepository,
+      settings,
+      new RedisConnection(undefined),
+    );
   });
 
   it('keeps the defaults when nothing is stored', async () => {
@@ -39,7 +45,11 @@ describe('SettingsService', () => {
     rows.rows.set('unrelated', { anything: true });
     await service.onModuleInit();
     expect(settings.current.cooldown).toEqual({ initialMinutes: 0.5, maxMinutes: 300 });
-    expect(settings.current.failover).toEqual({ ...DEFAULT_ROUTING_SETTINGS.failover, enabled: false, retryableStatusCodes: [429] });
+    expect(settings.current.failover).toEqual({
+      ...DEFAULT_ROUTING_SETTINGS.failover,
+      enabled: false,
+      retryableStatusCodes: [429],
+    });
     expect(settings.current.stall).toEqual({ ...DEFAULT_ROUTING_SETTINGS.stall, ttfbSeconds: 15 });
     expect(settings.current.timeout).toEqual(DEFAULT_ROUTING_SETTINGS.timeout);
   });
@@ -64,7 +74,11 @@ describe('SettingsService', () => {
 
     // A fresh process sees the same.
     const restarted = new RoutingSettings();
-    await new SettingsService(rows as unknown as SystemSettingsRepository, restarted, new RedisConnection(undefined)).onModuleInit();
+    await new SettingsService(
+      rows as unknown as SystemSettingsRepository,
+      restarted,
+      new RedisConnection(undefined),
+    ).onModuleInit();
     expect(restarted.current.cooldown).toEqual({ initialMinutes: 1, maxMinutes: 10 });
   });
 

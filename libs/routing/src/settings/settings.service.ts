@@ -38,7 +38,9 @@ export class SettingsService implements OnModuleInit {
     try {
       await this.redis.subscribe(CHANNEL, (origin) => {
         if (origin === this.redis.instanceId) return;
-        void this.reload().catch((error: unknown) => this.logger.warn(`could not reload settings: ${(error as Error).message}`));
+        void this.reload().catch((error: unknown) =>
+          this.logger.warn(`could not reload settings: ${(error as Error).message}`),
+        );
       });
     } catch (error) {
       this.logger.warn(`settings changes on other replicas won't be seen until restart: ${(error as Error).message}`);
@@ -49,7 +51,8 @@ export class SettingsService implements OnModuleInit {
   async reload(): Promise<void> {
     const stored = new Map((await this.repository.findAll()).map((row) => [row.key, row.value]));
     const values: Partial<Record<SettingsSection, unknown>> = {};
-    for (const section of SETTINGS_SECTIONS) values[section] = mergeSection(DEFAULT_ROUTING_SETTINGS[section], stored.get(section));
+    for (const section of SETTINGS_SECTIONS)
+      values[section] = mergeSection(DEFAULT_ROUTING_SETTINGS[section], stored.get(section));
     this.settings.update(values as Partial<RoutingSettingsValues>);
   }
 
@@ -58,7 +61,10 @@ export class SettingsService implements OnModuleInit {
   }
 
   /** Merges the given fields into a section, stores it, and puts it in force. Returns the section. */
-  async patch<S extends SettingsSection>(section: S, changes: Partial<RoutingSettingsValues[S]>): Promise<RoutingSettingsValues[S]> {
+  async patch<S extends SettingsSection>(
+    section: S,
+    changes: Partial<RoutingSettingsValues[S]>,
+  ): Promise<RoutingSettingsValues[S]> {
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const next = { ...this.settings.current[section], ...defined } as RoutingSettingsValues[S];
     await this.repository.set(section, next);

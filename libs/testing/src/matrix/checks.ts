@@ -18,7 +18,8 @@ function same(problems: string[], what: string, actual: unknown, expected: unkno
 
 /** The fields of `expected` that `actual` lacks or holds differently (toMatchObject's rule). */
 export function subsetMismatches(actual: unknown, expected: unknown, path: string): string[] {
-  if (!isRecord(expected)) return isDeepStrictEqual(actual, expected) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+  if (!isRecord(expected))
+    return isDeepStrictEqual(actual, expected) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
   if (!isRecord(actual)) return [`${path}: expected an object like ${show(expected)}, got ${show(actual)}`];
   return Object.entries(expected).flatMap(([key, value]) => subsetMismatches(actual[key], value, `${path}.${key}`));
 }
@@ -29,12 +30,22 @@ export function requestProblems(received: ReceivedConversation, provider: Provid
   same(problems, 'model', received.model, provider.model);
   same(problems, 'upstream asked to stream', received.streaming, stream);
   if (stream) same(problems, 'upstream stream asked to report usage', received.streamUsage, true);
-  if (!received.system.includes(CONVERSATION.system)) problems.push(`system instruction missing: got ${show(received.system)}`);
-  if (!received.userTexts.some((text) => text.includes(CONVERSATION.userText))) problems.push(`user text missing: got ${show(received.userTexts)}`);
-  if (!received.userTexts.some((text) => text.includes(CONVERSATION.question))) problems.push(`follow-up question missing: got ${show(received.userTexts)}`);
-  same(problems, 'images (mime type and base64 bytes)', received.images, [{ mimeType: CONVERSATION.image.mimeType, data: CONVERSATION.image.base64 }]);
+  if (!received.system.includes(CONVERSATION.system))
+    problems.push(`system instruction missing: got ${show(received.system)}`);
+  if (!received.userTexts.some((text) => text.includes(CONVERSATION.userText)))
+    problems.push(`user text missing: got ${show(received.userTexts)}`);
+  if (!received.userTexts.some((text) => text.includes(CONVERSATION.question)))
+    problems.push(`follow-up question missing: got ${show(received.userTexts)}`);
+  same(problems, 'images (mime type and base64 bytes)', received.images, [
+    { mimeType: CONVERSATION.image.mimeType, data: CONVERSATION.image.base64 },
+  ]);
 
-  same(problems, 'tool names', received.tools.map((tool) => tool.name), [CONVERSATION.tool.name]);
+  same(
+    problems,
+    'tool names',
+    received.tools.map((tool) => tool.name),
+    [CONVERSATION.tool.name],
+  );
   same(problems, 'tool description', received.tools[0]?.description, CONVERSATION.tool.description);
   same(problems, 'tool schema', received.tools[0]?.schema, CONVERSATION.tool.schema);
 
@@ -71,7 +82,8 @@ export function answerProblems(answer: ClientAnswer, client: ClientFormat, provi
     // A Gemini upstream sends no call id: the gateway must make one up. Otherwise the upstream's id goes through.
     const expectedId = provider.replies.callId;
     if (expectedId === undefined) {
-      if (typeof call?.id !== 'string' || call.id === '') problems.push(`tool call id: expected a generated id, got ${show(call?.id)}`);
+      if (typeof call?.id !== 'string' || call.id === '')
+        problems.push(`tool call id: expected a generated id, got ${show(call?.id)}`);
     } else {
       same(problems, 'tool call id', call?.id, expectedId);
     }
@@ -83,7 +95,10 @@ export function answerProblems(answer: ClientAnswer, client: ClientFormat, provi
 
 /** A same-format pair takes the pass-through path: the upstream's answer reaches the client verbatim. */
 export function passthroughProblems(raw: string, provider: ProviderFormat, stream: boolean): string[] {
-  if (!stream) return raw === JSON.stringify(provider.replies.body(provider.model)) ? [] : ['pass-through: the upstream body was not relayed verbatim'];
+  if (!stream)
+    return raw === JSON.stringify(provider.replies.body(provider.model))
+      ? []
+      : ['pass-through: the upstream body was not relayed verbatim'];
   const missing = provider.replies
     .stream(provider.model)
     .map((event) => (typeof event === 'string' ? event : event.data))

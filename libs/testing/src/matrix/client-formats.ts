@@ -40,7 +40,12 @@ export const CLIENT_FORMATS: Record<WireFormat, ClientFormat> = {
     }),
     reader: chatReader,
     toolFinish: 'tool_calls',
-    usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: { cached_tokens: cached } },
+    usage: {
+      prompt_tokens: input,
+      completion_tokens: output,
+      total_tokens: input + output,
+      prompt_tokens_details: { cached_tokens: cached },
+    },
     carriesCallIds: true,
   },
   responses: {
@@ -53,7 +58,12 @@ export const CLIENT_FORMATS: Record<WireFormat, ClientFormat> = {
     reader: responsesReader,
     // Responses has no finish reason: a completed response whose output holds a function_call.
     toolFinish: 'completed',
-    usage: { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, total_tokens: input + output },
+    usage: {
+      input_tokens: input,
+      input_tokens_details: { cached_tokens: cached },
+      output_tokens: output,
+      total_tokens: input + output,
+    },
     carriesCallIds: true,
   },
   messages: {
@@ -79,7 +89,12 @@ export const CLIENT_FORMATS: Record<WireFormat, ClientFormat> = {
     reader: geminiReader,
     // Gemini says STOP after a function call too: the functionCall part is what tells.
     toolFinish: 'STOP',
-    usage: { promptTokenCount: input, cachedContentTokenCount: cached, candidatesTokenCount: output, totalTokenCount: input + output },
+    usage: {
+      promptTokenCount: input,
+      cachedContentTokenCount: cached,
+      candidatesTokenCount: output,
+      totalTokenCount: input + output,
+    },
     carriesCallIds: false,
   },
 };
@@ -100,9 +115,15 @@ export async function exchange(
   params: { alias: string; stream: boolean; apiKey: string; options?: ClientOptions },
 ): Promise<ClientExchange> {
   const call = client.call(params.alias, params.stream, params.apiKey, params.options);
-  const response = await fetch(`${gatewayUrl}${call.path}`, { method: 'POST', headers: call.headers, body: JSON.stringify(call.body) });
+  const response = await fetch(`${gatewayUrl}${call.path}`, {
+    method: 'POST',
+    headers: call.headers,
+    body: JSON.stringify(call.body),
+  });
   const raw = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
-  const answer = contentType.startsWith('text/event-stream') ? client.reader.stream(parseSse(raw)) : client.reader.body(parseJsonOr(raw));
+  const answer = contentType.startsWith('text/event-stream')
+    ? client.reader.stream(parseSse(raw))
+    : client.reader.body(parseJsonOr(raw));
   return { status: response.status, contentType, raw, answer, headers: response.headers };
 }

@@ -33,7 +33,11 @@ export const chatReader: ClientReader = {
       toolCalls: asArray(message['tool_calls']).map((item) => {
         const call = asRecord(item);
         const fn = asRecord(call['function']);
-        return { id: asString(call['id']), name: asString(fn['name']) ?? '', arguments: parseJsonOr(asString(fn['arguments'])) };
+        return {
+          id: asString(call['id']),
+          name: asString(fn['name']) ?? '',
+          arguments: parseJsonOr(asString(fn['arguments'])),
+        };
       }),
       finish: asString(choice['finish_reason']),
       usage: isRecord(asRecord(body)['usage']) ? asRecord(asRecord(body)['usage']) : undefined,
@@ -77,10 +81,15 @@ function readResponseObject(response: Record<string, unknown>): ClientAnswer {
   const answer = emptyAnswer();
   for (const item of asArray(response['output']).map(asRecord)) {
     if (item['type'] === 'message') {
-      for (const part of asArray(item['content']).map(asRecord)) if (part['type'] === 'output_text') answer.text += asString(part['text']) ?? '';
+      for (const part of asArray(item['content']).map(asRecord))
+        if (part['type'] === 'output_text') answer.text += asString(part['text']) ?? '';
     }
     if (item['type'] === 'function_call') {
-      answer.toolCalls.push({ id: asString(item['call_id']), name: asString(item['name']) ?? '', arguments: parseJsonOr(asString(item['arguments'])) });
+      answer.toolCalls.push({
+        id: asString(item['call_id']),
+        name: asString(item['name']) ?? '',
+        arguments: parseJsonOr(asString(item['arguments'])),
+      });
     }
   }
   answer.id = asString(response['id']);
@@ -137,7 +146,9 @@ export const responsesReader: ClientReader = {
           break;
       }
     }
-    answer.toolCalls = finishCalls([...calls.values()].map((call) => ({ ...call, json: call.json || (call.done ?? '') })));
+    answer.toolCalls = finishCalls(
+      [...calls.values()].map((call) => ({ ...call, json: call.json || (call.done ?? '') })),
+    );
     return answer;
   },
 };
@@ -150,7 +161,12 @@ export const messagesReader: ClientReader = {
     const answer: ClientAnswer = { ...emptyAnswer(), finish: asString(message['stop_reason']), completed: true };
     for (const block of asArray(message['content']).map(asRecord)) {
       if (block['type'] === 'text') answer.text += asString(block['text']) ?? '';
-      if (block['type'] === 'tool_use') answer.toolCalls.push({ id: asString(block['id']), name: asString(block['name']) ?? '', arguments: block['input'] });
+      if (block['type'] === 'tool_use')
+        answer.toolCalls.push({
+          id: asString(block['id']),
+          name: asString(block['name']) ?? '',
+          arguments: block['input'],
+        });
     }
     answer.usage = isRecord(message['usage']) ? message['usage'] : undefined;
     return answer;
@@ -169,7 +185,8 @@ export const messagesReader: ClientReader = {
         case 'content_block_start': {
           const block = asRecord(event['content_block']);
           if (block['type'] === 'text') answer.text += asString(block['text']) ?? '';
-          if (block['type'] === 'tool_use') calls.set(index, { id: asString(block['id']), name: asString(block['name']) ?? '', json: '' });
+          if (block['type'] === 'tool_use')
+            calls.set(index, { id: asString(block['id']), name: asString(block['name']) ?? '', json: '' });
           break;
         }
         case 'content_block_delta': {
@@ -207,7 +224,8 @@ function readGeminiChunk(answer: ClientAnswer, chunk: Record<string, unknown>): 
   for (const part of asArray(asRecord(candidate['content'])['parts']).map(asRecord)) {
     if (typeof part['text'] === 'string' && part['thought'] !== true) answer.text += part['text'];
     const call = asRecord(part['functionCall']);
-    if (part['functionCall'] !== undefined) answer.toolCalls.push({ id: asString(call['id']), name: asString(call['name']) ?? '', arguments: call['args'] });
+    if (part['functionCall'] !== undefined)
+      answer.toolCalls.push({ id: asString(call['id']), name: asString(call['name']) ?? '', arguments: call['args'] });
   }
   const finish = asString(candidate['finishReason']);
   if (finish) {

@@ -29,12 +29,16 @@ export function chatRequest(model: string, stream: boolean): ChatCompletionReque
       {
         role: 'assistant',
         content: null,
-        tool_calls: [{ id: earlierCall.id, type: 'function', function: { name: tool.name, arguments: EARLIER_ARGUMENTS } }],
+        tool_calls: [
+          { id: earlierCall.id, type: 'function', function: { name: tool.name, arguments: EARLIER_ARGUMENTS } },
+        ],
       },
       { role: 'tool', tool_call_id: earlierCall.id, content: CONVERSATION.toolResult },
       { role: 'user', content: CONVERSATION.question },
     ],
-    tools: [{ type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.schema } }],
+    tools: [
+      { type: 'function', function: { name: tool.name, description: tool.description, parameters: tool.schema } },
+    ],
     max_completion_tokens: CONVERSATION.maxTokens,
     temperature: CONVERSATION.temperature,
     ...(stream && { stream: true, stream_options: { include_usage: true } }),
@@ -59,7 +63,9 @@ export function responsesRequest(model: string, stream: boolean, store: boolean 
       { type: 'function_call_output', call_id: earlierCall.id, output: CONVERSATION.toolResult },
       { type: 'message', role: 'user', content: CONVERSATION.question },
     ],
-    tools: [{ type: 'function', name: tool.name, description: tool.description, parameters: tool.schema, strict: false }],
+    tools: [
+      { type: 'function', name: tool.name, description: tool.description, parameters: tool.schema, strict: false },
+    ],
     max_output_tokens: CONVERSATION.maxTokens,
     temperature: CONVERSATION.temperature,
     ...(store !== undefined && { store }),
@@ -83,7 +89,10 @@ export function messagesRequest(model: string, stream: boolean): AnthropicMessag
           { type: 'image', source: { type: 'base64', media_type: image.mimeType, data: image.base64 } },
         ],
       },
-      { role: 'assistant', content: [{ type: 'tool_use', id: callId, name: tool.name, input: { ...earlierCall.arguments } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: callId, name: tool.name, input: { ...earlierCall.arguments } }],
+      },
       {
         role: 'user',
         content: [
@@ -102,14 +111,22 @@ export function geminiRequest(): GeminiGenerateContentRequest {
   return {
     systemInstruction: { parts: [{ text: CONVERSATION.system }] },
     contents: [
-      { role: 'user', parts: [{ text: CONVERSATION.userText }, { inlineData: { mimeType: image.mimeType, data: image.base64 } }] },
+      {
+        role: 'user',
+        parts: [{ text: CONVERSATION.userText }, { inlineData: { mimeType: image.mimeType, data: image.base64 } }],
+      },
       { role: 'model', parts: [{ functionCall: { name: tool.name, args: { ...earlierCall.arguments } } }] },
       {
         role: 'user',
-        parts: [{ functionResponse: { name: tool.name, response: { result: CONVERSATION.toolResult } } }, { text: CONVERSATION.question }],
+        parts: [
+          { functionResponse: { name: tool.name, response: { result: CONVERSATION.toolResult } } },
+          { text: CONVERSATION.question },
+        ],
       },
     ],
-    tools: [{ functionDeclarations: [{ name: tool.name, description: tool.description, parametersJsonSchema: tool.schema }] }],
+    tools: [
+      { functionDeclarations: [{ name: tool.name, description: tool.description, parametersJsonSchema: tool.schema }] },
+    ],
     generationConfig: { maxOutputTokens: CONVERSATION.maxTokens, temperature: CONVERSATION.temperature },
   };
 }

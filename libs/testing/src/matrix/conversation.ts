@@ -10,7 +10,8 @@ export type WireFormat = 'chat' | 'responses' | 'messages' | 'gemini';
 export const WIRE_FORMATS: readonly WireFormat[] = ['chat', 'responses', 'messages', 'gemini'];
 
 /** A valid 1×1 PNG. */
-export const MATRIX_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const MATRIX_PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 /** The conversation each client sends, in its own format. */
 export const CONVERSATION = {

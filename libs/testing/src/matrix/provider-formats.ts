@@ -1,6 +1,12 @@
 import type { RecordedRequest, ScriptedReply } from '../scripted-upstream';
 import { asArray, asRecord, asString, parseJsonOr, type ReceivedConversation, type WireFormat } from './conversation';
-import { chatReplies, geminiReplies, messagesReplies, responsesReplies, type ProviderReplies } from './provider-replies';
+import {
+  chatReplies,
+  geminiReplies,
+  messagesReplies,
+  responsesReplies,
+  type ProviderReplies,
+} from './provider-replies';
 
 /** One provider wire format: how to configure it, read what it received, and answer. */
 export interface ProviderFormat {
@@ -96,18 +102,30 @@ function readChat(request: RecordedRequest): ReceivedConversation {
       case 'assistant':
         for (const call of asArray(message['tool_calls']).map(asRecord)) {
           const fn = asRecord(call['function']);
-          received.toolCalls.push({ id: asString(call['id']), name: asString(fn['name']) ?? '', arguments: parsedArguments(fn['arguments']) });
+          received.toolCalls.push({
+            id: asString(call['id']),
+            name: asString(fn['name']) ?? '',
+            arguments: parsedArguments(fn['arguments']),
+          });
         }
         break;
       case 'tool':
-        received.toolResults.push({ id: asString(message['tool_call_id']), name: asString(message['name']), text: textOf(content, ['text']) });
+        received.toolResults.push({
+          id: asString(message['tool_call_id']),
+          name: asString(message['name']),
+          text: textOf(content, ['text']),
+        });
         break;
     }
   }
   received.system = system.join('\n');
   for (const tool of asArray(body['tools']).map(asRecord)) {
     const fn = asRecord(tool['function']);
-    received.tools.push({ name: asString(fn['name']) ?? '', description: asString(fn['description']), schema: asRecord(fn['parameters']) });
+    received.tools.push({
+      name: asString(fn['name']) ?? '',
+      description: asString(fn['description']),
+      schema: asRecord(fn['parameters']),
+    });
   }
   return received;
 }
@@ -122,9 +140,17 @@ function readResponses(request: RecordedRequest): ReceivedConversation {
   for (const item of input.map(asRecord)) {
     const type = item['type'] ?? 'message';
     if (type === 'function_call') {
-      received.toolCalls.push({ id: asString(item['call_id']), name: asString(item['name']) ?? '', arguments: parsedArguments(item['arguments']) });
+      received.toolCalls.push({
+        id: asString(item['call_id']),
+        name: asString(item['name']) ?? '',
+        arguments: parsedArguments(item['arguments']),
+      });
     } else if (type === 'function_call_output') {
-      received.toolResults.push({ id: asString(item['call_id']), name: undefined, text: textOf(item['output'], ['input_text']) });
+      received.toolResults.push({
+        id: asString(item['call_id']),
+        name: undefined,
+        text: textOf(item['output'], ['input_text']),
+      });
     } else if (type === 'message' && (item['role'] === 'system' || item['role'] === 'developer')) {
       system.push(textOf(item['content'], ['input_text']));
     } else if (type === 'message' && item['role'] === 'user') {
@@ -138,7 +164,11 @@ function readResponses(request: RecordedRequest): ReceivedConversation {
   received.system = system.join('\n');
   for (const tool of asArray(body['tools']).map(asRecord)) {
     if (tool['type'] !== 'function') continue;
-    received.tools.push({ name: asString(tool['name']) ?? '', description: asString(tool['description']), schema: asRecord(tool['parameters']) });
+    received.tools.push({
+      name: asString(tool['name']) ?? '',
+      description: asString(tool['description']),
+      schema: asRecord(tool['parameters']),
+    });
   }
   return received;
 }
@@ -147,12 +177,23 @@ function readResponses(request: RecordedRequest): ReceivedConversation {
 
 function readMessages(request: RecordedRequest): ReceivedConversation {
   const body = asRecord(request.body);
-  const received: ReceivedConversation = { ...emptyReceived(body), maxTokens: body['max_tokens'], system: textOf(body['system'], ['text']) };
+  const received: ReceivedConversation = {
+    ...emptyReceived(body),
+    maxTokens: body['max_tokens'],
+    system: textOf(body['system'], ['text']),
+  };
   for (const message of asArray(body['messages']).map(asRecord)) {
-    const blocks = typeof message['content'] === 'string' ? [{ type: 'text', text: message['content'] }] : asArray(message['content']);
+    const blocks =
+      typeof message['content'] === 'string'
+        ? [{ type: 'text', text: message['content'] }]
+        : asArray(message['content']);
     if (message['role'] === 'assistant') {
       for (const block of blocks.map(asRecord).filter((item) => item['type'] === 'tool_use')) {
-        received.toolCalls.push({ id: asString(block['id']), name: asString(block['name']) ?? '', arguments: block['input'] });
+        received.toolCalls.push({
+          id: asString(block['id']),
+          name: asString(block['name']) ?? '',
+          arguments: block['input'],
+        });
       }
       continue;
     }
@@ -164,12 +205,20 @@ function readMessages(request: RecordedRequest): ReceivedConversation {
         received.images.push({ mimeType: asString(source['media_type']) ?? '', data: asString(source['data']) ?? '' });
       }
       if (block['type'] === 'tool_result') {
-        received.toolResults.push({ id: asString(block['tool_use_id']), name: undefined, text: textOf(block['content'], ['text']) });
+        received.toolResults.push({
+          id: asString(block['tool_use_id']),
+          name: undefined,
+          text: textOf(block['content'], ['text']),
+        });
       }
     }
   }
   for (const tool of asArray(body['tools']).map(asRecord)) {
-    received.tools.push({ name: asString(tool['name']) ?? '', description: asString(tool['description']), schema: asRecord(tool['input_schema']) });
+    received.tools.push({
+      name: asString(tool['name']) ?? '',
+      description: asString(tool['description']),
+      schema: asRecord(tool['input_schema']),
+    });
   }
   return received;
 }
@@ -202,20 +251,34 @@ function readGemini(request: RecordedRequest): ReceivedConversation {
     .join('\n');
   for (const content of asArray(body['contents']).map(asRecord)) {
     const parts = asArray(content['parts']).map(asRecord);
-    const texts = parts.filter((part) => typeof part['text'] === 'string' && part['thought'] !== true).map((part) => part['text'] as string);
+    const texts = parts
+      .filter((part) => typeof part['text'] === 'string' && part['thought'] !== true)
+      .map((part) => part['text'] as string);
     if (content['role'] !== 'model' && texts.length > 0) received.userTexts.push(texts.join(''));
     for (const part of parts) {
       const inline = asRecord(part['inlineData']);
-      if (part['inlineData'] !== undefined) received.images.push({ mimeType: asString(inline['mimeType']) ?? '', data: asString(inline['data']) ?? '' });
+      if (part['inlineData'] !== undefined)
+        received.images.push({ mimeType: asString(inline['mimeType']) ?? '', data: asString(inline['data']) ?? '' });
       const call = asRecord(part['functionCall']);
-      if (part['functionCall'] !== undefined) received.toolCalls.push({ id: asString(call['id']), name: asString(call['name']) ?? '', arguments: call['args'] });
+      if (part['functionCall'] !== undefined)
+        received.toolCalls.push({
+          id: asString(call['id']),
+          name: asString(call['name']) ?? '',
+          arguments: call['args'],
+        });
       const result = asRecord(part['functionResponse']);
       if (part['functionResponse'] !== undefined) {
-        received.toolResults.push({ id: asString(result['id']), name: asString(result['name']), text: functionResponseText(result['response']) });
+        received.toolResults.push({
+          id: asString(result['id']),
+          name: asString(result['name']),
+          text: functionResponseText(result['response']),
+        });
       }
     }
   }
-  for (const declaration of asArray(body['tools']).flatMap((tool) => asArray(asRecord(tool)['functionDeclarations'])).map(asRecord)) {
+  for (const declaration of asArray(body['tools'])
+    .flatMap((tool) => asArray(asRecord(tool)['functionDeclarations']))
+    .map(asRecord)) {
     const schema = declaration['parametersJsonSchema'] ?? declaration['parameters'];
     received.tools.push({
       name: asString(declaration['name']) ?? '',
@@ -261,7 +324,8 @@ export const PROVIDER_FORMATS: Record<WireFormat, ProviderFormat> = {
     format: 'gemini',
     model: 'gemini-upstream-model',
     apiBaseUrl: (url) => ({ gemini: `${url}/v1beta` }),
-    path: (stream) => `/v1beta/models/gemini-upstream-model:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    path: (stream) =>
+      `/v1beta/models/gemini-upstream-model:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
     authHeaders: (apiKey) => ({ 'x-goog-api-key': apiKey }),
     linksResultsBy: 'name',
     read: readGemini,

@@ -39,8 +39,18 @@ const chatUsage: ChatUsage = {
   completion_tokens_details: { reasoning_tokens: 0 },
 };
 
-function chatChunk(model: string, delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): string {
-  const chunk: ChatCompletionChunk = { id: 'chatcmpl-matrix', object: 'chat.completion.chunk', created: CREATED, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+function chatChunk(
+  model: string,
+  delta: ChatCompletionChunk['choices'][number]['delta'],
+  finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+): string {
+  const chunk: ChatCompletionChunk = {
+    id: 'chatcmpl-matrix',
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
   return JSON.stringify(chunk);
 }
 
@@ -57,7 +67,9 @@ export const chatReplies: ProviderReplies = {
         message: {
           role: 'assistant',
           content: ANSWER.text,
-          tool_calls: [{ id: ANSWER.call.id, type: 'function', function: { name: ANSWER.call.name, arguments: ARGUMENTS } }],
+          tool_calls: [
+            { id: ANSWER.call.id, type: 'function', function: { name: ANSWER.call.name, arguments: ARGUMENTS } },
+          ],
         },
         finish_reason: 'tool_calls',
         logprobs: null,
@@ -66,18 +78,34 @@ export const chatReplies: ProviderReplies = {
     usage: chatUsage,
   }),
   stream: (model) => {
-    const usageChunk: ChatCompletionChunk = { id: 'chatcmpl-matrix', object: 'chat.completion.chunk', created: CREATED, model, choices: [], usage: chatUsage };
+    const usageChunk: ChatCompletionChunk = {
+      id: 'chatcmpl-matrix',
+      object: 'chat.completion.chunk',
+      created: CREATED,
+      model,
+      choices: [],
+      usage: chatUsage,
+    };
     return [
       chatChunk(model, { role: 'assistant', content: '' }),
       ...ANSWER.textPieces.map((content) => chatChunk(model, { content })),
-      chatChunk(model, { tool_calls: [{ index: 0, id: ANSWER.call.id, type: 'function', function: { name: ANSWER.call.name, arguments: '' } }] }),
-      ...ANSWER.call.argumentPieces.map((piece) => chatChunk(model, { tool_calls: [{ index: 0, function: { arguments: piece } }] })),
+      chatChunk(model, {
+        tool_calls: [
+          { index: 0, id: ANSWER.call.id, type: 'function', function: { name: ANSWER.call.name, arguments: '' } },
+        ],
+      }),
+      ...ANSWER.call.argumentPieces.map((piece) =>
+        chatChunk(model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }),
+      ),
       chatChunk(model, {}, 'tool_calls'),
       JSON.stringify(usageChunk),
       '[DONE]',
     ];
   },
-  partialStream: (model) => [chatChunk(model, { role: 'assistant', content: '' }), chatChunk(model, { content: ANSWER.textPieces[0] })],
+  partialStream: (model) => [
+    chatChunk(model, { role: 'assistant', content: '' }),
+    chatChunk(model, { content: ANSWER.textPieces[0] }),
+  ],
 };
 
 // ---- OpenAI Responses: input_tokens counts the cached tokens too ----
@@ -128,7 +156,11 @@ function responseObject(model: string, status: ResponsesResponse['status'], done
   };
 }
 
-type UnsequencedEvent = ResponsesStreamEvent extends infer E ? (E extends unknown ? Omit<E, 'sequence_number'> : never) : never;
+type UnsequencedEvent = ResponsesStreamEvent extends infer E
+  ? E extends unknown
+    ? Omit<E, 'sequence_number'>
+    : never
+  : never;
 
 function responsesEvents(model: string): UnsequencedEvent[] {
   const text = { item_id: MESSAGE_ID, output_index: 0, content_index: 0 };
@@ -136,14 +168,26 @@ function responsesEvents(model: string): UnsequencedEvent[] {
   return [
     { type: 'response.created', response: responseObject(model, 'in_progress', false) },
     { type: 'response.in_progress', response: responseObject(model, 'in_progress', false) },
-    { type: 'response.output_item.added', output_index: 0, item: { ...outputMessage, status: 'in_progress', content: [] } },
+    {
+      type: 'response.output_item.added',
+      output_index: 0,
+      item: { ...outputMessage, status: 'in_progress', content: [] },
+    },
     { type: 'response.content_part.added', ...text, part: { type: 'output_text', text: '', annotations: [] } },
     ...ANSWER.textPieces.map((delta): UnsequencedEvent => ({ type: 'response.output_text.delta', ...text, delta })),
     { type: 'response.output_text.done', ...text, text: ANSWER.text },
     { type: 'response.content_part.done', ...text, part: { type: 'output_text', text: ANSWER.text, annotations: [] } },
     { type: 'response.output_item.done', output_index: 0, item: outputMessage },
-    { type: 'response.output_item.added', output_index: 1, item: { ...callItem, arguments: '', status: 'in_progress' } },
-    ...ANSWER.call.argumentPieces.map((delta): UnsequencedEvent => ({ type: 'response.function_call_arguments.delta', ...call, delta })),
+    {
+      type: 'response.output_item.added',
+      output_index: 1,
+      item: { ...callItem, arguments: '', status: 'in_progress' },
+    },
+    ...ANSWER.call.argumentPieces.map((delta): UnsequencedEvent => ({
+      type: 'response.function_call_arguments.delta',
+      ...call,
+      delta,
+    })),
     { type: 'response.function_call_arguments.done', ...call, arguments: ARGUMENTS },
     { type: 'response.output_item.done', output_index: 1, item: callItem },
     { type: 'response.completed', response: responseObject(model, 'completed', true) },
@@ -151,7 +195,10 @@ function responsesEvents(model: string): UnsequencedEvent[] {
 }
 
 function sequenced(events: UnsequencedEvent[]): ScriptedEvent[] {
-  return events.map((event, index) => ({ event: event.type, data: JSON.stringify({ ...event, sequence_number: index }) }));
+  return events.map((event, index) => ({
+    event: event.type,
+    data: JSON.stringify({ ...event, sequence_number: index }),
+  }));
 }
 
 export const responsesReplies: ProviderReplies = {
@@ -175,18 +222,41 @@ function anthropicEvents(model: string): AnthropicStreamEvent[] {
   return [
     {
       type: 'message_start',
-      message: { id: 'msg_matrix', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...anthropicUsage, output_tokens: 1 } },
+      message: {
+        id: 'msg_matrix',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...anthropicUsage, output_tokens: 1 },
+      },
     },
     { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-    ...ANSWER.textPieces.map((text): AnthropicStreamEvent => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+    ...ANSWER.textPieces.map((text): AnthropicStreamEvent => ({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text },
+    })),
     { type: 'content_block_stop', index: 0 },
-    { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: ANTHROPIC_CALL_ID, name: ANSWER.call.name, input: {} } },
-    ...ANSWER.call.argumentPieces.map(
-      (partial_json): AnthropicStreamEvent => ({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json } }),
-    ),
+    {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: ANTHROPIC_CALL_ID, name: ANSWER.call.name, input: {} },
+    },
+    ...ANSWER.call.argumentPieces.map((partial_json): AnthropicStreamEvent => ({
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'input_json_delta', partial_json },
+    })),
     { type: 'content_block_stop', index: 1 },
     // Older API versions report only output_tokens here: the rest must come from message_start.
-    { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: ANSWER.usage.output } },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: ANSWER.usage.output },
+    },
     { type: 'message_stop' },
   ];
 }
@@ -236,7 +306,14 @@ function geminiChunks(model: string): GeminiGenerateContentResponse[] {
     {
       ...base,
       candidates: [
-        { content: { role: 'model', parts: [{ functionCall: { name: ANSWER.call.name, args: { ...ANSWER.call.arguments } } }] }, finishReason: 'STOP', index: 0 },
+        {
+          content: {
+            role: 'model',
+            parts: [{ functionCall: { name: ANSWER.call.name, args: { ...ANSWER.call.arguments } } }],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
       ],
       usageMetadata: geminiUsage,
     },
@@ -248,7 +325,13 @@ export const geminiReplies: ProviderReplies = {
   body: (model): GeminiGenerateContentResponse => ({
     candidates: [
       {
-        content: { role: 'model', parts: [{ text: ANSWER.text }, { functionCall: { name: ANSWER.call.name, args: { ...ANSWER.call.arguments } } }] },
+        content: {
+          role: 'model',
+          parts: [
+            { text: ANSWER.text },
+            { functionCall: { name: ANSWER.call.name, args: { ...ANSWER.call.arguments } } },
+          ],
+        },
         finishReason: 'STOP',
         index: 0,
       },
@@ -258,5 +341,8 @@ export const geminiReplies: ProviderReplies = {
     responseId: 'gemini-matrix',
   }),
   stream: (model) => geminiChunks(model).map((chunk) => JSON.stringify(chunk)),
-  partialStream: (model) => geminiChunks(model).slice(0, 1).map((chunk) => JSON.stringify(chunk)),
+  partialStream: (model) =>
+    geminiChunks(model)
+      .slice(0, 1)
+      .map((chunk) => JSON.stringify(chunk)),
 };

@@ -40,7 +40,13 @@ const REPORTED: Record<WireFormat, { key: string; usage: Record<string, unknown>
   },
   gemini: {
     key: 'usageMetadata',
-    usage: { promptTokenCount: 1200, cachedContentTokenCount: 300, candidatesTokenCount: 250, thoughtsTokenCount: 150, totalTokenCount: 1600 },
+    usage: {
+      promptTokenCount: 1200,
+      cachedContentTokenCount: 300,
+      candidatesTokenCount: 250,
+      thoughtsTokenCount: 150,
+      totalTokenCount: 1600,
+    },
   },
 };
 
@@ -63,7 +69,10 @@ function replaceUsage(value: unknown, key: string, usage: Record<string, unknown
   if (Array.isArray(value)) return value.map((item) => replaceUsage(item, key, usage));
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([name, child]) => [name, name === key && typeof child === 'object' && child !== null ? usage : replaceUsage(child, key, usage)]),
+    Object.entries(value).map(([name, child]) => [
+      name,
+      name === key && typeof child === 'object' && child !== null ? usage : replaceUsage(child, key, usage),
+    ]),
   );
 }
 

@@ -1,7 +1,18 @@
 import type { CatalogModel } from './catalog-model';
 
 /** When a model id is listed by several providers (resellers too), the model's own maker wins. */
-const FIRST_PARTY = ['openai', 'anthropic', 'google', 'deepseek', 'xai', 'mistral', 'meta-llama', 'qwen', 'moonshotai', 'zai'];
+const FIRST_PARTY = [
+  'openai',
+  'anthropic',
+  'google',
+  'deepseek',
+  'xai',
+  'mistral',
+  'meta-llama',
+  'qwen',
+  'moonshotai',
+  'zai',
+];
 
 /** `-20250514`, `-2024-08-06` and `-latest` name a version of the same model. */
 const VERSION_SUFFIX = /-(\d{8}|\d{4}-\d{2}-\d{2}|latest)$/;
@@ -35,7 +46,10 @@ export class CatalogIndex {
 
   /** The entry for a provider model; `provider` (the gateway's provider slug) breaks ties between catalog providers. */
   find(modelName: string, provider?: string): CatalogModel | null {
-    const name = modelName.trim().toLowerCase().replace(/^models\//, '');
+    const name = modelName
+      .trim()
+      .toLowerCase()
+      .replace(/^models\//, '');
     const exact = this.byPath.get(name);
     if (exact) return exact;
     const slash = name.lastIndexOf('/');
@@ -54,7 +68,8 @@ export class CatalogIndex {
     const found: CatalogModel[] = [];
     for (const model of this.models) {
       if (found.length >= limit) break;
-      if (!needle || model.path.toLowerCase().includes(needle) || model.name.toLowerCase().includes(needle)) found.push(model);
+      if (!needle || model.path.toLowerCase().includes(needle) || model.name.toLowerCase().includes(needle))
+        found.push(model);
     }
     return found;
   }

@@ -32,9 +32,12 @@ export interface CatalogModel {
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const positive = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
-const price = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const positive = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+const price = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 
@@ -44,7 +47,9 @@ const LONG_CONTEXT_TOKENS = 200_000;
 /** models.dev `cost` (USD per million tokens) as pricing: simple, or tiered when it has long-context prices. */
 function modelsDevPricing(cost: unknown): ModelPricing | null {
   if (!isRecord(cost)) return null;
-  const rates = (record: Json): { input_per_m?: number; output_per_m?: number; cached_per_m?: number; cache_write_per_m?: number } => ({
+  const rates = (
+    record: Json,
+  ): { input_per_m?: number; output_per_m?: number; cached_per_m?: number; cache_write_per_m?: number } => ({
     ...(price(record['input']) !== undefined && { input_per_m: price(record['input']) }),
     ...(price(record['output']) !== undefined && { output_per_m: price(record['output']) }),
     ...(price(record['cache_read']) !== undefined && { cached_per_m: price(record['cache_read']) }),
@@ -170,14 +175,22 @@ export function parseOpenRouter(json: unknown): CatalogModel[] {
       metadata: {
         name,
         ...(typeof entry['description'] === 'string' && { description: entry['description'] }),
-        ...(positive(entry['context_length']) !== null && { context_length: positive(entry['context_length']) as number }),
+        ...(positive(entry['context_length']) !== null && {
+          context_length: positive(entry['context_length']) as number,
+        }),
         architecture: {
-          ...(strings(architecture['input_modalities']) && { input_modalities: strings(architecture['input_modalities']) }),
-          ...(strings(architecture['output_modalities']) && { output_modalities: strings(architecture['output_modalities']) }),
+          ...(strings(architecture['input_modalities']) && {
+            input_modalities: strings(architecture['input_modalities']),
+          }),
+          ...(strings(architecture['output_modalities']) && {
+            output_modalities: strings(architecture['output_modalities']),
+          }),
           ...(typeof architecture['tokenizer'] === 'string' && { tokenizer: architecture['tokenizer'] }),
         },
         pricing: Object.fromEntries(
-          Object.entries(rates).flatMap(([key, rate]): Array<[string, number]> => (rate === undefined ? [] : [[key, perMillion(rate)]])),
+          Object.entries(rates).flatMap(([key, rate]): Array<[string, number]> =>
+            rate === undefined ? [] : [[key, perMillion(rate)]],
+          ),
         ),
         ...(strings(entry['supported_parameters']) && { supported_parameters: strings(entry['supported_parameters']) }),
         top_provider: {

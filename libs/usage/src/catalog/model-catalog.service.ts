@@ -61,7 +61,8 @@ export class ModelCatalog implements OnModuleInit, OnApplicationShutdown {
 
   /** The catalog entry for a provider model: models.dev first (OpenRouter first for an OpenRouter provider). */
   lookup(model: string, provider?: string): CatalogModel | null {
-    const order: LoadedSource[] = provider?.toLowerCase() === 'openrouter' ? ['openrouter', 'models.dev'] : ['models.dev', 'openrouter'];
+    const order: LoadedSource[] =
+      provider?.toLowerCase() === 'openrouter' ? ['openrouter', 'models.dev'] : ['models.dev', 'openrouter'];
     for (const source of order) {
       const found = this.indexes[source]?.find(model, provider);
       if (found) return found;
@@ -91,13 +92,19 @@ export class ModelCatalog implements OnModuleInit, OnApplicationShutdown {
     const hadErrors = this.errors['models.dev'] !== undefined || this.errors.openrouter !== undefined;
     return {
       success: !hadErrors,
-      message: hadErrors ? 'Model metadata refreshed with errors; sources that failed keep their previous data' : 'Model metadata refreshed',
+      message: hadErrors
+        ? 'Model metadata refreshed with errors; sources that failed keep their previous data'
+        : 'Model metadata refreshed',
       trigger,
       refreshedAt: new Date().toISOString(),
       durationMs: Math.round(performance.now() - started),
       intervalMinutes: REFRESH_INTERVAL_MINUTES,
       hadErrors,
-      sources: { openrouter: this.status('openrouter'), modelsDev: this.status('models.dev'), catwalk: this.status('catwalk') },
+      sources: {
+        openrouter: this.status('openrouter'),
+        modelsDev: this.status('models.dev'),
+        catwalk: this.status('catwalk'),
+      },
     };
   }
 
@@ -120,9 +127,14 @@ export class ModelCatalog implements OnModuleInit, OnApplicationShutdown {
       delete this.errors[source];
       this.logger.log(`${source} catalog refreshed: ${models.length} models`);
     } catch (error) {
-      const reason = (error as Error).cause instanceof Error ? `${(error as Error).message}: ${((error as Error).cause as Error).message}` : (error as Error).message;
+      const reason =
+        (error as Error).cause instanceof Error
+          ? `${(error as Error).message}: ${((error as Error).cause as Error).message}`
+          : (error as Error).message;
       this.errors[source] = reason;
-      this.logger.warn(`${source} catalog refresh from ${url} failed (${reason}); keeping the ${this.indexes[source] ? 'loaded' : 'empty'} catalog`);
+      this.logger.warn(
+        `${source} catalog refresh from ${url} failed (${reason}); keeping the ${this.indexes[source] ? 'loaded' : 'empty'} catalog`,
+      );
     }
   }
 }

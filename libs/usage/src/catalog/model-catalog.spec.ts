@@ -12,7 +12,12 @@ describe('model catalog', () => {
     expect(index.size).toBeGreaterThan(30);
     const sonnet = index.find('claude-sonnet-4-20250514');
     expect(sonnet).toMatchObject({ provider: 'anthropic', contextLength: 200_000, maxOutputTokens: 64_000 });
-    expect(calculateCost({ tokens, pricing: sonnet?.pricing ?? undefined })).toMatchObject({ input: 3, output: 15, cached: 0.3, cacheWrite: 3.75 });
+    expect(calculateCost({ tokens, pricing: sonnet?.pricing ?? undefined })).toMatchObject({
+      input: 3,
+      output: 15,
+      cached: 0.3,
+      cacheWrite: 3.75,
+    });
   });
 
   it.each([
@@ -33,15 +38,34 @@ describe('model catalog', () => {
 
   it('prices long prompts at the long-context rates models.dev gives (context_over_200k)', () => {
     const pricing = index.find('gemini-2.5-pro')?.pricing ?? undefined;
-    expect(calculateCost({ tokens: { input: 100_000, output: 1_000_000, cached: 0, cacheWrite: 0 }, pricing }).output).toBe(10);
-    expect(calculateCost({ tokens: { input: 300_000, output: 1_000_000, cached: 0, cacheWrite: 0 }, pricing }).output).toBe(15);
+    expect(
+      calculateCost({ tokens: { input: 100_000, output: 1_000_000, cached: 0, cacheWrite: 0 }, pricing }).output,
+    ).toBe(10);
+    expect(
+      calculateCost({ tokens: { input: 300_000, output: 1_000_000, cached: 0, cacheWrite: 0 }, pricing }).output,
+    ).toBe(15);
   });
 
   it('prefers the model maker, or the provider named, when several catalog providers list a model', () => {
     const both = new CatalogIndex(
       parseModelsDev({
-        reseller: { id: 'reseller', models: { 'gpt-4o': { id: 'gpt-4o', name: 'resold', cost: { input: 9, output: 9 }, limit: { context: 1, output: 1 } } } },
-        openai: { id: 'openai', models: { 'gpt-4o': { id: 'gpt-4o', name: 'GPT-4o', cost: { input: 2.5, output: 10 }, limit: { context: 128000, output: 16384 } } } },
+        reseller: {
+          id: 'reseller',
+          models: {
+            'gpt-4o': { id: 'gpt-4o', name: 'resold', cost: { input: 9, output: 9 }, limit: { context: 1, output: 1 } },
+          },
+        },
+        openai: {
+          id: 'openai',
+          models: {
+            'gpt-4o': {
+              id: 'gpt-4o',
+              name: 'GPT-4o',
+              cost: { input: 2.5, output: 10 },
+              limit: { context: 128000, output: 16384 },
+            },
+          },
+        },
       }),
     );
     expect(both.find('gpt-4o')?.provider).toBe('openai');
@@ -55,7 +79,12 @@ describe('model catalog', () => {
           id: 'anthropic/claude-sonnet-4',
           name: 'Anthropic: Claude Sonnet 4',
           context_length: 1_000_000,
-          pricing: { prompt: '0.000003', completion: '0.000015', input_cache_read: '0.0000003', input_cache_write: '0.00000375' },
+          pricing: {
+            prompt: '0.000003',
+            completion: '0.000015',
+            input_cache_read: '0.0000003',
+            input_cache_write: '0.00000375',
+          },
           top_provider: { context_length: 200_000, max_completion_tokens: 64_000 },
           architecture: { input_modalities: ['text', 'image'], output_modalities: ['text'], tokenizer: 'Claude' },
         },
@@ -63,9 +92,23 @@ describe('model catalog', () => {
       ],
     });
     expect(models).toHaveLength(1);
-    expect(models[0]).toMatchObject({ path: 'anthropic/claude-sonnet-4', provider: 'anthropic', contextLength: 200_000 });
-    expect(calculateCost({ tokens, pricing: models[0].pricing ?? undefined })).toMatchObject({ input: 3, output: 15, cached: 0.3, cacheWrite: 3.75 });
-    expect(models[0].metadata.pricing).toEqual({ prompt: 3, completion: 15, input_cache_read: 0.3, input_cache_write: 3.75 });
+    expect(models[0]).toMatchObject({
+      path: 'anthropic/claude-sonnet-4',
+      provider: 'anthropic',
+      contextLength: 200_000,
+    });
+    expect(calculateCost({ tokens, pricing: models[0].pricing ?? undefined })).toMatchObject({
+      input: 3,
+      output: 15,
+      cached: 0.3,
+      cacheWrite: 3.75,
+    });
+    expect(models[0].metadata.pricing).toEqual({
+      prompt: 3,
+      completion: 15,
+      input_cache_read: 0.3,
+      input_cache_write: 3.75,
+    });
   });
 
   it('rejects catalogs of the wrong shape', () => {

@@ -5,7 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { ModelCatalog } from './model-catalog.service';
 
 export class OpenRouterModelsDto {
-  @ApiProperty({ type: [String], description: 'OpenRouter model slugs, e.g. anthropic/claude-sonnet-4.5' }) data!: string[];
+  @ApiProperty({ type: [String], description: 'OpenRouter model slugs, e.g. anthropic/claude-sonnet-4.5' })
+  data!: string[];
   @ApiProperty() count!: number;
 }
 
@@ -44,7 +45,9 @@ export class OpenRouterModelsController {
       throw new HttpException('The OpenRouter catalog has not loaded yet', HttpStatus.SERVICE_UNAVAILABLE);
     }
     const needle = q?.trim().toLowerCase() ?? '';
-    const data = index.models.map((model) => model.path).filter((slug) => needle === '' || slug.toLowerCase().includes(needle));
+    const data = index.models
+      .map((model) => model.path)
+      .filter((slug) => needle === '' || slug.toLowerCase().includes(needle));
     data.sort();
     const body = JSON.stringify({ data, count: data.length });
     const etag = entityTagOf(body);
@@ -53,7 +56,10 @@ export class OpenRouterModelsController {
     if (outcome === 'invalid') {
       throw new HttpException('If-None-Match must be * or a list of quoted entity tags', HttpStatus.BAD_REQUEST);
     }
-    void reply.header('etag', etag).header('last-modified', lastModified.toUTCString()).header('cache-control', 'public, no-cache');
+    void reply
+      .header('etag', etag)
+      .header('last-modified', lastModified.toUTCString())
+      .header('cache-control', 'public, no-cache');
     if (outcome === 'not-modified') return reply.code(HttpStatus.NOT_MODIFIED).send();
     return reply.type('application/json; charset=utf-8').send(body);
   }

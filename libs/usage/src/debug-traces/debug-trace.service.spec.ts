@@ -2,10 +2,17 @@ import type { Environment } from '@plexus/config';
 import type { DebugLogRepository, SystemSettingsRepository } from '@plexus/persistence';
 import { DebugTraceService } from './debug-trace.service';
 
-function service(env: Partial<Environment> = {}): { traces: DebugTraceService; inserted: unknown[]; settings: Map<string, unknown> } {
+function service(env: Partial<Environment> = {}): {
+  traces: DebugTraceService;
+  inserted: unknown[];
+  settings: Map<string, unknown>;
+} {
   const inserted: unknown[] = [];
   const settings = new Map<string, unknown>();
-  const repository = { insert: (record: unknown) => Promise.resolve(void inserted.push(record)), pruneTo: () => Promise.resolve(0) };
+  const repository = {
+    insert: (record: unknown) => Promise.resolve(void inserted.push(record)),
+    pruneTo: () => Promise.resolve(0),
+  };
   const settingsRepository = {
     get: (key: string) => Promise.resolve(settings.get(key)),
     set: (key: string, value: unknown) => Promise.resolve(void settings.set(key, value)),
@@ -61,7 +68,9 @@ describe('DebugTraceService', () => {
     const trace = traces.begin(request());
     traces.finish(trace!, { status: 'success', httpStatus: 200, error: null });
     await flush();
-    expect(inserted).toMatchObject([{ requestId: '00000000-0000-4000-8000-000000000002', apiKey: 'client', alias: 'smart' }]);
+    expect(inserted).toMatchObject([
+      { requestId: '00000000-0000-4000-8000-000000000002', apiKey: 'client', alias: 'smart' },
+    ]);
   });
 
   it('with capture-on-error traces every request and keeps only the failed ones', async () => {

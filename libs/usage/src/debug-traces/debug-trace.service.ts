@@ -48,11 +48,21 @@ export class DebugTraceService implements OnModuleInit {
   }
 
   targets(): DebugTargets {
-    return { enabledGlobal: this.enabledGlobal, keys: [...this.keys], aliases: [...this.aliases], providers: [...this.providers] };
+    return {
+      enabledGlobal: this.enabledGlobal,
+      keys: [...this.keys],
+      aliases: [...this.aliases],
+      providers: [...this.providers],
+    };
   }
 
   /** Replaces the given dimensions; `null` or `[]` clears one. */
-  update(changes: { enabled?: boolean; keys?: string[] | null; aliases?: string[] | null; providers?: string[] | null }): DebugTargets {
+  update(changes: {
+    enabled?: boolean;
+    keys?: string[] | null;
+    aliases?: string[] | null;
+    providers?: string[] | null;
+  }): DebugTargets {
     if (changes.enabled !== undefined) this.enabledGlobal = changes.enabled;
     if (changes.keys !== undefined) this.keys = new Set(changes.keys ?? []);
     if (changes.aliases !== undefined) this.aliases = new Set(changes.aliases ?? []);
@@ -147,6 +157,11 @@ export class DebugTraceService implements OnModuleInit {
   }
 
   private refreshActive(): void {
-    this.active = this.captureOnErrorEnabled || this.enabledGlobal || this.keys.size > 0 || this.aliases.size > 0 || this.providers.size > 0;
+    this.active =
+      this.captureOnErrorEnabled ||
+      this.enabledGlobal ||
+      this.keys.size > 0 ||
+      this.aliases.size > 0 ||
+      this.providers.size > 0;
   }
 }

@@ -21,7 +21,8 @@ const SECRET_HEADER_NAME = /(key|token|secret|auth|signature|password|session|co
 const RATE_LIMIT_HEADER = /rate-?limit/i;
 
 /** Body fields and query parameters whose values are credentials. */
-const SECRET_NAME = /^(api[-_]?key|key|apikey|x-api-key|authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|token|provisioning[-_]?key|sig|signature)$/i;
+const SECRET_NAME =
+  /^(api[-_]?key|key|apikey|x-api-key|authorization|access[-_]?token|refresh[-_]?token|id[-_]?token|client[-_]?secret|secret|password|token|provisioning[-_]?key|sig|signature)$/i;
 
 /** Shorter values are not treated as secrets when masking known secrets inside text. */
 const MIN_SECRET_LENGTH = 8;
@@ -30,7 +31,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    const secret = SECRET_HEADERS.has(name.toLowerCase()) || (SECRET_HEADER_NAME.test(name) && !RATE_LIMIT_HEADER.test(name));
+    const secret =
+      SECRET_HEADERS.has(name.toLowerCase()) || (SECRET_HEADER_NAME.test(name) && !RATE_LIMIT_HEADER.test(name));
     result[name] = secret ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
@@ -51,7 +53,8 @@ export function redactBody(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const result: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
-    result[name] = SECRET_NAME.test(name) && (typeof field === 'string' || typeof field === 'number') ? REDACTED : redactBody(field);
+    result[name] =
+      SECRET_NAME.test(name) && (typeof field === 'string' || typeof field === 'number') ? REDACTED : redactBody(field);
   }
   return result;
 }
@@ -72,7 +75,10 @@ export function maskSecrets(text: string, secrets: Iterable<string | null | unde
 }
 
 /** The client's presented secret, from whichever header or query parameter carried it. */
-export function presentedSecrets(headers: Record<string, string | string[] | undefined>, url: string | undefined): string[] {
+export function presentedSecrets(
+  headers: Record<string, string | string[] | undefined>,
+  url: string | undefined,
+): string[] {
   const found: string[] = [];
   for (const name of ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'x-admin-key']) {
     const raw = headers[name];

@@ -38,14 +38,29 @@ describe('RequestTrace', () => {
       requestHeaders: { authorization: '[REDACTED]', 'content-type': 'application/json' },
       rawRequest: { messages: [{ content: 'my key is [REDACTED]' }] },
       transformedRequest: { model: 'gpt' },
-      attempts: [{ requestHeaders: { authorization: '[REDACTED]', 'x-custom': '[REDACTED]' }, responseHeaders: { 'set-cookie': '[REDACTED]' } }],
+      attempts: [
+        {
+          requestHeaders: { authorization: '[REDACTED]', 'x-custom': '[REDACTED]' },
+          responseHeaders: { 'set-cookie': '[REDACTED]' },
+        },
+      ],
     });
   });
 
   it("masks the values of the provider's custom headers, whatever their names", () => {
     const request = trace();
-    const upstream = request.attempt({ provider: 'p', model: 'm', apiType: 'chat', apiKey: null, headers: { 'X-Org-Routing': 'org-routing-credential-42' } });
-    upstream.request({ url: 'https://api.example/v1', headers: { 'x-org-routing': 'org-routing-credential-42' }, body: '{}' });
+    const upstream = request.attempt({
+      provider: 'p',
+      model: 'm',
+      apiType: 'chat',
+      apiKey: null,
+      headers: { 'X-Org-Routing': 'org-routing-credential-42' },
+    });
+    upstream.request({
+      url: 'https://api.example/v1',
+      headers: { 'x-org-routing': 'org-routing-credential-42' },
+      body: '{}',
+    });
     const stored = JSON.stringify(request.document({ status: 'success', httpStatus: 200, error: null }));
     expect(stored).not.toContain('org-routing-credential-42');
     expect(stored).toContain('"x-org-routing":"[REDACTED]"');

@@ -34,7 +34,9 @@ describe('RequestEventBus', () => {
     bus.untrack('r1');
     jest.advanceTimersByTime(PROGRESS_INTERVAL_MS);
     subscription.unsubscribe();
-    expect(seen).toMatchObject([{ type: 'request.progress', apiKey: 'k', data: { requestId: 'r1', bytes: 400, estimatedTokens: 100 } }]);
+    expect(seen).toMatchObject([
+      { type: 'request.progress', apiKey: 'k', data: { requestId: 'r1', bytes: 400, estimatedTokens: 100 } },
+    ]);
   });
 });
 
@@ -56,6 +58,9 @@ describe('request progress', () => {
       estimatedTokens: 200,
       estimatedTokensPerSec: 100,
     });
-    expect(progressOf({ requestId: 'r', apiKey: 'k', startedAt: 0, firstOutputAt: null, chars: 0 }, 100).estimatedTokensPerSec).toBeNull();
+    expect(
+      progressOf({ requestId: 'r', apiKey: 'k', startedAt: 0, firstOutputAt: null, chars: 0 }, 100)
+        .estimatedTokensPerSec,
+    ).toBeNull();
   });
 });

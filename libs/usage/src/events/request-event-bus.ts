@@ -39,7 +39,11 @@ export class RequestEventBus {
   private readonly inFlight = new Map<string, InFlightProgress>();
 
   constructor(metrics: GatewayMetrics) {
-    metrics.gauge('plexus_event_feed_subscribers', 'Open live event feeds (GET /v0/management/events)', () => this.clients);
+    metrics.gauge(
+      'plexus_event_feed_subscribers',
+      'Open live event feeds (GET /v0/management/events)',
+      () => this.clients,
+    );
   }
 
   /** Every event from now on, for listeners inside the gateway; unsubscribing ends the listener. */
@@ -54,14 +58,22 @@ export class RequestEventBus {
   clientFeed(): Observable<FeedEvent> {
     return defer(() => {
       this.clients++;
-      const progress$ = interval(PROGRESS_INTERVAL_MS).pipe(mergeMap(() => from(this.progressEvents(performance.now()))));
+      const progress$ = interval(PROGRESS_INTERVAL_MS).pipe(
+        mergeMap(() => from(this.progressEvents(performance.now()))),
+      );
       return merge(this.subject, progress$).pipe(finalize(() => this.clients--));
     });
   }
 
   /** Starts following a request's output for `progress` events; `untrack` ends it. */
   track(requestId: string, apiKey: string): InFlightProgress {
-    const progress: InFlightProgress = { requestId, apiKey, startedAt: performance.now(), firstOutputAt: null, chars: 0 };
+    const progress: InFlightProgress = {
+      requestId,
+      apiKey,
+      startedAt: performance.now(),
+      firstOutputAt: null,
+      chars: 0,
+    };
     this.inFlight.set(requestId, progress);
     return progress;
   }
@@ -71,7 +83,11 @@ export class RequestEventBus {
   }
 
   private progressEvents(now: number): FeedEvent[] {
-    return [...this.inFlight.values()].map((request) => ({ type: 'request.progress', apiKey: request.apiKey, data: progressOf(request, now) }));
+    return [...this.inFlight.values()].map((request) => ({
+      type: 'request.progress',
+      apiKey: request.apiKey,
+      data: progressOf(request, now),
+    }));
   }
 
   get listening(): boolean {

@@ -27,7 +27,11 @@ const CHARS_PER_TOKEN = 4;
 export function outputChars(chunk: CanonicalChunk): number {
   switch (chunk.type) {
     case 'block_delta':
-      return chunk.delta.kind === 'tool_arguments' ? chunk.delta.json.length : chunk.delta.kind === 'signature' ? 0 : chunk.delta.text.length;
+      return chunk.delta.kind === 'tool_arguments'
+        ? chunk.delta.json.length
+        : chunk.delta.kind === 'signature'
+          ? 0
+          : chunk.delta.text.length;
     case 'passthrough':
       return chunk.data.length;
     case 'start':

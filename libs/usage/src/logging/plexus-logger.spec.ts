@@ -5,10 +5,16 @@ import { PlexusLogger } from './plexus-logger';
 describe('maskLogText', () => {
   it.each([
     ['Authorization: Bearer sk-abcdef0123456789', 'Authorization: Bearer [REDACTED]'],
-    ['calling https://g.example/m:generateContent?key=AIzaSyA0123456789&alt=sse', 'calling https://g.example/m:generateContent?key=[REDACTED]&alt=sse'],
+    [
+      'calling https://g.example/m:generateContent?key=AIzaSyA0123456789&alt=sse',
+      'calling https://g.example/m:generateContent?key=[REDACTED]&alt=sse',
+    ],
     ['key sk-ant-api03-abcdefgh rejected', 'key [REDACTED] rejected'],
     ['{"x-api-key":"abcd1234efgh"}', '{"x-api-key":"[REDACTED]"}'],
-    ['{"provisioningKey":"naga-prov-0001","token":"mm-session-0002","groupid":"42"}', '{"provisioningKey":"[REDACTED]","token":"[REDACTED]","groupid":"42"}'],
+    [
+      '{"provisioningKey":"naga-prov-0001","token":"mm-session-0002","groupid":"42"}',
+      '{"provisioningKey":"[REDACTED]","token":"[REDACTED]","groupid":"42"}',
+    ],
     ['max_tokens: 4096, input_token=1234', 'max_tokens: 4096, input_token=1234'],
     ['routing to openai/gpt-4o', 'routing to openai/gpt-4o'],
   ])('%s', (input, expected) => {

@@ -21,7 +21,9 @@ export class PlexusLogger extends ConsoleLogger {
     errorStack?: unknown,
     params?: Record<string, unknown>,
   ): void {
-    const masked = messages.map((message) => maskLogText(typeof message === 'string' ? message : inspect(message, { depth: 4 })));
+    const masked = messages.map((message) =>
+      maskLogText(typeof message === 'string' ? message : inspect(message, { depth: 4 })),
+    );
     const timestamp = new Date().toISOString();
     for (const message of masked) {
       this.journal.record({ level: runtimeLevelOfNest(logLevel), message, timestamp, ...(context && { context }) });

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type * as OtelApi from '@opentelemetry/api' with { 'resolution-mode': 'import' };
-import type { Attributes, Span, TextMapPropagator, Tracer } from '@opentelemetry/api' with { 'resolution-mode': 'import' };
+import type { Attributes, Span, TextMapPropagator, Tracer } from '@opentelemetry/api' with {
+  'resolution-mode': 'import',
+};
 import type { UsageRecord } from '../usage-recorder.service';
 import { GenAi, operationName, providerName, serverOf } from './gen-ai-attributes';
 
@@ -83,18 +85,25 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
     const { tracer, api } = this;
     if (!tracer || !api) return null;
     const operation = operationName(request.format);
-    const caller = request.headers && this.propagator ? this.propagator.extract(api.ROOT_CONTEXT, request.headers, api.defaultTextMapGetter) : api.ROOT_CONTEXT;
-    const root = tracer.startSpan(`${operation} ${request.alias}`, {
-      kind: api.SpanKind.SERVER,
-      attributes: {
-        [GenAi.OPERATION_NAME]: operation,
-        [GenAi.REQUEST_MODEL]: request.alias,
-        'plexus.request_id': request.requestId,
-        'plexus.incoming_api_type': request.format,
-        'plexus.stream': request.stream,
-        ...(request.maxOutputTokens !== undefined && { [GenAi.REQUEST_MAX_TOKENS]: request.maxOutputTokens }),
+    const caller =
+      request.headers && this.propagator
+        ? this.propagator.extract(api.ROOT_CONTEXT, request.headers, api.defaultTextMapGetter)
+        : api.ROOT_CONTEXT;
+    const root = tracer.startSpan(
+      `${operation} ${request.alias}`,
+      {
+        kind: api.SpanKind.SERVER,
+        attributes: {
+          [GenAi.OPERATION_NAME]: operation,
+          [GenAi.REQUEST_MODEL]: request.alias,
+          'plexus.request_id': request.requestId,
+          'plexus.incoming_api_type': request.format,
+          'plexus.stream': request.stream,
+          ...(request.maxOutputTokens !== undefined && { [GenAi.REQUEST_MAX_TOKENS]: request.maxOutputTokens }),
+        },
       },
-    }, caller);
+      caller,
+    );
     const parent = api.trace.setSpan(api.ROOT_CONTEXT, root);
     let attempt: Span | null = null;
 
@@ -109,7 +118,11 @@ export class GatewayTelemetry implements OnModuleInit, OnApplicationShutdown {
           'plexus.provider': target.provider,
           ...(server && { [GenAi.SERVER_ADDRESS]: server.address, [GenAi.SERVER_PORT]: server.port }),
         };
-        attempt = tracer.startSpan(`${operationName(target.apiType)} ${target.model}`, { kind: api.SpanKind.CLIENT, attributes }, parent);
+        attempt = tracer.startSpan(
+          `${operationName(target.apiType)} ${target.model}`,
+          { kind: api.SpanKind.CLIENT, attributes },
+          parent,
+        );
       },
       attemptFailed: (errorType, status) => {
         if (!attempt) return;

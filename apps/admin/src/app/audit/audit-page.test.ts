@@ -22,14 +22,27 @@ describe('AuditPage', () => {
     expect(first.request.params.get('limit')).toBe('50');
     expect(first.request.params.has('actor')).toBe(false);
     first.flush({
-      data: [{ id: 1, date: '2026-01-01T10:00:00.000Z', actor: 'admin-key', actorKind: 'admin-key', method: 'PUT', path: '/v0/management/providers/mock', status: 200, target: 'mock' }],
+      data: [
+        {
+          id: 1,
+          date: '2026-01-01T10:00:00.000Z',
+          actor: 'admin-key',
+          actorKind: 'admin-key',
+          method: 'PUT',
+          path: '/v0/management/providers/mock',
+          status: 200,
+          target: 'mock',
+        },
+      ],
       total: 1,
       limit: 50,
       offset: 0,
     });
     await settle(fixture);
     expect(text(fixture)).toContain('PUT /v0/management/providers/mock');
-    const input = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="audit-actor"]') as HTMLInputElement;
+    const input = (fixture.nativeElement as HTMLElement).querySelector(
+      '[data-testid="audit-actor"]',
+    ) as HTMLInputElement;
     input.value = 'alice@example.com';
     input.dispatchEvent(new Event('change'));
     await settle(fixture);

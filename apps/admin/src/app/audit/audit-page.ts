@@ -15,16 +15,38 @@ import { PageHeader } from '../shared/page-header';
 @Component({
   selector: 'plx-audit-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatFormFieldModule, MatInputModule, MatPaginatorModule, MatTableModule, LoadState, PageHeader],
+  imports: [
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatTableModule,
+    LoadState,
+    PageHeader,
+  ],
   template: `
-    <plx-page-header heading="Audit log" subtitle="Every change made through the management API: who, what and how it ended">
+    <plx-page-header
+      heading="Audit log"
+      subtitle="Every change made through the management API: who, what and how it ended"
+    >
       <button matButton type="button" (click)="entries.reload()" data-testid="refresh">Refresh</button>
     </plx-page-header>
     <mat-form-field subscriptSizing="dynamic" class="actor">
       <mat-label>Actor</mat-label>
-      <input matInput [value]="actor()" (change)="setActor($any($event.target).value)" placeholder="admin-key, a key name or a user" data-testid="audit-actor" />
+      <input
+        matInput
+        [value]="actor()"
+        (change)="setActor($any($event.target).value)"
+        placeholder="admin-key, a key name or a user"
+        data-testid="audit-actor"
+      />
     </mat-form-field>
-    <plx-load-state [loading]="entries.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="entries.reload()">
+    <plx-load-state
+      [loading]="entries.isLoading()"
+      [error]="loadError()"
+      [empty]="rows().length === 0"
+      (retry)="entries.reload()"
+    >
       <span empty>{{ actor() ? 'Nothing by this actor.' : 'No changes recorded yet.' }}</span>
       <table mat-table [dataSource]="rows()" class="table" aria-label="Audit log">
         <ng-container matColumnDef="date">
@@ -33,15 +55,21 @@ import { PageHeader } from '../shared/page-header';
         </ng-container>
         <ng-container matColumnDef="actor">
           <th mat-header-cell *matHeaderCellDef>Actor</th>
-          <td mat-cell *matCellDef="let e">{{ e.actor }} <span class="badge">{{ e.actorKind }}</span></td>
+          <td mat-cell *matCellDef="let e">
+            {{ e.actor }} <span class="badge">{{ e.actorKind }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="change">
           <th mat-header-cell *matHeaderCellDef>Change</th>
-          <td mat-cell *matCellDef="let e"><span class="url">{{ e.method }} {{ e.path }}</span></td>
+          <td mat-cell *matCellDef="let e">
+            <span class="url">{{ e.method }} {{ e.path }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="status">
           <th mat-header-cell *matHeaderCellDef>Status</th>
-          <td mat-cell *matCellDef="let e"><span class="badge" [class.off]="e.status >= 400">{{ e.status }}</span></td>
+          <td mat-cell *matCellDef="let e">
+            <span class="badge" [class.off]="e.status >= 400">{{ e.status }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="from">
           <th mat-header-cell *matHeaderCellDef>From</th>
@@ -50,7 +78,14 @@ import { PageHeader } from '../shared/page-header';
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns" data-testid="audit-row"></tr>
       </table>
-      <mat-paginator [length]="total()" [pageIndex]="pageIndex()" [pageSize]="pageSize()" [pageSizeOptions]="[25, 50, 100]" (page)="page($event)" aria-label="Pages of the audit log" />
+      <mat-paginator
+        [length]="total()"
+        [pageIndex]="pageIndex()"
+        [pageSize]="pageSize()"
+        [pageSizeOptions]="[25, 50, 100]"
+        (page)="page($event)"
+        aria-label="Pages of the audit log"
+      />
     </plx-load-state>
   `,
   styleUrl: '../shared/table.scss',
@@ -69,7 +104,11 @@ export class AuditPage {
   protected readonly pageIndex = signal(0);
   protected readonly pageSize = signal(50);
   protected readonly entries = resource({
-    params: () => ({ limit: this.pageSize(), offset: this.pageIndex() * this.pageSize(), ...(this.actor() !== '' && { actor: this.actor() }) }),
+    params: () => ({
+      limit: this.pageSize(),
+      offset: this.pageIndex() * this.pageSize(),
+      ...(this.actor() !== '' && { actor: this.actor() }),
+    }),
     loader: ({ params }) => this.api.invoke(auditControllerList, params),
   });
   protected readonly rows = computed(() => (this.entries.hasValue() ? this.entries.value().data : []));

@@ -27,8 +27,17 @@ describe('ConfigPage', () => {
 
   async function open() {
     const fixture = await render(ConfigPage);
-    expectCall(http, 'GET', '/v0/management/config/status').flush({ providerCount: 2, modelAliasCount: 1, keyCount: 3, quotaCount: 0, mcpServerCount: 0 });
-    expectCall(http, 'GET', '/v0/management/config/export').flush({ secrets: 'masked', providers: { fixed: { managed: true }, mine: {} } });
+    expectCall(http, 'GET', '/v0/management/config/status').flush({
+      providerCount: 2,
+      modelAliasCount: 1,
+      keyCount: 3,
+      quotaCount: 0,
+      mcpServerCount: 0,
+    });
+    expectCall(http, 'GET', '/v0/management/config/export').flush({
+      secrets: 'masked',
+      providers: { fixed: { managed: true }, mine: {} },
+    });
     await settle(fixture);
     return fixture;
   }
@@ -61,7 +70,10 @@ describe('ConfigPage', () => {
     await settle(fixture);
     const put = expectCall(http, 'PUT', '/v0/management/config');
     expect(put.request.body).toEqual({ providers: { a: { api_base_url: 'x' } } });
-    put.flush({ error: 'Validation failed', details: [{ path: ['providers', 'a', 'api_base_url'], message: 'must be a URL' }] }, { status: 400, statusText: 'Bad Request' });
+    put.flush(
+      { error: 'Validation failed', details: [{ path: ['providers', 'a', 'api_base_url'], message: 'must be a URL' }] },
+      { status: 400, statusText: 'Bad Request' },
+    );
     await settle(fixture);
     expect(text(fixture)).toContain('providers.a.api_base_url: must be a URL');
 
@@ -75,7 +87,13 @@ describe('ConfigPage', () => {
       skipped: ['providers/fixed'],
     });
     await settle(fixture);
-    expectCall(http, 'GET', '/v0/management/config/status').flush({ providerCount: 2, modelAliasCount: 0, keyCount: 0, quotaCount: 0, mcpServerCount: 0 });
+    expectCall(http, 'GET', '/v0/management/config/status').flush({
+      providerCount: 2,
+      modelAliasCount: 0,
+      keyCount: 0,
+      quotaCount: 0,
+      mcpServerCount: 0,
+    });
     expectCall(http, 'GET', '/v0/management/config/export').flush({});
     await settle(fixture);
     expect(text(fixture)).toContain('Imported 1 providers');

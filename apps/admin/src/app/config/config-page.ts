@@ -15,7 +15,13 @@ import { confirm } from '../shared/confirm-dialog';
 import { formatInt } from '../shared/format';
 import { LoadState } from '../shared/load-state';
 import { PageHeader } from '../shared/page-header';
-import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseConfigDocument } from './config-transfer';
+import {
+  CONFIG_SECTIONS,
+  SECTION_LABELS,
+  exportFileName,
+  managedEntries,
+  parseConfigDocument,
+} from './config-transfer';
 
 /** Export the configuration (secrets masked), import one (replacing everything made through the API), and see what the config file owns. */
 @Component({
@@ -24,18 +30,36 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
   imports: [MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, LoadState, PageHeader],
   template: `
     <plx-page-header heading="Configuration" subtitle="Export and import everything the gateway is configured with">
-      <button matButton="filled" type="button" (click)="download()" [disabled]="!exported.hasValue()" data-testid="export">Download export</button>
+      <button
+        matButton="filled"
+        type="button"
+        (click)="download()"
+        [disabled]="!exported.hasValue()"
+        data-testid="export"
+      >
+        Download export
+      </button>
     </plx-page-header>
 
     <plx-load-state [loading]="status.isLoading()" [error]="statusError()" (retry)="status.reload()">
       @if (status.hasValue()) {
         @let s = status.value();
         <div class="counts" data-testid="config-counts">
-          <div class="count"><span class="n">{{ int(s.providerCount) }}</span> providers</div>
-          <div class="count"><span class="n">{{ int(s.modelAliasCount) }}</span> model aliases</div>
-          <div class="count"><span class="n">{{ int(s.keyCount) }}</span> API keys</div>
-          <div class="count"><span class="n">{{ int(s.quotaCount) }}</span> user quotas</div>
-          <div class="count"><span class="n">{{ int(s.mcpServerCount) }}</span> MCP servers</div>
+          <div class="count">
+            <span class="n">{{ int(s.providerCount) }}</span> providers
+          </div>
+          <div class="count">
+            <span class="n">{{ int(s.modelAliasCount) }}</span> model aliases
+          </div>
+          <div class="count">
+            <span class="n">{{ int(s.keyCount) }}</span> API keys
+          </div>
+          <div class="count">
+            <span class="n">{{ int(s.quotaCount) }}</span> user quotas
+          </div>
+          <div class="count">
+            <span class="n">{{ int(s.mcpServerCount) }}</span> MCP servers
+          </div>
         </div>
       }
     </plx-load-state>
@@ -43,12 +67,22 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
     <mat-card appearance="outlined" class="card">
       <mat-card-content>
         <h2>Managed by the config file</h2>
-        <p class="hint">Objects from the declarative config file (PLEXUS_CONFIG) are read-only here: change them in the file. An import skips them.</p>
-        <plx-load-state [loading]="exported.isLoading()" [error]="exportError()" [empty]="managed().length === 0" (retry)="exported.reload()">
+        <p class="hint">
+          Objects from the declarative config file (PLEXUS_CONFIG) are read-only here: change them in the file. An
+          import skips them.
+        </p>
+        <plx-load-state
+          [loading]="exported.isLoading()"
+          [error]="exportError()"
+          [empty]="managed().length === 0"
+          (retry)="exported.reload()"
+        >
           <span empty>Nothing is managed by a config file.</span>
           <ul class="managed" data-testid="managed">
             @for (m of managed(); track m.section + '/' + m.name) {
-              <li><span class="badge">{{ labels[m.section] }}</span> {{ m.name }} <span class="lock">read-only</span></li>
+              <li>
+                <span class="badge">{{ labels[m.section] }}</span> {{ m.name }} <span class="lock">read-only</span>
+              </li>
             }
           </ul>
         </plx-load-state>
@@ -59,11 +93,18 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
       <mat-card-content>
         <h2>Import</h2>
         <p class="hint">
-          Replaces every provider, alias, key and quota made through the API with the document's (in one transaction: a refused document changes nothing).
-          Masked secrets (as an export has them) keep the stored secret.
+          Replaces every provider, alias, key and quota made through the API with the document's (in one transaction: a
+          refused document changes nothing). Masked secrets (as an export has them) keep the stored secret.
         </p>
         <div class="row">
-          <input #file type="file" accept="application/json,.json" class="file" (change)="readFile(file)" data-testid="import-file" />
+          <input
+            #file
+            type="file"
+            accept="application/json,.json"
+            class="file"
+            (change)="readFile(file)"
+            data-testid="import-file"
+          />
           <button matButton type="button" (click)="file.click()">Choose a file…</button>
           @if (fileName()) {
             <span class="hint">{{ fileName() }}</span>
@@ -71,7 +112,14 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
         </div>
         <mat-form-field class="full">
           <mat-label>Config document (JSON)</mat-label>
-          <textarea matInput rows="10" class="mono" [value]="text()" (input)="setText($any($event.target).value)" data-testid="import-text"></textarea>
+          <textarea
+            matInput
+            rows="10"
+            class="mono"
+            [value]="text()"
+            (input)="setText($any($event.target).value)"
+            data-testid="import-text"
+          ></textarea>
           <mat-hint>{{ summary() }}</mat-hint>
         </mat-form-field>
         @if (touched() && parseProblem(); as problem) {
@@ -91,15 +139,25 @@ import { CONFIG_SECTIONS, SECTION_LABELS, exportFileName, managedEntries, parseC
         }
         @if (result(); as r) {
           <div class="ok" role="status" data-testid="import-result">
-            Imported {{ r.imported.providers }} providers, {{ r.imported.model_aliases }} aliases, {{ r.imported.api_keys }} keys,
-            {{ r.imported.user_quotas }} quotas and {{ r.imported.system_settings }} settings.
+            Imported {{ r.imported.providers }} providers, {{ r.imported.model_aliases }} aliases,
+            {{ r.imported.api_keys }} keys, {{ r.imported.user_quotas }} quotas and
+            {{ r.imported.system_settings }} settings.
             @if (r.skipped.length > 0) {
               Skipped (managed by the config file): {{ r.skipped.join(', ') }}.
             }
           </div>
         }
         <div class="buttons">
-          <button matButton="filled" type="button" class="danger" (click)="import()" [disabled]="importing()" data-testid="import">Import and replace</button>
+          <button
+            matButton="filled"
+            type="button"
+            class="danger"
+            (click)="import()"
+            [disabled]="importing()"
+            data-testid="import"
+          >
+            Import and replace
+          </button>
         </div>
       </mat-card-content>
     </mat-card>

@@ -1,7 +1,14 @@
 import type { ConfigDocumentDto } from '../api/models/config-document-dto';
 
 /** The sections of a config document, as the import accepts them. */
-export const CONFIG_SECTIONS = ['providers', 'models', 'keys', 'user_quotas', 'mcp_servers', 'system_settings'] as const;
+export const CONFIG_SECTIONS = [
+  'providers',
+  'models',
+  'keys',
+  'user_quotas',
+  'mcp_servers',
+  'system_settings',
+] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([...CONFIG_SECTIONS, 'secrets']);
 
@@ -18,7 +25,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export type ParsedConfig = { ok: true; document: ConfigDocumentDto; counts: Partial<Record<ConfigSection, number>> } | { ok: false; problem: string };
+export type ParsedConfig =
+  | { ok: true; document: ConfigDocumentDto; counts: Partial<Record<ConfigSection, number>> }
+  | { ok: false; problem: string };
 
 /** Checks pasted or uploaded text before it is sent: JSON, an object, known sections holding objects. */
 export function parseConfigDocument(text: string): ParsedConfig {
@@ -29,7 +38,8 @@ export function parseConfigDocument(text: string): ParsedConfig {
   } catch (error) {
     return { ok: false, problem: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (!isRecord(parsed)) return { ok: false, problem: 'The document must be a JSON object with providers, models, keys, … sections' };
+  if (!isRecord(parsed))
+    return { ok: false, problem: 'The document must be a JSON object with providers, models, keys, … sections' };
   const unknown = Object.keys(parsed).filter((field) => !KNOWN_FIELDS.has(field));
   if (unknown.length > 0) return { ok: false, problem: `Unknown section(s): ${unknown.join(', ')}` };
   const counts: Partial<Record<ConfigSection, number>> = {};
@@ -39,7 +49,8 @@ export function parseConfigDocument(text: string): ParsedConfig {
     if (!isRecord(value)) return { ok: false, problem: `'${section}' must be an object keyed by name` };
     counts[section] = Object.keys(value).length;
   }
-  if (Object.keys(counts).length === 0) return { ok: false, problem: 'The document has none of the sections an import replaces' };
+  if (Object.keys(counts).length === 0)
+    return { ok: false, problem: 'The document has none of the sections an import replaces' };
   return { ok: true, document: parsed as ConfigDocumentDto, counts };
 }
 
@@ -55,7 +66,8 @@ export function managedEntries(document: ConfigDocumentDto): ManagedEntry[] {
     if (section === 'system_settings') continue;
     const objects: unknown = (document as Record<string, unknown>)[section];
     if (!isRecord(objects)) continue;
-    for (const [name, value] of Object.entries(objects)) if (isRecord(value) && value['managed'] === true) entries.push({ section, name });
+    for (const [name, value] of Object.entries(objects))
+      if (isRecord(value) && value['managed'] === true) entries.push({ section, name });
   }
   return entries.sort((a, b) => a.section.localeCompare(b.section) || a.name.localeCompare(b.name));
 }

@@ -1,3 +1,5 @@
 import type { Routes } from '@angular/router';
 
-export default [{ path: '', title: 'Configuration · Plexus', loadComponent: () => import('./config-page').then((m) => m.ConfigPage) }] satisfies Routes;
+export default [
+  { path: '', title: 'Configuration · Plexus', loadComponent: () => import('./config-page').then((m) => m.ConfigPage) },
+] satisfies Routes;

@@ -42,7 +42,7 @@ describe('admin session, interceptor and guard', () => {
     expect(http.expectOne('/health').request.headers.has('x-admin-key')).toBe(false);
   });
 
-  it('sends an OIDC session\'s ID token as a Bearer token, and an SSO session nothing', () => {
+  it("sends an OIDC session's ID token as a Bearer token, and an SSO session nothing", () => {
     session.signInOidc('id.token.sig', 'alice@example.com');
     void firstValueFrom(client.get('/v0/management/keys'));
     const oidc = http.expectOne('/v0/management/keys').request.headers;
@@ -57,7 +57,9 @@ describe('admin session, interceptor and guard', () => {
   });
 
   it('uses a candidate key when one is given (the login check)', () => {
-    void firstValueFrom(client.get('/v0/management/providers', { context: new HttpContext().set(CANDIDATE_ADMIN_KEY, 'try-me') })).catch(() => undefined);
+    void firstValueFrom(
+      client.get('/v0/management/providers', { context: new HttpContext().set(CANDIDATE_ADMIN_KEY, 'try-me') }),
+    ).catch(() => undefined);
     const request = http.expectOne('/v0/management/providers');
     expect(request.request.headers.get('x-admin-key')).toBe('try-me');
     request.flush({ error: { message: 'Unauthorized' } }, { status: 401, statusText: 'Unauthorized' });
@@ -68,7 +70,9 @@ describe('admin session, interceptor and guard', () => {
     await router.navigateByUrl('/keys');
     session.signIn('stale');
     const call = firstValueFrom(client.get('/v0/management/keys')).catch((error: unknown) => error);
-    http.expectOne('/v0/management/keys').flush({ error: { message: 'Unauthorized' } }, { status: 401, statusText: 'Unauthorized' });
+    http
+      .expectOne('/v0/management/keys')
+      .flush({ error: { message: 'Unauthorized' } }, { status: 401, statusText: 'Unauthorized' });
     await call;
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(session.signedIn()).toBe(false);
@@ -77,7 +81,9 @@ describe('admin session, interceptor and guard', () => {
 
   it('guards pages: signed out goes to login with the wanted URL', () => {
     const run = () =>
-      TestBed.runInInjectionContext(() => adminGuard({} as ActivatedRouteSnapshot, { url: '/logs' } as RouterStateSnapshot)) as boolean | UrlTree;
+      TestBed.runInInjectionContext(() =>
+        adminGuard({} as ActivatedRouteSnapshot, { url: '/logs' } as RouterStateSnapshot),
+      ) as boolean | UrlTree;
     expect(String(run())).toBe('/login?returnUrl=%2Flogs');
     session.signIn('k');
     expect(run()).toBe(true);
@@ -85,7 +91,9 @@ describe('admin session, interceptor and guard', () => {
 
   it('keeps a limited session off admin pages and remembers it across reloads', () => {
     const run = () =>
-      TestBed.runInInjectionContext(() => adminOnlyGuard({} as ActivatedRouteSnapshot, { url: '/keys' } as RouterStateSnapshot)) as boolean | UrlTree;
+      TestBed.runInInjectionContext(() =>
+        adminOnlyGuard({} as ActivatedRouteSnapshot, { url: '/keys' } as RouterStateSnapshot),
+      ) as boolean | UrlTree;
     session.signIn('admin');
     expect(run()).toBe(true);
     session.signIn('sk-x', { role: 'limited', keyName: 'ci' });

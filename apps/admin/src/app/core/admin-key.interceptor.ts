@@ -24,7 +24,11 @@ export const adminKeyInterceptor: HttpInterceptorFn = (request, next) => {
   const candidateBearer = request.context.get(CANDIDATE_BEARER);
   const candidate = candidateKey ?? candidateBearer;
   const headers =
-    candidateKey !== null ? { 'x-admin-key': candidateKey } : candidateBearer !== null ? { authorization: `Bearer ${candidateBearer}` } : session.authHeaders();
+    candidateKey !== null
+      ? { 'x-admin-key': candidateKey }
+      : candidateBearer !== null
+        ? { authorization: `Bearer ${candidateBearer}` }
+        : session.authHeaders();
   const outgoing = Object.keys(headers).length === 0 ? request : request.clone({ setHeaders: headers });
   return next(outgoing).pipe(
     catchError((error: unknown) => {

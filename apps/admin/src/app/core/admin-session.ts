@@ -34,8 +34,10 @@ function readIdentity(): SessionIdentity {
   if (raw === null) return { role: 'admin' };
   try {
     const parsed = JSON.parse(raw) as Partial<SessionIdentity>;
-    if (parsed.role === 'limited') return { role: 'limited', ...(typeof parsed.keyName === 'string' && { keyName: parsed.keyName }) };
-    if (parsed.via === 'sso' || parsed.via === 'oidc') return { role: 'admin', via: parsed.via, ...(typeof parsed.user === 'string' && { user: parsed.user }) };
+    if (parsed.role === 'limited')
+      return { role: 'limited', ...(typeof parsed.keyName === 'string' && { keyName: parsed.keyName }) };
+    if (parsed.via === 'sso' || parsed.via === 'oidc')
+      return { role: 'admin', via: parsed.via, ...(typeof parsed.user === 'string' && { user: parsed.user }) };
     return { role: 'admin' };
   } catch {
     return { role: 'admin' };

@@ -9,4 +9,5 @@ export const adminGuard: CanActivateFn = (_route, state) => {
 };
 
 /** Admin pages: a limited (API key) session is sent to its own usage instead. */
-export const adminOnlyGuard: CanActivateFn = () => (inject(AdminSession).limited() ? inject(Router).createUrlTree(['/my-usage']) : true);
+export const adminOnlyGuard: CanActivateFn = () =>
+  inject(AdminSession).limited() ? inject(Router).createUrlTree(['/my-usage']) : true;

@@ -7,7 +7,13 @@ const http = (status: number, error: unknown) => new HttpErrorResponse({ status,
 describe('problemOf', () => {
   it('reads the 400 validation shape with its field details', () => {
     const problem = problemOf(
-      http(400, { error: 'Validation failed', details: [{ path: ['api_base_url'], message: 'must be a URL', code: 'x' }, { path: 'a.b', message: 'dotted' }] }),
+      http(400, {
+        error: 'Validation failed',
+        details: [
+          { path: ['api_base_url'], message: 'must be a URL', code: 'x' },
+          { path: 'a.b', message: 'dotted' },
+        ],
+      }),
     );
     expect(problem).toEqual({
       status: 400,
@@ -27,13 +33,17 @@ describe('problemOf', () => {
   });
 
   it('names an unreachable gateway and plain errors', () => {
-    expect(problemOf(http(0, new ProgressEvent('error')))).toEqual({ status: 0, message: 'The gateway could not be reached', details: [] });
+    expect(problemOf(http(0, new ProgressEvent('error')))).toEqual({
+      status: 0,
+      message: 'The gateway could not be reached',
+      details: [],
+    });
     expect(problemOf(new Error('boom'))).toEqual({ status: -1, message: 'boom', details: [] });
   });
 
   it('describes field issues on one line', () => {
-    expect(describeProblem({ status: 400, message: 'Validation failed', details: [{ path: ['x', '0'], message: 'bad' }] })).toBe(
-      'Validation failed: x.0: bad',
-    );
+    expect(
+      describeProblem({ status: 400, message: 'Validation failed', details: [{ path: ['x', '0'], message: 'bad' }] }),
+    ).toBe('Validation failed: x.0: bad');
   });
 });

@@ -21,7 +21,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function issuesOf(details: unknown): ApiFieldIssue[] {
   if (!Array.isArray(details)) return [];
   return details.filter(isRecord).map((issue) => ({
-    path: Array.isArray(issue['path']) ? issue['path'].map(String) : typeof issue['path'] === 'string' ? issue['path'].split('.') : [],
+    path: Array.isArray(issue['path'])
+      ? issue['path'].map(String)
+      : typeof issue['path'] === 'string'
+        ? issue['path'].split('.')
+        : [],
     message: typeof issue['message'] === 'string' ? issue['message'] : 'Invalid value',
   }));
 }
@@ -53,6 +57,8 @@ export function problemOf(error: unknown): ApiProblem {
 /** One line for a banner: the message, plus the field issues that no field shows. */
 export function describeProblem(problem: ApiProblem): string {
   if (problem.details.length === 0) return problem.message;
-  const issues = problem.details.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const issues = problem.details.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
   return `${problem.message}: ${issues.join('; ')}`;
 }

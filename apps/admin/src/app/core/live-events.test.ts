@@ -14,9 +14,21 @@ describe('live events', () => {
 
   it('puts new requests first and completes them in place, keeping at most the limit', () => {
     let feed: LiveRecord[] = [];
-    feed = applyLiveEvent(feed, { type: 'started', record: { requestId: 'a', startTime: 1, responseStatus: 'pending' } }, 2);
-    feed = applyLiveEvent(feed, { type: 'started', record: { requestId: 'b', startTime: 2, responseStatus: 'pending' } }, 2);
-    feed = applyLiveEvent(feed, { type: 'completed', record: { requestId: 'a', startTime: 1, responseStatus: 'success', durationMs: 40 } }, 2);
+    feed = applyLiveEvent(
+      feed,
+      { type: 'started', record: { requestId: 'a', startTime: 1, responseStatus: 'pending' } },
+      2,
+    );
+    feed = applyLiveEvent(
+      feed,
+      { type: 'started', record: { requestId: 'b', startTime: 2, responseStatus: 'pending' } },
+      2,
+    );
+    feed = applyLiveEvent(
+      feed,
+      { type: 'completed', record: { requestId: 'a', startTime: 1, responseStatus: 'success', durationMs: 40 } },
+      2,
+    );
     expect(feed.map((r) => `${r.requestId}:${r.responseStatus}`)).toEqual(['b:pending', 'a:success']);
     expect(feed[1]?.durationMs).toBe(40);
     feed = applyLiveEvent(feed, { type: 'started', record: { requestId: 'c', startTime: 3 } }, 2);

@@ -21,7 +21,12 @@ export function applyLiveEvent(feed: readonly LiveRecord[], event: LiveEvent, li
     next[index] = { ...feed[index], ...event.record };
     return next;
   }
-  if (event.type === 'completed' && feed.length >= limit && feed.every((record) => (record.startTime ?? 0) > (event.record.startTime ?? 0))) return [...feed];
+  if (
+    event.type === 'completed' &&
+    feed.length >= limit &&
+    feed.every((record) => (record.startTime ?? 0) > (event.record.startTime ?? 0))
+  )
+    return [...feed];
   return [event.record, ...feed].slice(0, limit);
 }
 
@@ -30,7 +35,12 @@ export function liveEventOf(event: string | undefined, data: string): LiveEvent 
   if (event !== 'started' && event !== 'completed') return null;
   try {
     const record = JSON.parse(data) as unknown;
-    if (typeof record !== 'object' || record === null || typeof (record as { requestId?: unknown }).requestId !== 'string') return null;
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      typeof (record as { requestId?: unknown }).requestId !== 'string'
+    )
+      return null;
     return { type: event, record: record as LiveRecord };
   } catch {
     return null;

@@ -44,21 +44,47 @@ describe('OIDC login (code flow with PKCE)', () => {
         calls.push({ url, ...(init?.body !== undefined && { body: String(init.body) }) });
         if (url.endsWith('/.well-known/openid-configuration')) return json(DISCOVERY);
         const now = Math.floor(Date.now() / 1000);
-        const claims = { iss: ISSUER, aud: 'console', sub: 'u1', email: 'alice@example.com', nonce, iat: now, exp: now + 300 };
-        return json({ access_token: 'at', token_type: 'Bearer', id_token: `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url(claims)}.c2ln` });
+        const claims = {
+          iss: ISSUER,
+          aud: 'console',
+          sub: 'u1',
+          email: 'alice@example.com',
+          nonce,
+          iat: now,
+          exp: now + 300,
+        };
+        return json({
+          access_token: 'at',
+          token_type: 'Bearer',
+          id_token: `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url(claims)}.c2ln`,
+        });
       }),
     );
 
     const location = new URL(await startOidcLogin(SETTINGS, 'https://gw.example', '/keys', sessionStorage));
     expect(`${location.origin}${location.pathname}`).toBe(`${ISSUER}/authorize`);
     const params = Object.fromEntries(location.searchParams);
-    expect(params).toMatchObject({ response_type: 'code', client_id: 'console', redirect_uri: 'https://gw.example/login', scope: 'openid email profile', code_challenge_method: 'S256' });
+    expect(params).toMatchObject({
+      response_type: 'code',
+      client_id: 'console',
+      redirect_uri: 'https://gw.example/login',
+      scope: 'openid email profile',
+      code_challenge_method: 'S256',
+    });
     expect(params['code_challenge']).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const pending = JSON.parse(sessionStorage.getItem(OIDC_PENDING_STORAGE) ?? '{}') as { state: string; nonce: string; verifier: string };
+    const pending = JSON.parse(sessionStorage.getItem(OIDC_PENDING_STORAGE) ?? '{}') as {
+      state: string;
+      nonce: string;
+      verifier: string;
+    };
     expect(pending.state).toBe(params['state']);
     nonce = pending.nonce;
 
-    const result = await finishOidcLogin(SETTINGS, new URL(`https://gw.example/login?code=c0de&state=${pending.state}`), sessionStorage);
+    const result = await finishOidcLogin(
+      SETTINGS,
+      new URL(`https://gw.example/login?code=c0de&state=${pending.state}`),
+      sessionStorage,
+    );
     expect(result).toMatchObject({ user: 'alice@example.com', returnUrl: '/keys' });
     expect(result.idToken.split('.')).toHaveLength(3);
     const token = calls.find((call) => call.url === `${ISSUER}/token`);
@@ -73,8 +99,16 @@ describe('OIDC login (code flow with PKCE)', () => {
   });
 
   it('refuses a callback whose state does not match', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(DISCOVERY)));
-    sessionStorage.setItem(OIDC_PENDING_STORAGE, JSON.stringify({ verifier: 'v', state: 'expected', nonce: 'n', returnUrl: '/' }));
-    await expect(finishOidcLogin(SETTINGS, new URL('https://gw.example/login?code=c&state=forged'), sessionStorage)).rejects.toThrow();
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(DISCOVERY)),
+    );
+    sessionStorage.setItem(
+      OIDC_PENDING_STORAGE,
+      JSON.stringify({ verifier: 'v', state: 'expected', nonce: 'n', returnUrl: '/' }),
+    );
+    await expect(
+      finishOidcLogin(SETTINGS, new URL('https://gw.example/login?code=c&state=forged'), sessionStorage),
+    ).rejects.toThrow();
   });
 });

@@ -40,7 +40,12 @@ async function discover(settings: OidcSettings): Promise<oauth.AuthorizationServ
 }
 
 /** The identity provider's authorization URL (code flow with PKCE, state and nonce), remembering what the callback needs. */
-export async function startOidcLogin(settings: OidcSettings, origin: string, returnUrl: string, storage: Storage): Promise<string> {
+export async function startOidcLogin(
+  settings: OidcSettings,
+  origin: string,
+  returnUrl: string,
+  storage: Storage,
+): Promise<string> {
   const as = await discover(settings);
   if (!as.authorization_endpoint) throw new Error('The identity provider has no authorization endpoint');
   const pending: PendingLogin = {
@@ -82,7 +87,10 @@ export async function finishOidcLogin(settings: OidcSettings, callback: URL, sto
     pending.verifier,
     requestOptions(new URL(settings.issuer)),
   );
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+    expectedNonce: pending.nonce,
+    requireIdToken: true,
+  });
   const claims = oauth.getValidatedIdTokenClaims(tokens);
   if (!tokens.id_token) throw new Error('The identity provider sent no ID token');
   const email = claims?.['email'];

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, emptyPoint, fillSeries, nextBucket, percentileSeries, topRows, totalsOf, truncUtc } from './dashboard-data';
+import {
+  bucketLabel,
+  emptyPoint,
+  fillSeries,
+  nextBucket,
+  percentileSeries,
+  topRows,
+  totalsOf,
+  truncUtc,
+} from './dashboard-data';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -21,7 +30,12 @@ describe('time buckets (UTC, as the summary endpoint makes them)', () => {
   it('fills the buckets the server left out, keeping the ones it sent', () => {
     const sent = { ...emptyPoint(at('2026-11-26T14:00:00Z')), requests: 3, errors: 1, tokens: 90, cost: 0.25 };
     const filled = fillSeries([sent], 'hour', at('2026-11-26T12:30:00Z'), at('2026-11-26T15:10:00Z'));
-    expect(filled.map((p) => new Date(p.bucketStartMs).toISOString().slice(11, 16))).toEqual(['12:00', '13:00', '14:00', '15:00']);
+    expect(filled.map((p) => new Date(p.bucketStartMs).toISOString().slice(11, 16))).toEqual([
+      '12:00',
+      '13:00',
+      '14:00',
+      '15:00',
+    ]);
     expect(filled.map((p) => p.requests)).toEqual([0, 0, 3, 0]);
     expect(totalsOf(filled)).toEqual({ requests: 3, errors: 1, tokens: 90, cost: 0.25 });
   });

@@ -71,7 +71,12 @@ export function emptyPoint(bucketStartMs: number): UsageSeriesPointDto {
 }
 
 /** The server sends only buckets that have requests; charts need every bucket of the window. */
-export function fillSeries(series: readonly UsageSeriesPointDto[], bucket: Bucket, fromMs: number, toMs: number): UsageSeriesPointDto[] {
+export function fillSeries(
+  series: readonly UsageSeriesPointDto[],
+  bucket: Bucket,
+  fromMs: number,
+  toMs: number,
+): UsageSeriesPointDto[] {
   const byStart = new Map(series.map((point) => [point.bucketStartMs, point]));
   const filled: UsageSeriesPointDto[] = [];
   for (let start = truncUtc(fromMs, bucket); start <= toMs; start = nextBucket(start, bucket)) {
@@ -104,7 +109,12 @@ export interface SeriesTotals {
 
 export function totalsOf(series: readonly UsageSeriesPointDto[]): SeriesTotals {
   return series.reduce(
-    (sum, p) => ({ requests: sum.requests + p.requests, errors: sum.errors + p.errors, tokens: sum.tokens + p.tokens, cost: sum.cost + p.cost }),
+    (sum, p) => ({
+      requests: sum.requests + p.requests,
+      errors: sum.errors + p.errors,
+      tokens: sum.tokens + p.tokens,
+      cost: sum.cost + p.cost,
+    }),
     { requests: 0, errors: 0, tokens: 0, cost: 0 },
   );
 }
@@ -137,6 +147,9 @@ export function topRows(rows: readonly UsageBreakdownRowDto[], limit = 5): Usage
 }
 
 /** Chart values of a percentile series: buckets without requests are drawn as 0. */
-export function percentileSeries(series: readonly UsageSeriesPointDto[], pick: (point: UsageSeriesPointDto) => number | null): number[] {
+export function percentileSeries(
+  series: readonly UsageSeriesPointDto[],
+  pick: (point: UsageSeriesPointDto) => number | null,
+): number[] {
   return series.map((point) => Math.round(pick(point) ?? 0));
 }

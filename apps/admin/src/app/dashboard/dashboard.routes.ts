@@ -1,3 +1,5 @@
 import type { Routes } from '@angular/router';
 
-export default [{ path: '', title: 'Dashboard · Plexus', loadComponent: () => import('./dashboard').then((m) => m.Dashboard) }] satisfies Routes;
+export default [
+  { path: '', title: 'Dashboard · Plexus', loadComponent: () => import('./dashboard').then((m) => m.Dashboard) },
+] satisfies Routes;

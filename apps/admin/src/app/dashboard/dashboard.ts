@@ -15,13 +15,29 @@ import { PageHeader } from '../shared/page-header';
 import { AdminSession } from '../core/admin-session';
 import { LiveEvents, type LiveRecord } from '../core/live-events';
 import { statusTone } from '../logs/usage-view';
-import { RANGES, bucketLabel, fillSeries, percentileSeries, topRows, totalsOf, type DashboardRange } from './dashboard-data';
+import {
+  RANGES,
+  bucketLabel,
+  fillSeries,
+  percentileSeries,
+  topRows,
+  totalsOf,
+  type DashboardRange,
+} from './dashboard-data';
 
 const REFRESH_MS = 30_000;
 /** Requests the live feed keeps. */
 const LIVE_ROWS = 12;
 
-const COLORS = { requests: '#3f6fd8', errors: '#d0453a', input: '#3f6fd8', cached: '#7fa6ee', output: '#1f9d74', reasoning: '#b26ad9', cost: '#c98a12' };
+const COLORS = {
+  requests: '#3f6fd8',
+  errors: '#d0453a',
+  input: '#3f6fd8',
+  cached: '#7fa6ee',
+  output: '#1f9d74',
+  reasoning: '#b26ad9',
+  cost: '#c98a12',
+};
 
 @Component({
   selector: 'plx-dashboard',
@@ -36,7 +52,10 @@ export class Dashboard {
   /** A key holder sees only its own usage (the server filters); the per-key table is the admin's. */
   protected readonly limited = inject(AdminSession).limited;
 
-  protected readonly ranges = Object.entries(RANGES).map(([value, r]) => ({ value: value as DashboardRange, label: r.label }));
+  protected readonly ranges = Object.entries(RANGES).map(([value, r]) => ({
+    value: value as DashboardRange,
+    label: r.label,
+  }));
   protected readonly range = signal<DashboardRange>('hour');
 
   protected readonly health = resource({ loader: () => this.api.invoke(healthControllerLive) });
@@ -45,8 +64,12 @@ export class Dashboard {
     loader: async ({ params }) => ({ at: Date.now(), summary: await this.api.invoke(usageControllerSummary, params) }),
   });
 
-  protected readonly concurrency = resource({ loader: () => this.api.invoke(concurrencyControllerGet, { mode: 'live' }) });
-  protected readonly inFlight = computed(() => (this.concurrency.hasValue() ? this.concurrency.value().data.reduce((sum, entry) => sum + entry.count, 0) : null));
+  protected readonly concurrency = resource({
+    loader: () => this.api.invoke(concurrencyControllerGet, { mode: 'live' }),
+  });
+  protected readonly inFlight = computed(() =>
+    this.concurrency.hasValue() ? this.concurrency.value().data.reduce((sum, entry) => sum + entry.count, 0) : null,
+  );
   private readonly window = computed(() => RANGES[this.range()]);
   protected readonly series = computed(() => {
     if (!this.summary.hasValue()) return [];
@@ -56,7 +79,9 @@ export class Dashboard {
   protected readonly totals = computed(() => totalsOf(this.series()));
   protected readonly week = computed(() => (this.summary.hasValue() ? this.summary.value().summary.stats : null));
   protected readonly today = computed(() => (this.summary.hasValue() ? this.summary.value().summary.today : null));
-  protected readonly labels = computed(() => this.series().map((p) => bucketLabel(p.bucketStartMs, this.window().bucket)));
+  protected readonly labels = computed(() =>
+    this.series().map((p) => bucketLabel(p.bucketStartMs, this.window().bucket)),
+  );
   protected readonly requestSeries = computed<ChartSeries[]>(() => [
     { label: 'Succeeded', data: this.series().map((p) => p.requests - p.errors), color: COLORS.requests },
     { label: 'Failed', data: this.series().map((p) => p.errors), color: COLORS.errors },
@@ -67,7 +92,9 @@ export class Dashboard {
     { label: 'Output', data: this.series().map((p) => p.outputTokens), color: COLORS.output },
     { label: 'Reasoning', data: this.series().map((p) => p.reasoningTokens), color: COLORS.reasoning },
   ]);
-  protected readonly errorSeries = computed<ChartSeries[]>(() => [{ label: 'Failed requests', data: this.series().map((p) => p.errors), color: COLORS.errors }]);
+  protected readonly errorSeries = computed<ChartSeries[]>(() => [
+    { label: 'Failed requests', data: this.series().map((p) => p.errors), color: COLORS.errors },
+  ]);
   protected readonly costSeries = computed<ChartSeries[]>(() => [
     { label: 'Cost (USD)', data: this.series().map((p) => Math.round(p.cost * 1e6) / 1e6), color: COLORS.cost },
   ]);

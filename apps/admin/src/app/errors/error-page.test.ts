@@ -16,7 +16,15 @@ const failed = {
   httpStatus: 503,
   errorMessage: 'All targets failed',
   attempts: [
-    { index: 0, provider: 'mock', model: 'm1', apiType: 'chat', status: 'failed', statusCode: 503, reason: 'upstream 503' },
+    {
+      index: 0,
+      provider: 'mock',
+      model: 'm1',
+      apiType: 'chat',
+      status: 'failed',
+      statusCode: 503,
+      reason: 'upstream 503',
+    },
     { index: 1, provider: 'other', model: 'm2', apiType: 'chat', status: 'failed', reason: 'ECONNRESET' },
   ],
 };
@@ -38,7 +46,10 @@ describe('errors', () => {
   it('maps an error with its attempts', () => {
     const view = errorViewOf({ ...failed, provider: null, model: null, errorMessage: null });
     expect(view).toMatchObject({ target: '—', message: '(no message)', apiKey: 'ci', alias: 'smart' });
-    expect(view.attempts.map((a) => `${a.provider}/${a.model} ${a.status} ${a.reason}`)).toEqual(['mock/m1 failed upstream 503', 'other/m2 failed ECONNRESET']);
+    expect(view.attempts.map((a) => `${a.provider}/${a.model} ${a.status} ${a.reason}`)).toEqual([
+      'mock/m1 failed upstream 503',
+      'other/m2 failed ECONNRESET',
+    ]);
   });
 
   it('pages through failed requests and opens one to show its attempts', async () => {
@@ -56,7 +67,11 @@ describe('errors', () => {
     expect(text(fixture)).toContain('other/m2');
     expect(text(fixture)).toContain('ECONNRESET');
 
-    (Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) => b.textContent?.includes('Delete this record')) as HTMLElement).click();
+    (
+      Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) =>
+        b.textContent?.includes('Delete this record'),
+      ) as HTMLElement
+    ).click();
     await settle(fixture);
     (document.querySelector('[data-testid="confirm"]') as HTMLElement).click();
     await settle(fixture);

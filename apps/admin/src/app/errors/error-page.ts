@@ -28,7 +28,8 @@ export interface ErrorView {
 }
 
 export function errorViewOf(error: InferenceErrorDto): ErrorView {
-  const target = error.provider && error.model ? `${error.provider}/${error.model}` : (error.provider ?? error.model ?? '—');
+  const target =
+    error.provider && error.model ? `${error.provider}/${error.model}` : (error.provider ?? error.model ?? '—');
   return {
     requestId: error.requestId,
     when: formatDateTime(Date.parse(error.date)),
@@ -51,12 +52,22 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
     <plx-page-header heading="Errors" subtitle="Requests that failed, timed out or were cancelled, newest first">
       <button matButton type="button" (click)="errors.reload()" data-testid="refresh">Refresh</button>
     </plx-page-header>
-    <plx-load-state [loading]="errors.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="errors.reload()">
+    <plx-load-state
+      [loading]="errors.isLoading()"
+      [error]="loadError()"
+      [empty]="rows().length === 0"
+      (retry)="errors.reload()"
+    >
       <span empty>No failed requests. Everything that was asked got an answer.</span>
       <div class="list" role="list" aria-label="Failed requests">
         @for (e of rows(); track e.requestId) {
           <div class="item" role="listitem" data-testid="error-row">
-            <button type="button" class="summary" (click)="toggle(e.requestId)" [attr.aria-expanded]="open() === e.requestId">
+            <button
+              type="button"
+              class="summary"
+              (click)="toggle(e.requestId)"
+              [attr.aria-expanded]="open() === e.requestId"
+            >
               <span class="when">{{ e.when }}</span>
               <span class="status">{{ e.status }}{{ e.httpStatus ? ' ' + e.httpStatus : '' }}</span>
               <span class="who">{{ e.apiKey }} → {{ e.alias }}</span>
@@ -77,7 +88,13 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
                 } @else {
                   <table class="attempts" aria-label="Attempts">
                     <thead>
-                      <tr><th>#</th><th>Target</th><th>API</th><th>Outcome</th><th>Reason</th></tr>
+                      <tr>
+                        <th>#</th>
+                        <th>Target</th>
+                        <th>API</th>
+                        <th>Outcome</th>
+                        <th>Reason</th>
+                      </tr>
                     </thead>
                     <tbody>
                       @for (a of e.attempts; track a.index) {
@@ -85,7 +102,9 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
                           <td>{{ a.index + 1 }}</td>
                           <td>{{ a.provider }}/{{ a.model }}</td>
                           <td>{{ a.apiType ?? '—' }}</td>
-                          <td [class.bad]="a.status !== 'success'">{{ a.status }}{{ a.statusCode ? ' ' + a.statusCode : '' }}</td>
+                          <td [class.bad]="a.status !== 'success'">
+                            {{ a.status }}{{ a.statusCode ? ' ' + a.statusCode : '' }}
+                          </td>
                           <td>{{ a.reason ?? '—' }}</td>
                         </tr>
                       }
@@ -97,7 +116,14 @@ export function errorViewOf(error: InferenceErrorDto): ErrorView {
           </div>
         }
       </div>
-      <mat-paginator [length]="total()" [pageIndex]="pageIndex()" [pageSize]="pageSize()" [pageSizeOptions]="[25, 50, 100]" (page)="page($event)" aria-label="Pages of errors" />
+      <mat-paginator
+        [length]="total()"
+        [pageIndex]="pageIndex()"
+        [pageSize]="pageSize()"
+        [pageSizeOptions]="[25, 50, 100]"
+        (page)="page($event)"
+        aria-label="Pages of errors"
+      />
     </plx-load-state>
   `,
   styles: `

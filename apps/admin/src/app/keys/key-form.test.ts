@@ -46,8 +46,14 @@ describe('KeyForm', () => {
 
   it('edits with PATCH and no secret', async () => {
     const fixture = await render(KeyForm, { name: 'ci' });
-    expectCall(http, 'GET', '/v0/management/keys/ci').flush({ secret: 'sk-...abcd', comment: 'old', allowedModels: ['smart'] });
-    expectCall(http, 'GET', '/v0/management/user-quotas').flush({ daily: { type: 'daily', limitType: 'requests', limit: 10 } });
+    expectCall(http, 'GET', '/v0/management/keys/ci').flush({
+      secret: 'sk-...abcd',
+      comment: 'old',
+      allowedModels: ['smart'],
+    });
+    expectCall(http, 'GET', '/v0/management/user-quotas').flush({
+      daily: { type: 'daily', limitType: 'requests', limit: 10 },
+    });
     expectCall(http, 'GET', '/v0/management/keys').flush({ ci: {} });
     await settle(fixture);
     typeInto(fixture, 'key-comment', 'new');

@@ -23,13 +23,33 @@ import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
-import { emptyKeyForm, generateSecret, keyCreatePayload, keyFormOf, keyPolicyPayload, keySchema, keyViewOf } from './key-model';
+import {
+  emptyKeyForm,
+  generateSecret,
+  keyCreatePayload,
+  keyFormOf,
+  keyPolicyPayload,
+  keySchema,
+  keyViewOf,
+} from './key-model';
 import { SecretDialog, type SecretDialogData } from './secret-dialog';
 
 @Component({
   selector: 'plx-key-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormField, FieldErrors, ListInput, LoadState, PageHeader, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  imports: [
+    FormField,
+    FieldErrors,
+    ListInput,
+    LoadState,
+    PageHeader,
+    RouterLink,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+  ],
   templateUrl: './key-form.html',
   styleUrl: '../shared/form-page.scss',
 })
@@ -56,7 +76,9 @@ export class KeyForm {
   });
   protected readonly managedHint = MANAGED_HINT;
   private readonly quotaList = resource({ loader: () => this.api.invoke(userQuotasControllerList) });
-  protected readonly quotaNames = computed(() => (this.quotaList.hasValue() ? Object.keys(this.quotaList.value()).sort() : []));
+  protected readonly quotaNames = computed(() =>
+    this.quotaList.hasValue() ? Object.keys(this.quotaList.value()).sort() : [],
+  );
   private readonly taken = computed(() => new Set(this.all.hasValue() ? Object.keys(this.all.value()) : []));
   protected readonly loadError = computed(() => {
     const error = this.existing.error();
@@ -64,7 +86,10 @@ export class KeyForm {
   });
 
   protected readonly model = signal(emptyKeyForm());
-  protected readonly keyForm = form(this.model, keySchema({ creating: () => this.creating(), taken: () => this.taken() }));
+  protected readonly keyForm = form(
+    this.model,
+    keySchema({ creating: () => this.creating(), taken: () => this.taken() }),
+  );
 
   constructor() {
     effect(() => {
@@ -78,10 +103,13 @@ export class KeyForm {
       const model = this.model();
       const secret = this.creating() ? generateSecret() : null;
       try {
-        if (secret !== null) await this.api.invoke(keysControllerPut, { name: model.name, body: keyCreatePayload(model, secret) });
+        if (secret !== null)
+          await this.api.invoke(keysControllerPut, { name: model.name, body: keyCreatePayload(model, secret) });
         else await this.api.invoke(keysControllerPatch, { name: model.name, body: { ...keyPolicyPayload(model) } });
       } catch (error) {
-        return submissionErrors(problemOf(error), (path) => (path[0] === 'secret' ? undefined : fieldAt(this.keyForm, path)));
+        return submissionErrors(problemOf(error), (path) =>
+          path[0] === 'secret' ? undefined : fieldAt(this.keyForm, path),
+        );
       }
       if (secret !== null) {
         const ref = this.dialog.open<SecretDialog, SecretDialogData>(SecretDialog, {

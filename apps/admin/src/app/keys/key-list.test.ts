@@ -5,8 +5,23 @@ import { AdminSession } from '../core/admin-session';
 import { expectCall, render, settle, setUpHttp, text } from '../testing/test-setup';
 import { KeyList } from './key-list';
 
-const LATENCY = { avgDurationMs: 1, p50DurationMs: 1, p95DurationMs: 1, p99DurationMs: 1, p50TtftMs: 1, p95TtftMs: 1, p99TtftMs: 1 };
-const NO_TOKENS = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, errors: 0 };
+const LATENCY = {
+  avgDurationMs: 1,
+  p50DurationMs: 1,
+  p95DurationMs: 1,
+  p99DurationMs: 1,
+  p50TtftMs: 1,
+  p95TtftMs: 1,
+  p99TtftMs: 1,
+};
+const NO_TOKENS = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  errors: 0,
+};
 
 function button(label: string): HTMLElement {
   const found = Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.trim() === label);
@@ -28,15 +43,37 @@ describe('KeyList', () => {
     document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
   });
 
-  it('shows each key\'s 30-day usage and rotates a secret after confirmation, showing the new one once', async () => {
+  it("shows each key's 30-day usage and rotates a secret after confirmation, showing the new one once", async () => {
     const fixture = await render(KeyList);
     expectCall(http, 'GET', '/v0/management/keys').flush({ ci: { secret: 'sk-...abcd', quotas: ['daily'] } });
     const summary = http.expectOne((r) => r.url === '/v0/management/usage/summary');
     expect(summary.request.params.get('range')).toBe('day');
     expect(summary.request.params.get('limit')).toBe('100');
     summary.flush({
-      byKey: [{ name: 'ci', requests: 12, errors: 1, tokens: 3400, cost: 0.5, inputTokens: 0, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, avgDurationMs: 1, p50DurationMs: 1, p95DurationMs: 1, p99DurationMs: 1, p50TtftMs: 1, p95TtftMs: 1, p99TtftMs: 1 }],
-      byAttribution: [{ name: 'ci', attribution: null, requests: 12, tokens: 3400, cost: 0.5, ...NO_TOKENS, ...LATENCY }],
+      byKey: [
+        {
+          name: 'ci',
+          requests: 12,
+          errors: 1,
+          tokens: 3400,
+          cost: 0.5,
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedTokens: 0,
+          cacheWriteTokens: 0,
+          reasoningTokens: 0,
+          avgDurationMs: 1,
+          p50DurationMs: 1,
+          p95DurationMs: 1,
+          p99DurationMs: 1,
+          p50TtftMs: 1,
+          p95TtftMs: 1,
+          p99TtftMs: 1,
+        },
+      ],
+      byAttribution: [
+        { name: 'ci', attribution: null, requests: 12, tokens: 3400, cost: 0.5, ...NO_TOKENS, ...LATENCY },
+      ],
     });
     await settle(fixture);
     expect(text(fixture)).toContain('12 requests · 3,400 tokens');
@@ -64,24 +101,31 @@ describe('KeyList', () => {
     await settle(fixture);
   });
 
-  it('breaks a key\'s usage down by attribution (its :label suffixes), most requests first', async () => {
+  it("breaks a key's usage down by attribution (its :label suffixes), most requests first", async () => {
     const fixture = await render(KeyList);
-    expectCall(http, 'GET', '/v0/management/keys').flush({ team: { secret: 'sk-...abcd' }, solo: { secret: 'sk-...efgh' } });
-    http.expectOne((r) => r.url === '/v0/management/usage/summary').flush({
-      byKey: [
-        { name: 'team', requests: 42, tokens: 9000, cost: 1.25, ...NO_TOKENS, ...LATENCY },
-        { name: 'solo', requests: 3, tokens: 30, cost: 0, ...NO_TOKENS, ...LATENCY },
-      ],
-      byAttribution: [
-        { name: 'team', attribution: 'cursor', requests: 30, tokens: 6000, cost: 1, ...NO_TOKENS, ...LATENCY },
-        { name: 'team', attribution: null, requests: 2, tokens: 1000, cost: 0.05, ...NO_TOKENS, ...LATENCY },
-        { name: 'team', attribution: 'cli', requests: 10, tokens: 2000, cost: 0.2, ...NO_TOKENS, ...LATENCY },
-        { name: 'solo', attribution: null, requests: 3, tokens: 30, cost: 0, ...NO_TOKENS, ...LATENCY },
-      ],
+    expectCall(http, 'GET', '/v0/management/keys').flush({
+      team: { secret: 'sk-...abcd' },
+      solo: { secret: 'sk-...efgh' },
     });
+    http
+      .expectOne((r) => r.url === '/v0/management/usage/summary')
+      .flush({
+        byKey: [
+          { name: 'team', requests: 42, tokens: 9000, cost: 1.25, ...NO_TOKENS, ...LATENCY },
+          { name: 'solo', requests: 3, tokens: 30, cost: 0, ...NO_TOKENS, ...LATENCY },
+        ],
+        byAttribution: [
+          { name: 'team', attribution: 'cursor', requests: 30, tokens: 6000, cost: 1, ...NO_TOKENS, ...LATENCY },
+          { name: 'team', attribution: null, requests: 2, tokens: 1000, cost: 0.05, ...NO_TOKENS, ...LATENCY },
+          { name: 'team', attribution: 'cli', requests: 10, tokens: 2000, cost: 0.2, ...NO_TOKENS, ...LATENCY },
+          { name: 'solo', attribution: null, requests: 3, tokens: 30, cost: 0, ...NO_TOKENS, ...LATENCY },
+        ],
+      });
     await settle(fixture);
     const table = fixture.nativeElement.querySelector('[data-testid="attributions-team"]') as HTMLTableElement;
-    const rows = Array.from(table.querySelectorAll('tr')).map((row) => Array.from(row.children).map((cell) => cell.textContent?.trim()));
+    const rows = Array.from(table.querySelectorAll('tr')).map((row) =>
+      Array.from(row.children).map((cell) => cell.textContent?.trim()),
+    );
     expect(rows).toEqual([
       [':cursor', '30 req', '6,000 tok', '$1.00'],
       [':cli', '10 req', '2,000 tok', '$0.20'],

@@ -30,7 +30,12 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
     <plx-page-header heading="Keys" subtitle="API keys clients use to call the gateway">
       <a matButton="filled" routerLink="new" data-testid="add-key">Create key</a>
     </plx-page-header>
-    <plx-load-state [loading]="keys.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="keys.reload()">
+    <plx-load-state
+      [loading]="keys.isLoading()"
+      [error]="loadError()"
+      [empty]="rows().length === 0"
+      (retry)="keys.reload()"
+    >
       <span empty>No API keys yet. Create one for each app or person that calls the gateway.</span>
       <table mat-table [dataSource]="rows()" class="table" aria-label="API keys">
         <ng-container matColumnDef="name">
@@ -44,7 +49,9 @@ import { SecretDialog, type SecretDialogData } from './secret-dialog';
         </ng-container>
         <ng-container matColumnDef="secret">
           <th mat-header-cell *matHeaderCellDef>Secret</th>
-          <td mat-cell *matCellDef="let k"><span class="url">{{ k.secret }}</span></td>
+          <td mat-cell *matCellDef="let k">
+            <span class="url">{{ k.secret }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="access">
           <th mat-header-cell *matHeaderCellDef>Access</th>
@@ -112,10 +119,16 @@ export class KeyList {
   protected readonly managed = computed(() => managedNames(this.keys.hasValue() ? this.keys.value() : undefined));
   protected readonly managedHint = MANAGED_HINT;
   /** Each key's requests, tokens and cost over the last 30 days (the summary's per-key breakdown). */
-  protected readonly usage = resource({ loader: () => this.api.invoke(usageControllerSummary, { range: 'day', limit: 100 }) });
-  private readonly usageByKey = computed(() => new Map((this.usage.hasValue() ? this.usage.value().byKey : []).map((row) => [row.name, row])));
+  protected readonly usage = resource({
+    loader: () => this.api.invoke(usageControllerSummary, { range: 'day', limit: 100 }),
+  });
+  private readonly usageByKey = computed(
+    () => new Map((this.usage.hasValue() ? this.usage.value().byKey : []).map((row) => [row.name, row])),
+  );
   /** Keys used with `:label` suffixes: their usage per label, over the same 30 days. */
-  private readonly usageByAttribution = computed(() => attributionsByKey(this.usage.hasValue() ? this.usage.value().byAttribution : []));
+  private readonly usageByAttribution = computed(() =>
+    attributionsByKey(this.usage.hasValue() ? this.usage.value().byAttribution : []),
+  );
   protected readonly int = formatInt;
   protected readonly count = formatCount;
   protected readonly usd = formatUsd;
@@ -136,7 +149,8 @@ export class KeyList {
   protected async rotate(key: KeyView): Promise<void> {
     const sure = await confirm(this.dialog, {
       title: `Rotate the secret of '${key.name}'?`,
-      message: 'A new secret is made and shown once. The current secret stops working at once: every client using it must be updated.',
+      message:
+        'A new secret is made and shown once. The current secret stops working at once: every client using it must be updated.',
       confirmLabel: 'Rotate',
       danger: true,
     });

@@ -2,13 +2,26 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { form } from '@angular/forms/signals';
 import { describe, expect, it, vi } from 'vitest';
-import { accessSummary, emptyKeyForm, generateSecret, keyCreatePayload, keyFormOf, keyPolicyPayload, keySchema, keyStatus, keyViewOf, keyViewsOf } from './key-model';
+import {
+  accessSummary,
+  emptyKeyForm,
+  generateSecret,
+  keyCreatePayload,
+  keyFormOf,
+  keyPolicyPayload,
+  keySchema,
+  keyStatus,
+  keyViewOf,
+  keyViewsOf,
+} from './key-model';
 
 describe('generateSecret', () => {
   it('is sk- and 48 lowercase hex characters from 24 random bytes', () => {
     const fill = (bytes: Uint8Array<ArrayBuffer>) => bytes.map((_, i) => i * 11);
     const secret = generateSecret(fill);
-    expect(secret).toBe(`sk-${Array.from({ length: 24 }, (_, i) => ((i * 11) & 0xff).toString(16).padStart(2, '0')).join('')}`);
+    expect(secret).toBe(
+      `sk-${Array.from({ length: 24 }, (_, i) => ((i * 11) & 0xff).toString(16).padStart(2, '0')).join('')}`,
+    );
     expect(secret).toMatch(/^sk-[0-9a-f]{48}$/);
   });
 
@@ -24,7 +37,14 @@ describe('generateSecret', () => {
 });
 
 describe('key views', () => {
-  const raw = { secret: 'sk-...abcd', comment: 'ci', allowedModels: ['smart'], excludedProviders: ['costly'], expiresAt: 2000, disabledAt: undefined };
+  const raw = {
+    secret: 'sk-...abcd',
+    comment: 'ci',
+    allowedModels: ['smart'],
+    excludedProviders: ['costly'],
+    expiresAt: 2000,
+    disabledAt: undefined,
+  };
 
   it('reads the masked secret, lists and times', () => {
     const view = keyViewOf('ci', raw);
@@ -42,7 +62,10 @@ describe('key views', () => {
       expiresAt: 2000,
       disabledAt: null,
     });
-    expect(keyViewOf('q', { quota: 'old', quotas: ['old', 'new'], maxConcurrency: 4 })).toMatchObject({ quotas: ['old', 'new'], maxConcurrency: 4 });
+    expect(keyViewOf('q', { quota: 'old', quotas: ['old', 'new'], maxConcurrency: 4 })).toMatchObject({
+      quotas: ['old', 'new'],
+      maxConcurrency: 4,
+    });
     expect(keyViewOf('x', { disabledAt: '2026-01-01T00:00:00.000Z' }).disabledAt).toBe(Date.UTC(2026, 0, 1));
     expect(keyViewsOf({ b: {}, a: {} }).map((k) => k.name)).toEqual(['a', 'b']);
   });
@@ -57,13 +80,22 @@ describe('key views', () => {
   it('summarises only the lists that restrict the key', () => {
     expect(accessSummary(keyViewOf('ci', raw))).toEqual(['models: smart', 'not providers: costly']);
     expect(accessSummary(keyViewOf('open', {}))).toEqual([]);
-    expect(accessSummary(keyViewOf('held', { quotas: ['daily'], maxConcurrency: 2 }))).toEqual(['quotas: daily', 'at most 2 at once']);
+    expect(accessSummary(keyViewOf('held', { quotas: ['daily'], maxConcurrency: 2 }))).toEqual([
+      'quotas: daily',
+      'at most 2 at once',
+    ]);
   });
 });
 
 describe('key payloads', () => {
   it('creates with the secret, policy and an optional lifetime', () => {
-    const model = { ...emptyKeyForm(), name: 'ci', comment: ' build bot ', allowedModels: ['smart'], expiresInMinutes: '60' };
+    const model = {
+      ...emptyKeyForm(),
+      name: 'ci',
+      comment: ' build bot ',
+      allowedModels: ['smart'],
+      expiresInMinutes: '60',
+    };
     expect(keyCreatePayload(model, 'sk-1')).toEqual({
       secret: 'sk-1',
       comment: 'build bot',
@@ -91,13 +123,18 @@ describe('key payloads', () => {
       quotas: [],
       maxConcurrency: null,
     });
-    expect(keyPolicyPayload({ ...emptyKeyForm(), quotas: ['daily'], maxConcurrency: '3' })).toMatchObject({ quotas: ['daily'], maxConcurrency: 3 });
+    expect(keyPolicyPayload({ ...emptyKeyForm(), quotas: ['daily'], maxConcurrency: '3' })).toMatchObject({
+      quotas: ['daily'],
+      maxConcurrency: 3,
+    });
   });
 });
 
 describe('keySchema', () => {
   const check = (model = emptyKeyForm(), creating = true, taken: string[] = []) =>
-    TestBed.runInInjectionContext(() => form(signal(model), keySchema({ creating: () => creating, taken: () => new Set(taken) })))()
+    TestBed.runInInjectionContext(() =>
+      form(signal(model), keySchema({ creating: () => creating, taken: () => new Set(taken) })),
+    )()
       .errorSummary()
       .map((e) => e.message);
 

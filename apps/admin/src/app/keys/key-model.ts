@@ -3,7 +3,9 @@ import type { KeyConfigDto } from '../api/models/key-config-dto';
 import { intProblem, optionalInt } from '../shared/validators';
 
 /** `sk-` + 48 hex characters from the browser's CSPRNG, as the reference's rotate endpoint makes them. */
-export function generateSecret(fill: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer> = (bytes) => crypto.getRandomValues(bytes)): string {
+export function generateSecret(
+  fill: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer> = (bytes) => crypto.getRandomValues(bytes),
+): string {
   const bytes = fill(new Uint8Array(24));
   return `sk-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
@@ -55,7 +57,9 @@ export function keyViewOf(name: string, raw: unknown): KeyView {
     allowedProviders: strings(config['allowedProviders']),
     excludedProviders: strings(config['excludedProviders']),
     allowedIps: strings(config['allowedIps']),
-    quotas: [...new Set([...(typeof config['quota'] === 'string' ? [config['quota']] : []), ...strings(config['quotas'])])],
+    quotas: [
+      ...new Set([...(typeof config['quota'] === 'string' ? [config['quota']] : []), ...strings(config['quotas'])]),
+    ],
     maxConcurrency: typeof config['maxConcurrency'] === 'number' ? config['maxConcurrency'] : null,
     expiresAt: epoch(config['expiresAt']),
     disabledAt: epoch(config['disabledAt']),
@@ -166,7 +170,8 @@ export function keySchema(options: { creating: () => boolean; taken: () => Reado
       const name = value();
       if (name === '') return null;
       if (!KEY_NAME_PATTERN.test(name)) return { kind: 'pattern', message: "No spaces, '/' or '*'" };
-      if (options.creating() && options.taken().has(name)) return { kind: 'taken', message: `A key named '${name}' already exists` };
+      if (options.creating() && options.taken().has(name))
+        return { kind: 'taken', message: `A key named '${name}' already exists` };
       return null;
     });
     validate(path.comment, ({ value }) =>

@@ -23,7 +23,9 @@ export interface SecretDialogData {
       <p class="hint">Clients send it as <code>Authorization: Bearer …</code> or <code>x-api-key</code>.</p>
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button matButton type="button" (click)="copy()" data-testid="copy-secret">{{ copied() ? 'Copied' : 'Copy' }}</button>
+      <button matButton type="button" (click)="copy()" data-testid="copy-secret">
+        {{ copied() ? 'Copied' : 'Copy' }}
+      </button>
       <button matButton="filled" type="button" mat-dialog-close data-testid="close-secret">Done</button>
     </mat-dialog-actions>
   `,

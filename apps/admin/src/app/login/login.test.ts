@@ -25,7 +25,10 @@ describe('Login', () => {
   }
 
   /** Without SSO the page asks whether OIDC sign-in is configured. */
-  async function answerOidcConfig(fixture: ComponentFixture<unknown>, body: object = { enabled: false }): Promise<void> {
+  async function answerOidcConfig(
+    fixture: ComponentFixture<unknown>,
+    body: object = { enabled: false },
+  ): Promise<void> {
     await settle(fixture);
     expectCall(http, 'GET', '/v0/management/auth/oidc').flush(body);
     await settle(fixture);
@@ -45,7 +48,10 @@ describe('Login', () => {
     const fixture = await submitKey('wrong');
     const check = expectCall(http, 'GET', '/v0/management/auth/verify');
     expect(check.request.headers.get('x-admin-key')).toBe('wrong');
-    check.flush({ error: { message: 'Unauthorized', type: 'auth_error', code: 401 } }, { status: 401, statusText: 'Unauthorized' });
+    check.flush(
+      { error: { message: 'Unauthorized', type: 'auth_error', code: 401 } },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await settle(fixture);
     expect(text(fixture)).toContain('That key was not accepted');
     expect(TestBed.inject(AdminSession).signedIn()).toBe(false);
@@ -118,14 +124,23 @@ describe('Login', () => {
   it('offers OIDC sign-in when the gateway has an identity provider', async () => {
     const fixture = await render(Login);
     answerSsoProbe(null);
-    await answerOidcConfig(fixture, { enabled: true, issuer: 'https://idp.example/realms/x', clientId: 'console', scopes: 'openid email' });
+    await answerOidcConfig(fixture, {
+      enabled: true,
+      issuer: 'https://idp.example/realms/x',
+      clientId: 'console',
+      scopes: 'openid email',
+    });
     expect(text(fixture)).toContain('Sign in with idp.example');
   });
 
   it('says why an OIDC callback failed and offers to start again', async () => {
     sessionStorage.clear();
     const fixture = await render(Login, { code: 'abc' });
-    expectCall(http, 'GET', '/v0/management/auth/oidc').flush({ enabled: true, issuer: 'https://idp.example', clientId: 'console' });
+    expectCall(http, 'GET', '/v0/management/auth/oidc').flush({
+      enabled: true,
+      issuer: 'https://idp.example',
+      clientId: 'console',
+    });
     await settle(fixture);
     await answerOidcConfig(fixture, { enabled: true, issuer: 'https://idp.example', clientId: 'console' });
     expect(text(fixture)).toContain('Single sign-on failed: No sign-in was started in this tab; start again');

@@ -31,14 +31,18 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
       <mat-card appearance="outlined" class="card">
         <mat-card-header>
           <mat-card-title>Plexus admin console</mat-card-title>
-          <mat-card-subtitle>Sign in with the gateway's admin key, or your API key to see your own usage</mat-card-subtitle>
+          <mat-card-subtitle
+            >Sign in with the gateway's admin key, or your API key to see your own usage</mat-card-subtitle
+          >
         </mat-card-header>
         @if (oidcError(); as message) {
           <p class="sso error" role="alert" data-testid="oidc-error">{{ message }}</p>
         }
         @if (oidc(); as settings) {
           <div class="sso">
-            <button matButton="tonal" type="button" (click)="signInWithOidc(settings)" data-testid="oidc">Sign in with {{ issuerName(settings) }}</button>
+            <button matButton="tonal" type="button" (click)="signInWithOidc(settings)" data-testid="oidc">
+              Sign in with {{ issuerName(settings) }}
+            </button>
             <span class="or">or use a key</span>
           </div>
         }
@@ -46,7 +50,9 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
           <p class="sso" role="status">Checking single sign-on…</p>
         } @else if (ssoState() === 'available') {
           <div class="sso">
-            <button matButton="tonal" type="button" (click)="continueWithSso()" data-testid="sso">Continue as {{ ssoUser() ?? 'the signed-in user' }}</button>
+            <button matButton="tonal" type="button" (click)="continueWithSso()" data-testid="sso">
+              Continue as {{ ssoUser() ?? 'the signed-in user' }}
+            </button>
             <span class="or">or use a key</span>
           </div>
         }
@@ -54,7 +60,13 @@ export function safeReturnUrl(url: string | undefined, fallback = '/dashboard'):
           <mat-card-content>
             <mat-form-field class="full">
               <mat-label>Admin key or API key</mat-label>
-              <input matInput type="password" autocomplete="current-password" [formField]="loginForm.key" data-testid="admin-key" />
+              <input
+                matInput
+                type="password"
+                autocomplete="current-password"
+                [formField]="loginForm.key"
+                data-testid="admin-key"
+              />
               <mat-hint>Kept for this browser tab only</mat-hint>
               <mat-error>{{ errorText(loginForm.key) }}</mat-error>
             </mat-form-field>
@@ -171,9 +183,13 @@ export class Login implements OnInit {
   protected async signInWithOidc(settings: OidcSettings): Promise<void> {
     this.oidcError.set(null);
     try {
-      window.location.assign(await startOidcLogin(settings, window.location.origin, safeReturnUrl(this.returnUrl()), sessionStorage));
+      window.location.assign(
+        await startOidcLogin(settings, window.location.origin, safeReturnUrl(this.returnUrl()), sessionStorage),
+      );
     } catch (error) {
-      this.oidcError.set(`Could not reach the identity provider: ${error instanceof Error ? error.message : String(error)}`);
+      this.oidcError.set(
+        `Could not reach the identity provider: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -183,7 +199,11 @@ export class Login implements OnInit {
       const settings = await this.oidcSettings();
       if (settings === null) throw new Error('OIDC sign-in is not configured on this gateway');
       const result = await finishOidcLogin(settings, new URL(window.location.href), sessionStorage);
-      const who = await this.api.invoke(authVerifyControllerVerify, {}, new HttpContext().set(CANDIDATE_BEARER, result.idToken));
+      const who = await this.api.invoke(
+        authVerifyControllerVerify,
+        {},
+        new HttpContext().set(CANDIDATE_BEARER, result.idToken),
+      );
       if (who.role !== 'admin') throw new Error('The gateway did not accept this sign-in as an admin');
       this.session.signInOidc(result.idToken, who.user ?? result.user);
       await this.router.navigateByUrl(safeReturnUrl(result.returnUrl));

@@ -55,7 +55,10 @@ describe('DebugTrace', () => {
     const none = await render(DebugTrace, { requestId: 'r2', captured: false });
     expect(text(none)).toContain('No trace was captured for this request');
     const gone = await render(DebugTrace, { requestId: 'r3', captured: true });
-    expectCall(http, 'GET', '/v0/management/debug/logs/r3').flush({ error: { message: 'Not found' } }, { status: 404, statusText: 'Not Found' });
+    expectCall(http, 'GET', '/v0/management/debug/logs/r3').flush(
+      { error: { message: 'Not found' } },
+      { status: 404, statusText: 'Not Found' },
+    );
     await settle(gone);
     expect(text(gone)).toContain('No trace was captured for this request');
   });

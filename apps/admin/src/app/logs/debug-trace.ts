@@ -32,7 +32,10 @@ export function traceText(value: unknown): string {
         </details>
         @for (a of t.attempts; track $index) {
           <details>
-            <summary>Attempt {{ $index + 1 }}: {{ a.provider }}/{{ a.model }} ({{ a.apiType }}) → {{ a.responseStatus ?? a.error ?? '—' }}</summary>
+            <summary>
+              Attempt {{ $index + 1 }}: {{ a.provider }}/{{ a.model }} ({{ a.apiType }}) →
+              {{ a.responseStatus ?? a.error ?? '—' }}
+            </summary>
             <div class="muted">{{ a.url ?? '' }}</div>
             <h4>Sent headers</h4>
             <pre>{{ text(a.requestHeaders) }}</pre>

@@ -29,7 +29,15 @@ describe('LogPage', () => {
     expect(list.request.params.toString()).toBe('limit=50&offset=0&sortBy=date&sortDir=desc');
     flushLists();
     const history = JSON.stringify([
-      { index: 0, provider: 'flaky', model: 'x', apiType: 'chat', status: 'failed', reason: 'HTTP 503', statusCode: 503 },
+      {
+        index: 0,
+        provider: 'flaky',
+        model: 'x',
+        apiType: 'chat',
+        status: 'failed',
+        reason: 'HTTP 503',
+        statusCode: 503,
+      },
       { index: 1, provider: 'mock', model: 'mock-model', apiType: 'chat', status: 'success' },
     ]);
     list.flush({ data: [usageRecord({ retryHistory: history, attemptCount: 2 })], total: 1, limit: 50, offset: 0 });
@@ -39,13 +47,16 @@ describe('LogPage', () => {
     expect(row?.textContent).toContain('stream');
     row?.click();
     await settle(fixture);
-    const detail = (fixture.nativeElement as HTMLElement).querySelector('plx-log-detail')?.textContent?.replace(/\s+/g, ' ') ?? '';
+    const detail =
+      (fixture.nativeElement as HTMLElement).querySelector('plx-log-detail')?.textContent?.replace(/\s+/g, ' ') ?? '';
     expect(detail).toContain('flaky/x');
     expect(detail).toContain('HTTP 503');
     expect(detail).toMatch(/Time to first token\s*300 ms/);
     expect(detail).toMatch(/Generation\s*900 ms/);
     http.expectNone((r) => r.url.startsWith('/v0/management/debug/logs/'));
-    expect((fixture.nativeElement as HTMLElement).querySelector('plx-log-detail')?.textContent).toContain('No trace was captured for this request');
+    expect((fixture.nativeElement as HTMLElement).querySelector('plx-log-detail')?.textContent).toContain(
+      'No trace was captured for this request',
+    );
   });
 
   it('sends the status filter and says when nothing matches', async () => {
@@ -53,7 +64,10 @@ describe('LogPage', () => {
     expectCall(http, 'GET', '/v0/management/usage').flush({ data: [usageRecord()], total: 1, limit: 50, offset: 0 });
     flushLists();
     await settle(fixture);
-    (fixture.componentInstance as unknown as { setFilter(name: string, value: string): void }).setFilter('status', 'error');
+    (fixture.componentInstance as unknown as { setFilter(name: string, value: string): void }).setFilter(
+      'status',
+      'error',
+    );
     await settle(fixture);
     const filtered = expectCall(http, 'GET', '/v0/management/usage');
     expect(filtered.request.params.get('responseStatus')).toBe('error');

@@ -53,7 +53,17 @@ function namesOf(list: Record<string, unknown> | undefined): string[] {
 @Component({
   selector: 'plx-log-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatFormFieldModule, MatPaginatorModule, MatSelectModule, MatSidenavModule, MatTableModule, LoadState, PageHeader, LogDetail],
+  imports: [
+    MatButtonModule,
+    MatFormFieldModule,
+    MatPaginatorModule,
+    MatSelectModule,
+    MatSidenavModule,
+    MatTableModule,
+    LoadState,
+    PageHeader,
+    LogDetail,
+  ],
   templateUrl: './log-page.html',
   styleUrl: './log-page.scss',
 })
@@ -75,7 +85,9 @@ export class LogPage {
     params: () => logQuery(this.filters(), this.pageIndex(), this.pageSize()),
     loader: ({ params }) => this.api.invoke(usageControllerList, params),
   });
-  protected readonly rows = computed(() => (this.usage.hasValue() ? (this.usage.value().data as UsageRecordDto[]) : []));
+  protected readonly rows = computed(() =>
+    this.usage.hasValue() ? (this.usage.value().data as UsageRecordDto[]) : [],
+  );
   protected readonly total = computed(() => (this.usage.hasValue() ? this.usage.value().total : 0));
   protected readonly loadError = computed(() => {
     const error = this.usage.error();
@@ -85,8 +97,14 @@ export class LogPage {
 
   // The filter suggestions come from admin-only lists; a limited session types its filters.
   private readonly adminOnly = () => (this.session.limited() ? undefined : true);
-  private readonly providerList = resource({ params: this.adminOnly, loader: () => this.api.invoke(providersControllerList) });
-  private readonly aliasList = resource({ params: this.adminOnly, loader: () => this.api.invoke(aliasesControllerList) });
+  private readonly providerList = resource({
+    params: this.adminOnly,
+    loader: () => this.api.invoke(providersControllerList),
+  });
+  private readonly aliasList = resource({
+    params: this.adminOnly,
+    loader: () => this.api.invoke(aliasesControllerList),
+  });
   private readonly keyList = resource({ params: this.adminOnly, loader: () => this.api.invoke(keysControllerList) });
   protected readonly providers = computed(() => namesOf(this.providerList.value()));
   protected readonly aliases = computed(() => namesOf(this.aliasList.value()));

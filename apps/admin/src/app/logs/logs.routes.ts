@@ -1,3 +1,5 @@
 import type { Routes } from '@angular/router';
 
-export default [{ path: '', title: 'Logs · Plexus', loadComponent: () => import('./log-page').then((m) => m.LogPage) }] satisfies Routes;
+export default [
+  { path: '', title: 'Logs · Plexus', loadComponent: () => import('./log-page').then((m) => m.LogPage) },
+] satisfies Routes;

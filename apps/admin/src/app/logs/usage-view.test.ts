@@ -3,7 +3,6 @@ import { usageRecord } from '../testing/usage-record';
 import { NO_FILTERS, logQuery } from './log-page';
 import { apiLabel, attemptsOf, statusTone, targetLabel, totalTokens } from './usage-view';
 
-
 describe('usage record views', () => {
   it('parses the retry history, tolerating junk', () => {
     const history = JSON.stringify([
@@ -22,14 +21,25 @@ describe('usage record views', () => {
 
   it('labels the target and the API translation', () => {
     expect(targetLabel(usageRecord())).toBe('mock/mock-model');
-    expect(targetLabel(usageRecord({ finalAttemptProvider: null, finalAttemptModel: null, provider: null, selectedModelName: null }))).toBe('—');
+    expect(
+      targetLabel(
+        usageRecord({ finalAttemptProvider: null, finalAttemptModel: null, provider: null, selectedModelName: null }),
+      ),
+    ).toBe('—');
     expect(apiLabel(usageRecord())).toBe('chat');
     expect(apiLabel(usageRecord({ outgoingApiType: 'messages' }))).toBe('chat → messages');
     expect(apiLabel(usageRecord({ outgoingApiType: null }))).toBe('chat');
   });
 
   it('tones statuses and adds up tokens', () => {
-    expect(['success', 'pending', 'cancelled', 'error', 'timeout', 'stall'].map(statusTone)).toEqual(['ok', 'pending', 'warn', 'bad', 'bad', 'bad']);
+    expect(['success', 'pending', 'cancelled', 'error', 'timeout', 'stall'].map(statusTone)).toEqual([
+      'ok',
+      'pending',
+      'warn',
+      'bad',
+      'bad',
+      'bad',
+    ]);
     expect(totalTokens(usageRecord())).toBe(19);
   });
 

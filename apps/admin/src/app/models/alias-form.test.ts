@@ -33,17 +33,27 @@ describe('AliasForm', () => {
       type: 'text',
       priority: 'selector',
       additional_aliases: [],
-      target_groups: [{ name: 'default', selector: 'in_order', targets: [{ provider: 'gone', model: 'm', enabled: true }] }],
+      target_groups: [
+        { name: 'default', selector: 'in_order', targets: [{ provider: 'gone', model: 'm', enabled: true }] },
+      ],
     });
     patch.flush(
       {
         error: 'Validation failed',
-        details: [{ path: ['target_groups', '0', 'targets', '0', 'provider'], message: "Unknown provider 'gone'", code: 'unknown_provider' }],
+        details: [
+          {
+            path: ['target_groups', '0', 'targets', '0', 'provider'],
+            message: "Unknown provider 'gone'",
+            code: 'unknown_provider',
+          },
+        ],
       },
       { status: 400, statusText: 'Bad Request' },
     );
     await settle(fixture);
-    const providerField = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="target-provider-0-0"]')?.closest('mat-form-field');
+    const providerField = (fixture.nativeElement as HTMLElement)
+      .querySelector('[data-testid="target-provider-0-0"]')
+      ?.closest('mat-form-field');
     expect(providerField?.textContent).toContain("Unknown provider 'gone'");
   });
 
@@ -59,7 +69,9 @@ describe('AliasForm', () => {
     await settle(fixture);
     const groups = (fixture.nativeElement as HTMLElement).querySelectorAll('[data-testid^="group-"]');
     expect(groups).toHaveLength(2);
-    const names = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll<HTMLInputElement>('[data-testid^="group-"] input')).map((i) => i.value);
+    const names = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll<HTMLInputElement>('[data-testid^="group-"] input'),
+    ).map((i) => i.value);
     expect(names).toContain('group-2');
   });
 });

@@ -110,7 +110,9 @@ export class AliasForm {
   });
   protected readonly managedHint = MANAGED_HINT;
   private readonly providerList = resource({ loader: () => this.api.invoke(providersControllerList) });
-  protected readonly providers = computed(() => (this.providerList.hasValue() ? providerViewsOf(this.providerList.value()) : []));
+  protected readonly providers = computed(() =>
+    this.providerList.hasValue() ? providerViewsOf(this.providerList.value()) : [],
+  );
 
   /** Name → the alias using it (its slug or one of its additional names). */
   private readonly names = computed(() => {
@@ -147,7 +149,10 @@ export class AliasForm {
     this.model.update((m) => ({ ...m, target_groups: change(m.target_groups) }));
   }
 
-  private updateTargets(groupIndex: number, change: (targets: AliasGroupModel['targets']) => AliasGroupModel['targets']): void {
+  private updateTargets(
+    groupIndex: number,
+    change: (targets: AliasGroupModel['targets']) => AliasGroupModel['targets'],
+  ): void {
     this.updateGroups((groups) => groups.map((g, i) => (i === groupIndex ? { ...g, targets: change(g.targets) } : g)));
   }
 

@@ -12,7 +12,13 @@ import { confirm } from '../shared/confirm-dialog';
 import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
-import { ALIAS_TYPE_LABELS, SELECTOR_LABELS, aliasesOf, type AliasFormModel, type AliasGroupModel } from './alias-model';
+import {
+  ALIAS_TYPE_LABELS,
+  SELECTOR_LABELS,
+  aliasesOf,
+  type AliasFormModel,
+  type AliasGroupModel,
+} from './alias-model';
 
 @Component({
   selector: 'plx-alias-list',
@@ -22,7 +28,12 @@ import { ALIAS_TYPE_LABELS, SELECTOR_LABELS, aliasesOf, type AliasFormModel, typ
     <plx-page-header heading="Models" subtitle="Aliases clients ask for, and the provider models behind them">
       <a matButton="filled" routerLink="new" data-testid="add-alias">Add alias</a>
     </plx-page-header>
-    <plx-load-state [loading]="aliases.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="aliases.reload()">
+    <plx-load-state
+      [loading]="aliases.isLoading()"
+      [error]="loadError()"
+      [empty]="rows().length === 0"
+      (retry)="aliases.reload()"
+    >
       <span empty>No model aliases yet. Add one to expose provider models to clients.</span>
       <table mat-table [dataSource]="rows()" class="table" aria-label="Model aliases">
         <ng-container matColumnDef="slug">

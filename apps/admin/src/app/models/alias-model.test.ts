@@ -2,7 +2,17 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { form } from '@angular/forms/signals';
 import { describe, expect, it } from 'vitest';
-import { SELECTORS, aliasOf, aliasPayload, aliasSchema, aliasesOf, emptyAliasForm, move, nextGroupName, type AliasFormModel } from './alias-model';
+import {
+  SELECTORS,
+  aliasOf,
+  aliasPayload,
+  aliasSchema,
+  aliasesOf,
+  emptyAliasForm,
+  move,
+  nextGroupName,
+  type AliasFormModel,
+} from './alias-model';
 
 function errors(model: AliasFormModel, owners: Record<string, string> = {}, creating = true): string[] {
   const f = TestBed.runInInjectionContext(() =>
@@ -16,7 +26,9 @@ function errors(model: AliasFormModel, owners: Record<string, string> = {}, crea
 const valid = (): AliasFormModel => ({
   ...emptyAliasForm(),
   slug: 'smart',
-  target_groups: [{ name: 'default', selector: 'in_order', targets: [{ provider: 'openai', model: 'gpt-4o', enabled: true }] }],
+  target_groups: [
+    { name: 'default', selector: 'in_order', targets: [{ provider: 'openai', model: 'gpt-4o', enabled: true }] },
+  ],
 });
 
 describe('alias views', () => {
@@ -26,7 +38,16 @@ describe('alias views', () => {
         type: 'embeddings',
         priority: 'api_match',
         additional_aliases: ['x'],
-        target_groups: [{ name: 'g', selector: 'cost', targets: [{ provider: 'p', model: 'm', enabled: false }, { provider: 'q', model: 'n' }] }],
+        target_groups: [
+          {
+            name: 'g',
+            selector: 'cost',
+            targets: [
+              { provider: 'p', model: 'm', enabled: false },
+              { provider: 'q', model: 'n' },
+            ],
+          },
+        ],
       }),
     ).toEqual({
       slug: 'a/b',
@@ -55,7 +76,16 @@ describe('alias views', () => {
   });
 
   it('knows every selector of the API enum', () => {
-    expect(SELECTORS).toEqual(['in_order', 'random', 'cost', 'latency', 'usage', 'quota', 'performance', 'e2e_performance']);
+    expect(SELECTORS).toEqual([
+      'in_order',
+      'random',
+      'cost',
+      'latency',
+      'usage',
+      'quota',
+      'performance',
+      'e2e_performance',
+    ]);
   });
 });
 
@@ -107,7 +137,11 @@ describe('aliasSchema', () => {
   });
 
   it('requires a name, a provider and a model for each target', () => {
-    expect(errors(emptyAliasForm())).toEqual(['Enter the alias name clients ask for', 'Pick a provider', 'Enter the model']);
+    expect(errors(emptyAliasForm())).toEqual([
+      'Enter the alias name clients ask for',
+      'Pick a provider',
+      'Enter the model',
+    ]);
   });
 
   it('rejects spaces, names other aliases use and the alias itself as an additional name', () => {
@@ -115,7 +149,9 @@ describe('aliasSchema', () => {
     expect(errors(valid(), { smart: 'clever' })).toEqual(["'smart' is already used by alias 'clever'"]);
     expect(errors(valid(), { smart: 'clever' }, false)).toEqual([]);
     expect(errors({ ...valid(), additional_aliases: ['smart'] })).toEqual(["'smart' is the alias itself"]);
-    expect(errors({ ...valid(), additional_aliases: ['quick'] }, { quick: 'fast' })).toEqual(["'quick' is already used by alias 'fast'"]);
+    expect(errors({ ...valid(), additional_aliases: ['quick'] }, { quick: 'fast' })).toEqual([
+      "'quick' is already used by alias 'fast'",
+    ]);
   });
 
   it('rejects empty and duplicate groups and duplicate targets', () => {

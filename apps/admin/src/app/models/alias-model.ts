@@ -79,7 +79,11 @@ export function aliasOf(slug: string, raw: unknown): AliasFormModel {
         selector: oneOf(group['selector'], SELECTORS, 'in_order'),
         targets: targets.map((rawTarget) => {
           const target = record(rawTarget);
-          return { provider: String(target['provider'] ?? ''), model: String(target['model'] ?? ''), enabled: target['enabled'] !== false };
+          return {
+            provider: String(target['provider'] ?? ''),
+            model: String(target['model'] ?? ''),
+            enabled: target['enabled'] !== false,
+          };
         }),
       };
     }),
@@ -132,7 +136,11 @@ export function aliasPayload(model: AliasFormModel): AliasConfigDto {
     target_groups: model.target_groups.map((group) => ({
       name: group.name.trim(),
       selector: group.selector,
-      targets: group.targets.map((target) => ({ provider: target.provider, model: target.model.trim(), enabled: target.enabled })),
+      targets: group.targets.map((target) => ({
+        provider: target.provider,
+        model: target.model.trim(),
+        enabled: target.enabled,
+      })),
     })),
   };
 }
@@ -161,7 +169,9 @@ export function aliasSchema(options: { creating: () => boolean; takenBy: (name: 
       }
       return null;
     });
-    validate(path.target_groups, ({ value }) => (value().length === 0 ? { kind: 'required', message: 'Add at least one target group' } : null));
+    validate(path.target_groups, ({ value }) =>
+      value().length === 0 ? { kind: 'required', message: 'Add at least one target group' } : null,
+    );
     applyEach(path.target_groups, (group) => {
       required(group.name, { message: 'Name the group' });
       validate(group.name, ({ value, valueOf }) => {
@@ -169,14 +179,20 @@ export function aliasSchema(options: { creating: () => boolean; takenBy: (name: 
         const same = valueOf(path.target_groups).filter((other) => other.name.trim() === name).length;
         return name !== '' && same > 1 ? { kind: 'duplicate', message: `Two groups are named '${name}'` } : null;
       });
-      validate(group.targets, ({ value }) => (value().length === 0 ? { kind: 'required', message: 'Add at least one target' } : null));
+      validate(group.targets, ({ value }) =>
+        value().length === 0 ? { kind: 'required', message: 'Add at least one target' } : null,
+      );
       applyEach(group.targets, (target) => {
         required(target.provider, { message: 'Pick a provider' });
         required(target.model, { message: 'Enter the model' });
         validate(target.model, ({ value, valueOf }) => {
           const key = `${valueOf(target.provider)}/${value().trim()}`;
-          const all = valueOf(path.target_groups).flatMap((g) => g.targets.map((t) => `${t.provider}/${t.model.trim()}`));
-          return value().trim() !== '' && all.filter((other) => other === key).length > 1 ? { kind: 'duplicate', message: `${key} is listed twice` } : null;
+          const all = valueOf(path.target_groups).flatMap((g) =>
+            g.targets.map((t) => `${t.provider}/${t.model.trim()}`),
+          );
+          return value().trim() !== '' && all.filter((other) => other === key).length > 1
+            ? { kind: 'duplicate', message: `${key} is listed twice` }
+            : null;
         });
       });
     });

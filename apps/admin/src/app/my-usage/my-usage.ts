@@ -33,11 +33,22 @@ import { PageHeader } from '../shared/page-header';
     <mat-card appearance="outlined" class="card">
       <mat-card-content>
         <h2>Quotas</h2>
-        <plx-load-state [loading]="quota.isLoading()" [error]="quotaError()" [empty]="meters().length === 0" (retry)="quota.reload()">
+        <plx-load-state
+          [loading]="quota.isLoading()"
+          [error]="quotaError()"
+          [empty]="meters().length === 0"
+          (retry)="quota.reload()"
+        >
           <span empty>This key has no quota: it is limited only by the gateway's own limits.</span>
           <div class="meters" data-testid="my-quotas">
             @for (m of meters(); track m.name) {
-              <plx-meter [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.description + ' · resets ' + when(m.resetsAt)" />
+              <plx-meter
+                [name]="m.name"
+                [label]="m.label"
+                [percent]="m.percent"
+                [tone]="m.tone"
+                [detail]="m.description + ' · resets ' + when(m.resetsAt)"
+              />
             }
           </div>
         </plx-load-state>
@@ -145,7 +156,9 @@ export class MyUsage {
   protected readonly session = inject(AdminSession);
 
   protected readonly quota = resource({ loader: () => this.api.invoke(selfQuotaControllerQuota) });
-  protected readonly meters = computed(() => (this.quota.hasValue() ? this.quota.value().quotas.map(quotaMeterOf) : []));
+  protected readonly meters = computed(() =>
+    this.quota.hasValue() ? this.quota.value().quotas.map(quotaMeterOf) : [],
+  );
   protected readonly concurrency = computed(() => (this.quota.hasValue() ? this.quota.value().concurrency : null));
   protected readonly quotaError = computed(() => {
     const error = this.quota.error();
@@ -173,7 +186,8 @@ export class MyUsage {
   protected async rotate(): Promise<void> {
     const sure = await confirm(this.dialog, {
       title: 'Rotate your key?',
-      message: 'A new secret is made and shown once. The current secret stops working at once: update every client that uses it.',
+      message:
+        'A new secret is made and shown once. The current secret stops working at once: update every client that uses it.',
       confirmLabel: 'Rotate',
       danger: true,
     });

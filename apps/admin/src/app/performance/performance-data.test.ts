@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { PerformanceRowDto } from '../api/models/performance-row-dto';
 import { chartValues, formatRate, formatShare, performanceViewsOf } from './performance-data';
 
-const row = (provider: string, model: string, ttft: number | null, extra: Partial<PerformanceRowDto> = {}): PerformanceRowDto => ({
+const row = (
+  provider: string,
+  model: string,
+  ttft: number | null,
+  extra: Partial<PerformanceRowDto> = {},
+): PerformanceRowDto => ({
   provider,
   model,
   avg_ttft_ms: ttft,

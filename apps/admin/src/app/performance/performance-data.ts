@@ -45,7 +45,10 @@ export function performanceViewsOf(rows: readonly PerformanceRowDto[]): Performa
 }
 
 /** Chart values: a missing measurement is drawn as 0 (the table says "—"). */
-export function chartValues(views: readonly PerformanceView[], pick: (view: PerformanceView) => number | null): number[] {
+export function chartValues(
+  views: readonly PerformanceView[],
+  pick: (view: PerformanceView) => number | null,
+): number[] {
   return views.map((view) => Math.round((pick(view) ?? 0) * 10) / 10);
 }
 

@@ -20,29 +20,58 @@ import { chartValues, formatRate, formatShare, performanceViewsOf, type Performa
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [MatButtonModule, MatCardModule, MatTableModule, BarChart, LoadState, PageHeader],
   template: `
-    <plx-page-header heading="Performance" subtitle="Recent time to first token and throughput per provider model (what the performance selectors route by)">
+    <plx-page-header
+      heading="Performance"
+      subtitle="Recent time to first token and throughput per provider model (what the performance selectors route by)"
+    >
       <button matButton type="button" (click)="rows.reload()" data-testid="refresh">Refresh</button>
     </plx-page-header>
-    <plx-load-state [loading]="rows.isLoading()" [error]="loadError()" [empty]="views().length === 0" (retry)="rows.reload()">
+    <plx-load-state
+      [loading]="rows.isLoading()"
+      [error]="loadError()"
+      [empty]="views().length === 0"
+      (retry)="rows.reload()"
+    >
       <span empty>No measurements yet. They appear once requests have been answered.</span>
       <div class="charts">
         <mat-card appearance="outlined" class="chart">
           <h2>Time to first token (ms, average)</h2>
-          <plx-bar-chart [labels]="labels()" [series]="ttftSeries()" [stacked]="false" label="Average, minimum and maximum time to first token per provider model" />
+          <plx-bar-chart
+            [labels]="labels()"
+            [series]="ttftSeries()"
+            [stacked]="false"
+            label="Average, minimum and maximum time to first token per provider model"
+          />
         </mat-card>
         <mat-card appearance="outlined" class="chart">
           <h2>Output tokens per second</h2>
-          <plx-bar-chart [labels]="labels()" [series]="rateSeries()" [stacked]="false" label="Output tokens per second per provider model" />
+          <plx-bar-chart
+            [labels]="labels()"
+            [series]="rateSeries()"
+            [stacked]="false"
+            label="Output tokens per second per provider model"
+          />
         </mat-card>
       </div>
-      <table mat-table [dataSource]="views()" class="table" aria-label="Performance per provider model" data-testid="performance-table">
+      <table
+        mat-table
+        [dataSource]="views()"
+        class="table"
+        aria-label="Performance per provider model"
+        data-testid="performance-table"
+      >
         <ng-container matColumnDef="target">
           <th mat-header-cell *matHeaderCellDef>Provider / model</th>
-          <td mat-cell *matCellDef="let v"><span class="slug">{{ v.label }}</span></td>
+          <td mat-cell *matCellDef="let v">
+            <span class="slug">{{ v.label }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="ttft">
           <th mat-header-cell *matHeaderCellDef>TTFT avg (min–max)</th>
-          <td mat-cell *matCellDef="let v">{{ duration(v.avgTtftMs) }} <span class="muted">({{ duration(v.minTtftMs) }}–{{ duration(v.maxTtftMs) }})</span></td>
+          <td mat-cell *matCellDef="let v">
+            {{ duration(v.avgTtftMs) }}
+            <span class="muted">({{ duration(v.minTtftMs) }}–{{ duration(v.maxTtftMs) }})</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="rate">
           <th mat-header-cell *matHeaderCellDef>Tokens/s (after first · overall)</th>
@@ -50,7 +79,10 @@ import { chartValues, formatRate, formatShare, performanceViewsOf, type Performa
         </ng-container>
         <ng-container matColumnDef="success">
           <th mat-header-cell *matHeaderCellDef>Success</th>
-          <td mat-cell *matCellDef="let v" [class.bad]="v.failures > 0">{{ share(v.successRate) }} <span class="muted">({{ int(v.successes) }}/{{ int(v.successes + v.failures) }})</span></td>
+          <td mat-cell *matCellDef="let v" [class.bad]="v.failures > 0">
+            {{ share(v.successRate) }}
+            <span class="muted">({{ int(v.successes) }}/{{ int(v.successes + v.failures) }})</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="day">
           <th mat-header-cell *matHeaderCellDef>Attempts 24 h</th>
@@ -62,7 +94,9 @@ import { chartValues, formatRate, formatShare, performanceViewsOf, type Performa
         </ng-container>
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
-          <td mat-cell *matCellDef="let v" class="actions"><button matButton type="button" class="danger" (click)="reset(v)">Reset</button></td>
+          <td mat-cell *matCellDef="let v" class="actions">
+            <button matButton type="button" class="danger" (click)="reset(v)">Reset</button>
+          </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns" data-testid="performance-row"></tr>

@@ -1,5 +1,9 @@
 import type { Routes } from '@angular/router';
 
 export default [
-  { path: '', title: 'Performance · Plexus', loadComponent: () => import('./performance-page').then((m) => m.PerformancePage) },
+  {
+    path: '',
+    title: 'Performance · Plexus',
+    loadComponent: () => import('./performance-page').then((m) => m.PerformancePage),
+  },
 ] satisfies Routes;

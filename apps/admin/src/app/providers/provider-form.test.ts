@@ -29,7 +29,13 @@ describe('ProviderForm', () => {
     await settle(fixture);
     const put = expectCall(http, 'PUT', '/v0/management/providers/mock');
     expect(put.request.headers.get('x-admin-key')).toBe('admin-key');
-    expect(put.request.body).toEqual({ api_base_url: 'http://127.0.0.1:9/v1', api_key: 'sk-up', enabled: true, models: [], timeoutMs: 5000 });
+    expect(put.request.body).toEqual({
+      api_base_url: 'http://127.0.0.1:9/v1',
+      api_key: 'sk-up',
+      enabled: true,
+      models: [],
+      timeoutMs: 5000,
+    });
     put.flush({ success: true, slug: 'mock' });
     await settle(fixture);
     expect(TestBed.inject(Router).url).toBe('/providers');
@@ -59,14 +65,20 @@ describe('ProviderForm', () => {
       {
         error: 'Validation failed',
         details: [
-          { path: ['api_base_url'], message: 'api_base_url must be a URL or a map of API type to URL', code: 'isUrlOrUrlMap' },
+          {
+            path: ['api_base_url'],
+            message: 'api_base_url must be a URL or a map of API type to URL',
+            code: 'isUrlOrUrlMap',
+          },
           { path: ['headers'], message: 'headers must be an object', code: 'isObject' },
         ],
       },
       { status: 400, statusText: 'Bad Request' },
     );
     await settle(fixture);
-    const baseUrlField = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="base-url"]')?.closest('mat-form-field');
+    const baseUrlField = (fixture.nativeElement as HTMLElement)
+      .querySelector('[data-testid="base-url"]')
+      ?.closest('mat-form-field');
     expect(baseUrlField?.textContent).toContain('api_base_url must be a URL or a map of API type to URL');
     expect(text(fixture)).toContain('headers: headers must be an object');
     expect(TestBed.inject(Router).url).toBe('/');
@@ -91,7 +103,12 @@ describe('ProviderForm', () => {
     click(fixture, 'save');
     await settle(fixture);
     const patch = expectCall(http, 'PATCH', '/v0/management/providers/mock');
-    expect(patch.request.body).toEqual({ api_base_url: 'http://new/v1', display_name: 'Mock', enabled: true, models: ['m1'] });
+    expect(patch.request.body).toEqual({
+      api_base_url: 'http://new/v1',
+      display_name: 'Mock',
+      enabled: true,
+      models: ['m1'],
+    });
     patch.flush({ success: true, slug: 'mock' });
     await settle(fixture);
   });
@@ -109,7 +126,12 @@ describe('ProviderForm', () => {
     await settle(fixture);
     const call = expectCall(http, 'POST', '/v0/management/providers/fetch-models');
     expect(call.request.body).toEqual({ url: 'https://up.example/v1', apiKey: 'sk-up' });
-    call.flush({ data: [{ id: 'gpt-x', object: 'model' }, { id: 'gpt-y', object: 'model' }] });
+    call.flush({
+      data: [
+        { id: 'gpt-x', object: 'model' },
+        { id: 'gpt-y', object: 'model' },
+      ],
+    });
     await settle(fixture);
     expect(text(fixture)).toContain('The upstream lists 2 model(s); 2 added');
     expect(text(fixture)).toContain('gpt-x');
@@ -117,7 +139,10 @@ describe('ProviderForm', () => {
 
   it('tests a saved provider model and shows the outcome', async () => {
     const fixture = await render(ProviderForm, { slug: 'up' });
-    expectCall(http, 'GET', '/v0/management/providers/up').flush({ api_base_url: 'https://up.example/v1', models: ['m1'] });
+    expectCall(http, 'GET', '/v0/management/providers/up').flush({
+      api_base_url: 'https://up.example/v1',
+      models: ['m1'],
+    });
     expectCall(http, 'GET', '/v0/management/providers').flush({ up: {} });
     await settle(fixture);
     (fixture.componentInstance as unknown as { testModel: { set(v: string): void } }).testModel.set('m1');
@@ -133,10 +158,15 @@ describe('ProviderForm', () => {
 
   it('shows a provider from the config file without letting it be saved', async () => {
     const fixture = await render(ProviderForm, { slug: 'fixed' });
-    expectCall(http, 'GET', '/v0/management/providers/fixed').flush({ api_base_url: 'https://up.example/v1', managed: true });
+    expectCall(http, 'GET', '/v0/management/providers/fixed').flush({
+      api_base_url: 'https://up.example/v1',
+      managed: true,
+    });
     expectCall(http, 'GET', '/v0/management/providers').flush({ fixed: { managed: true } });
     await settle(fixture);
     expect(text(fixture)).toContain('Defined in the declarative config file (PLEXUS_CONFIG)');
-    expect(((fixture.nativeElement as HTMLElement).querySelector('[data-testid="save"]') as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="save"]') as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 });

@@ -95,7 +95,8 @@ export class ProviderForm {
 
   protected readonly existing = resource({
     params: () => this.slug(),
-    loader: async ({ params }) => providerViewOf(params, await this.api.invoke(providersControllerGet, { slug: params })),
+    loader: async ({ params }) =>
+      providerViewOf(params, await this.api.invoke(providersControllerGet, { slug: params })),
   });
   private readonly all = resource({ loader: () => this.api.invoke(providersControllerList) });
   /** An object from the declarative config file: the API refuses changes (409), so the form only shows it. */
@@ -110,10 +111,15 @@ export class ProviderForm {
     const error = this.existing.error();
     return error ? `Could not load provider: ${problemOf(error).message}` : null;
   });
-  protected readonly original = computed<ProviderView | null>(() => (this.existing.hasValue() ? this.existing.value() : null));
+  protected readonly original = computed<ProviderView | null>(() =>
+    this.existing.hasValue() ? this.existing.value() : null,
+  );
 
   protected readonly model = signal(emptyProviderForm());
-  protected readonly providerForm = form(this.model, providerSchema({ creating: () => this.creating(), taken: () => this.taken() }));
+  protected readonly providerForm = form(
+    this.model,
+    providerSchema({ creating: () => this.creating(), taken: () => this.taken() }),
+  );
 
   constructor() {
     effect(() => {
@@ -138,7 +144,10 @@ export class ProviderForm {
     this.fetchNote.set('Asking the upstream…');
     try {
       const result = await this.api.invoke(providerToolingControllerFetchModels, { body: plan.body });
-      const { models, added } = mergeModels(this.model().models, result.data.map((m) => m.id));
+      const { models, added } = mergeModels(
+        this.model().models,
+        result.data.map((m) => m.id),
+      );
       this.model.update((current) => ({ ...current, models }));
       this.fetchNote.set(`The upstream lists ${result.data.length} model(s); ${added} added`);
     } catch (error) {

@@ -32,7 +32,10 @@ describe('ProviderList', () => {
     expect(text(fixture)).toContain('No providers yet');
     (fixture.componentInstance as unknown as { providers: { reload(): void } }).providers.reload();
     await settle(fixture);
-    expectCall(http, 'GET', '/v0/management/providers').flush({ error: { message: 'db down' } }, { status: 500, statusText: 'Error' });
+    expectCall(http, 'GET', '/v0/management/providers').flush(
+      { error: { message: 'db down' } },
+      { status: 500, statusText: 'Error' },
+    );
     await settle(fixture);
     expect(text(fixture)).toContain('Could not load providers: db down');
     expect(text(fixture)).toContain('Retry');
@@ -41,13 +44,21 @@ describe('ProviderList', () => {
   it('lists slug, name, URLs, state and models without any key', async () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({
-      b: { display_name: 'Bee', api_base_url: { chat: 'http://c', messages: 'http://m' }, api_key: 'sk-...wxyz', enabled: false, models: ['m1'] },
+      b: {
+        display_name: 'Bee',
+        api_base_url: { chat: 'http://c', messages: 'http://m' },
+        api_key: 'sk-...wxyz',
+        enabled: false,
+        models: ['m1'],
+      },
       a: { api_base_url: 'http://a/v1', enabled: true },
     });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
-    const rows = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('tr[data-testid^="provider-"]')).map((row) =>
+    const rows = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll('tr[data-testid^="provider-"]'),
+    ).map((row) =>
       Array.from(row.querySelectorAll('td'), (cell) => cell.textContent?.replace(/\s+/g, ' ').trim()).join(' | '),
     );
     expect(rows).toEqual([
@@ -63,7 +74,9 @@ describe('ProviderList', () => {
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
-    ((fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-mock"] .danger') as HTMLElement).click();
+    (
+      (fixture.nativeElement as HTMLElement).querySelector('tr[data-testid="provider-mock"] .danger') as HTMLElement
+    ).click();
     await settle(fixture);
     expect(document.body.textContent).toContain("Delete provider 'mock'?");
     confirmDialog();
@@ -89,14 +102,23 @@ describe('ProviderList', () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({ mock: { api_base_url: 'http://x', enabled: true } });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([
-      { provider: 'mock', model: 'm1', expiry: 0, timeRemainingMs: 125_000, consecutiveFailures: 2, lastError: 'HTTP 503' },
+      {
+        provider: 'mock',
+        model: 'm1',
+        expiry: 0,
+        timeRemainingMs: 125_000,
+        consecutiveFailures: 2,
+        lastError: 'HTTP 503',
+      },
       { provider: 'mock', model: 'gone', expiry: 0, timeRemainingMs: 0, consecutiveFailures: 1, lastError: null },
     ]);
     expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
     expect(text(fixture)).toContain('m1 · 2m 05s');
     expect(text(fixture)).not.toContain('gone');
-    ((fixture.nativeElement as HTMLElement).querySelector('[aria-label="Clear cooldown of m1"]') as HTMLElement).click();
+    (
+      (fixture.nativeElement as HTMLElement).querySelector('[aria-label="Clear cooldown of m1"]') as HTMLElement
+    ).click();
     await settle(fixture);
     expect(document.body.textContent).toContain('Clear the cooldown of mock/m1?');
     confirmDialog();
@@ -116,7 +138,9 @@ describe('ProviderList', () => {
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);
-    ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="enabled-mock"] button') as HTMLElement).click();
+    (
+      (fixture.nativeElement as HTMLElement).querySelector('[data-testid="enabled-mock"] button') as HTMLElement
+    ).click();
     await settle(fixture);
     expect(document.body.textContent).toContain("Disable provider 'mock'?");
     confirmDialog();
@@ -130,7 +154,7 @@ describe('ProviderList', () => {
     expect(text(fixture)).toContain('disabled');
   });
 
-  it('shows each provider\'s quota meters and checks one on demand', async () => {
+  it("shows each provider's quota meters and checks one on demand", async () => {
     const fixture = await render(ProviderList);
     expectCall(http, 'GET', '/v0/management/providers').flush({ router: { api_base_url: 'http://x', enabled: true } });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
@@ -140,17 +164,35 @@ describe('ProviderList', () => {
       provider: 'router',
       success: true,
       checkedAt: '2026-01-01T00:00:00Z',
-      meters: [{ key: 'balance', label: 'Credits', kind: 'balance', unit: 'usd', status: 'warning', utilizationPercent: 82, used: 8.2, limit: 10, remaining: 1.8 }],
+      meters: [
+        {
+          key: 'balance',
+          label: 'Credits',
+          kind: 'balance',
+          unit: 'usd',
+          status: 'warning',
+          utilizationPercent: 82,
+          used: 8.2,
+          limit: 10,
+          remaining: 1.8,
+        },
+      ],
     };
     expectCall(http, 'GET', '/v0/management/quotas').flush([snapshot]);
     await settle(fixture);
     expect(text(fixture)).toContain('Credits');
     expect(text(fixture)).toContain('82% used');
     expect(text(fixture)).toContain('$8.20 of $10.00');
-    const check = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) => b.textContent?.includes('Check now'));
+    const check = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) =>
+      b.textContent?.includes('Check now'),
+    );
     check?.click();
     await settle(fixture);
-    expectCall(http, 'POST', '/v0/management/quotas/router/check').flush({ ...snapshot, success: false, error: 'HTTP 401' });
+    expectCall(http, 'POST', '/v0/management/quotas/router/check').flush({
+      ...snapshot,
+      success: false,
+      error: 'HTTP 401',
+    });
     await settle(fixture);
     expectCall(http, 'GET', '/v0/management/quotas').flush([{ ...snapshot, success: false, error: 'HTTP 401' }]);
     await settle(fixture);
@@ -159,7 +201,9 @@ describe('ProviderList', () => {
 
   it('shows a provider from the config file read-only', async () => {
     const fixture = await render(ProviderList);
-    expectCall(http, 'GET', '/v0/management/providers').flush({ fixed: { api_base_url: 'http://x', enabled: true, managed: true } });
+    expectCall(http, 'GET', '/v0/management/providers').flush({
+      fixed: { api_base_url: 'http://x', enabled: true, managed: true },
+    });
     expectCall(http, 'GET', '/v0/management/cooldowns').flush([]);
     expectCall(http, 'GET', '/v0/management/quotas').flush([]);
     await settle(fixture);

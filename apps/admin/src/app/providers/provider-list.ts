@@ -29,7 +29,16 @@ const MODELS_SHOWN = 6;
 @Component({
   selector: 'plx-provider-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatTableModule, MatChipsModule, MatSlideToggleModule, LoadState, Meter, PageHeader],
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatTableModule,
+    MatChipsModule,
+    MatSlideToggleModule,
+    LoadState,
+    Meter,
+    PageHeader,
+  ],
   template: `
     <plx-page-header heading="Providers" subtitle="Upstream endpoints the gateway routes to">
       <button matButton type="button" (click)="refresh()">Refresh</button>
@@ -45,7 +54,9 @@ const MODELS_SHOWN = 6;
       <table mat-table [dataSource]="rows()" class="table" aria-label="Providers">
         <ng-container matColumnDef="slug">
           <th mat-header-cell *matHeaderCellDef>Slug</th>
-          <td mat-cell *matCellDef="let p"><a [routerLink]="[p.slug]" class="slug">{{ p.slug }}</a></td>
+          <td mat-cell *matCellDef="let p">
+            <a [routerLink]="[p.slug]" class="slug">{{ p.slug }}</a>
+          </td>
         </ng-container>
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Display name</th>
@@ -81,12 +92,26 @@ const MODELS_SHOWN = 6;
           <td mat-cell *matCellDef="let p" class="quota">
             @for (q of quotas().get(p.slug) ?? []; track q.checkerId) {
               @for (m of q.meters; track m.name) {
-                <plx-meter [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.detail" />
+                <plx-meter
+                  [name]="m.name"
+                  [label]="m.label"
+                  [percent]="m.percent"
+                  [tone]="m.tone"
+                  [detail]="m.detail"
+                />
               }
               @if (q.error) {
                 <div class="check-error" [title]="q.error">check failed: {{ q.error }}</div>
               }
-              <button matButton type="button" class="small" (click)="checkNow(q)" [disabled]="checking() === q.checkerId">Check now</button>
+              <button
+                matButton
+                type="button"
+                class="small"
+                (click)="checkNow(q)"
+                [disabled]="checking() === q.checkerId"
+              >
+                Check now
+              </button>
             } @empty {
               <span class="muted">no checker</span>
             }
@@ -98,7 +123,15 @@ const MODELS_SHOWN = 6;
             @for (c of cooling().get(p.slug) ?? []; track c.model) {
               <div class="cooldown" [title]="c.lastError ?? ''">
                 <span class="badge off">{{ c.label }} · {{ c.remaining }}</span>
-                <button matButton type="button" class="small" (click)="clearCooldown(c)" [attr.aria-label]="'Clear cooldown of ' + c.label">Clear</button>
+                <button
+                  matButton
+                  type="button"
+                  class="small"
+                  (click)="clearCooldown(c)"
+                  [attr.aria-label]="'Clear cooldown of ' + c.label"
+                >
+                  Clear
+                </button>
               </div>
             } @empty {
               <span class="muted">none</span>
@@ -167,13 +200,19 @@ export class ProviderList {
   protected readonly modelsShown = MODELS_SHOWN;
   protected readonly providers = resource({ loader: () => this.api.invoke(providersControllerList) });
   protected readonly rows = computed(() => (this.providers.hasValue() ? providerViewsOf(this.providers.value()) : []));
-  protected readonly managed = computed(() => managedNames(this.providers.hasValue() ? this.providers.value() : undefined));
+  protected readonly managed = computed(() =>
+    managedNames(this.providers.hasValue() ? this.providers.value() : undefined),
+  );
   protected readonly managedHint = MANAGED_HINT;
   protected readonly cooldowns = resource({ loader: () => this.api.invoke(cooldownsControllerList) });
-  protected readonly cooling = computed(() => (this.cooldowns.hasValue() ? cooldownsByProvider(this.cooldowns.value()) : new Map<string, CooldownView[]>()));
+  protected readonly cooling = computed(() =>
+    this.cooldowns.hasValue() ? cooldownsByProvider(this.cooldowns.value()) : new Map<string, CooldownView[]>(),
+  );
   protected readonly switching = signal<string | null>(null);
   protected readonly meters = resource({ loader: () => this.api.invoke(quotaMetersControllerList) });
-  protected readonly quotas = computed(() => (this.meters.hasValue() ? providerQuotasOf(this.meters.value()) : new Map<string, ProviderQuotaView[]>()));
+  protected readonly quotas = computed(() =>
+    this.meters.hasValue() ? providerQuotasOf(this.meters.value()) : new Map<string, ProviderQuotaView[]>(),
+  );
   protected readonly checking = signal<string | null>(null);
   protected readonly loadError = computed(() => {
     const error = this.providers.error();
@@ -202,7 +241,8 @@ export class ProviderList {
     if (!enabled) {
       const sure = await confirm(this.dialog, {
         title: `Disable provider '${provider.slug}'?`,
-        message: 'Requests are no longer routed to it until it is enabled again; aliases fall back to their other targets.',
+        message:
+          'Requests are no longer routed to it until it is enabled again; aliases fall back to their other targets.',
         confirmLabel: 'Disable',
         danger: true,
       });
@@ -232,7 +272,10 @@ export class ProviderList {
     });
     if (!sure) return;
     try {
-      await this.api.invoke(cooldownsControllerClear, { provider: cooldown.provider, ...(cooldown.model !== '' && { model: cooldown.model }) });
+      await this.api.invoke(cooldownsControllerClear, {
+        provider: cooldown.provider,
+        ...(cooldown.model !== '' && { model: cooldown.model }),
+      });
       this.snack.open(`Cooldown of ${what} cleared`, undefined, { duration: 3000 });
     } catch (error) {
       this.snack.open(`Could not clear: ${problemOf(error).message}`, 'Dismiss');
@@ -274,7 +317,9 @@ export class ProviderList {
     try {
       const result = await this.api.invoke(providersControllerDelete, { slug: provider.slug, cascade: 'true' });
       const removed = result.removedTargets?.length ?? 0;
-      this.snack.open(`Provider '${provider.slug}' deleted with ${removed} alias target(s)`, undefined, { duration: 5000 });
+      this.snack.open(`Provider '${provider.slug}' deleted with ${removed} alias target(s)`, undefined, {
+        duration: 5000,
+      });
     } catch (error) {
       this.snack.open(`Could not delete: ${problemOf(error).message}`, 'Dismiss');
     }

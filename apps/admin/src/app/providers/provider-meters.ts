@@ -22,7 +22,12 @@ export interface ProviderQuotaView {
   readonly checkedAt: string | null;
 }
 
-const TONES: Readonly<Record<MeterDto['status'], MeterTone>> = { ok: 'ok', warning: 'warn', critical: 'over', exhausted: 'over' };
+const TONES: Readonly<Record<MeterDto['status'], MeterTone>> = {
+  ok: 'ok',
+  warning: 'warn',
+  critical: 'over',
+  exhausted: 'over',
+};
 
 function amount(value: number, unit: string): string {
   return unit === 'usd' ? formatUsd(value) : `${formatCount(value)}${unit === '' ? '' : ` ${unit}`}`;
@@ -32,10 +37,14 @@ export function providerMeterOf(checkerId: string, meter: MeterDto): ProviderMet
   const utilization = typeof meter.utilizationPercent === 'number' ? meter.utilizationPercent : null;
   let label: string;
   if (utilization !== null) label = `${Math.round(utilization)}% used`;
-  else if (meter.remaining !== null && meter.remaining !== undefined) label = `${amount(meter.remaining, meter.unit)} left`;
+  else if (meter.remaining !== null && meter.remaining !== undefined)
+    label = `${amount(meter.remaining, meter.unit)} left`;
   else label = meter.utilizationPercent === 'not_applicable' ? '—' : 'unknown';
   const resets = meter.resetsAt ? `resets ${new Date(meter.resetsAt).toLocaleString()}` : '';
-  const used = meter.used !== null && meter.used !== undefined && meter.limit ? `${amount(meter.used, meter.unit)} of ${amount(meter.limit, meter.unit)}` : '';
+  const used =
+    meter.used !== null && meter.used !== undefined && meter.limit
+      ? `${amount(meter.used, meter.unit)} of ${amount(meter.limit, meter.unit)}`
+      : '';
   return {
     checkerId,
     name: meter.label,
@@ -47,7 +56,9 @@ export function providerMeterOf(checkerId: string, meter: MeterDto): ProviderMet
 }
 
 /** Each provider's quota checkers with their meters (a provider may have several checkers, e.g. one per OAuth account). */
-export function providerQuotasOf(snapshots: readonly QuotaCheckerSnapshotDto[]): ReadonlyMap<string, ProviderQuotaView[]> {
+export function providerQuotasOf(
+  snapshots: readonly QuotaCheckerSnapshotDto[],
+): ReadonlyMap<string, ProviderQuotaView[]> {
   const byProvider = new Map<string, ProviderQuotaView[]>();
   for (const snapshot of snapshots) {
     const views = byProvider.get(snapshot.provider) ?? [];

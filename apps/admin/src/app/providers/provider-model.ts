@@ -4,7 +4,19 @@ import type { ProviderConfigDto } from '../api/models/provider-config-dto';
 import { SLUG_HINT, SLUG_PATTERN, httpUrlProblem, intProblem, optionalInt } from '../shared/validators';
 
 /** API types a provider's URL map may name (the reference's keys; others are allowed too). */
-export const API_TYPES = ['chat', 'messages', 'gemini', 'responses', 'completions', 'embeddings', 'transcriptions', 'speech', 'images', 'ollama', 'default'] as const;
+export const API_TYPES = [
+  'chat',
+  'messages',
+  'gemini',
+  'responses',
+  'completions',
+  'embeddings',
+  'transcriptions',
+  'speech',
+  'images',
+  'ollama',
+  'default',
+] as const;
 
 export const TIMEOUT_MIN_MS = 1000;
 export const TIMEOUT_MAX_MS = 3_600_000;
@@ -55,14 +67,17 @@ export function providerViewOf(slug: string, raw: unknown): ProviderView {
   const modelConfigs = Array.isArray(models) ? null : (record(models) as Record<string, object>);
   return {
     slug,
-    displayName: typeof config['display_name'] === 'string' && config['display_name'] !== '' ? config['display_name'] : null,
+    displayName:
+      typeof config['display_name'] === 'string' && config['display_name'] !== '' ? config['display_name'] : null,
     urls,
     hasApiKey: typeof config['api_key'] === 'string' && config['api_key'] !== '',
     enabled: config['enabled'] !== false,
     models: Array.isArray(models) ? models.map(String) : Object.keys(modelConfigs ?? {}),
     modelConfigs: modelConfigs && Object.keys(modelConfigs).length > 0 ? modelConfigs : null,
     timeoutMs: typeof config['timeoutMs'] === 'number' ? config['timeoutMs'] : null,
-    advanced: Object.fromEntries(ADVANCED_FIELDS.filter((field) => config[field] !== undefined).map((field) => [field, config[field]])),
+    advanced: Object.fromEntries(
+      ADVANCED_FIELDS.filter((field) => config[field] !== undefined).map((field) => [field, config[field]]),
+    ),
   };
 }
 
@@ -173,7 +188,8 @@ export function providerSchema(options: { creating: () => boolean; taken: () => 
       const slug = value();
       if (slug === '') return null;
       if (!SLUG_PATTERN.test(slug)) return { kind: 'pattern', message: SLUG_HINT };
-      if (options.creating() && options.taken().has(slug)) return { kind: 'taken', message: `A provider named '${slug}' already exists` };
+      if (options.creating() && options.taken().has(slug))
+        return { kind: 'taken', message: `A provider named '${slug}' already exists` };
       return null;
     });
     validate(path.api_base_url, ({ value, valueOf }) => {
@@ -182,7 +198,9 @@ export function providerSchema(options: { creating: () => boolean; taken: () => 
       return problem ? { kind: 'url', message: problem } : null;
     });
     validate(path.urls, ({ value, valueOf }) =>
-      valueOf(path.urlMode) === 'map' && value().length === 0 ? { kind: 'required', message: 'Add at least one URL' } : null,
+      valueOf(path.urlMode) === 'map' && value().length === 0
+        ? { kind: 'required', message: 'Add at least one URL' }
+        : null,
     );
     applyEach(path.urls, (entry) => {
       validate(entry.type, ({ value, valueOf }) => {
@@ -218,13 +236,19 @@ export type FetchModelsPlan = { ok: true; body: FetchModelsRequestDto } | { ok: 
  */
 export function fetchModelsPlan(model: ProviderFormModel, creating: boolean): FetchModelsPlan {
   if (!creating && model.api_key.trim() === '') return { ok: true, body: { provider: model.slug } };
-  const url = model.urlMode === 'single' ? model.api_base_url.trim() : (model.urls.find((u) => u.type === 'chat') ?? model.urls[0])?.url.trim() ?? '';
+  const url =
+    model.urlMode === 'single'
+      ? model.api_base_url.trim()
+      : ((model.urls.find((u) => u.type === 'chat') ?? model.urls[0])?.url.trim() ?? '');
   if (url === '') return { ok: false, problem: 'Enter the base URL first' };
   return { ok: true, body: { url, ...(model.api_key.trim() !== '' && { apiKey: model.api_key.trim() }) } };
 }
 
 /** The current models plus the fetched ones not yet listed (in the upstream's order). */
-export function mergeModels(current: readonly string[], fetched: readonly string[]): { models: string[]; added: number } {
+export function mergeModels(
+  current: readonly string[],
+  fetched: readonly string[],
+): { models: string[]; added: number } {
   const known = new Set(current);
   const fresh = [...new Set(fetched)].filter((id) => !known.has(id));
   return { models: [...current, ...fresh], added: fresh.length };

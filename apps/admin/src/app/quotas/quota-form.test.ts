@@ -22,7 +22,9 @@ describe('QuotaForm', () => {
 
   it('validates before sending: name, limit, warn share, taken names', async () => {
     const fixture = await render(QuotaForm);
-    expectCall(http, 'GET', '/v0/management/user-quotas').flush({ taken: { type: 'daily', limitType: 'requests', limit: 1 } });
+    expectCall(http, 'GET', '/v0/management/user-quotas').flush({
+      taken: { type: 'daily', limitType: 'requests', limit: 1 },
+    });
     await settle(fixture);
     click(fixture, 'save');
     await settle(fixture);
@@ -52,7 +54,10 @@ describe('QuotaForm', () => {
     await settle(fixture);
     const put = expectCall(http, 'PUT', '/v0/management/user-quotas/team-daily');
     expect(put.request.body).toEqual({ type: 'daily', limitType: 'requests', limit: 1000, warnAt: 0.8, shared: false });
-    put.flush({ error: 'Validation failed', details: [{ path: ['warnAt'], message: 'warnAt must be less than 1' }] }, { status: 400, statusText: 'Bad Request' });
+    put.flush(
+      { error: 'Validation failed', details: [{ path: ['warnAt'], message: 'warnAt must be less than 1' }] },
+      { status: 400, statusText: 'Bad Request' },
+    );
     await settle(fixture);
     expect(text(fixture)).toContain('warnAt must be less than 1');
     expect(TestBed.inject(Router).url).toBe('/');
@@ -60,20 +65,33 @@ describe('QuotaForm', () => {
     typeInto(fixture, 'quota-warn', '75');
     click(fixture, 'save');
     await settle(fixture);
-    expectCall(http, 'PUT', '/v0/management/user-quotas/team-daily').flush({ success: true, name: 'team-daily', quota: {} });
+    expectCall(http, 'PUT', '/v0/management/user-quotas/team-daily').flush({
+      success: true,
+      name: 'team-daily',
+      quota: {},
+    });
     await settle(fixture);
     expect(TestBed.inject(Router).url).toBe('/quotas');
   });
 
   it('edits an existing quota with its name read-only', async () => {
     const fixture = await render(QuotaForm, { name: 'q' });
-    expectCall(http, 'GET', '/v0/management/user-quotas/q').flush({ name: 'q', type: 'rolling', limitType: 'tokens', limit: 500, duration: '5m' });
+    expectCall(http, 'GET', '/v0/management/user-quotas/q').flush({
+      name: 'q',
+      type: 'rolling',
+      limitType: 'tokens',
+      limit: 500,
+      duration: '5m',
+    });
     expectCall(http, 'GET', '/v0/management/user-quotas').flush({ q: {} });
     await settle(fixture);
     const name = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="quota-name"]') as HTMLInputElement;
     expect(name.value).toBe('q');
     expect(name.readOnly).toBe(true);
-    expect(((fixture.nativeElement as HTMLElement).querySelector('[data-testid="quota-duration"]') as HTMLInputElement).value).toBe('5m');
+    expect(
+      ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="quota-duration"]') as HTMLInputElement)
+        .value,
+    ).toBe('5m');
     typeInto(fixture, 'quota-duration', '90 minutes');
     await settle(fixture);
     expect(text(fixture)).toContain('Like 30s, 5m, 1h, 2h30m or 1d');

@@ -19,7 +19,14 @@ import { LoadState } from '../shared/load-state';
 import { MANAGED_HINT, managedNames } from '../shared/managed';
 import { PageHeader } from '../shared/page-header';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
-import { QUOTA_LIMIT_TYPES, QUOTA_WINDOWS, emptyQuotaForm, quotaFormOf, quotaPayload, quotaSchema } from './quota-model';
+import {
+  QUOTA_LIMIT_TYPES,
+  QUOTA_WINDOWS,
+  emptyQuotaForm,
+  quotaFormOf,
+  quotaPayload,
+  quotaSchema,
+} from './quota-model';
 
 /** The server's field names mapped onto the form's (warnAt is a share there, a percentage here). */
 const SERVER_FIELDS: Readonly<Record<string, string>> = { warnAt: 'warnAtPercent' };
@@ -44,15 +51,17 @@ const SERVER_FIELDS: Readonly<Record<string, string>> = { warnAt: 'warnAtPercent
     <plx-page-header [heading]="creating() ? 'Add quota' : 'Edit quota ' + name()" />
     <plx-load-state [loading]="!creating() && existing.isLoading()" [error]="loadError()" (retry)="existing.reload()">
       <form class="form" (submit)="save($event)" novalidate data-testid="quota-form">
-    @if (managed()) {
-      <div class="managed-banner" role="note" data-testid="managed-banner">{{ managedHint }}</div>
-    }
+        @if (managed()) {
+          <div class="managed-banner" role="note" data-testid="managed-banner">{{ managedHint }}</div>
+        }
         <mat-card appearance="outlined" class="section">
           <mat-card-content>
             <mat-form-field class="full">
               <mat-label>Name</mat-label>
               <input matInput [formField]="quotaForm.name" data-testid="quota-name" />
-              <mat-hint>{{ creating() ? "Lower case letters, digits, '-' or '_'" : 'Names cannot be changed' }}</mat-hint>
+              <mat-hint>{{
+                creating() ? "Lower case letters, digits, '-' or '_'" : 'Names cannot be changed'
+              }}</mat-hint>
               <mat-error>{{ errorText(quotaForm.name) }}</mat-error>
             </mat-form-field>
             <div class="row">
@@ -92,18 +101,33 @@ const SERVER_FIELDS: Readonly<Record<string, string>> = { warnAt: 'warnAtPercent
             <div class="row">
               <mat-form-field class="grow">
                 <mat-label>Warn at (% of the limit)</mat-label>
-                <input matInput inputmode="decimal" [formField]="quotaForm.warnAtPercent" placeholder="no warning" data-testid="quota-warn" />
+                <input
+                  matInput
+                  inputmode="decimal"
+                  [formField]="quotaForm.warnAtPercent"
+                  placeholder="no warning"
+                  data-testid="quota-warn"
+                />
                 <mat-hint>Answers carry x-plexus-quota-warning from this share on</mat-hint>
                 <mat-error>{{ errorText(quotaForm.warnAtPercent) }}</mat-error>
               </mat-form-field>
             </div>
-            <mat-slide-toggle class="toggle" [formField]="quotaForm.shared">One bucket shared by every key holding it</mat-slide-toggle>
+            <mat-slide-toggle class="toggle" [formField]="quotaForm.shared"
+              >One bucket shared by every key holding it</mat-slide-toggle
+            >
           </mat-card-content>
         </mat-card>
         <plx-field-errors [field]="quotaForm" [always]="true" />
         <div class="buttons">
           <a matButton routerLink="/quotas">Cancel</a>
-          <button matButton="filled" type="submit" [disabled]="quotaForm().submitting() || managed()" data-testid="save">{{ creating() ? 'Create quota' : 'Save' }}</button>
+          <button
+            matButton="filled"
+            type="submit"
+            [disabled]="quotaForm().submitting() || managed()"
+            data-testid="save"
+          >
+            {{ creating() ? 'Create quota' : 'Save' }}
+          </button>
         </div>
       </form>
     </plx-load-state>
@@ -140,7 +164,10 @@ export class QuotaForm {
   });
 
   protected readonly model = signal(emptyQuotaForm());
-  protected readonly quotaForm = form(this.model, quotaSchema({ creating: () => this.creating(), taken: () => this.taken() }));
+  protected readonly quotaForm = form(
+    this.model,
+    quotaSchema({ creating: () => this.creating(), taken: () => this.taken() }),
+  );
   protected readonly limitHint = computed(
     () =>
       ({

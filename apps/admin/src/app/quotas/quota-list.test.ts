@@ -40,9 +40,11 @@ describe('QuotaList', () => {
     document.querySelectorAll('.cdk-overlay-container').forEach((element) => element.remove());
   });
 
-  it('lists definitions and shows a key\'s state, recomputes and resets after confirmation', async () => {
+  it("lists definitions and shows a key's state, recomputes and resets after confirmation", async () => {
     const fixture = await render(QuotaList);
-    expectCall(http, 'GET', '/v0/management/user-quotas').flush({ daily: { type: 'daily', limitType: 'requests', limit: 100, warnAt: 0.8 } });
+    expectCall(http, 'GET', '/v0/management/user-quotas').flush({
+      daily: { type: 'daily', limitType: 'requests', limit: 100, warnAt: 0.8 },
+    });
     expectCall(http, 'GET', '/v0/management/keys').flush({ ci: {} });
     await settle(fixture);
     expect(text(fixture)).toContain('100 requests per day');
@@ -50,7 +52,17 @@ describe('QuotaList', () => {
 
     (fixture.componentInstance as unknown as { keyName: { set(v: string): void } }).keyName.set('ci');
     await settle(fixture);
-    const status = { key: 'ci', allowed: true, concurrency: { inFlight: 1, limit: 4 }, current_usage: 42, limit: 100, quota_name: 'daily', remaining: 58, resets_at: null, quotas: [entry] };
+    const status = {
+      key: 'ci',
+      allowed: true,
+      concurrency: { inFlight: 1, limit: 4 },
+      current_usage: 42,
+      limit: 100,
+      quota_name: 'daily',
+      remaining: 58,
+      resets_at: null,
+      quotas: [entry],
+    };
     expectCall(http, 'GET', '/v0/management/quota/status/ci').flush(status);
     await settle(fixture);
     expect(text(fixture)).toContain('42 / 100 requests');
@@ -60,9 +72,19 @@ describe('QuotaList', () => {
     await settle(fixture);
     const recompute = expectCall(http, 'POST', '/v0/management/quota/recompute');
     expect(recompute.request.body).toEqual({ key: 'ci', quota: 'daily' });
-    recompute.flush({ success: true, key: 'ci', quota: 'daily', usage: 40, windowStartMs: 0, message: "Quota 'daily' of 'ci' recomputed from 40 successful requests" });
+    recompute.flush({
+      success: true,
+      key: 'ci',
+      quota: 'daily',
+      usage: 40,
+      windowStartMs: 0,
+      message: "Quota 'daily' of 'ci' recomputed from 40 successful requests",
+    });
     await settle(fixture);
-    expectCall(http, 'GET', '/v0/management/quota/status/ci').flush({ ...status, quotas: [{ ...entry, currentUsage: 40 }] });
+    expectCall(http, 'GET', '/v0/management/quota/status/ci').flush({
+      ...status,
+      quotas: [{ ...entry, currentUsage: 40 }],
+    });
     await settle(fixture);
     expect(text(fixture)).toContain('40 / 100 requests');
 
@@ -74,7 +96,10 @@ describe('QuotaList', () => {
     expect(clear.request.body).toEqual({ key: 'ci', quota: 'daily' });
     clear.flush({ success: true, key: 'ci', message: 'cleared' });
     await settle(fixture);
-    expectCall(http, 'GET', '/v0/management/quota/status/ci').flush({ ...status, quotas: [{ ...entry, currentUsage: 0 }] });
+    expectCall(http, 'GET', '/v0/management/quota/status/ci').flush({
+      ...status,
+      quotas: [{ ...entry, currentUsage: 0 }],
+    });
     await settle(fixture);
     expect(text(fixture)).toContain('0 / 100 requests');
   });

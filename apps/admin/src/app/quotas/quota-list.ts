@@ -27,17 +27,34 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
 @Component({
   selector: 'plx-quota-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatSelectModule, MatTableModule, LoadState, Meter, PageHeader],
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatSelectModule,
+    MatTableModule,
+    LoadState,
+    Meter,
+    PageHeader,
+  ],
   template: `
     <plx-page-header heading="Quotas" subtitle="Usage limits that keys hold (assign them on the key's page)">
       <a matButton="filled" routerLink="new" data-testid="add-quota">Add quota</a>
     </plx-page-header>
-    <plx-load-state [loading]="quotas.isLoading()" [error]="loadError()" [empty]="rows().length === 0" (retry)="quotas.reload()">
+    <plx-load-state
+      [loading]="quotas.isLoading()"
+      [error]="loadError()"
+      [empty]="rows().length === 0"
+      (retry)="quotas.reload()"
+    >
       <span empty>No quotas yet. Add one, then assign it to keys.</span>
       <table mat-table [dataSource]="rows()" class="table" aria-label="Quotas">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
-          <td mat-cell *matCellDef="let q"><a [routerLink]="[q.name]" class="slug">{{ q.name }}</a></td>
+          <td mat-cell *matCellDef="let q">
+            <a [routerLink]="[q.name]" class="slug">{{ q.name }}</a>
+          </td>
         </ng-container>
         <ng-container matColumnDef="limit">
           <th mat-header-cell *matHeaderCellDef>Limit</th>
@@ -49,7 +66,9 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
         </ng-container>
         <ng-container matColumnDef="shared">
           <th mat-header-cell *matHeaderCellDef>Bucket</th>
-          <td mat-cell *matCellDef="let q"><span class="badge">{{ q.shared ? 'shared by its keys' : 'per key' }}</span></td>
+          <td mat-cell *matCellDef="let q">
+            <span class="badge">{{ q.shared ? 'shared by its keys' : 'per key' }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
@@ -82,14 +101,33 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
           }
         </mat-form-field>
         @if (keyName()) {
-          <plx-load-state [loading]="status.isLoading()" [error]="statusError()" [empty]="meters().length === 0" (retry)="status.reload()">
+          <plx-load-state
+            [loading]="status.isLoading()"
+            [error]="statusError()"
+            [empty]="meters().length === 0"
+            (retry)="status.reload()"
+          >
             <span empty>'{{ keyName() }}' holds no quota.</span>
             <div class="meters" data-testid="quota-state">
               @for (m of meters(); track m.name) {
                 <div class="meter-row">
-                  <plx-meter class="grow" [name]="m.name" [label]="m.label" [percent]="m.percent" [tone]="m.tone" [detail]="m.description + ' · resets ' + when(m.resetsAt)" />
+                  <plx-meter
+                    class="grow"
+                    [name]="m.name"
+                    [label]="m.label"
+                    [percent]="m.percent"
+                    [tone]="m.tone"
+                    [detail]="m.description + ' · resets ' + when(m.resetsAt)"
+                  />
                   @if (m.recomputable) {
-                    <button matButton type="button" (click)="recompute(m.name)" title="Rebuild the usage from the request log">Recompute</button>
+                    <button
+                      matButton
+                      type="button"
+                      (click)="recompute(m.name)"
+                      title="Rebuild the usage from the request log"
+                    >
+                      Recompute
+                    </button>
                   }
                   <button matButton type="button" (click)="clear(m.name)">Reset</button>
                 </div>
@@ -99,7 +137,9 @@ import { describeQuota, quotaMeterOf, quotaViewsOf, type QuotaView } from './quo
               <p class="muted">In flight now: {{ int(c.inFlight) }} of at most {{ int(c.limit) }}</p>
             }
             @if (meters().length > 1) {
-              <button matButton type="button" class="danger" (click)="clear(null)">Reset all of this key's quotas</button>
+              <button matButton type="button" class="danger" (click)="clear(null)">
+                Reset all of this key's quotas
+              </button>
             }
           </plx-load-state>
         } @else {
@@ -158,7 +198,9 @@ export class QuotaList {
     params: () => this.keyName() ?? undefined,
     loader: ({ params }) => this.api.invoke(quotaStatusControllerStatus, { key: params }),
   });
-  protected readonly meters = computed(() => (this.status.hasValue() ? this.status.value().quotas.map(quotaMeterOf) : []));
+  protected readonly meters = computed(() =>
+    this.status.hasValue() ? this.status.value().quotas.map(quotaMeterOf) : [],
+  );
   protected readonly concurrency = computed(() => (this.status.hasValue() ? this.status.value().concurrency : null));
   protected readonly statusError = computed(() => {
     const error = this.status.error();
@@ -216,7 +258,9 @@ export class QuotaList {
     if (!sure) return;
     try {
       await this.api.invoke(quotaStatusControllerClear, { body: { key, ...(quota !== null && { quota }) } });
-      this.snack.open(quota === null ? `Quotas of '${key}' reset` : `'${quota}' reset for '${key}'`, undefined, { duration: 4000 });
+      this.snack.open(quota === null ? `Quotas of '${key}' reset` : `'${quota}' reset for '${key}'`, undefined, {
+        duration: 4000,
+      });
     } catch (error) {
       this.snack.open(`Could not reset: ${problemOf(error).message}`, 'Dismiss');
     }

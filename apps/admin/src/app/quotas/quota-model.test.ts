@@ -1,23 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { describeQuota, emptyQuotaForm, limitProblem, quotaFormOf, quotaMeterOf, quotaPayload, quotaViewsOf, DURATION_PATTERN } from './quota-model';
+import {
+  describeQuota,
+  emptyQuotaForm,
+  limitProblem,
+  quotaFormOf,
+  quotaMeterOf,
+  quotaPayload,
+  quotaViewsOf,
+  DURATION_PATTERN,
+} from './quota-model';
 
 describe('quota model', () => {
   it('lists definitions by name', () => {
-    expect(quotaViewsOf({ b: { type: 'daily', limitType: 'requests', limit: 5 }, a: { type: 'monthly', limitType: 'cost', limit: 2 } }).map((q) => q.name)).toEqual([
-      'a',
-      'b',
-    ]);
+    expect(
+      quotaViewsOf({
+        b: { type: 'daily', limitType: 'requests', limit: 5 },
+        a: { type: 'monthly', limitType: 'cost', limit: 2 },
+      }).map((q) => q.name),
+    ).toEqual(['a', 'b']);
   });
 
   it('describes a quota in words', () => {
-    expect(describeQuota({ type: 'rolling', limitType: 'requests', limit: 1000, duration: '1h' })).toBe('1,000 requests per 1h (rolling)');
+    expect(describeQuota({ type: 'rolling', limitType: 'requests', limit: 1000, duration: '1h' })).toBe(
+      '1,000 requests per 1h (rolling)',
+    );
     expect(describeQuota({ type: 'daily', limitType: 'cost', limit: 5 })).toBe('$5.00 per day');
     expect(describeQuota({ type: 'monthly', limitType: 'tokens', limit: 2_000_000 })).toBe('2M tokens per month');
   });
 
   it('sends warnAt as a share and duration only for rolling windows', () => {
-    const model = { ...emptyQuotaForm(), name: 'team', type: 'daily' as const, limit: '100', duration: '1h', warnAtPercent: '80' };
-    expect(quotaPayload(model)).toEqual({ type: 'daily', limitType: 'requests', limit: 100, warnAt: 0.8, shared: false });
+    const model = {
+      ...emptyQuotaForm(),
+      name: 'team',
+      type: 'daily' as const,
+      limit: '100',
+      duration: '1h',
+      warnAtPercent: '80',
+    };
+    expect(quotaPayload(model)).toEqual({
+      type: 'daily',
+      limitType: 'requests',
+      limit: 100,
+      warnAt: 0.8,
+      shared: false,
+    });
     expect(quotaPayload({ ...model, type: 'rolling', warnAtPercent: '', limitType: 'cost', limit: '2.5' })).toEqual({
       type: 'rolling',
       limitType: 'cost',
@@ -28,9 +54,32 @@ describe('quota model', () => {
   });
 
   it('round-trips a definition through the form', () => {
-    const form = quotaFormOf({ name: 'q', type: 'rolling', limitType: 'tokens', limit: 500, duration: '5m', warnAt: 0.9, shared: true });
-    expect(form).toEqual({ name: 'q', type: 'rolling', limitType: 'tokens', limit: '500', duration: '5m', warnAtPercent: '90', shared: true });
-    expect(quotaPayload(form)).toEqual({ type: 'rolling', limitType: 'tokens', limit: 500, duration: '5m', warnAt: 0.9, shared: true });
+    const form = quotaFormOf({
+      name: 'q',
+      type: 'rolling',
+      limitType: 'tokens',
+      limit: 500,
+      duration: '5m',
+      warnAt: 0.9,
+      shared: true,
+    });
+    expect(form).toEqual({
+      name: 'q',
+      type: 'rolling',
+      limitType: 'tokens',
+      limit: '500',
+      duration: '5m',
+      warnAtPercent: '90',
+      shared: true,
+    });
+    expect(quotaPayload(form)).toEqual({
+      type: 'rolling',
+      limitType: 'tokens',
+      limit: 500,
+      duration: '5m',
+      warnAt: 0.9,
+      shared: true,
+    });
   });
 
   it('checks limits per unit and the duration syntax', () => {
@@ -58,7 +107,12 @@ describe('quota model', () => {
       source: 'assigned' as const,
       warnAt: 0.8,
     };
-    expect(quotaMeterOf(entry)).toMatchObject({ percent: 85, tone: 'warn', label: '85 / 100 requests', description: '100 requests per day' });
+    expect(quotaMeterOf(entry)).toMatchObject({
+      percent: 85,
+      tone: 'warn',
+      label: '85 / 100 requests',
+      description: '100 requests per day',
+    });
     expect(quotaMeterOf({ ...entry, currentUsage: 10 }).tone).toBe('ok');
     expect(quotaMeterOf(entry).recomputable).toBe(true);
     expect(quotaMeterOf({ ...entry, type: 'rolling', duration: '1h' }).recomputable).toBe(false);

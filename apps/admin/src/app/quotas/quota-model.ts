@@ -38,14 +38,17 @@ export function formatQuotaAmount(value: number, limitType: QuotaLimitType): str
 }
 
 /** "1,000 requests per 1h rolling", "$5.00 cost per day". */
-export function describeQuota(quota: Pick<UserQuotaDefinitionViewDto, 'type' | 'limitType' | 'limit' | 'duration'>): string {
+export function describeQuota(
+  quota: Pick<UserQuotaDefinitionViewDto, 'type' | 'limitType' | 'limit' | 'duration'>,
+): string {
   const amount = formatQuotaAmount(quota.limit, quota.limitType);
   const unit = quota.limitType === 'cost' ? '' : ` ${quota.limitType}`;
   const window =
-    quota.type === 'rolling' ? `per ${quota.duration ?? '?'} (rolling)` : { daily: 'per day', weekly: 'per week', monthly: 'per month' }[quota.type];
+    quota.type === 'rolling'
+      ? `per ${quota.duration ?? '?'} (rolling)`
+      : { daily: 'per day', weekly: 'per week', monthly: 'per month' }[quota.type];
   return `${amount}${unit} ${window}`;
 }
-
 
 export interface QuotaMeter {
   readonly name: string;
@@ -71,7 +74,12 @@ export function quotaMeterOf(entry: QuotaStatusEntryDto): QuotaMeter {
     tone,
     label: `${formatQuotaAmount(entry.currentUsage, entry.limitType)} / ${formatQuotaAmount(entry.limit, entry.limitType)}${unit}`,
     resetsAt: entry.resetsAt,
-    description: describeQuota({ type: entry.type, limitType: entry.limitType, limit: entry.limit, duration: entry.duration ?? undefined }),
+    description: describeQuota({
+      type: entry.type,
+      limitType: entry.limitType,
+      limit: entry.limit,
+      duration: entry.duration ?? undefined,
+    }),
     recomputable: entry.type !== 'rolling' || entry.limitType === 'cost',
   };
 }
@@ -87,7 +95,15 @@ export interface QuotaFormModel {
 }
 
 export function emptyQuotaForm(): QuotaFormModel {
-  return { name: '', type: 'daily', limitType: 'requests', limit: '', duration: '1h', warnAtPercent: '', shared: false };
+  return {
+    name: '',
+    type: 'daily',
+    limitType: 'requests',
+    limit: '',
+    duration: '1h',
+    warnAtPercent: '',
+    shared: false,
+  };
 }
 
 export function quotaFormOf(quota: QuotaView): QuotaFormModel {
@@ -138,8 +154,10 @@ export function quotaSchema(options: { creating: () => boolean; taken: () => Rea
     validate(path.name, ({ value }) => {
       const name = value();
       if (name === '') return null;
-      if (!QUOTA_NAME_PATTERN.test(name)) return { kind: 'pattern', message: "2–63 lower case letters, digits, '-' or '_'" };
-      if (options.creating() && options.taken().has(name)) return { kind: 'taken', message: `A quota named '${name}' already exists` };
+      if (!QUOTA_NAME_PATTERN.test(name))
+        return { kind: 'pattern', message: "2–63 lower case letters, digits, '-' or '_'" };
+      if (options.creating() && options.taken().has(name))
+        return { kind: 'taken', message: `A quota named '${name}' already exists` };
       return null;
     });
     validate(path.limit, ({ value, valueOf }) => {
@@ -156,7 +174,9 @@ export function quotaSchema(options: { creating: () => boolean; taken: () => Rea
       const text = value().trim();
       if (text === '') return null;
       const n = Number(text);
-      return /^\d+(\.\d+)?$/.test(text) && n > 0 && n < 100 ? null : { kind: 'range', message: 'A percentage above 0 and below 100' };
+      return /^\d+(\.\d+)?$/.test(text) && n > 0 && n < 100
+        ? null
+        : { kind: 'range', message: 'A percentage above 0 and below 100' };
     });
   };
 }

@@ -54,6 +54,7 @@ export const SETTINGS_ENDPOINTS: Readonly<Record<string, SettingsEndpoints>> = {
   },
   'capture-trace-on-error': {
     load: (api) => api.invoke(captureTraceOnErrorControllerGet),
-    save: (api, body) => api.invoke(captureTraceOnErrorControllerUpdate, { body: { enabled: body['enabled'] === true } }),
+    save: (api, body) =>
+      api.invoke(captureTraceOnErrorControllerUpdate, { body: { enabled: body['enabled'] === true } }),
   },
 };

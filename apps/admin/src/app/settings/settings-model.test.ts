@@ -1,22 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { SETTINGS_SECTIONS, listProblem, numberProblem, settingsFormOf, settingsPayload, type ListField, type NumberField } from './settings-model';
+import {
+  SETTINGS_SECTIONS,
+  listProblem,
+  numberProblem,
+  settingsFormOf,
+  settingsPayload,
+  type ListField,
+  type NumberField,
+} from './settings-model';
 
 const section = (id: string) => SETTINGS_SECTIONS.find((s) => s.id === id)!;
 
 describe('settings model', () => {
   it('has a section per /config endpoint', () => {
-    expect(SETTINGS_SECTIONS.map((s) => s.id)).toEqual(['cooldown', 'timeout', 'stall', 'failover', 'exploration-rate', 'background-exploration', 'debug', 'capture-trace-on-error']);
+    expect(SETTINGS_SECTIONS.map((s) => s.id)).toEqual([
+      'cooldown',
+      'timeout',
+      'stall',
+      'failover',
+      'exploration-rate',
+      'background-exploration',
+      'debug',
+      'capture-trace-on-error',
+    ]);
   });
 
   it('turns server values into form values: numbers as text, null as empty, lists as strings', () => {
-    expect(settingsFormOf(section('stall'), { ttfbSeconds: null, ttfbBytes: 100, minBytesPerSecond: 200, windowSeconds: 10, gracePeriodSeconds: 0 })).toEqual({
+    expect(
+      settingsFormOf(section('stall'), {
+        ttfbSeconds: null,
+        ttfbBytes: 100,
+        minBytesPerSecond: 200,
+        windowSeconds: 10,
+        gracePeriodSeconds: 0,
+      }),
+    ).toEqual({
       ttfbSeconds: '',
       ttfbBytes: '100',
       minBytesPerSecond: '200',
       windowSeconds: '10',
       gracePeriodSeconds: '0',
     });
-    expect(settingsFormOf(section('failover'), { enabled: true, maxAttempts: 3, retryableStatusCodes: [429, 500], retryableErrors: ['ECONNRESET'] })).toEqual({
+    expect(
+      settingsFormOf(section('failover'), {
+        enabled: true,
+        maxAttempts: 3,
+        retryableStatusCodes: [429, 500],
+        retryableErrors: ['ECONNRESET'],
+      }),
+    ).toEqual({
       enabled: true,
       maxAttempts: '3',
       retryableStatusCodes: ['429', '500'],
@@ -26,13 +58,26 @@ describe('settings model', () => {
 
   it('sends only what changed, typed for the API (empty nullable → null, status codes as numbers)', () => {
     const failover = section('failover');
-    const saved = settingsFormOf(failover, { enabled: true, maxAttempts: 3, retryableStatusCodes: [429], retryableErrors: [] });
-    expect(settingsPayload(failover, { ...saved, retryableStatusCodes: ['429', '503'], enabled: false }, saved)).toEqual({
+    const saved = settingsFormOf(failover, {
+      enabled: true,
+      maxAttempts: 3,
+      retryableStatusCodes: [429],
+      retryableErrors: [],
+    });
+    expect(
+      settingsPayload(failover, { ...saved, retryableStatusCodes: ['429', '503'], enabled: false }, saved),
+    ).toEqual({
       enabled: false,
       retryableStatusCodes: [429, 503],
     });
     const stall = section('stall');
-    const before = settingsFormOf(stall, { ttfbSeconds: 30, ttfbBytes: 100, minBytesPerSecond: null, windowSeconds: 10, gracePeriodSeconds: 5 });
+    const before = settingsFormOf(stall, {
+      ttfbSeconds: 30,
+      ttfbBytes: 100,
+      minBytesPerSecond: null,
+      windowSeconds: 10,
+      gracePeriodSeconds: 5,
+    });
     expect(settingsPayload(stall, { ...before, ttfbSeconds: '' }, before)).toEqual({ ttfbSeconds: null });
   });
 

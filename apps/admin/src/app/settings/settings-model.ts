@@ -53,14 +53,24 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
     title: 'Cooldown',
     description: 'A failing provider model sits out for a while; each further failure doubles the wait up to the cap.',
     fields: [
-      { kind: 'number', key: 'initialMinutes', label: 'First cooldown', unit: 'minutes', min: 0.1, integer: false, hint: '0.1 = 6 seconds' },
+      {
+        kind: 'number',
+        key: 'initialMinutes',
+        label: 'First cooldown',
+        unit: 'minutes',
+        min: 0.1,
+        integer: false,
+        hint: '0.1 = 6 seconds',
+      },
       { kind: 'number', key: 'maxMinutes', label: 'Longest cooldown', unit: 'minutes', min: 0.1, integer: false },
     ],
     rules: [
       {
         field: 'maxMinutes',
         check: (v) =>
-          typeof v['maxMinutes'] === 'number' && typeof v['initialMinutes'] === 'number' && v['maxMinutes'] < v['initialMinutes']
+          typeof v['maxMinutes'] === 'number' &&
+          typeof v['initialMinutes'] === 'number' &&
+          v['maxMinutes'] < v['initialMinutes']
             ? 'At least the first cooldown'
             : null,
       },
@@ -70,18 +80,72 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
     id: 'timeout',
     title: 'Timeouts',
     description: "How long an upstream call may take; a provider's own timeout overrides it.",
-    fields: [{ kind: 'number', key: 'defaultSeconds', label: 'Default upstream timeout', unit: 'seconds', min: 1, max: 3600, integer: true }],
+    fields: [
+      {
+        kind: 'number',
+        key: 'defaultSeconds',
+        label: 'Default upstream timeout',
+        unit: 'seconds',
+        min: 1,
+        max: 3600,
+        integer: true,
+      },
+    ],
   },
   {
     id: 'stall',
     title: 'Stall detection',
     description: 'Streams that start too slowly or trickle are abandoned (and fail over when they can).',
     fields: [
-      { kind: 'number', key: 'ttfbSeconds', label: 'First bytes within', unit: 'seconds', min: 5, max: 120, integer: true, nullable: true, hint: 'Empty: no check' },
-      { kind: 'number', key: 'ttfbBytes', label: 'Bytes that count as a start', unit: 'bytes', min: 50, max: 10000, integer: true },
-      { kind: 'number', key: 'minBytesPerSecond', label: 'Least throughput', unit: 'bytes/s', min: 50, max: 5000, integer: true, nullable: true, hint: 'Empty: no check' },
-      { kind: 'number', key: 'windowSeconds', label: 'Throughput window', unit: 'seconds', min: 3, max: 30, integer: true },
-      { kind: 'number', key: 'gracePeriodSeconds', label: 'Grace after the first bytes', unit: 'seconds', min: 0, max: 120, integer: true },
+      {
+        kind: 'number',
+        key: 'ttfbSeconds',
+        label: 'First bytes within',
+        unit: 'seconds',
+        min: 5,
+        max: 120,
+        integer: true,
+        nullable: true,
+        hint: 'Empty: no check',
+      },
+      {
+        kind: 'number',
+        key: 'ttfbBytes',
+        label: 'Bytes that count as a start',
+        unit: 'bytes',
+        min: 50,
+        max: 10000,
+        integer: true,
+      },
+      {
+        kind: 'number',
+        key: 'minBytesPerSecond',
+        label: 'Least throughput',
+        unit: 'bytes/s',
+        min: 50,
+        max: 5000,
+        integer: true,
+        nullable: true,
+        hint: 'Empty: no check',
+      },
+      {
+        kind: 'number',
+        key: 'windowSeconds',
+        label: 'Throughput window',
+        unit: 'seconds',
+        min: 3,
+        max: 30,
+        integer: true,
+      },
+      {
+        kind: 'number',
+        key: 'gracePeriodSeconds',
+        label: 'Grace after the first bytes',
+        unit: 'seconds',
+        min: 0,
+        max: 120,
+        integer: true,
+      },
     ],
   },
   {
@@ -90,19 +154,64 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
     description: 'Which failures move a request on to the next target, and how many attempts it gets.',
     fields: [
       { kind: 'toggle', key: 'enabled', label: 'Fail over to the next target' },
-      { kind: 'number', key: 'maxAttempts', label: 'Attempts per request', min: 1, max: 100, integer: true, hint: 'All targets together' },
-      { kind: 'list', key: 'retryableStatusCodes', label: 'Upstream statuses that fail over', ints: { min: 100, max: 599 }, hint: '402 always does; 413 and 422 never do' },
-      { kind: 'list', key: 'retryableErrors', label: 'Transport errors that fail over', maxLength: 200, hint: 'Error codes or case-insensitive regular expressions' },
+      {
+        kind: 'number',
+        key: 'maxAttempts',
+        label: 'Attempts per request',
+        min: 1,
+        max: 100,
+        integer: true,
+        hint: 'All targets together',
+      },
+      {
+        kind: 'list',
+        key: 'retryableStatusCodes',
+        label: 'Upstream statuses that fail over',
+        ints: { min: 100, max: 599 },
+        hint: '402 always does; 413 and 422 never do',
+      },
+      {
+        kind: 'list',
+        key: 'retryableErrors',
+        label: 'Transport errors that fail over',
+        maxLength: 200,
+        hint: 'Error codes or case-insensitive regular expressions',
+      },
     ],
   },
   {
     id: 'exploration-rate',
     title: 'Exploration rate',
-    description: 'The share of requests the performance-based selectors send to a target other than the best, to keep measurements fresh.',
+    description:
+      'The share of requests the performance-based selectors send to a target other than the best, to keep measurements fresh.',
     fields: [
-      { kind: 'number', key: 'performanceExplorationRate', label: 'Performance selector', min: 0, max: 1, integer: false, hint: '0 to 1' },
-      { kind: 'number', key: 'latencyExplorationRate', label: 'Latency selector', min: 0, max: 1, integer: false, hint: '0 to 1' },
-      { kind: 'number', key: 'e2ePerformanceExplorationRate', label: 'End-to-end performance selector', min: 0, max: 1, integer: false, hint: '0 to 1' },
+      {
+        kind: 'number',
+        key: 'performanceExplorationRate',
+        label: 'Performance selector',
+        min: 0,
+        max: 1,
+        integer: false,
+        hint: '0 to 1',
+      },
+      {
+        kind: 'number',
+        key: 'latencyExplorationRate',
+        label: 'Latency selector',
+        min: 0,
+        max: 1,
+        integer: false,
+        hint: '0 to 1',
+      },
+      {
+        kind: 'number',
+        key: 'e2ePerformanceExplorationRate',
+        label: 'End-to-end performance selector',
+        min: 0,
+        max: 1,
+        integer: false,
+        hint: '0 to 1',
+      },
     ],
   },
   {
@@ -111,14 +220,22 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
     description: 'Probes targets whose performance data went stale, so the selectors never route on old numbers.',
     fields: [
       { kind: 'toggle', key: 'enabled', label: 'Probe stale targets in the background' },
-      { kind: 'number', key: 'stalenessThresholdSeconds', label: 'Stale after', unit: 'seconds', min: 1, integer: true },
+      {
+        kind: 'number',
+        key: 'stalenessThresholdSeconds',
+        label: 'Stale after',
+        unit: 'seconds',
+        min: 1,
+        integer: true,
+      },
       { kind: 'number', key: 'workerConcurrency', label: 'Parallel probes', min: 1, max: 16, integer: true },
     ],
   },
   {
     id: 'debug',
     title: 'Debug capture',
-    description: 'Keeps full traces (client request, upstream bodies and headers, answers; credentials masked) of matching requests, shown in the log detail.',
+    description:
+      'Keeps full traces (client request, upstream bodies and headers, answers; credentials masked) of matching requests, shown in the log detail.',
     fields: [
       { kind: 'toggle', key: 'enabled', label: 'Capture every request' },
       { kind: 'list', key: 'keys', label: 'Capture requests of these keys', maxLength: 200 },
@@ -135,7 +252,10 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
 ];
 
 /** The server's settings as form values. */
-export function settingsFormOf(spec: SettingsSectionSpec, settings: Readonly<Record<string, unknown>>): SettingsFormModel {
+export function settingsFormOf(
+  spec: SettingsSectionSpec,
+  settings: Readonly<Record<string, unknown>>,
+): SettingsFormModel {
   const model: SettingsFormModel = {};
   for (const field of spec.fields) {
     const value = settings[field.key];
@@ -161,15 +281,21 @@ export function listProblem(items: readonly string[], field: ListField): string 
   for (const item of items) {
     if (field.ints) {
       const n = Number(item);
-      if (!/^\d+$/.test(item) || n < field.ints.min || n > field.ints.max) return `'${item}' is not a status code (${field.ints.min}–${field.ints.max})`;
+      if (!/^\d+$/.test(item) || n < field.ints.min || n > field.ints.max)
+        return `'${item}' is not a status code (${field.ints.min}–${field.ints.max})`;
     }
-    if (field.maxLength !== undefined && item.length > field.maxLength) return `At most ${field.maxLength} characters per entry`;
+    if (field.maxLength !== undefined && item.length > field.maxLength)
+      return `At most ${field.maxLength} characters per entry`;
   }
   return null;
 }
 
 /** The body to send: only the fields that changed, typed as the API wants them. */
-export function settingsPayload(spec: SettingsSectionSpec, model: SettingsFormModel, saved?: SettingsFormModel): Record<string, unknown> {
+export function settingsPayload(
+  spec: SettingsSectionSpec,
+  model: SettingsFormModel,
+  saved?: SettingsFormModel,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of spec.fields) {
     const value = model[field.key];
@@ -207,7 +333,8 @@ export function settingsSchema(spec: SettingsSectionSpec) {
     for (const rule of spec.rules ?? []) {
       validate(path[rule.field] as SchemaPathTree<SettingValue>, ({ valueOf }) => {
         const values: Record<string, unknown> = {};
-        for (const field of spec.fields) values[field.key] = payloadValue(field, valueOf(path[field.key] as SchemaPathTree<SettingValue>));
+        for (const field of spec.fields)
+          values[field.key] = payloadValue(field, valueOf(path[field.key] as SchemaPathTree<SettingValue>));
         const message = rule.check(values);
         return message ? { kind: 'rule', message } : null;
       });

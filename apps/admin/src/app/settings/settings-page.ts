@@ -8,7 +8,10 @@ import { SETTINGS_SECTIONS } from './settings-model';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [PageHeader, SettingsSection],
   template: `
-    <plx-page-header heading="Settings" subtitle="Routing, resilience and debugging, shared by every replica; changes apply at once" />
+    <plx-page-header
+      heading="Settings"
+      subtitle="Routing, resilience and debugging, shared by every replica; changes apply at once"
+    />
     <div class="sections">
       @for (spec of sections; track spec.id) {
         <plx-settings-section [spec]="spec" />

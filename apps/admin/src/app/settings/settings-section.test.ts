@@ -43,7 +43,10 @@ describe('SettingsSection', () => {
     expect(patch.request.body).toEqual({ maxMinutes: 30 });
     patch.flush({ initialMinutes: 1, maxMinutes: 30 });
     await settle(fixture);
-    expect(((fixture.nativeElement as HTMLElement).querySelector('[data-testid="cooldown-save"]') as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      ((fixture.nativeElement as HTMLElement).querySelector('[data-testid="cooldown-save"]') as HTMLButtonElement)
+        .disabled,
+    ).toBe(true);
   });
 
   it('shows the server field errors on their fields', async () => {
@@ -54,7 +57,10 @@ describe('SettingsSection', () => {
     submit(fixture);
     await settle(fixture);
     expectCall(http, 'PATCH', '/v0/management/config/timeout').flush(
-      { error: 'Validation failed', details: [{ path: ['defaultSeconds'], message: 'defaultSeconds is locked by the deployment' }] },
+      {
+        error: 'Validation failed',
+        details: [{ path: ['defaultSeconds'], message: 'defaultSeconds is locked by the deployment' }],
+      },
       { status: 400, statusText: 'Bad Request' },
     );
     await settle(fixture);
@@ -63,7 +69,10 @@ describe('SettingsSection', () => {
 
   it('shows the load error with a retry', async () => {
     const fixture = await render(SettingsSection, { spec: section('stall') });
-    expectCall(http, 'GET', '/v0/management/config/stall').flush({ error: 'boom' }, { status: 500, statusText: 'Error' });
+    expectCall(http, 'GET', '/v0/management/config/stall').flush(
+      { error: 'boom' },
+      { status: 500, statusText: 'Error' },
+    );
     await settle(fixture);
     expect(text(fixture)).toContain('Could not load: boom');
   });

@@ -1,4 +1,15 @@
-import { ChangeDetectionStrategy, Component, Injector, computed, effect, inject, input, resource, signal, type OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  Injector,
+  computed,
+  effect,
+  inject,
+  input,
+  resource,
+  signal,
+  type OnInit,
+} from '@angular/core';
 import { FormField, form, submit, type FieldTree } from '@angular/forms/signals';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -14,13 +25,29 @@ import { ListInput } from '../shared/list-input';
 import { LoadState } from '../shared/load-state';
 import { fieldAt, submissionErrors } from '../shared/server-errors';
 import { SETTINGS_ENDPOINTS } from './settings-endpoints';
-import { settingsFormOf, settingsPayload, settingsSchema, type SettingsFormModel, type SettingsSectionSpec } from './settings-model';
+import {
+  settingsFormOf,
+  settingsPayload,
+  settingsSchema,
+  type SettingsFormModel,
+  type SettingsSectionSpec,
+} from './settings-model';
 
 /** One settings group: loads its current values, validates, and PATCHes only what changed. */
 @Component({
   selector: 'plx-settings-section',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormField, FieldErrors, ListInput, LoadState, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSlideToggleModule],
+  imports: [
+    FormField,
+    FieldErrors,
+    ListInput,
+    LoadState,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSlideToggleModule,
+  ],
   template: `
     @let s = spec();
     <mat-card appearance="outlined" class="section" [attr.data-testid]="'settings-' + s.id">
@@ -36,7 +63,13 @@ import { settingsFormOf, settingsPayload, settingsSchema, type SettingsFormModel
                     @case ('number') {
                       <mat-form-field class="grow">
                         <mat-label>{{ field.label }}</mat-label>
-                        <input matInput inputmode="decimal" [formField]="text(field.key)" [attr.data-testid]="s.id + '-' + field.key" [placeholder]="field.nullable ? 'off' : ''" />
+                        <input
+                          matInput
+                          inputmode="decimal"
+                          [formField]="text(field.key)"
+                          [attr.data-testid]="s.id + '-' + field.key"
+                          [placeholder]="field.nullable ? 'off' : ''"
+                        />
                         @if (field.unit) {
                           <span matTextSuffix>{{ field.unit }}</span>
                         }
@@ -47,7 +80,12 @@ import { settingsFormOf, settingsPayload, settingsSchema, type SettingsFormModel
                       </mat-form-field>
                     }
                     @case ('toggle') {
-                      <mat-slide-toggle class="toggle full" [formField]="toggle(field.key)" [attr.data-testid]="s.id + '-' + field.key">{{ field.label }}</mat-slide-toggle>
+                      <mat-slide-toggle
+                        class="toggle full"
+                        [formField]="toggle(field.key)"
+                        [attr.data-testid]="s.id + '-' + field.key"
+                        >{{ field.label }}</mat-slide-toggle
+                      >
                     }
                     @case ('list') {
                       <div class="full">
@@ -61,7 +99,14 @@ import { settingsFormOf, settingsPayload, settingsSchema, type SettingsFormModel
               <plx-field-errors [field]="sectionForm" [always]="true" />
               <div class="buttons">
                 <button matButton type="button" (click)="reset()" [disabled]="!dirty()">Undo changes</button>
-                <button matButton="filled" type="submit" [disabled]="sectionForm().submitting() || !dirty()" [attr.data-testid]="s.id + '-save'">Save</button>
+                <button
+                  matButton="filled"
+                  type="submit"
+                  [disabled]="sectionForm().submitting() || !dirty()"
+                  [attr.data-testid]="s.id + '-save'"
+                >
+                  Save
+                </button>
               </div>
             </form>
           }
@@ -138,7 +183,10 @@ export class SettingsSection implements OnInit {
       const spec = this.spec();
       let updated: Record<string, unknown>;
       try {
-        updated = (await this.endpoints().save(this.api, settingsPayload(spec, this.model(), this.saved()))) as Record<string, unknown>;
+        updated = (await this.endpoints().save(this.api, settingsPayload(spec, this.model(), this.saved()))) as Record<
+          string,
+          unknown
+        >;
       } catch (error) {
         return submissionErrors(problemOf(error), (path) => fieldAt(this.sectionForm, path));
       }

@@ -1,3 +1,5 @@
 import type { Routes } from '@angular/router';
 
-export default [{ path: '', title: 'Settings · Plexus', loadComponent: () => import('./settings-page').then((m) => m.SettingsPage) }] satisfies Routes;
+export default [
+  { path: '', title: 'Settings · Plexus', loadComponent: () => import('./settings-page').then((m) => m.SettingsPage) },
+] satisfies Routes;

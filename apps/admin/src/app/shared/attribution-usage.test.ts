@@ -27,7 +27,13 @@ function row(name: string | null, attribution: string | null, requests: number):
 
 describe('attributionsByKey', () => {
   it('groups per key, labels bare-key requests, orders by requests and drops keys never used with a label', () => {
-    const grouped = attributionsByKey([row('team', null, 2), row('team', 'cli', 10), row('solo', null, 5), row('team', 'cursor', 30), row(null, null, 1)]);
+    const grouped = attributionsByKey([
+      row('team', null, 2),
+      row('team', 'cli', 10),
+      row('solo', null, 5),
+      row('team', 'cursor', 30),
+      row(null, null, 1),
+    ]);
     expect([...grouped.keys()]).toEqual(['team']);
     expect(grouped.get('team')).toEqual([
       { label: ':cursor', requests: 30, tokens: 3000, cost: 0.3 },

@@ -20,7 +20,12 @@ export function attributionsByKey(rows: readonly UsageBreakdownRowDto[]): Map<st
   for (const row of rows) {
     if (row.name === null) continue;
     const list = byKey.get(row.name) ?? [];
-    list.push({ label: row.attribution ? `:${row.attribution}` : 'no label', requests: row.requests, tokens: row.tokens, cost: row.cost });
+    list.push({
+      label: row.attribution ? `:${row.attribution}` : 'no label',
+      requests: row.requests,
+      tokens: row.tokens,
+      cost: row.cost,
+    });
     byKey.set(row.name, list);
   }
   for (const [key, list] of byKey) {
@@ -35,7 +40,10 @@ export function attributionsByKey(rows: readonly UsageBreakdownRowDto[]): Map<st
   selector: 'plx-attribution-usage',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <table [attr.aria-label]="'Usage of ' + keyName() + ' by attribution'" [attr.data-testid]="'attributions-' + keyName()">
+    <table
+      [attr.aria-label]="'Usage of ' + keyName() + ' by attribution'"
+      [attr.data-testid]="'attributions-' + keyName()"
+    >
       @for (a of rows(); track a.label) {
         <tr>
           <th scope="row">{{ a.label }}</th>

@@ -1,5 +1,23 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterRenderEffect, inject, input, viewChild } from '@angular/core';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  afterRenderEffect,
+  inject,
+  input,
+  viewChild,
+} from '@angular/core';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 
 // Only what bar charts need, so the rest of chart.js is tree-shaken away.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -37,7 +55,13 @@ export class BarChart {
     afterRenderEffect(() => {
       const data: ChartConfiguration<'bar'>['data'] = {
         labels: [...this.labels()],
-        datasets: this.series().map((s) => ({ label: s.label, data: [...s.data], backgroundColor: s.color, borderRadius: 3, maxBarThickness: 28 })),
+        datasets: this.series().map((s) => ({
+          label: s.label,
+          data: [...s.data],
+          backgroundColor: s.color,
+          borderRadius: 3,
+          maxBarThickness: 28,
+        })),
       };
       if (this.chart) {
         this.chart.data = data;

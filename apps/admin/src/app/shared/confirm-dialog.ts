@@ -22,7 +22,13 @@ export interface ConfirmOptions {
     </mat-dialog-content>
     <mat-dialog-actions align="end">
       <button matButton mat-dialog-close type="button">Cancel</button>
-      <button matButton="filled" [class.danger]="data.danger" [mat-dialog-close]="true" type="button" data-testid="confirm">
+      <button
+        matButton="filled"
+        [class.danger]="data.danger"
+        [mat-dialog-close]="true"
+        type="button"
+        data-testid="confirm"
+      >
         {{ data.confirmLabel ?? 'Confirm' }}
       </button>
     </mat-dialog-actions>

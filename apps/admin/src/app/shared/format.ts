@@ -11,7 +11,12 @@ export function formatCount(value: number | null | undefined): string {
   return Math.abs(value) < 10_000 ? integer.format(value) : compact.format(value);
 }
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 6 });
+const usd = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 6,
+});
 
 /** US dollars with up to 6 decimals (per-request costs are small): "$0.000123". */
 export function formatUsd(value: number | null | undefined): string {

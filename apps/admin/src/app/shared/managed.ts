@@ -5,7 +5,8 @@ export const MANAGED_HINT = 'Defined in the declarative config file (PLEXUS_CONF
 export function managedNames(list: Readonly<Record<string, unknown>> | undefined): ReadonlySet<string> {
   const names = new Set<string>();
   for (const [name, value] of Object.entries(list ?? {})) {
-    if (typeof value === 'object' && value !== null && (value as { managed?: unknown }).managed === true) names.add(name);
+    if (typeof value === 'object' && value !== null && (value as { managed?: unknown }).managed === true)
+      names.add(name);
   }
   return names;
 }

@@ -11,7 +11,14 @@ export type MeterTone = 'ok' | 'warn' | 'over';
       <span class="name">{{ name() }}</span>
       <span class="value">{{ label() }}</span>
     </div>
-    <div class="track" role="meter" [attr.aria-label]="name()" aria-valuemin="0" aria-valuemax="100" [attr.aria-valuenow]="percent()">
+    <div
+      class="track"
+      role="meter"
+      [attr.aria-label]="name()"
+      aria-valuemin="0"
+      aria-valuemax="100"
+      [attr.aria-valuenow]="percent()"
+    >
       <div class="fill" [class]="tone()" [style.width.%]="percent()"></div>
     </div>
     @if (detail()) {

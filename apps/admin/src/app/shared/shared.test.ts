@@ -38,7 +38,9 @@ describe('server errors onto a form', () => {
       { kind: 'server', message: 'extra: unknown' },
       { kind: 'server', message: 'body' },
     ]);
-    expect(submissionErrors({ status: 409, message: 'in use', details: [] }, () => undefined)).toEqual([{ kind: 'server', message: 'in use' }]);
+    expect(submissionErrors({ status: 409, message: 'in use', details: [] }, () => undefined)).toEqual([
+      { kind: 'server', message: 'in use' },
+    ]);
   });
 });
 

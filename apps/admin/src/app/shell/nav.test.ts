@@ -6,6 +6,8 @@ describe('navigation', () => {
     expect(navEntriesFor(true).map((e) => e.path)).toEqual(['dashboard', 'my-usage', 'logs', 'errors']);
     const admin = navEntriesFor(false).map((e) => e.path);
     expect(admin).not.toContain('my-usage');
-    expect(admin).toEqual(expect.arrayContaining(['providers', 'keys', 'quotas', 'performance', 'settings', 'config', 'mcp-servers']));
+    expect(admin).toEqual(
+      expect.arrayContaining(['providers', 'keys', 'quotas', 'performance', 'settings', 'config', 'mcp-servers']),
+    );
   });
 });

@@ -11,7 +11,15 @@ import { navEntriesFor } from './nav';
 @Component({
   selector: 'plx-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule, MatSidenavModule, MatListModule, MatButtonModule],
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    MatToolbarModule,
+    MatSidenavModule,
+    MatListModule,
+    MatButtonModule,
+  ],
   template: `
     <mat-toolbar class="topbar">
       <span class="brand">Plexus</span>

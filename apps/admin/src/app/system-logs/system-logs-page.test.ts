@@ -31,18 +31,37 @@ describe('SystemLogsPage', () => {
       offset: 0,
     });
     const levels = ['error', 'warn', 'info', 'debug', 'verbose', 'silly'];
-    expectCall(http, 'GET', '/v0/management/logging/level').flush({ ephemeral: true, level: 'debug', startupLevel: 'info', supportedLevels: levels });
+    expectCall(http, 'GET', '/v0/management/logging/level').flush({
+      ephemeral: true,
+      level: 'debug',
+      startupLevel: 'info',
+      supportedLevels: levels,
+    });
     await settle(fixture);
-    const lines = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('.line'), (line) => line.textContent?.replace(/\s+/g, ' ').trim());
+    const lines = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('.line'), (line) =>
+      line.textContent?.replace(/\s+/g, ' ').trim(),
+    );
     expect(lines[0]).toContain('error[Router]second');
     expect(lines[1]).toContain('infofirst');
-    const back = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) => b.textContent?.includes('Back to info'));
+    const back = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('button')).find((b) =>
+      b.textContent?.includes('Back to info'),
+    );
     expect(text(fixture)).toContain('until restart (started at info)');
     back?.click();
     await settle(fixture);
-    expectCall(http, 'DELETE', '/v0/management/logging/level').flush({ ephemeral: true, level: 'info', startupLevel: 'info', supportedLevels: levels });
+    expectCall(http, 'DELETE', '/v0/management/logging/level').flush({
+      ephemeral: true,
+      level: 'info',
+      startupLevel: 'info',
+      supportedLevels: levels,
+    });
     await settle(fixture);
-    expectCall(http, 'GET', '/v0/management/logging/level').flush({ ephemeral: true, level: 'info', startupLevel: 'info', supportedLevels: levels });
+    expectCall(http, 'GET', '/v0/management/logging/level').flush({
+      ephemeral: true,
+      level: 'info',
+      startupLevel: 'info',
+      supportedLevels: levels,
+    });
     await settle(fixture);
     expect(text(fixture)).not.toContain('Back to info');
   });

@@ -42,7 +42,12 @@ type LogLevel = LogEntryDto['level'];
         }
       </div>
     }
-    <plx-load-state [loading]="recent.isLoading()" [error]="loadError()" [empty]="lines().length === 0" (retry)="recent.reload()">
+    <plx-load-state
+      [loading]="recent.isLoading()"
+      [error]="loadError()"
+      [empty]="lines().length === 0"
+      (retry)="recent.reload()"
+    >
       <span empty>No log lines yet.</span>
       <div class="lines" role="log" aria-label="Log lines" data-testid="log-lines">
         @for (line of lines(); track $index) {

@@ -1,5 +1,9 @@
 import type { Routes } from '@angular/router';
 
 export default [
-  { path: '', title: 'System logs · Plexus', loadComponent: () => import('./system-logs-page').then((m) => m.SystemLogsPage) },
+  {
+    path: '',
+    title: 'System logs · Plexus',
+    loadComponent: () => import('./system-logs-page').then((m) => m.SystemLogsPage),
+  },
 ] satisfies Routes;

@@ -11,7 +11,23 @@ import { adminKeyInterceptor } from '../core/admin-key.interceptor';
 export class Blank {}
 
 /** Every top-level route, so components can navigate after saving. */
-export const BLANK_ROUTES: Routes = ['', 'login', 'dashboard', 'my-usage', 'providers', 'models', 'keys', 'quotas', 'logs', 'errors', 'performance', 'settings', 'config', 'audit', 'system-logs'].map((path) => ({ path, component: Blank }));
+export const BLANK_ROUTES: Routes = [
+  '',
+  'login',
+  'dashboard',
+  'my-usage',
+  'providers',
+  'models',
+  'keys',
+  'quotas',
+  'logs',
+  'errors',
+  'performance',
+  'settings',
+  'config',
+  'audit',
+  'system-logs',
+].map((path) => ({ path, component: Blank }));
 
 /** The app's HTTP stack (generated client + admin-key interceptor) over Angular's testing backend. */
 export function setUpHttp(extra: Provider[] = []): HttpTestingController {
@@ -40,7 +56,10 @@ export async function settle(fixture?: ComponentFixture<unknown>): Promise<void>
   }
 }
 
-export async function render<T>(component: Type<T>, inputs: Record<string, unknown> = {}): Promise<ComponentFixture<T>> {
+export async function render<T>(
+  component: Type<T>,
+  inputs: Record<string, unknown> = {},
+): Promise<ComponentFixture<T>> {
   const fixture = TestBed.createComponent(component);
   for (const [name, value] of Object.entries(inputs)) fixture.componentRef.setInput(name, value);
   await settle(fixture);

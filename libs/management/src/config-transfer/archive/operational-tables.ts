@@ -61,7 +61,11 @@ export async function dumpOperationalTables(manager: EntityManager): Promise<Tab
   for (const [table, columns] of await operationalColumns(manager)) {
     const select = columns.map((column) => `${ident(column.name)}::text AS ${ident(column.name)}`).join(', ');
     const rows = await manager.query<Array<Record<string, string | null>>>(`SELECT ${select} FROM ${ident(table)}`);
-    dumps.push({ table, columns: columns.map((column) => column.name), rows: rows.map((row) => columns.map((column) => row[column.name] ?? null)) });
+    dumps.push({
+      table,
+      columns: columns.map((column) => column.name),
+      rows: rows.map((row) => columns.map((column) => row[column.name] ?? null)),
+    });
   }
   return dumps;
 }
@@ -78,13 +82,18 @@ export function checkDumps(dumps: TableDump[], schema: Map<string, Column[]>): s
     const known = new Set(columns.map((column) => column.name));
     const unknown = dump.columns.filter((column) => !known.has(column));
     if (unknown.length > 0) problems.push(`${dump.table}: unknown columns ${unknown.join(', ')}`);
-    if (dump.rows.some((row) => row.length !== dump.columns.length)) problems.push(`${dump.table}: a row does not have ${dump.columns.length} values`);
+    if (dump.rows.some((row) => row.length !== dump.columns.length))
+      problems.push(`${dump.table}: a row does not have ${dump.columns.length} values`);
   }
   return problems;
 }
 
 /** Replaces each dumped table's rows inside the caller's transaction; sequences continue after the restored ids. */
-export async function restoreOperationalTables(manager: EntityManager, dumps: TableDump[], schema: Map<string, Column[]>): Promise<Record<string, number>> {
+export async function restoreOperationalTables(
+  manager: EntityManager,
+  dumps: TableDump[],
+  schema: Map<string, Column[]>,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const dump of dumps) {
     const columns = schema.get(dump.table) ?? [];
@@ -101,11 +110,17 @@ export async function restoreOperationalTables(manager: EntityManager, dumps: Ta
         });
         return `(${placeholders.join(', ')})`;
       });
-      await manager.query(`INSERT INTO ${ident(dump.table)} (${dump.columns.map(ident).join(', ')}) VALUES ${values.join(', ')}`, parameters);
+      await manager.query(
+        `INSERT INTO ${ident(dump.table)} (${dump.columns.map(ident).join(', ')}) VALUES ${values.join(', ')}`,
+        parameters,
+      );
     }
     for (const column of columns) {
       if (!column.sequence) continue;
-      await manager.query(`SELECT setval($1, COALESCE((SELECT max(${ident(column.name)}) FROM ${ident(dump.table)}), 0) + 1, false)`, [column.sequence]);
+      await manager.query(
+        `SELECT setval($1, COALESCE((SELECT max(${ident(column.name)}) FROM ${ident(dump.table)}), 0) + 1, false)`,
+        [column.sequence],
+      );
     }
     counts[dump.table] = dump.rows.length;
   }

@@ -40,9 +40,11 @@ export function readTar(archive: Buffer): TarEntry[] {
     const prefix = field(header, 345, 155);
     const size = parseInt(field(header, 124, 12).trim() || '0', 8);
     const type = field(header, 156, 1);
-    if (!Number.isFinite(size) || offset + BLOCK + size > archive.length) throw new Error('The archive is truncated or not a tar file');
+    if (!Number.isFinite(size) || offset + BLOCK + size > archive.length)
+      throw new Error('The archive is truncated or not a tar file');
     const content = archive.subarray(offset + BLOCK, offset + BLOCK + size);
-    if (type === '0' || type === '') entries.push({ name: prefix ? `${prefix}/${name}` : name, content: Buffer.from(content) });
+    if (type === '0' || type === '')
+      entries.push({ name: prefix ? `${prefix}/${name}` : name, content: Buffer.from(content) });
     offset += BLOCK + size + padding(size);
   }
 }

@@ -53,7 +53,11 @@ export class GeminiEmbeddingsAdapter {
     const base = target.baseUrl.replace(/\/+$/, '').replace(/\/v1beta.*$/, '');
     const post = {
       url: `${base}/v1beta/models/${encodeURIComponent(target.model)}:${action}`,
-      headers: { 'content-type': 'application/json', ...(target.apiKey && { 'x-goog-api-key': target.apiKey }), ...target.headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(target.apiKey && { 'x-goog-api-key': target.apiKey }),
+        ...target.headers,
+      },
       body: JSON.stringify({ ...body, ...target.extraBody }),
       signal,
       timeoutMs: target.timeoutMs,
@@ -72,7 +76,10 @@ export class GeminiEmbeddingsAdapter {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, { message: `${target.provider}/${target.model} sent a body that is not valid JSON`, cause: error });
+      throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+        message: `${target.provider}/${target.model} sent a body that is not valid JSON`,
+        cause: error,
+      });
     }
     return JSON.stringify(decodeGeminiEmbeddings(parsed, target.model));
   }

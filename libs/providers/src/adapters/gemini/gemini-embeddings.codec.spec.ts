@@ -32,7 +32,10 @@ describe('Gemini embeddings codec', () => {
   });
 
   it('refuses token arrays with a 400 naming input', () => {
-    expect(caught(() => encodeGeminiEmbeddings({ input: [[1, 2]] }, 'm'))).toMatchObject({ code: ErrorCode.INVALID_REQUEST, status: 400 });
+    expect(caught(() => encodeGeminiEmbeddings({ input: [[1, 2]] }, 'm'))).toMatchObject({
+      code: ErrorCode.INVALID_REQUEST,
+      status: 400,
+    });
   });
 
   it("reads one or several embeddings back into OpenAI's list", () => {
@@ -43,8 +46,13 @@ describe('Gemini embeddings codec', () => {
       usage: { prompt_tokens: 0, total_tokens: 0 },
     });
     expect(decodeGeminiEmbeddings({ embeddings: [{ values: [1] }, { values: [2] }] }, 'm')).toMatchObject({
-      data: [{ index: 0, embedding: [1] }, { index: 1, embedding: [2] }],
+      data: [
+        { index: 0, embedding: [1] },
+        { index: 1, embedding: [2] },
+      ],
     });
-    expect(caught(() => decodeGeminiEmbeddings({ candidates: [] }, 'm'))).toMatchObject({ code: ErrorCode.UPSTREAM_INVALID_RESPONSE });
+    expect(caught(() => decodeGeminiEmbeddings({ candidates: [] }, 'm'))).toMatchObject({
+      code: ErrorCode.UPSTREAM_INVALID_RESPONSE,
+    });
   });
 });

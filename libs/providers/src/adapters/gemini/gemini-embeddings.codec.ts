@@ -13,14 +13,25 @@ export interface GeminiEmbeddingsRequest {
  */
 export function encodeGeminiEmbeddings(json: Record<string, unknown>, model: string): GeminiEmbeddingsRequest {
   const input = json['input'];
-  const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? input : null;
+  const texts =
+    typeof input === 'string'
+      ? [input]
+      : Array.isArray(input) && input.every((item) => typeof item === 'string')
+        ? input
+        : null;
   if (!texts || texts.length === 0) {
-    throw new GatewayException(ErrorCode.INVALID_REQUEST, { message: 'Gemini embeddings take text input: a string or an array of strings', param: 'input' });
+    throw new GatewayException(ErrorCode.INVALID_REQUEST, {
+      message: 'Gemini embeddings take text input: a string or an array of strings',
+      param: 'input',
+    });
   }
   const dimensions = typeof json['dimensions'] === 'number' ? { outputDimensionality: json['dimensions'] } : {};
   const content = (text: string): Record<string, unknown> => ({ content: { parts: [{ text }] }, ...dimensions });
   if (typeof input === 'string') return { action: 'embedContent', body: content(input) };
-  return { action: 'batchEmbedContents', body: { requests: texts.map((text) => ({ model: `models/${model}`, ...content(text) })) } };
+  return {
+    action: 'batchEmbedContents',
+    body: { requests: texts.map((text) => ({ model: `models/${model}`, ...content(text) })) },
+  };
 }
 
 /** Gemini's `{embedding}` or `{embeddings[]}` as an OpenAI embeddings list. */
@@ -28,7 +39,9 @@ export function decodeGeminiEmbeddings(body: unknown, model: string): Record<str
   const answer = (body ?? {}) as { embedding?: { values?: unknown }; embeddings?: Array<{ values?: unknown }> };
   const vectors = answer.embeddings ?? (answer.embedding ? [answer.embedding] : null);
   if (!vectors || vectors.some((vector) => !Array.isArray(vector.values))) {
-    throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, { message: 'Gemini sent an embeddings answer without embedding values' });
+    throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, {
+      message: 'Gemini sent an embeddings answer without embedding values',
+    });
   }
   return {
     object: 'list',

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalResponse } from '@plexus/core';
-import { CompletionStreamDecoder, decodeCompletionResponse, encodeCompletionRequest } from '@plexus/protocols/openai-completions';
+import {
+  CompletionStreamDecoder,
+  decodeCompletionResponse,
+  encodeCompletionRequest,
+} from '@plexus/protocols/openai-completions';
 import type { UpstreamCall, UpstreamTarget } from '../../provider-adapter';
 import { UpstreamHttpClient } from '../../upstream-http.client';
 import { HttpProviderAdapter, type StreamDecoder } from '../http-provider.adapter';

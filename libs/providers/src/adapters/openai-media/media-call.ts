@@ -2,7 +2,8 @@ import type { MediaApiType, Usage } from '@plexus/core';
 import type { UpstreamObserver, UpstreamTarget } from '../../provider-adapter';
 
 /** The upstream path of each media endpoint, below the provider's OpenAI-compatible base URL. */
-export type MediaEndpoint = 'embeddings' | 'audio/transcriptions' | 'audio/speech' | 'images/generations' | 'images/edits';
+export type MediaEndpoint =
+  'embeddings' | 'audio/transcriptions' | 'audio/speech' | 'images/generations' | 'images/edits';
 
 /** Which alias and usage type a media endpoint belongs to. */
 export const MEDIA_ENDPOINT_TYPES: Readonly<Record<MediaEndpoint, MediaApiType>> = {
@@ -29,6 +30,4 @@ export interface MediaCall {
  * reported (zero when it reports none, so per-request pricing still applies).
  */
 export type MediaChunk =
-  | { type: 'head'; contentType: string }
-  | { type: 'data'; data: Uint8Array }
-  | { type: 'usage'; usage: Usage };
+  { type: 'head'; contentType: string } | { type: 'data'; data: Uint8Array } | { type: 'usage'; usage: Usage };

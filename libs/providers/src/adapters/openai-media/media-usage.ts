@@ -7,7 +7,8 @@ interface WireUsage {
   cost?: unknown;
 }
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 
 /**
  * The usage of a media answer's JSON body: embeddings report `prompt_tokens`; image

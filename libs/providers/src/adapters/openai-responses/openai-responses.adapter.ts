@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalResponse } from '@plexus/core';
-import { ResponsesStreamDecoder, decodeResponsesResponse, encodeResponsesRequest } from '@plexus/protocols/openai-responses';
+import {
+  ResponsesStreamDecoder,
+  decodeResponsesResponse,
+  encodeResponsesRequest,
+} from '@plexus/protocols/openai-responses';
 import type { UpstreamCall, UpstreamTarget } from '../../provider-adapter';
 import { UpstreamHttpClient } from '../../upstream-http.client';
 import { HttpProviderAdapter, type StreamDecoder } from '../http-provider.adapter';

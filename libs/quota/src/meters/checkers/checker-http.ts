@@ -13,7 +13,8 @@ export function endpointOf(context: CheckerContext, fallback: string): string {
 export function requireApiKey(context: CheckerContext, what = 'an API key'): string {
   const raw = context.apiKey?.trim() ?? '';
   const key = raw.toLowerCase().startsWith('bearer ') ? raw.slice(7).trim() : raw;
-  if (!key) throw new CheckerError(`No credential: set the provider's api_key or quota_checker.options.apiKey to ${what}`);
+  if (!key)
+    throw new CheckerError(`No credential: set the provider's api_key or quota_checker.options.apiKey to ${what}`);
   return key;
 }
 
@@ -29,16 +30,25 @@ export interface JsonReply {
 
 /** Calls the upstream and parses its JSON; a non-2xx answer or bad JSON is a CheckerError. */
 export async function requestJson(context: CheckerContext, url: string, init: RequestInit = {}): Promise<JsonReply> {
-  const response = await fetch(url, { method: 'GET', ...init, headers: { accept: 'application/json', ...init.headers }, signal: context.signal });
+  const response = await fetch(url, {
+    method: 'GET',
+    ...init,
+    headers: { accept: 'application/json', ...init.headers },
+    signal: context.signal,
+  });
   const text = await response.text();
   if (!response.ok) {
     const excerpt = text.trim().slice(0, BODY_EXCERPT);
-    throw new CheckerError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`);
+    throw new CheckerError(
+      `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`,
+    );
   }
   try {
     return { body: JSON.parse(text) as unknown, headers: response.headers };
   } catch {
-    throw new CheckerError(`The upstream answered with something other than JSON: ${text.trim().slice(0, BODY_EXCERPT)}`);
+    throw new CheckerError(
+      `The upstream answered with something other than JSON: ${text.trim().slice(0, BODY_EXCERPT)}`,
+    );
   }
 }
 
@@ -66,7 +76,8 @@ export function numberOf(value: unknown): number | undefined {
 /** A number the upstream must have sent. */
 export function requireNumber(value: unknown, what: string): number {
   const parsed = numberOf(value);
-  if (parsed === undefined) throw new CheckerError(`Unexpected response: ${what} is not a number (${JSON.stringify(value) ?? 'missing'})`);
+  if (parsed === undefined)
+    throw new CheckerError(`Unexpected response: ${what} is not a number (${JSON.stringify(value) ?? 'missing'})`);
   return parsed;
 }
 

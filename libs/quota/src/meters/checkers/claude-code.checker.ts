@@ -7,7 +7,13 @@ const WINDOWS: ReadonlyArray<{ field: string; key: string; label: string; scope?
   { field: 'seven_day', key: 'weekly', label: 'Weekly (all models)', hours: 168 },
   { field: 'seven_day_opus', key: 'weekly_opus', label: 'Weekly (Opus)', scope: 'opus', hours: 168 },
   { field: 'seven_day_sonnet', key: 'weekly_sonnet', label: 'Weekly (Sonnet)', scope: 'sonnet', hours: 168 },
-  { field: 'seven_day_oauth_apps', key: 'weekly_oauth_apps', label: 'Weekly (OAuth apps)', scope: 'oauth_apps', hours: 168 },
+  {
+    field: 'seven_day_oauth_apps',
+    key: 'weekly_oauth_apps',
+    label: 'Weekly (OAuth apps)',
+    scope: 'oauth_apps',
+    hours: 168,
+  },
 ];
 
 /**

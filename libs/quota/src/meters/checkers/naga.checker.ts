@@ -1,6 +1,14 @@
 import { balanceMeter, type Meter } from '../meter';
 import type { CheckerContext, QuotaChecker } from '../quota-checker';
-import { endpointOf, isRecord, numberOf, requestJson, requireApiKey, requireNumber, stringOption } from './checker-http';
+import {
+  endpointOf,
+  isRecord,
+  numberOf,
+  requestJson,
+  requireApiKey,
+  requireNumber,
+  stringOption,
+} from './checker-http';
 
 /**
  * `GET /v1/account/balance` with a provisioning key (`options.provisioningKey`, else the

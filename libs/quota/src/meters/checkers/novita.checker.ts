@@ -12,9 +12,13 @@ export class NovitaChecker implements QuotaChecker {
 
   async check(context: CheckerContext): Promise<Meter[]> {
     const key = requireApiKey(context);
-    const { body } = await requestJson(context, endpointOf(context, 'https://api.novita.ai/openapi/v1/billing/balance/detail'), {
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const { body } = await requestJson(
+      context,
+      endpointOf(context, 'https://api.novita.ai/openapi/v1/billing/balance/detail'),
+      {
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
     const units = requireNumber(isRecord(body) ? body['availableBalance'] : undefined, 'availableBalance');
     return [balanceMeter({ key: 'balance', label: 'Account balance', unit: 'usd', remaining: units / UNITS_PER_USD })];
   }

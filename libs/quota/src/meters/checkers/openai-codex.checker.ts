@@ -43,9 +43,12 @@ function windowReading(window: Record<string, unknown>, fallback: 'five_hour' | 
     unit: 'percentage',
     limit: 100,
     utilizationPercent: Math.min(Math.max(numberOf(window['used_percent']) ?? 0, 0), 100),
-    ...(hours % 24 === 0 ? { periodValue: hours / 24, periodUnit: 'day' as const } : { periodValue: Math.round(hours), periodUnit: 'hour' as const }),
+    ...(hours % 24 === 0
+      ? { periodValue: hours / 24, periodUnit: 'day' as const }
+      : { periodValue: Math.round(hours), periodUnit: 'hour' as const }),
     periodCycle: 'rolling',
-    resetsAt: dateOf(window['reset_at']) ?? (resetAfter !== undefined ? new Date(Date.now() + resetAfter * 1000) : undefined),
+    resetsAt:
+      dateOf(window['reset_at']) ?? (resetAfter !== undefined ? new Date(Date.now() + resetAfter * 1000) : undefined),
   };
 }
 
@@ -77,7 +80,8 @@ export class OpenAiCodexChecker implements QuotaChecker {
     // limit_reached is authoritative even when the window's percentage lags behind.
     if (limits['limit_reached'] === true) primaryReading.utilizationPercent = 100;
     const meters = [allowanceMeter(primaryReading)];
-    if (isRecord(limits['secondary_window'])) meters.push(allowanceMeter(windowReading(limits['secondary_window'], 'weekly', 'Secondary window')));
+    if (isRecord(limits['secondary_window']))
+      meters.push(allowanceMeter(windowReading(limits['secondary_window'], 'weekly', 'Secondary window')));
     return meters;
   }
 }

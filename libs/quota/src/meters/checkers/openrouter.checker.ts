@@ -15,6 +15,15 @@ export class OpenRouterChecker implements QuotaChecker {
     const data = objectAt(body, 'data');
     const total = requireNumber(data['total_credits'], 'data.total_credits');
     const usage = requireNumber(data['total_usage'], 'data.total_usage');
-    return [balanceMeter({ key: 'balance', label: 'Account credits', unit: 'usd', limit: total, used: usage, remaining: total - usage })];
+    return [
+      balanceMeter({
+        key: 'balance',
+        label: 'Account credits',
+        unit: 'usd',
+        limit: total,
+        used: usage,
+        remaining: total - usage,
+      }),
+    ];
   }
 }

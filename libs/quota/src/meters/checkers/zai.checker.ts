@@ -45,7 +45,10 @@ export class ZaiChecker implements QuotaChecker {
         const used = numberOf(limit['currentValue']);
         const remaining = numberOf(limit['remaining']);
         // The allowance is `total` in older answers and `usage` in newer ones.
-        const total = numberOf(limit['total']) ?? numberOf(limit['usage']) ?? (used !== undefined && remaining !== undefined ? used + remaining : undefined);
+        const total =
+          numberOf(limit['total']) ??
+          numberOf(limit['usage']) ??
+          (used !== undefined && remaining !== undefined ? used + remaining : undefined);
         meters.push(
           allowanceMeter({
             key: 'monthly_mcp',
