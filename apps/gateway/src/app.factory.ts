@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { Environment } from '@plexus/config';
 import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
 import { OVERHEAD_HEADER, RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
+import { McpProxyService, mcpProxyOpenApiPath, mcpProxyRoutes } from '@plexus/mcp';
 import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -77,6 +78,7 @@ export async function createApp(
   });
 
   await app.register(rawPassthroughRoutes(app.get(RawPassthrough)));
+  await app.register(mcpProxyRoutes(app.get(McpProxyService)));
 
   const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));
   app.useGlobalFilters(new HttpErrorFilter(adminAssets));
@@ -137,5 +139,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   const raw = rawPassthroughOpenApiPath();
   document.paths[raw.path] = raw.item;
+  const mcp = mcpProxyOpenApiPath();
+  document.paths[mcp.path] = mcp.item;
   return document;
 }

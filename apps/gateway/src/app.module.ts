@@ -4,6 +4,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule, type Environment } from '@plexus/config';
 import { IngressModule } from '@plexus/ingress';
 import { ConfigTransferModule, ManagementModule } from '@plexus/management';
+import { AuthModule } from '@plexus/auth';
+import { McpModule } from '@plexus/mcp';
+import { QuotaModule } from '@plexus/quota';
+import { GatewayMcpAccess } from './mcp-access';
 import { PersistenceModule } from '@plexus/persistence';
 import { LogJournal, LoggingModule } from '@plexus/usage';
 import { HealthController } from './health/health.controller';
@@ -33,6 +37,7 @@ export class AppModule {
         LoginThrottleModule,
         TerminusModule,
         IngressModule,
+        McpModule.forRoot({ imports: [AuthModule, QuotaModule], access: GatewayMcpAccess }),
         ManagementModule,
         ConfigTransferModule.forRoot({ configFile: environment.PLEXUS_CONFIG }),
       ],

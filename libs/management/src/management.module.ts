@@ -36,6 +36,8 @@ import { SettingsController } from './settings/settings.controller';
 import { ErrorsController } from './usage/errors.controller';
 import { LogsResetController } from './usage/logs-reset.controller';
 import { UsageController } from './usage/usage.controller';
+import { McpLogsController } from './mcp/mcp-logs.controller';
+import { McpServersController } from './mcp/mcp-servers.controller';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
@@ -71,6 +73,8 @@ import { UsageController } from './usage/usage.controller';
     LoggingController,
     SystemLogsController,
     RestartController,
+    McpServersController,
+    McpLogsController,
   ],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }, InFlightRequests, GracefulRestart],

@@ -17,6 +17,7 @@ export { copyLegacyQuotaSnapshots, periodOfWindowType, type LegacySnapshotCopy }
 export * from './repositories/debug-log.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/concurrency.repository';
+export * from './repositories/mcp.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';
 export { isCredentialOption, mapProviderSecrets, providerSecretsOf } from './encryption/provider-secrets';

@@ -25,6 +25,7 @@ import { UsageRepository } from './repositories/usage.repository';
 import { QuotaStateRepository } from './repositories/quota-state.repository';
 import { UserQuotaRepository } from './repositories/user-quota.repository';
 import { MeterSnapshotRepository } from './repositories/meter-snapshot.repository';
+import { McpServerKeyRepository, McpUsageRepository } from './repositories/mcp.repository';
 
 const REPOSITORIES = [
   ProviderRepository,
@@ -40,6 +41,8 @@ const REPOSITORIES = [
   DebugLogRepository,
   AuditLogRepository,
   ConcurrencyRepository,
+  McpServerKeyRepository,
+  McpUsageRepository,
 ];
 
 /** Closes the pool before the embedded database it talks to. */

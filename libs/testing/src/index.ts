@@ -8,3 +8,4 @@ export * from './gateway-process';
 export * from './gateway-calls';
 export * from './matrix';
 export * from './management-client/management-client';
+export * from './mcp-upstream';

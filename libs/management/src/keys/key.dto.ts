@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsIpRuleList } from '../common/is-ip-rule.validator';
+import { IsMcpToolPolicy } from './mcp-tool-policy.validator';
 
 /** An API key as the reference's KeyConfig. */
 export class KeyConfigDto {
@@ -96,6 +97,32 @@ export class KeyConfigDto {
   @IsInt()
   @Min(1)
   maxConcurrency?: number | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'MCP servers (/mcp/{name}) the key may use; absent or empty: all',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowedMcpServers?: string[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        allow: { type: 'array', items: { type: 'string' } },
+        deny: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    description:
+      'Per MCP server, the tools the key sees in tools/list and may call: `allow` (absent: every tool) minus `deny`',
+  })
+  @IsOptional()
+  @IsMcpToolPolicy()
+  mcpToolPolicy?: Record<string, { allow?: string[]; deny?: string[] }>;
+
   @ApiPropertyOptional({
     readOnly: true,
     description:

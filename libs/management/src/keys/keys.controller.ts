@@ -18,6 +18,8 @@ export const POLICY_FIELDS = [
   'quota',
   'quotas',
   'maxConcurrency',
+  'allowedMcpServers',
+  'mcpToolPolicy',
 ] as const;
 
 @ApiTags('Management — Keys')

@@ -7,6 +7,7 @@ import { SecretCipher, SecretCipherError } from './secret-cipher';
 const SECRET_COLUMNS = [
   { table: 'providers', id: 'id', column: 'api_key' },
   { table: 'api_keys', id: 'id', column: 'secret' },
+  { table: 'mcp_server_keys', id: 'id', column: 'key' },
 ] as const;
 
 /** One stored value holding secrets (a column, the headers and checker credentials inside a provider's settings, the MCP servers setting), and how to rewrite them. */

@@ -13,6 +13,15 @@ export interface ApiKeyPolicy {
   quotas?: string[];
   /** Most requests of this key in flight at once (across replicas with Redis); absent: no limit. */
   maxConcurrency?: number;
+  /** MCP servers (`/mcp/{name}`) the key may use; absent or empty: every server. */
+  allowedMcpServers?: string[];
+  /** Per MCP server, the tools the key sees and may call: `allow` (absent: all) minus `deny`. */
+  mcpToolPolicy?: Record<string, McpToolPolicy>;
+}
+
+export interface McpToolPolicy {
+  allow?: string[];
+  deny?: string[];
 }
 
 @Entity('api_keys')

@@ -11,6 +11,8 @@ import { SystemSettingEntity } from './system-setting.entity';
 import { QuotaStateEntity } from './quota-state.entity';
 import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
 import { MeterSnapshotEntity } from './meter-snapshot.entity';
+import { McpServerKeyEntity } from './mcp-server-key.entity';
+import { McpRequestUsageEntity } from './mcp-request-usage.entity';
 
 export * from './api-key.entity';
 export * from './debug-log.entity';
@@ -25,6 +27,8 @@ export * from './system-setting.entity';
 export * from './user-quota-definition.entity';
 export * from './quota-state.entity';
 export * from './meter-snapshot.entity';
+export * from './mcp-server-key.entity';
+export * from './mcp-request-usage.entity';
 
 export const ENTITIES = [
   ProviderEntity,
@@ -40,4 +44,6 @@ export const ENTITIES = [
   MeterSnapshotEntity,
   DebugLogEntity,
   AuditLogEntity,
+  McpServerKeyEntity,
+  McpRequestUsageEntity,
 ];

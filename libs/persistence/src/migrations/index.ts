@@ -8,6 +8,7 @@ import { ManagedConfig1764000800000 } from './1764000800000-managed-config';
 import { AuditLog1764000850000 } from './1764000850000-audit-log';
 import { DebugTraces1764000900000 } from './1764000900000-debug-traces';
 import { ResponseConversations1764001300000 } from './1764001300000-response-conversations';
+import { McpGateway1764001500000 } from './1764001500000-mcp-gateway';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditLog1764000850000,
   DebugTraces1764000900000,
   ResponseConversations1764001300000,
+  McpGateway1764001500000,
 ];
