@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { Environment } from '@plexus/config';
 import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
 import { OVERHEAD_HEADER, RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
+import { PlexusManagementMcp, plexusMcpRoutes } from '@plexus/management';
 import { McpProxyService, mcpProxyOpenApiPath, mcpProxyRoutes } from '@plexus/mcp';
 import { LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
@@ -78,6 +79,7 @@ export async function createApp(
   });
 
   await app.register(rawPassthroughRoutes(app.get(RawPassthrough)));
+  await app.register(plexusMcpRoutes(app.get(PlexusManagementMcp)));
   await app.register(mcpProxyRoutes(app.get(McpProxyService)));
 
   const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));

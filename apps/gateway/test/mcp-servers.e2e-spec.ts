@@ -187,4 +187,58 @@ describe('MCP servers: management, local processes, replicas', () => {
     expect(again.status).toBe('running');
     expect(await pidThroughGateway()).toBe(String(again.pid));
   });
+  it('serves the management MCP server /mcp/plexus to admins: tools, redacted secrets, acknowledged destruction, the switch', async () => {
+    expect(
+      (await admin('PUT', '/providers/openai', { api_base_url: upstream.url, api_key: 'sk-provider-secret-123' }))
+        .status,
+    ).toBe(200);
+    const client = new Client({ name: 'e2e-admin', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp/plexus`), {
+        requestInit: { headers: { 'x-admin-key': ADMIN_KEY } },
+      }),
+    );
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['plexus_provider', 'plexus_key', 'plexus_mcp_gateway', 'plexus_settings']),
+    );
+    const providers = toolText(await client.callTool({ name: 'plexus_provider', arguments: { operation: 'list' } }));
+    expect(providers).toContain('openai');
+    expect(providers).toContain('[REDACTED]');
+    expect(providers).not.toContain('sk-provider-secret-123');
+
+    const refused = await client.callTool({ name: 'plexus_key', arguments: { operation: 'delete', name: 'other' } });
+    expect(refused.isError).toBe(true);
+    expect(toolText(refused)).toContain('confirmation_required');
+    expect((await admin('GET', '/keys/other')).status).toBe(200);
+    const deleted = await client.callTool({
+      name: 'plexus_key',
+      arguments: { operation: 'delete', name: 'other', destructive: 'acknowledged' },
+    });
+    expect(deleted.isError).toBeFalsy();
+    expect((await admin('GET', '/keys/other')).status).toBe(404);
+    const guide = await client.getPrompt({ name: 'plexus_management_guide' });
+    expect(JSON.stringify(guide.messages)).toContain('acknowledged');
+    await client.close();
+
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    };
+    const post = (headers: Record<string, string>): Promise<Response> =>
+      fetch(`${gateway.url}/mcp/plexus`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(initialize),
+      });
+    expect((await post({ authorization: 'Bearer sk-dev' })).status).toBe(403);
+    expect((await post({})).status).toBe(401);
+    expect((await admin('PATCH', '/config/mcp-enabled', { enabled: false })).status).toBe(200);
+    const disabled = await post({ 'x-admin-key': ADMIN_KEY });
+    expect(disabled.status).toBe(418);
+    expect(await disabled.json()).toMatchObject({ error: { type: 'mcp_disabled' } });
+    expect(await (await admin('GET', '/config/mcp-enabled')).json()).toEqual({ enabled: false });
+  });
 });

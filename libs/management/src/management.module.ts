@@ -38,6 +38,8 @@ import { LogsResetController } from './usage/logs-reset.controller';
 import { UsageController } from './usage/usage.controller';
 import { McpLogsController } from './mcp/mcp-logs.controller';
 import { McpServersController } from './mcp/mcp-servers.controller';
+import { McpEnabledController, McpEnabledSetting } from './mcp/mcp-enabled.controller';
+import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
 
 @Module({
   imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
@@ -75,9 +77,16 @@ import { McpServersController } from './mcp/mcp-servers.controller';
     RestartController,
     McpServersController,
     McpLogsController,
+    McpEnabledController,
   ],
   // Every configuration change lands in the audit log, whichever controller made it.
-  providers: [{ provide: APP_INTERCEPTOR, useClass: AuditInterceptor }, InFlightRequests, GracefulRestart],
-  exports: [GracefulRestart],
+  providers: [
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    InFlightRequests,
+    GracefulRestart,
+    McpEnabledSetting,
+    PlexusManagementMcp,
+  ],
+  exports: [GracefulRestart, PlexusManagementMcp],
 })
 export class ManagementModule {}

@@ -317,9 +317,7 @@ export class McpProxyService implements OnApplicationShutdown {
     if (/text\/event-stream/i.test(contentType)) {
       exchange.streamed = true;
       void reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
-      const pending = new Set(
-        request.method === 'POST' ? exchange.messages.filter(isRequest).map((m) => m.id) : [],
-      );
+      const pending = new Set(request.method === 'POST' ? exchange.messages.filter(isRequest).map((m) => m.id) : []);
       const relay = new SseRelay({ pending, rewrite });
       upstream.body.once('error', (error: Error) => {
         if (params.abort.signal.aborted) return;
