@@ -6,8 +6,8 @@ import type { Environment } from '@plexus/config';
 import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
 import { OVERHEAD_HEADER, RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
 import { PlexusManagementMcp, plexusMcpRoutes } from '@plexus/management';
-import { McpProxyService, mcpProxyOpenApiPath, mcpProxyRoutes } from '@plexus/mcp';
-import { LogJournal, PlexusLogger } from '@plexus/usage';
+import { McpProxyService, McpUsageRecorder, mcpProxyOpenApiPath, mcpProxyRoutes } from '@plexus/mcp';
+import { GatewayMetrics, LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
@@ -64,8 +64,13 @@ export async function createApp(
       'x-admin-key',
       'x-goog-api-key',
       'x-client-request-id',
+      'mcp-session-id',
+      'mcp-protocol-version',
+      'last-event-id',
     ],
     exposedHeaders: [
+      'mcp-session-id',
+      'www-authenticate',
       'x-request-id',
       'x-client-request-id',
       'x-plexus-overhead-ms',
@@ -81,6 +86,7 @@ export async function createApp(
   await app.register(rawPassthroughRoutes(app.get(RawPassthrough)));
   await app.register(plexusMcpRoutes(app.get(PlexusManagementMcp)));
   await app.register(mcpProxyRoutes(app.get(McpProxyService)));
+  app.get(McpUsageRecorder).exposeMetricsIn(app.get(GatewayMetrics).registry);
 
   const adminAssets = new AdminAssets(options.adminRoot ?? join(__dirname, '..', '..', '..', '..', 'admin', 'browser'));
   app.useGlobalFilters(new HttpErrorFilter(adminAssets));

@@ -198,5 +198,9 @@ describe('the MCP proxy /mcp/{name}', () => {
       }),
     );
     expect(page.data).toContainEqual(expect.objectContaining({ response_status: 401, api_key: null }));
+    const metrics = await (await admin('GET', '/metrics')).text();
+    expect(metrics).toMatch(
+      /plexus_mcp_requests_total\{server="tools",method="POST",jsonrpc_method="tools\/call",status="200"\} \d+/,
+    );
   });
 });

@@ -17,22 +17,27 @@ export class McpUsageRecorder implements OnApplicationShutdown {
   private buffer: McpUsageRow[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
-  readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'plexus_mcp_requests_total',
     help: 'Requests through the MCP proxy, by server, HTTP method, JSON-RPC method and HTTP status',
     labelNames: ['server', 'method', 'jsonrpc_method', 'status'],
-    registers: [this.registry],
+    registers: [],
   });
   private readonly duration = new Histogram({
     name: 'plexus_mcp_request_duration_seconds',
     help: 'Duration of requests through the MCP proxy (streams: until they end)',
     labelNames: ['server', 'method'],
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
-    registers: [this.registry],
+    registers: [],
   });
 
   constructor(private readonly repository: McpUsageRepository) {}
+
+  /** Adds the MCP counters to the registry the gateway's /metrics serves. */
+  exposeMetricsIn(registry: Registry): void {
+    registry.registerMetric(this.requests);
+    registry.registerMetric(this.duration);
+  }
 
   record(row: McpUsageRow): void {
     this.requests.inc({
