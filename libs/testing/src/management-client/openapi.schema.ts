@@ -55,6 +55,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mcp/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** Open the MCP server's stream of server-to-client messages */
+        get: operations["mcpProxyGet"];
+        put?: never;
+        /** Send JSON-RPC messages to an MCP server (Streamable HTTP) */
+        post: operations["mcpProxyPost"];
+        /** End an MCP session */
+        delete: operations["mcpProxyDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -390,6 +411,24 @@ export interface paths {
         patch: operations["SettingsController_patchFailover"];
         trace?: never;
     };
+    "/v0/management/config/mcp-enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the Plexus management MCP server (/mcp/plexus) is enabled */
+        get: operations["McpEnabledController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Enable or disable the Plexus management MCP server (418 mcp_disabled while off) */
+        patch: operations["McpEnabledController_patch"];
+        trace?: never;
+    };
     "/v0/management/config/stall": {
         parameters: {
             query?: never;
@@ -708,6 +747,216 @@ export interface paths {
          * @description Configuration, providers, aliases, keys and cooldowns stay untouched.
          */
         delete: operations["LogsResetController_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MCP proxy requests, newest first */
+        get: operations["McpLogsController_list"];
+        put?: never;
+        post?: never;
+        /** Delete MCP logs: all, or those older than olderThanDays */
+        delete: operations["McpLogsController_deleteMany"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-logs/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One MCP proxy request */
+        get: operations["McpLogsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete one MCP log */
+        delete: operations["McpLogsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every MCP server, keyed by name (headers, env and args masked) */
+        get: operations["McpServersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One MCP server (secrets masked) */
+        get: operations["McpServersController_get"];
+        /** Create or replace an MCP server */
+        put: operations["McpServersController_put"];
+        post?: never;
+        /** Delete an MCP server (its process is stopped and its upstream keys removed) */
+        delete: operations["McpServersController_delete"];
+        options?: never;
+        head?: never;
+        /** Merge fields into an MCP server, then validate the result */
+        patch: operations["McpServersController_patch"];
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The upstream keys of a server (masked), with their cooldowns */
+        get: operations["McpServersController_listKeys"];
+        put?: never;
+        /** Add an upstream key; new sessions rotate through the active keys (429/402 cool a key down) */
+        post: operations["McpServersController_addKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an upstream key (sessions pinned to it must start over) */
+        delete: operations["McpServersController_removeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/keys/{keyId}/clear-cooldown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End an upstream key's cooldown */
+        post: operations["McpServersController_clearCooldown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/process-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 500 lines a local server printed */
+        get: operations["McpServersController_processLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restart the process of a local server */
+        post: operations["McpServersController_restart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the process of a local server and wait until it listens */
+        post: operations["McpServersController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process status of a local server (remote servers: always 'stopped', no pid) */
+        get: operations["McpServersController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/mcp-servers/{serverName}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the process of a local server */
+        post: operations["McpServersController_stop"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2136,6 +2385,8 @@ export interface components {
         KeyConfigDto: {
             /** @description Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any. */
             allowedIps?: string[];
+            /** @description MCP servers (/mcp/{name}) the key may use; absent or empty: all */
+            allowedMcpServers?: string[];
             allowedModels?: string[];
             allowedProviders?: string[];
             /** @default false */
@@ -2149,6 +2400,13 @@ export interface components {
             readonly managed?: boolean;
             /** @description Most requests of this key in flight at once (429 beyond); null or absent: no limit */
             maxConcurrency?: number | null;
+            /** @description Per MCP server, the tools the key sees in tools/list and may call: `allow` (absent: every tool) minus `deny` */
+            mcpToolPolicy?: {
+                [key: string]: {
+                    allow?: string[];
+                    deny?: string[];
+                };
+            };
             quota?: string | null;
             quotas?: string[];
             /** @description The secret clients present. Write-only: responses show it masked. */
@@ -2205,6 +2463,119 @@ export interface components {
             message: string;
             /** @example true */
             success: boolean;
+        };
+        McpEnabledDto: {
+            /** @description Whether the Plexus management MCP server (/mcp/plexus) answers */
+            enabled: boolean;
+        };
+        McpProcessLogsDto: {
+            /** @description The last 500 lines of the process output */
+            data: string[];
+        };
+        McpProcessStatusDto: {
+            /** Format: date-time */
+            exitedAt: string | null;
+            lastError: string | null;
+            pid: number | null;
+            /** @description Automatic restarts after crashes */
+            restarts: number;
+            serverName: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "stopped" | "starting" | "running" | "failed";
+            url: string | null;
+        };
+        McpServerConfigDto: {
+            /** @description local_http: its arguments (masked in responses) */
+            args?: string[];
+            /**
+             * @description How an upstream key is sent: bearer, or a header name
+             * @default bearer
+             */
+            auth_scheme?: string;
+            /** @description local_http: the program the gateway starts (no shell) */
+            command?: string;
+            /** @default true */
+            enabled?: boolean;
+            /** @description local_http: its environment (masked) */
+            env?: {
+                [key: string]: string;
+            };
+            /** @description Static headers sent upstream (responses show them masked; a masked value sent back keeps the stored one) */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @default remote_http
+             * @enum {string}
+             */
+            mode?: "remote_http" | "local_http";
+            /**
+             * @description local_http: its MCP path
+             * @default /mcp
+             */
+            path?: string;
+            /** @description local_http: the loopback port it listens on */
+            port?: number;
+            /**
+             * @description Longest wait for an answer, and longest silence inside a streamed one (504 upstream_timeout)
+             * @default 60000
+             */
+            timeout_ms?: number;
+            /**
+             * Format: uri
+             * @description Streamable HTTP endpoint of a remote server (required for remote_http)
+             */
+            upstream_url?: string;
+        };
+        McpServerKeyCreateDto: {
+            /** @default true */
+            is_active?: boolean;
+            key: string;
+        };
+        McpServerKeyDto: {
+            /** Format: date-time */
+            cooldown_until: string | null;
+            id: number;
+            is_active: boolean;
+            /** @description Masked */
+            key: string;
+        };
+        McpServerKeyListDto: {
+            keys: components["schemas"]["McpServerKeyDto"][];
+        };
+        McpServerSaveResultDto: {
+            name: string;
+            /** @enum {boolean} */
+            success: true;
+        };
+        McpUsagePageDto: {
+            data: components["schemas"]["McpUsageRecordDto"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        McpUsageRecordDto: {
+            api_key: string | null;
+            attribution: string | null;
+            /** Format: date-time */
+            created_at: string;
+            duration_ms: number;
+            error_code: string | null;
+            error_message: string | null;
+            has_debug: boolean;
+            is_streamed: boolean;
+            jsonrpc_method: string | null;
+            /** @enum {string} */
+            method: "GET" | "POST" | "DELETE";
+            request_id: string;
+            response_status: number;
+            server_name: string;
+            source_ip: string | null;
+            start_time: number;
+            tool_name: string | null;
+            upstream_url: string | null;
         };
         MetadataLookupResultDto: {
             data: components["schemas"]["NormalizedModelMetadataDto"];
@@ -3202,6 +3573,171 @@ export interface operations {
                         status?: "error" | "shutting_down";
                     };
                 };
+            };
+        };
+    };
+    mcpProxyGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MCP server answer: JSON or an event stream, as the server chose */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key (WWW-Authenticate names the protected-resource metadata) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The key may not use this MCP server */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such MCP server, or an unknown session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server could not be reached (upstream_error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server did not answer in time (upstream_timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mcpProxyPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MCP server answer: JSON or an event stream, as the server chose */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key (WWW-Authenticate names the protected-resource metadata) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The key may not use this MCP server */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such MCP server, or an unknown session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server could not be reached (upstream_error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server did not answer in time (upstream_timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    mcpProxyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The MCP server answer: JSON or an event stream, as the server chose */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid Plexus API key (WWW-Authenticate names the protected-resource metadata) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The key may not use this MCP server */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such MCP server, or an unknown session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server could not be reached (upstream_error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The MCP server did not answer in time (upstream_timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4248,6 +4784,48 @@ export interface operations {
             };
         };
     };
+    McpEnabledController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpEnabledDto"];
+                };
+            };
+        };
+    };
+    McpEnabledController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpEnabledDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpEnabledDto"];
+                };
+            };
+        };
+    };
     SettingsController_getStall: {
         parameters: {
             query?: never;
@@ -4920,6 +5498,403 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogsResetResultDto"];
+                };
+            };
+        };
+    };
+    McpLogsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                serverName?: string;
+                apiKey?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpUsagePageDto"];
+                };
+            };
+        };
+    };
+    McpLogsController_deleteMany: {
+        parameters: {
+            query?: {
+                olderThanDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    McpLogsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpUsageRecordDto"];
+                };
+            };
+        };
+    };
+    McpLogsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    McpServersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: components["schemas"]["McpServerConfigDto"];
+                    };
+                };
+            };
+        };
+    };
+    McpServersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerConfigDto"];
+                };
+            };
+        };
+    };
+    McpServersController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerConfigDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerSaveResultDto"];
+                };
+            };
+        };
+    };
+    McpServersController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    McpServersController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerSaveResultDto"];
+                };
+            };
+        };
+    };
+    McpServersController_listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerKeyListDto"];
+                };
+            };
+        };
+    };
+    McpServersController_addKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerKeyCreateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerKeyDto"];
+                };
+            };
+        };
+    };
+    McpServersController_removeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+                keyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    McpServersController_clearCooldown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+                keyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
+            };
+        };
+    };
+    McpServersController_processLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpProcessLogsDto"];
+                };
+            };
+        };
+    };
+    McpServersController_restart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpProcessStatusDto"];
+                };
+            };
+        };
+    };
+    McpServersController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpProcessStatusDto"];
+                };
+            };
+        };
+    };
+    McpServersController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpProcessStatusDto"];
+                };
+            };
+        };
+    };
+    McpServersController_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpProcessStatusDto"];
                 };
             };
         };

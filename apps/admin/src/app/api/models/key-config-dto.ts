@@ -8,6 +8,11 @@ export interface KeyConfigDto {
    * Client addresses allowed to use the key (IPv4/IPv6, CIDR, a.b.c.d-N or addr-addr ranges), resolved through the trusted proxies; empty: any.
    */
   allowedIps?: Array<string>;
+
+  /**
+   * MCP servers (/mcp/{name}) the key may use; absent or empty: all
+   */
+  allowedMcpServers?: Array<string>;
   allowedModels?: Array<string>;
   allowedProviders?: Array<string>;
   comment?: string;
@@ -28,6 +33,16 @@ export interface KeyConfigDto {
    * Most requests of this key in flight at once (429 beyond); null or absent: no limit
    */
   maxConcurrency?: number | null;
+
+  /**
+   * Per MCP server, the tools the key sees in tools/list and may call: `allow` (absent: every tool) minus `deny`
+   */
+  mcpToolPolicy?: {
+[key: string]: {
+'allow'?: Array<string>;
+'deny'?: Array<string>;
+};
+};
   quota?: string | null;
   quotas?: Array<string>;
 
