@@ -203,4 +203,12 @@ describe('the MCP proxy /mcp/{name}', () => {
       /plexus_mcp_requests_total\{server="tools",method="POST",jsonrpc_method="tools\/call",status="200"\} \d+/,
     );
   });
+  it("counts MCP requests against the key's request quota", async () => {
+    await admin('PUT', '/user-quotas/mcp-three', { type: 'daily', limitType: 'requests', limit: 3 });
+    await admin('PUT', '/keys/metered', { secret: 'sk-metered', quota: 'mcp-three' });
+    // initialize and notifications/initialized are the first two requests, one tool call the third.
+    const client = await connect('tools', 'sk-metered');
+    expect(text(await client.callTool({ name: 'echo', arguments: { text: 'third' } }))).toBe('third');
+    await expect(client.callTool({ name: 'echo', arguments: { text: 'fourth' } })).rejects.toThrow(/quota/i);
+  });
 });
