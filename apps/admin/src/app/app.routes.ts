@@ -27,6 +27,7 @@ export const routes: Routes = [
           { path: 'config', loadChildren: () => import('./config/config.routes') },
           { path: 'audit', loadChildren: () => import('./audit/audit.routes') },
           { path: 'system-logs', loadChildren: () => import('./system-logs/system-logs.routes') },
+          { path: 'mcp-servers', loadChildren: () => import('./mcp/mcp.routes') },
         ],
       },
     ],

@@ -21,7 +21,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { path: 'config', label: 'Configuration' },
   { path: 'audit', label: 'Audit log' },
   { path: 'system-logs', label: 'System logs' },
-  { path: 'mcp-servers', label: 'MCP servers', comingSoon: true },
+  { path: 'mcp-servers', label: 'MCP servers' },
   { path: 'oauth-accounts', label: 'OAuth accounts', comingSoon: true },
 ];
 

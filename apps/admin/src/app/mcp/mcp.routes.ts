@@ -1,0 +1,5 @@
+import type { Routes } from '@angular/router';
+
+export default [
+  { path: '', title: 'MCP servers · Plexus', loadComponent: () => import('./mcp-page').then((m) => m.McpPage) },
+] satisfies Routes;
