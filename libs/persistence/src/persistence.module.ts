@@ -45,7 +45,7 @@ const REPOSITORIES = [
   McpUsageRepository,
 ];
 
-/** Closes the pool before the embedded database it talks to. */
+/** Closes the pool before the embedded server it talks to. */
 class EmbeddedDatabaseShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(DatabaseEndpoint) private readonly endpoint: DatabaseEndpoint,
@@ -96,7 +96,7 @@ class DatabaseEndpointModule {
   }
 }
 
-/** The database: TypeORM over PostgreSQL (a server, or embedded PGlite). Migrations run at start. */
+/** The database: TypeORM over PostgreSQL (a server, or the embedded one). Migrations run at start. */
 @Module({})
 export class PersistenceModule {
   static forRoot(params: DatabaseParams & { encryptionKey?: string }): DynamicModule {

@@ -3,7 +3,7 @@ import type { EmbeddedPostgres } from './embedded-postgres';
 export interface DatabaseParams {
   /** A PostgreSQL server; without one, the embedded database under `dataDir`. */
   databaseUrl?: string;
-  /** Undefined with no databaseUrl: an in-memory embedded database. */
+  /** Undefined with no databaseUrl: a throwaway embedded database (tests). */
   dataDir?: string;
 }
 
@@ -17,9 +17,8 @@ export class DatabaseEndpoint {
 
   static async resolve(params: DatabaseParams): Promise<DatabaseEndpoint> {
     if (params.databaseUrl) return new DatabaseEndpoint(params.databaseUrl, 10, null);
-    // Loaded only when used: a gateway on a PostgreSQL server never pays for PGlite.
     const { EmbeddedPostgres } = await import('./embedded-postgres.js');
     const embedded = await EmbeddedPostgres.start(params.dataDir);
-    return new DatabaseEndpoint(embedded.url, 1, embedded);
+    return new DatabaseEndpoint(embedded.url, 10, embedded);
   }
 }

@@ -13,7 +13,7 @@ const BACKENDS = [
     },
   },
   {
-    name: 'embedded PGlite',
+    name: 'embedded PostgreSQL',
     async open(): Promise<{ url: string; poolSize: number; close(): Promise<void> }> {
       const embedded = await EmbeddedPostgres.start();
       return { url: embedded.url, poolSize: 1, close: () => embedded.stop() };

@@ -24,7 +24,7 @@ const BACKENDS: Backend[] = [
     },
   },
   {
-    name: 'embedded PGlite',
+    name: 'embedded PostgreSQL',
     async open() {
       const embedded = await EmbeddedPostgres.start();
       return { url: embedded.url, poolSize: 1, close: () => embedded.stop() };
