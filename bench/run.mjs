@@ -6,9 +6,14 @@
 // Environment (all optional):
 //   BENCH_DURATION=10        seconds of measured load per target and scenario
 //   BENCH_WARMUP=2           seconds of unmeasured load before each measurement
-//   BENCH_CONNECTIONS=50     concurrent keep-alive connections of the load generator
+//   BENCH_CONNECTIONS=32     concurrent keep-alive connections of the load generator
 //   BENCH_TTFB_SAMPLES=200   sequential requests per target for TTFB and unloaded latency
-//   BENCH_DB=postgres        postgres (a fresh database on BENCH_PG_URL's server) or pglite
+//   BENCH_DB=embedded        embedded (the gateway's own database server in a fresh DATA_DIR)
+//                            or postgres (a fresh database on BENCH_PG_URL's server)
+//   BENCH_LANES=all          all, or basic (no capacity lane, no stream storm)
+//   BENCH_SCENARIOS=non-stream,stream   which scenarios of the basic lane
+//   BENCH_CAPACITY_DURATION=5  measured seconds per level of the capacity lane
+//   BENCH_STORM_STREAMS=512  streams opened at once by the storm
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test   where to create that database
 //   BENCH_CPU_PROF=1         also profile the gateway's CPU under load (slows it: the
 //                            throughput of such a run is not the gateway's)
@@ -18,6 +23,7 @@
 //                            tell what recording usage costs
 //   PLEXUS_GATEWAY_MAIN      the gateway build to run (default: dist/.../main.js)
 import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +34,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { capacityLoad, percentile, streamStorm } from './lib/capacity.mjs';
+import { goalsMarkdown } from './lib/goals.mjs';
+import { databaseKiB, gatewayKiB, memorySampler } from './lib/memory.mjs';
 import { profileMarkdown, summarizeProfile } from './lib/profile-summary.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -50,7 +59,13 @@ const BODIES = {
     stream: true,
   }),
 };
-const SCENARIOS = ['non-stream', 'stream'];
+const SCENARIOS = (process.env.BENCH_SCENARIOS || 'non-stream,stream').split(',').filter(Boolean);
+const SLOW_BODIES = Object.fromEntries(
+  Object.entries(BODIES).map(([scenario, body]) => [scenario, body.replace('"bench"', '"bench-slow"')]),
+);
+/** The capacity lane's upstream latency and concurrency levels, from the performance issue. */
+const SLOW_UPSTREAM_MS = 20;
+const CAPACITY_LEVELS = [32, 128, 512];
 /** The same gateway with USAGE_RECORDING=false: no usage rows (metrics still counted). */
 const UNRECORDED = 'gateway, usage off';
 const COMPARE_USAGE = process.env.BENCH_USAGE_COMPARE === '1';
@@ -73,15 +88,20 @@ function fail(message) {
 const CONFIG = {
   duration: positive('BENCH_DURATION', 10),
   warmup: positive('BENCH_WARMUP', 2),
-  connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
+  connections: Math.round(positive('BENCH_CONNECTIONS', 32)),
   samples: Math.round(positive('BENCH_TTFB_SAMPLES', 200)),
-  db: process.env.BENCH_DB || 'postgres',
+  db: process.env.BENCH_DB || 'embedded',
+  lanes: process.env.BENCH_LANES || 'all',
+  capacityDuration: positive('BENCH_CAPACITY_DURATION', 5),
+  stormStreams: Math.round(positive('BENCH_STORM_STREAMS', 512)),
   pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   pin: process.env.BENCH_PIN !== '0',
   gatewayNodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
 };
-if (!['postgres', 'pglite'].includes(CONFIG.db)) fail(`BENCH_DB must be postgres or pglite, got '${CONFIG.db}'`);
+if (!['postgres', 'embedded'].includes(CONFIG.db)) fail(`BENCH_DB must be embedded or postgres, got '${CONFIG.db}'`);
+if (!['all', 'basic'].includes(CONFIG.lanes)) fail(`BENCH_LANES must be all or basic, got '${CONFIG.lanes}'`);
+if (SCENARIOS.some((scenario) => !BODIES[scenario])) fail(`BENCH_SCENARIOS: non-stream and/or stream`);
 if (!isLoopback(new URL(CONFIG.pgUrl).hostname))
   fail(`BENCH_PG_URL must point at a loopback address, got ${CONFIG.pgUrl}`);
 if (Number(process.versions.node.split('.')[0]) !== 24) {
@@ -133,7 +153,7 @@ function pinSelf() {
 
 const children = new Set();
 
-function startChild(name, args, { env = {}, cpu, ipc = false, timeoutMs = 60_000 } = {}) {
+function startChild(name, args, { env = {}, cpu, ipc = false, timeoutMs = 60_000, onSpawn } = {}) {
   const command = TASKSET && cpu !== undefined ? TASKSET : process.execPath;
   const argv = TASKSET && cpu !== undefined ? ['-c', cpu, process.execPath, ...args] : args;
   // taskset execs node, so the pid is node's own.
@@ -157,6 +177,7 @@ function startChild(name, args, { env = {}, cpu, ipc = false, timeoutMs = 60_000
     stop: () => stopChild(handle),
   };
   children.add(handle);
+  onSpawn?.(child.pid);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name} did not start in ${timeoutMs} ms:\n${output}`)),
@@ -200,18 +221,25 @@ function stopChild(handle) {
 // The database the gateway records usage into: a fresh one, dropped at the end.
 
 async function createDatabase() {
-  if (CONFIG.db === 'pglite') {
+  if (CONFIG.db === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'plexus-bench-'));
     return {
-      describe: `embedded PGlite in ${dir}`,
+      describe: `the embedded PostgreSQL server (a child process of the gateway) in a fresh DATA_DIR ${dir}`,
+      embedded: true,
       env: { DATA_DIR: dir },
       countUsage: async () => {
-        const { PGlite } = await import('@electric-sql/pglite');
-        const db = await PGlite.create(join(dir, 'pglite'));
+        // The gateway's own code starts its server on the (now stopped) gateway's DATA_DIR.
+        const persistence = createRequire(import.meta.url)(
+          join(dirname(GATEWAY_MAIN), '..', '..', '..', 'libs', 'persistence', 'src', 'index.js'),
+        );
+        const endpoint = await persistence.DatabaseEndpoint.resolve({ dataDir: dir });
+        const client = new pg.Client({ connectionString: endpoint.url });
+        await client.connect();
         try {
-          return Number((await db.query('select count(*)::int as n from request_usage')).rows[0].n);
+          return Number((await client.query('select count(*)::int as n from request_usage')).rows[0].n);
         } finally {
-          await db.close();
+          await client.end();
+          await endpoint.embedded.stop();
         }
       },
       drop: async () => rmSync(dir, { recursive: true, force: true }),
@@ -223,14 +251,17 @@ async function createDatabase() {
     await admin.connect();
     await admin.query(`create database "${name}"`);
   } catch (error) {
-    throw new Error(`cannot create a database on ${CONFIG.pgUrl} (${error.message}); BENCH_DB=pglite needs no server`);
+    throw new Error(
+      `cannot create a database on ${CONFIG.pgUrl} (${error.message}); BENCH_DB=embedded needs no server`,
+    );
   } finally {
     await admin.end().catch(() => {});
   }
   const url = new URL(CONFIG.pgUrl);
   url.pathname = `/${name}`;
   return {
-    describe: `PostgreSQL on ${url.host}, fresh database ${name}`,
+    describe: `external PostgreSQL on ${url.host}, fresh database ${name}`,
+    embedded: false,
     env: { DATABASE_URL: url.toString() },
     countUsage: async () => {
       const client = new pg.Client({ connectionString: url.toString() });
@@ -280,6 +311,14 @@ async function configureGateway(gateway, mockUrl) {
     ],
   });
   await manage(gateway, '/keys/bench', { secret: API_KEY });
+}
+
+/** The capacity lane's alias: the same mock with a 20 ms answer and 20 ms between frames. */
+async function configureSlowAlias(gateway, slowMockUrl) {
+  await manage(gateway, '/providers/slow', { api_base_url: `${slowMockUrl}/v1`, api_key: 'sk-mock' });
+  await manage(gateway, '/aliases/bench-slow', {
+    target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: 'slow', model: 'mock-model' }] }],
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -366,6 +405,7 @@ async function sequentialSampler(url, body, count) {
   return {
     ttfbP50: percentile(ttfb, 50),
     totalP50: percentile(total, 50),
+    totalP99: percentile(total, 99),
     count,
   };
 }
@@ -397,12 +437,6 @@ async function load(url, body, duration) {
     errors: result.errors,
     timeouts: result.timeouts,
   };
-}
-
-function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** Peak resident set size of a process, sampled every 200 ms, in MiB. */
@@ -455,6 +489,80 @@ function stopProfile(gateway, file) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The capacity lane and the stream storm: a slow mock, a bare proxy in front of it, and
+// the gateway's `bench-slow` alias on it.
+
+async function capacityAndStorm({ gateway }) {
+  const slow = await startChild(
+    'slow mock upstream',
+    [
+      join(BENCH_DIR, 'mock-upstream.mjs'),
+      '--delay-ms',
+      String(SLOW_UPSTREAM_MS),
+      '--chunk-delay-ms',
+      String(SLOW_UPSTREAM_MS),
+    ],
+    { cpu: LOAD_CPU },
+  );
+  const slowProxy = await startChild('slow bare proxy', [join(BENCH_DIR, 'bare-proxy.mjs'), '--target', slow.url], {
+    cpu: SUT_CPU,
+  });
+  await configureSlowAlias(gateway, slow.url);
+  const targets = { bare: slowProxy.url, gateway: gateway.url };
+  const capacity = { bare: {}, gateway: {} };
+  let answered = 0;
+  for (const connections of CAPACITY_LEVELS) {
+    for (const [name, url] of Object.entries(targets)) {
+      const common = { url, path: PATH, headers: REQUEST_HEADERS, body: SLOW_BODIES['non-stream'], connections };
+      await capacityLoad({ ...common, duration: 1 });
+      const measured = await capacityLoad({ ...common, duration: CONFIG.capacityDuration });
+      capacity[name][connections] = measured;
+      if (name === 'gateway') answered += Math.round(measured.rps * CONFIG.capacityDuration * 1.3);
+      log(
+        `capacity c=${connections} / ${name}: ${fmt(measured.rps, 0)} req/s, p99 ${fmt(measured.p99, 1)} ms` +
+          (measured.failed ? `, ${measured.failed} failed` : ''),
+      );
+      await sleep(500);
+    }
+  }
+  const storm = { streams: CONFIG.stormStreams };
+  for (const [name, url] of Object.entries(targets)) {
+    storm[name] = await streamStorm({
+      url,
+      path: PATH,
+      headers: REQUEST_HEADERS,
+      body: SLOW_BODIES.stream,
+      count: CONFIG.stormStreams,
+    });
+    if (name === 'gateway') answered += CONFIG.stormStreams;
+    log(
+      `storm / ${name}: first byte p50 ${fmt(storm[name].firstByteP50, 0)} ms, worst gap ${fmt(storm[name].worstGap, 0)} ms` +
+        (storm[name].failed ? `, ${storm[name].failed} failed` : ''),
+    );
+    await sleep(1000);
+  }
+  await slowProxy.stop();
+  await slow.stop();
+  return { capacity, storm, answered };
+}
+
+/** What the goals table reads from the basic lane. */
+function basicFigures(results) {
+  const figures = {};
+  for (const scenario of SCENARIOS) {
+    const r = results[scenario];
+    figures[scenario] = {
+      bare: { rps: r['bare proxy'].load.rps },
+      gateway: { rps: r.gateway.load.rps },
+      addedP50: r.gateway.seq.totalP50 - r.direct.seq.totalP50,
+      addedP99: r.gateway.seq.totalP99 - r.direct.seq.totalP99,
+      addedTtfb: r.gateway.seq.ttfbP50 - r.direct.seq.ttfbP50,
+    };
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------
 // The report.
 
 const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -477,6 +585,7 @@ function report(results, meta) {
     }
   }
 
+  if (SCENARIOS.length < 2) return lines.join('\n') + '\n';
   const derived = {};
   for (const scenario of SCENARIOS) {
     const r = results[scenario];
@@ -487,7 +596,6 @@ function report(results, meta) {
       addedTtfb: r.gateway.seq.ttfbP50 - r.direct.seq.ttfbP50,
       proxyAddedIdle: r['bare proxy'].seq.totalP50 - r.direct.seq.totalP50,
       proxyAddedTtfb: r['bare proxy'].seq.ttfbP50 - r.direct.seq.ttfbP50,
-      rss: r.gateway.rssPeak,
     };
   }
   const verdict = (pass) => (pass ? 'met' : '**missed**');
@@ -512,7 +620,6 @@ function report(results, meta) {
       '—',
       null,
     ],
-    ['peak gateway RSS under load (MiB)', (d) => fmt(d.rss, 1), '< 150', SCENARIOS.every((s) => derived[s].rss < 150)],
   ];
   if (COMPARE_USAGE) {
     const percent = (on, off) => `${signed((on / off - 1) * 100, 1)} %`;
@@ -594,8 +701,10 @@ async function main() {
     ...(profileDir ? ['--require', join(BENCH_DIR, 'lib', 'cpu-profiler.cjs')] : []),
     GATEWAY_MAIN,
   ];
+  let firstStart = null;
   const gateway = await startChild('gateway', gatewayArgs, {
     cpu: SUT_CPU,
+    onSpawn: (pid) => (firstStart = memorySampler(pid, 50)),
     env: {
       ADMIN_KEY,
       HOST: '127.0.0.1',
@@ -606,8 +715,18 @@ async function main() {
     ipc: Boolean(profileDir),
   });
   log(`mock ${mock.url}, bare proxy ${proxy.url}, gateway ${gateway.url} (pid ${gateway.pid})`);
+  const firstStartPeak = firstStart.stop();
   await configureGateway(gateway, mock.url);
-  const rssIdle = rssSampler(gateway.pid).stop();
+  await sleep(1000);
+  const memory = {
+    firstStartTotal: firstStartPeak.total,
+    databaseFirstStart: firstStartPeak.database,
+    gatewayIdle: gatewayKiB(gateway.pid) / 1024,
+    databaseIdle: database.embedded ? databaseKiB(gateway.pid) / 1024 : NaN,
+    bareIdle: gatewayKiB(proxy.pid) / 1024,
+  };
+  const gatewayLoad = memorySampler(gateway.pid);
+  const bareLoad = rssSampler(proxy.pid);
   // Started once the first has migrated the database; configured through its own API,
   // since configuration is cached per process.
   const unrecorded = COMPARE_USAGE
@@ -650,7 +769,7 @@ async function main() {
       log(`${scenario} / ${target}: ${CONFIG.duration} s at ${CONFIG.connections} connections`);
       const isGateway = target === 'gateway';
       const loadedGateway = isGatewayTarget(target) ? gateways[target] : null;
-      const rss = loadedGateway ? rssSampler(loadedGateway.pid) : null;
+      const rss = loadedGateway && target !== 'gateway' ? rssSampler(loadedGateway.pid) : null;
       if (isGateway && profileDir) gateway.child.send({ cpuProfile: 'start' });
       const measured = await load(url, body, CONFIG.duration);
       if (isGateway && profileDir) await stopProfile(gateway, join(profileDir, `gateway-${scenario}.cpuprofile`));
@@ -667,6 +786,15 @@ async function main() {
       );
     }
   }
+
+  const lanes = CONFIG.lanes === 'all' ? await capacityAndStorm({ gateway }) : {};
+  const gatewayPeaks = gatewayLoad.stop();
+  Object.assign(memory, {
+    gatewayLoad: gatewayPeaks.gateway,
+    databaseLoad: database.embedded ? gatewayPeaks.database : NaN,
+    bareLoad: bareLoad.stop(),
+  });
+  gatewayAnswered += lanes.answered ?? 0;
 
   // Let the usage recorder's batches land, then stop the gateway (it flushes on the way out).
   await sleep(1000);
@@ -713,14 +841,28 @@ async function main() {
           `"${UNRECORDED}": a second gateway process (same build, database and configuration) with USAGE_RECORDING=false, loaded right after the recording one`,
         ]
       : []),
-    `gateway RSS: ${fmt(rssIdle, 1)} MiB idle after configuration; peak sampled every 200 ms under load`,
+    `memory: the gateway's VmRSS, and the embedded database's processes summed as PSS; idle 1 s after configuration, under load the peak sampled every 200 ms over every lane, first start the peak sampled every 50 ms from spawn to listening`,
+    ...(lanes.capacity
+      ? [
+          `capacity lane: a second mock answering after ${SLOW_UPSTREAM_MS} ms with ${SLOW_UPSTREAM_MS} ms between frames, non-stream, ${CONFIG.capacityDuration} s per level after 1 s warm-up; storm: ${CONFIG.stormStreams} streamed requests started at once on their own connections`,
+        ]
+      : []),
     ...(CONFIG.gatewayNodeArgs.length > 0 ? [`gateway node flags: \`${CONFIG.gatewayNodeArgs.join(' ')}\``] : []),
     ...(profileDir
       ? ['**CPU profiler attached to the gateway: its throughput and latency here are lower than without it**']
       : []),
   ];
-  const markdown = report(results, meta);
+  const run = {
+    connections: CONFIG.connections,
+    embedded: database.embedded,
+    basic: basicFigures(results),
+    capacity: lanes.capacity,
+    storm: lanes.storm,
+    memory,
+  };
+  const markdown = `${report(results, meta)}\n## Against the goals\n\n${goalsMarkdown(run)}\n`;
   writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), JSON.stringify(run, null, 2));
   process.stdout.write(markdown);
 
   if (profileDir) {
@@ -760,7 +902,9 @@ function cleanup() {
 }
 
 const budgetSeconds =
-  2 * SCENARIOS.length * TARGETS.length * (CONFIG.duration + CONFIG.warmup + 1 + CONFIG.samples * 0.02) + 180;
+  2 * SCENARIOS.length * TARGETS.length * (CONFIG.duration + CONFIG.warmup + 1 + CONFIG.samples * 0.02) +
+  (CONFIG.lanes === 'all' ? 2 * CAPACITY_LEVELS.length * 2 * (CONFIG.capacityDuration + 2) + 240 : 0) +
+  180;
 const watchdog = setTimeout(() => {
   log(`the run outlived its ${Math.round(budgetSeconds)} s budget: stopping`);
   void cleanup().finally(() => process.exit(1));

@@ -7,11 +7,13 @@ import { entityTagOf, evaluateConditionalGet } from '@plexus/core';
 import { OVERHEAD_HEADER, RawPassthrough, rawPassthroughOpenApiPath, rawPassthroughRoutes } from '@plexus/ingress';
 import { PlexusManagementMcp, plexusMcpRoutes } from '@plexus/management';
 import { McpProxyService, McpUsageRecorder, mcpProxyOpenApiPath, mcpProxyRoutes } from '@plexus/mcp';
+import { DatabaseEndpoint } from '@plexus/persistence';
 import { GatewayMetrics, LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
 import { AppModule } from './app.module';
+import { registerDatabaseOutageGate } from './database-outage.gate';
 import { HttpErrorFilter } from './http-error.filter';
 import { registerBinaryBodyParser, registerJsonBodyParser, registerMultipartBodyParser } from './json-body.parser';
 
@@ -83,6 +85,7 @@ export async function createApp(
     ],
   });
 
+  registerDatabaseOutageGate(app.getHttpAdapter().getInstance(), app.get(DatabaseEndpoint));
   await app.register(rawPassthroughRoutes(app.get(RawPassthrough)));
   await app.register(plexusMcpRoutes(app.get(PlexusManagementMcp)));
   await app.register(mcpProxyRoutes(app.get(McpProxyService)));

@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import {
   callManagement,
   GATEWAY_MAIN,
@@ -12,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import { queryEmbeddedDatabase } from './embedded-database';
 
 const ADMIN_KEY = 'embedded-admin';
 
@@ -75,15 +75,12 @@ describe('the built gateway on its embedded database', () => {
     }
 
     // The usage row, flushed at shutdown, is in the database files.
-    const db = await PGlite.create(join(dataDir, 'pglite'));
-    try {
-      const usage = await db.query<{ incoming_model_alias: string; response_status: string; tokens_output: number }>(
-        'SELECT incoming_model_alias, response_status, tokens_output FROM request_usage',
-      );
-      expect(usage.rows).toEqual([{ incoming_model_alias: 'kept', response_status: 'success', tokens_output: 5 }]);
-    } finally {
-      await db.close();
-    }
+    const usage = await queryEmbeddedDatabase<{
+      incoming_model_alias: string;
+      response_status: string;
+      tokens_output: number;
+    }>(dataDir, 'SELECT incoming_model_alias, response_status, tokens_output FROM request_usage');
+    expect(usage).toEqual([{ incoming_model_alias: 'kept', response_status: 'success', tokens_output: 5 }]);
   });
 
   describe('serving', () => {

@@ -1,9 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import { GATEWAY_MAIN, ScriptedUpstream, chatCompletionBody, startGateway } from '@plexus/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryEmbeddedDatabase } from './embedded-database';
 
 const ADMIN_KEY = 'encryption-admin';
 const KEY_ONE = '1'.repeat(64);
@@ -16,14 +16,9 @@ describe('secrets at rest (AES-256-GCM with ENCRYPTION_KEY)', () => {
   let upstream: ScriptedUpstream;
 
   const storedSecrets = async (): Promise<string[]> => {
-    const db = await PGlite.create(join(dataDir, 'pglite'));
-    try {
-      const providers = await db.query<{ api_key: string }>('SELECT api_key FROM providers');
-      const keys = await db.query<{ secret: string }>('SELECT secret FROM api_keys');
-      return [...providers.rows.map((row) => row.api_key), ...keys.rows.map((row) => row.secret)];
-    } finally {
-      await db.close();
-    }
+    const providers = await queryEmbeddedDatabase<{ api_key: string }>(dataDir, 'SELECT api_key FROM providers');
+    const keys = await queryEmbeddedDatabase<{ secret: string }>(dataDir, 'SELECT secret FROM api_keys');
+    return [...providers.map((row) => row.api_key), ...keys.map((row) => row.secret)];
   };
 
   /** Starts the gateway, sends one chat completion, stops it; returns the upstream's Authorization. */

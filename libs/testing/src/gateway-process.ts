@@ -9,6 +9,8 @@ export const GATEWAY_MAIN =
 
 export interface GatewayProcess {
   url: string;
+  /** The gateway's process id (its embedded database server is a child of it). */
+  pid: number;
   output(): string;
   /** SIGTERM, then the exit code once the process has shut down (0 for a clean shutdown). */
   stop(): Promise<number | null>;
@@ -54,6 +56,7 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 30_0
   });
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     stop: () => stopChild(child),
     exited: () =>
