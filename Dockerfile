@@ -5,8 +5,9 @@
 #   docker build -t plexus .
 #   docker run -p 4000:4000 -e ADMIN_KEY=change-me -v plexus-data:/data plexus
 #
-# Without DATABASE_URL the gateway runs an embedded PGlite database under
-# DATA_DIR (/data here), so mount a volume there to keep its state.
+# Without DATABASE_URL the gateway starts its own PostgreSQL server (the npm
+# registry's packaged binaries, a child process) with its data under DATA_DIR
+# (/data here), so mount a volume there to keep its state.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -61,6 +62,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Served at /.well-known/plexus/openapi.json without generating the document at boot.
+COPY --from=build /app/apps/gateway/openapi.json ./apps/gateway/openapi.json
 
 # The volume must exist, owned by `node`, before VOLUME: a new named volume is
 # seeded from the image's directory, ownership included.
@@ -79,4 +82,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/apps/gateway/apps/gateway/src/main.js"]
+# V8 sized for a pod (the same flags as `npm start`; see the README's Environment).
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=256", "dist/apps/gateway/apps/gateway/src/main.js"]

@@ -18,7 +18,8 @@
 //   BENCH_CPU_PROF=1         also profile the gateway's CPU under load (slows it: the
 //                            throughput of such a run is not the gateway's)
 //   BENCH_PIN=0              don't pin processes to CPUs
-//   BENCH_GATEWAY_NODE_ARGS  extra node flags for the gateway, e.g. '--max-semi-space-size=4'
+//   BENCH_GATEWAY_NODE_ARGS  node flags for the gateway after those of `npm start`
+//   BENCH_RESULTS_DIR        where latest.md / latest.json go (default bench/results)
 //   BENCH_USAGE_COMPARE=1    also load a second gateway started with USAGE_RECORDING=false, to
 //                            tell what recording usage costs
 //   PLEXUS_GATEWAY_MAIN      the gateway build to run (default: dist/.../main.js)
@@ -43,7 +44,11 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = join(BENCH_DIR, '..');
 const GATEWAY_MAIN =
   process.env.PLEXUS_GATEWAY_MAIN || join(REPO, 'dist', 'apps', 'gateway', 'apps', 'gateway', 'src', 'main.js');
-const RESULTS_DIR = join(BENCH_DIR, 'results');
+const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || join(BENCH_DIR, 'results');
+/** The V8 flags `npm start` runs the gateway with (package.json), so the bench measures the gateway as started. */
+const START_NODE_FLAGS = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 const ADMIN_KEY = `bench-admin-${randomBytes(8).toString('hex')}`;
 const API_KEY = 'sk-bench-key';
@@ -97,7 +102,7 @@ const CONFIG = {
   pgUrl: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   pin: process.env.BENCH_PIN !== '0',
-  gatewayNodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  gatewayNodeArgs: [...START_NODE_FLAGS, ...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)],
 };
 if (!['postgres', 'embedded'].includes(CONFIG.db)) fail(`BENCH_DB must be embedded or postgres, got '${CONFIG.db}'`);
 if (!['all', 'basic'].includes(CONFIG.lanes)) fail(`BENCH_LANES must be all or basic, got '${CONFIG.lanes}'`);
@@ -514,10 +519,10 @@ async function capacityAndStorm({ gateway }) {
   for (const connections of CAPACITY_LEVELS) {
     for (const [name, url] of Object.entries(targets)) {
       const common = { url, path: PATH, headers: REQUEST_HEADERS, body: SLOW_BODIES['non-stream'], connections };
-      await capacityLoad({ ...common, duration: 1 });
+      const warm = await capacityLoad({ ...common, duration: 1 });
       const measured = await capacityLoad({ ...common, duration: CONFIG.capacityDuration });
       capacity[name][connections] = measured;
-      if (name === 'gateway') answered += Math.round(measured.rps * CONFIG.capacityDuration * 1.3);
+      if (name === 'gateway') answered += warm.answered + measured.answered;
       log(
         `capacity c=${connections} / ${name}: ${fmt(measured.rps, 0)} req/s, p99 ${fmt(measured.p99, 1)} ms` +
           (measured.failed ? `, ${measured.failed} failed` : ''),

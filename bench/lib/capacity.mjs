@@ -31,6 +31,7 @@ export async function capacityLoad({ url, path, headers, body, connections, dura
     rps: result['2xx'] / result.duration,
     p99: percentile(latencies, 99),
     failed: result.non2xx + result.errors + result.timeouts,
+    answered: result['2xx'] + result.non2xx,
   };
 }
 

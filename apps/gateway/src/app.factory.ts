@@ -10,6 +10,7 @@ import { McpProxyService, McpUsageRecorder, mcpProxyOpenApiPath, mcpProxyRoutes 
 import { DatabaseEndpoint } from '@plexus/persistence';
 import { GatewayMetrics, LogJournal, PlexusLogger } from '@plexus/usage';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminAssets } from './admin-assets';
 import { AppModule } from './app.module';
@@ -97,24 +98,33 @@ export async function createApp(
     await app.register(fastifyStatic, { root: adminAssets.root, prefix: '/', wildcard: false, index: ['index.html'] });
   }
 
-  const document = openApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  serveOpenApiDocument(app, document);
+  // Generated from the code on the first /docs request, not at boot: most gateways are never asked.
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  serveOpenApiDocument(app);
   return app;
 }
 
 /**
  * The public, complete document for tools that discover the API at run time (the
- * reference's CLI does). It is fixed for the process's life, so it is serialized and
- * tagged once; clients revalidate with If-None-Match.
+ * reference's CLI does): the committed apps/gateway/openapi.json (kept equal to the
+ * generated one by the OpenAPI e2e test), read on the first request; generated only where
+ * that file is missing. It is fixed for the process's life, so it is serialized and tagged
+ * once; clients revalidate with If-None-Match.
  */
-function serveOpenApiDocument(app: NestFastifyApplication, document: OpenAPIObject): void {
-  const body = JSON.stringify(document);
-  const etag = entityTagOf(body);
+function serveOpenApiDocument(app: NestFastifyApplication): void {
+  let served: { body: string; etag: string } | undefined;
+  const document = (): { body: string; etag: string } => {
+    if (served) return served;
+    const committed = committedOpenApiDocument();
+    const body = committed ? JSON.stringify(JSON.parse(committed)) : JSON.stringify(openApiDocument(app));
+    served = { body, etag: entityTagOf(body) };
+    return served;
+  };
   app
     .getHttpAdapter()
     .getInstance()
     .get('/.well-known/plexus/openapi.json', (request, reply) => {
+      const { body, etag } = document();
       const outcome = evaluateConditionalGet({ etag, ifNoneMatch: request.headers['if-none-match'] });
       if (outcome === 'invalid') {
         return reply.code(400).send({
@@ -128,6 +138,17 @@ function serveOpenApiDocument(app: NestFastifyApplication, document: OpenAPIObje
       if (outcome === 'not-modified') return reply.code(304).send();
       return reply.type('application/json; charset=utf-8').send(body);
     });
+}
+
+/** apps/gateway/openapi.json beside the sources, or beside the build (dist/apps/gateway/apps/gateway/src). */
+function committedOpenApiDocument(): string | undefined {
+  for (const path of [
+    join(__dirname, '..', 'openapi.json'),
+    join(__dirname, '..', '..', '..', '..', '..', 'apps', 'gateway', 'openapi.json'),
+  ]) {
+    if (existsSync(path)) return readFileSync(path, 'utf8');
+  }
+  return undefined;
 }
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {

@@ -149,6 +149,11 @@ describe('the committed OpenAPI document', () => {
     });
   });
 
+  it('is what /.well-known/plexus/openapi.json serves, without generating it', async () => {
+    const served = canonicalJson(await (await fetch(`${gateway.url}/.well-known/plexus/openapi.json`)).json());
+    expect(served).toBe(readFileSync(COMMITTED, 'utf8'));
+  });
+
   it('is the document the gateway serves', async () => {
     const served = canonicalJson(await (await fetch(`${gateway.url}/docs/openapi.json`)).json());
     if (process.env['UPDATE_OPENAPI'] === '1') writeFileSync(COMMITTED, served);

@@ -19,7 +19,7 @@ export interface GatewayProcess {
 }
 
 /** Runs the built gateway as its own process on a random port, as a user would. */
-export async function startGateway(env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> {
+export async function startGateway(env: Record<string, string>, timeoutMs = 45_000): Promise<GatewayProcess> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
     // Tests never reach the live model catalog: prices must come from the shipped snapshot.
