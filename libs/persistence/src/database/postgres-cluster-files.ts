@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, readdir, readlink, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** The id an unprivileged server runs as; PostgreSQL refuses to run as root. */
 export interface ServerIdentity {
@@ -89,8 +89,9 @@ export function freeLoopbackPort(): Promise<number> {
 }
 
 /**
- * A server left running by a gateway that was killed outright holds the cluster's lock
- * file; the data directory is ours, so it is shut down (fast) before we start our own.
+ * A server left running by a gateway that was killed outright (its parent is gone) holds
+ * the cluster's lock file; the data directory is ours, so it is shut down (fast) before we
+ * start our own. One whose gateway still runs is refused: a CLI command must wait for it.
  */
 export async function stopOrphanedServer(clusterDir: string): Promise<void> {
   let pid: number;
@@ -100,12 +101,32 @@ export async function stopOrphanedServer(clusterDir: string): Promise<void> {
     return;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !(await isPostgres(pid))) return;
+  const parent = await parentOf(pid);
+  if (parent !== undefined && parent !== 1 && (await isNode(parent)))
+    throw new Error(`the database in ${clusterDir} is in use by a running gateway (process ${parent}): stop it first`);
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 15_000; waited += 100) {
     if (!(await isPostgres(pid))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   process.kill(pid, 'SIGKILL');
+}
+
+async function parentOf(pid: number): Promise<number | undefined> {
+  try {
+    const match = /^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isNode(pid: number): Promise<boolean> {
+  try {
+    return basename(await readlink(`/proc/${pid}/exe`)).startsWith('node');
+  } catch {
+    return false;
+  }
 }
 
 async function isPostgres(pid: number): Promise<boolean> {
