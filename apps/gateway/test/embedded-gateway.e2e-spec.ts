@@ -81,7 +81,8 @@ describe('the built gateway on its embedded database', () => {
       tokens_output: number;
     }>(dataDir, 'SELECT incoming_model_alias, response_status, tokens_output FROM request_usage');
     expect(usage).toEqual([{ incoming_model_alias: 'kept', response_status: 'success', tokens_output: 5 }]);
-  });
+    // Three starts of the database server, the first with initdb.
+  }, 120_000);
 
   describe('serving', () => {
     let gateway: GatewayProcess;
