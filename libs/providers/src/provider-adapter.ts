@@ -30,6 +30,16 @@ export interface StallPolicy {
   gracePeriodMs: number;
 }
 
+/**
+ * The client's side of a relayed answer. An adapter asks it before reading more of the
+ * upstream's body, so a client that reads slowly slows the upstream read (TCP pushes back
+ * to the provider) instead of making the gateway buffer the answer.
+ */
+export interface ClientFlow {
+  /** Undefined while the client takes more; else settles once it does (or has gone). */
+  ready(): Promise<void> | undefined;
+}
+
 export interface UpstreamCall {
   request: CanonicalRequest;
   target: UpstreamTarget;
@@ -47,6 +57,8 @@ export interface UpstreamCall {
   failOnEmpty?: boolean;
   /** Sees the call's bytes when the request is being traced; absent otherwise. */
   observer?: UpstreamObserver;
+  /** Backpressure from the client; absent: the answer is read as fast as it comes. */
+  flow?: ClientFlow;
 }
 
 /** What the adapter reports about one upstream call to a debug trace. */

@@ -88,4 +88,29 @@ describe('StallWatchdog', () => {
     expect(stalls).toEqual([]);
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  it('does not blame the upstream while the client holds the read back, and judges a fresh window after', () => {
+    const { watchdog, stalls } = watch();
+    watchdog.bytes(100);
+    watchdog.suspend();
+    jest.advanceTimersByTime(60_000);
+    expect(stalls).toEqual([]);
+    watchdog.resume();
+    jest.advanceTimersByTime(2999);
+    expect(stalls).toEqual([]);
+    jest.advanceTimersByTime(1001);
+    expect(stalls).toEqual([expect.objectContaining({ phase: 'throughput' })]);
+  });
+
+  it('moves the TTFB deadline by the time the client held the read back', () => {
+    const { watchdog, stalls } = watch();
+    jest.advanceTimersByTime(1000);
+    watchdog.suspend();
+    jest.advanceTimersByTime(30_000);
+    watchdog.resume();
+    jest.advanceTimersByTime(3999);
+    expect(stalls).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(stalls).toEqual([expect.objectContaining({ phase: 'ttfb' })]);
+  });
 });

@@ -18,6 +18,9 @@ export class StallWatchdog {
   private ttfbTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private done = false;
+  /** Set while the client holds the read back: nothing arrives, and that is not the upstream's fault. */
+  private suspendedAt: number | null = null;
+  private ttfbDeadline = 0;
 
   constructor(
     private readonly policy: StallPolicy,
@@ -27,9 +30,31 @@ export class StallWatchdog {
   start(): void {
     const { ttfbMs } = this.policy;
     if (ttfbMs === null) return;
-    this.ttfbTimer = setTimeout(() => {
-      this.fire('ttfb', `${this.received} of the first ${this.policy.ttfbBytes} bytes within ${ttfbMs} ms`);
-    }, ttfbMs);
+    this.ttfbDeadline = Date.now() + ttfbMs;
+    this.armTtfb(ttfbMs);
+  }
+
+  /** The read is held back by the client: no check runs until `resume`. */
+  suspend(): void {
+    if (this.done || this.suspendedAt !== null) return;
+    this.suspendedAt = Date.now();
+    this.clearTtfb();
+  }
+
+  /** The read goes on: the TTFB deadline moves by the time held back, and throughput is judged on a fresh window. */
+  resume(): void {
+    if (this.done || this.suspendedAt === null) return;
+    const now = Date.now();
+    const held = now - this.suspendedAt;
+    this.suspendedAt = null;
+    if (this.ttfbPassedAt === null) {
+      if (this.policy.ttfbMs === null) return;
+      this.ttfbDeadline += held;
+      this.armTtfb(Math.max(0, this.ttfbDeadline - now));
+      return;
+    }
+    this.arrivals.length = 0;
+    this.ttfbPassedAt = Math.max(this.ttfbPassedAt, now - this.policy.gracePeriodMs);
   }
 
   /** Bytes of the answer arrived. */
@@ -58,7 +83,7 @@ export class StallWatchdog {
 
   private checkThroughput(): void {
     const { windowMs, gracePeriodMs, minBytesPerSecond } = this.policy;
-    if (this.ttfbPassedAt === null || minBytesPerSecond === null) return;
+    if (this.ttfbPassedAt === null || minBytesPerSecond === null || this.suspendedAt !== null) return;
     const now = Date.now();
     // A full window after the grace period, so the rate is never judged on a partial window.
     if (now - this.ttfbPassedAt < gracePeriodMs + windowMs) return;
@@ -75,6 +100,13 @@ export class StallWatchdog {
     if (this.done) return;
     this.stop();
     this.onStall(phase, detail);
+  }
+
+  private armTtfb(delayMs: number): void {
+    const { ttfbMs, ttfbBytes } = this.policy;
+    this.ttfbTimer = setTimeout(() => {
+      this.fire('ttfb', `${this.received} of the first ${ttfbBytes} bytes within ${ttfbMs} ms`);
+    }, delayMs);
   }
 
   private clearTtfb(): void {

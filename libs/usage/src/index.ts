@@ -1,6 +1,7 @@
 export * from './usage-recorder.service';
 export { UsageModule } from './usage.module';
 export { GatewayMetrics } from './gateway-metrics.service';
+export { InFlightRegistry, type InFlightRequest } from './in-flight-registry';
 export { DebugTraceService, CAPTURE_ON_ERROR_SETTING, type DebugTargets } from './debug-traces/debug-trace.service';
 export type { ResponseCapture, UpstreamCapture } from './debug-traces/request-trace';
 export {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
+import { InFlightRegistry } from './in-flight-registry';
 import { UsageRecorder } from './usage-recorder.service';
 import { UsageRetentionJob } from './usage-retention.job';
 import { loadEnvironment } from '@plexus/config';
@@ -65,7 +66,12 @@ describe('UsageRecorder against PostgreSQL', () => {
 
   beforeEach(() => {
     const metrics = new GatewayMetrics();
-    recorder = new UsageRecorder(new UsageRepository(dataSource), metrics, new RequestEventBus(metrics));
+    recorder = new UsageRecorder(
+      new UsageRepository(dataSource),
+      metrics,
+      new RequestEventBus(metrics),
+      new InFlightRegistry(),
+    );
   });
 
   afterAll(async () => {

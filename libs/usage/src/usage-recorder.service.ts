@@ -3,6 +3,7 @@ import { Environment } from '@plexus/config';
 import { UsageRepository, type AttemptRecord, type UsageRow } from '@plexus/persistence';
 import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
+import { InFlightRegistry, type InFlightRequest } from './in-flight-registry';
 
 /** One request's usage row, as the usage lib records it. */
 export type UsageRecord = UsageRow;
@@ -40,6 +41,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     private readonly repository: UsageRepository,
     private readonly metrics: GatewayMetrics,
     private readonly events: RequestEventBus,
+    private readonly inFlight: InFlightRegistry,
     @Optional() env?: Environment,
   ) {
     this.writing = env?.USAGE_RECORDING ?? true;
@@ -53,9 +55,10 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
-  /** A request entered the pipeline; `record` ends it. */
-  started(): void {
+  /** A request entered the pipeline; `record` ends it. Described, it counts in the in-flight registry. */
+  started(request?: InFlightRequest): void {
     this.metrics.requestStarted();
+    if (request) this.inFlight.started(request);
   }
 
   onModuleInit(): void {
@@ -65,6 +68,7 @@ export class UsageRecorder implements OnModuleInit, BeforeApplicationShutdown {
 
   record(row: UsageRecord): void {
     this.metrics.requestFinished(row);
+    this.inFlight.finished(row.requestId);
     this.events.emit({ type: 'request.completed', apiKey: row.apiKey, record: row });
     if (!this.writing) return;
     this.buffer.push(row);

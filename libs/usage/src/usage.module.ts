@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DebugTraceService } from './debug-traces/debug-trace.service';
 import { RequestEventBus } from './events/request-event-bus';
 import { GatewayMetrics } from './gateway-metrics.service';
+import { InFlightRegistry } from './in-flight-registry';
 import { MetricsController } from './metrics.controller';
 import { RequestObservation } from './request-observation.service';
 import { GatewayTelemetry } from './telemetry/gateway-telemetry.service';
@@ -18,7 +19,8 @@ import { UsageRetentionJob } from './usage-retention.job';
     RequestEventBus,
     GatewayTelemetry,
     RequestObservation,
+    InFlightRegistry,
   ],
-  exports: [UsageRecorder, GatewayMetrics, DebugTraceService, RequestEventBus, RequestObservation],
+  exports: [InFlightRegistry, UsageRecorder, GatewayMetrics, DebugTraceService, RequestEventBus, RequestObservation],
 })
 export class UsageModule {}

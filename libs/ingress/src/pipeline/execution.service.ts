@@ -149,6 +149,7 @@ export class ExecutionService {
           ...(isPassthrough(target) && { passthroughBody: rawBody }),
           failOnEmpty,
           ...(capture && { observer: capture }),
+          ...(context.clientFlow && { flow: context.clientFlow }),
         };
         return adapter.execute(call);
       },
@@ -172,7 +173,13 @@ export class ExecutionService {
       accounting: (chunk) =>
         chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' },
       attempt: ({ target, upstream, capture }) => {
-        const call = { endpoint, target: upstream, body, ...(capture && { observer: capture }) };
+        const call = {
+          endpoint,
+          target: upstream,
+          body,
+          ...(capture && { observer: capture }),
+          ...(context.clientFlow && { flow: context.clientFlow }),
+        };
         return target.apiType === 'gemini' ? this.geminiEmbeddings.execute(call) : this.media.execute(call);
       },
     });
@@ -225,8 +232,14 @@ export class ExecutionService {
       );
     };
 
+    const alias = plan.alias ?? request.model;
     const chunks$ = new Observable<T>((subscriber) => {
-      this.usage.started();
+      this.usage.started({
+        requestId: context.requestId,
+        apiKey: context.principal.keyName,
+        model: alias,
+        startedAt: context.startTime.getTime(),
+      });
       let settled = false;
       let reservation: Reservation | null = null;
       const finish = (
@@ -333,7 +346,7 @@ export class ExecutionService {
         finish('cancelled', null);
       };
     });
-    return { chunks$, alias: plan.alias ?? request.model };
+    return { chunks$, alias };
   }
 
   /** The route plan; when every target was left out, the refusal is recorded with the skipped targets first. */

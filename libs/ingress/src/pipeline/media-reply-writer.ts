@@ -43,6 +43,7 @@ export class MediaReplyWriter {
           'content-type': contentType,
           ...(/^text\/event-stream/i.test(contentType) && { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
         });
+        context?.clientFlow?.attach(raw);
       };
       subscription = chunks$.subscribe({
         next: (chunk) => {

@@ -52,6 +52,7 @@ export class ReplyWriter {
             started = true;
             this.reply.hijack();
             raw.writeHead(200, { ...SSE_HEADERS, ...this.headers, ...this.overhead() });
+            this.context()?.clientFlow?.attach(raw);
           }
           const frame = encoder.encode(chunk);
           if (frame) {
@@ -84,9 +85,13 @@ export class ReplyWriter {
     });
   }
 
+  private context(): RequestContext | undefined {
+    return (this.reply.request as AuthenticatedRequest).plexusContext;
+  }
+
   /** Where a traced request's answer is copied (see RequestContext.responseCapture). */
   private responseCapture(): RequestContext['responseCapture'] {
-    return (this.reply.request as AuthenticatedRequest).plexusContext?.responseCapture;
+    return this.context()?.responseCapture;
   }
 
   /** The gateway's own time so far: for a stream, what it added before the first byte. */

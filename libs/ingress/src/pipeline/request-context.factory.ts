@@ -2,6 +2,7 @@ import type { IncomingApiType } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest, RequestContext } from './request-context';
 import { UpstreamTiming } from './upstream-timing';
+import { WritableFlow } from './writable-flow';
 
 const MAX_CLIENT_REQUEST_ID = 255;
 
@@ -24,6 +25,7 @@ export function createRequestContext(
     startedAt: performance.now(),
     responseHeaders: {},
     upstream: new UpstreamTiming(),
+    clientFlow: new WritableFlow(),
     clientHeaders: request.headers,
     clientUrl: request.url,
   };

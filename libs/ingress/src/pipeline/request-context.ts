@@ -3,6 +3,7 @@ import type { IncomingApiType } from '@plexus/core';
 import type { ResponseCapture } from '@plexus/usage';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UpstreamTiming } from './upstream-timing';
+import type { WritableFlow } from './writable-flow';
 
 /** What the gateway knows about one client request before it is routed. */
 export interface RequestContext {
@@ -27,6 +28,8 @@ export interface RequestContext {
   clientUrl?: string;
   /** Set when the request is traced: the reply writer copies the answer into it. */
   responseCapture?: ResponseCapture;
+  /** The client connection's backpressure, handed to the upstream call (the reply writer attaches it). */
+  clientFlow?: WritableFlow;
 }
 
 export interface AuthenticatedRequest {

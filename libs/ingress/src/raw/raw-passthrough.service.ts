@@ -269,7 +269,12 @@ export class RawPassthrough implements OnApplicationShutdown {
     model: string | null;
     provider: string;
   }): void {
-    this.usage.started();
+    this.usage.started({
+      requestId: row.requestId,
+      apiKey: row.principal.keyName,
+      model: row.model ?? `raw/${row.provider}`,
+      startedAt: row.startTime.getTime(),
+    });
     if (!this.events.listening) return;
     this.events.emit({
       type: 'request.started',

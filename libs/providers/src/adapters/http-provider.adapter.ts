@@ -168,6 +168,13 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
       const decoded = text.decode(bytes as Uint8Array, { stream: true });
       observer?.body(decoded);
       parser.feed(decoded);
+      // A client that can't take more pauses the read; the stall watchdog doesn't blame the upstream for it.
+      const drained = call.flow?.ready();
+      if (drained) {
+        watchdog?.suspend();
+        await drained;
+        watchdog?.resume();
+      }
     }
     if (!passthrough) for (const chunk of decoder.end()) emit(chunk);
     if (gate.waiting && finished) throw new EmptyCompletionError(target);

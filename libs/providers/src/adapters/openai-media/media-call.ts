@@ -1,5 +1,5 @@
 import type { MediaApiType, Usage } from '@plexus/core';
-import type { UpstreamObserver, UpstreamTarget } from '../../provider-adapter';
+import type { ClientFlow, UpstreamObserver, UpstreamTarget } from '../../provider-adapter';
 
 /** The upstream path of each media endpoint, below the provider's OpenAI-compatible base URL. */
 export type MediaEndpoint =
@@ -22,6 +22,7 @@ export interface MediaCall {
   target: UpstreamTarget;
   body: MediaBody;
   observer?: UpstreamObserver;
+  flow?: ClientFlow;
 }
 
 /**

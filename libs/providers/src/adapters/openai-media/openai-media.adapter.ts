@@ -104,6 +104,8 @@ export class OpenAiMediaAdapter {
         observer?.body(text);
       }
       subscriber.next({ type: 'data', data });
+      const drained = call.flow?.ready();
+      if (drained) await drained;
     }
     subscriber.next({ type: 'usage', usage });
   }
