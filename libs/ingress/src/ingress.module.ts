@@ -15,7 +15,9 @@ import { OpenAiEmbeddingsController } from './openai-embeddings/openai-embedding
 import { OpenAiImagesController } from './openai-images/openai-images.controller';
 import { OpenAiResponsesController } from './openai-responses/openai-responses.controller';
 import { BackgroundExplorationService } from './exploration/background-exploration.service';
+import { ATTEMPT_STEPS, type AttemptStep } from './pipeline/attempt-step';
 import { ExecutionService } from './pipeline/execution.service';
+import { RequestLifecycle } from './pipeline/request-lifecycle';
 import { RawPassthrough } from './raw/raw-passthrough.service';
 
 @Module({
@@ -30,7 +32,15 @@ import { RawPassthrough } from './raw/raw-passthrough.service';
     OpenAiAudioController,
     OpenAiImagesController,
   ],
-  providers: [ExecutionService, ApiKeyGuard, BackgroundExplorationService, RawPassthrough],
+  providers: [
+    RequestLifecycle,
+    ExecutionService,
+    ApiKeyGuard,
+    BackgroundExplorationService,
+    RawPassthrough,
+    // The per-attempt steps, in the order they run: add a step's class here and to `inject`.
+    { provide: ATTEMPT_STEPS, useFactory: (...steps: AttemptStep[]): AttemptStep[] => steps, inject: [] },
+  ],
   exports: [RawPassthrough],
 })
 export class IngressModule {}

@@ -9,7 +9,8 @@ import { overheadHeader } from './upstream-timing';
 const TEXTUAL = /^(text\/|application\/(json|[\w.+-]*\+json))/i;
 
 /**
- * Writes a media answer (MediaChunk) to the Fastify reply: nothing is sent until the
+ * Writes a media or raw answer (MediaChunk) to the Fastify reply (raw's with the
+ * upstream's own status and headers): nothing is sent until the
  * upstream's answer has begun, so a failure before it rejects and the exception filter
  * answers with a proper status; after that the upstream's bytes are relayed as they
  * arrive under its content type. A failure mid-answer can only cut the connection, as the
@@ -33,21 +34,31 @@ export class MediaReplyWriter {
         resolve();
       };
       raw.on('close', onClose);
-      const begin = (contentType: string): void => {
+      const begin = (head: Extract<MediaChunk, { type: 'head' }>): void => {
+        const { contentType } = head;
         started = true;
         traced = TEXTUAL.test(contentType);
         this.reply.hijack();
-        raw.writeHead(200, {
-          ...this.headers,
-          ...overheadHeader(this.reply.elapsedTime, context?.upstream),
-          'content-type': contentType,
-          ...(/^text\/event-stream/i.test(contentType) && { 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
-        });
+        const overhead = overheadHeader(this.reply.elapsedTime, context?.upstream);
+        raw.writeHead(
+          head.status ?? 200,
+          head.headers
+            ? { ...head.headers, ...this.headers, ...overhead }
+            : {
+                ...this.headers,
+                ...overhead,
+                'content-type': contentType,
+                ...(/^text\/event-stream/i.test(contentType) && {
+                  'cache-control': 'no-cache',
+                  'x-accel-buffering': 'no',
+                }),
+              },
+        );
         context?.clientFlow?.attach(raw);
       };
       subscription = chunks$.subscribe({
         next: (chunk) => {
-          if (chunk.type === 'head') begin(chunk.contentType);
+          if (chunk.type === 'head') begin(chunk);
           else if (chunk.type === 'data') {
             raw.write(chunk.data);
             if (traced) context?.responseCapture?.write(Buffer.from(chunk.data).toString('utf8'));
@@ -63,7 +74,7 @@ export class MediaReplyWriter {
           resolve();
         },
         complete: () => {
-          if (!started) begin('application/octet-stream');
+          if (!started) begin({ type: 'head', contentType: 'application/octet-stream' });
           raw.end();
           resolve();
         },

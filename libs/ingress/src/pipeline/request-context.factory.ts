@@ -1,4 +1,3 @@
-import type { IncomingApiType } from '@plexus/core';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest, RequestContext } from './request-context';
 import { UpstreamTiming } from './upstream-timing';
@@ -8,7 +7,7 @@ const MAX_CLIENT_REQUEST_ID = 255;
 
 export function createRequestContext(
   request: FastifyRequest & AuthenticatedRequest,
-  format: IncomingApiType,
+  format: RequestContext['format'],
 ): RequestContext {
   const principal = request.plexusPrincipal;
   if (!principal) throw new Error('ApiKeyGuard must run before a request context is created');

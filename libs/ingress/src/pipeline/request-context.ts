@@ -11,7 +11,8 @@ export interface RequestContext {
   clientRequestId: string | null;
   sourceIp: string | null;
   principal: ApiKeyPrincipal;
-  format: IncomingApiType;
+  /** The client's wire format; `raw` for the raw provider proxy, which has none of its own. */
+  format: IncomingApiType | 'raw';
   /** Wall-clock start, for the usage record. */
   startTime: Date;
   /** Monotonic start (performance.now()), for latencies. */

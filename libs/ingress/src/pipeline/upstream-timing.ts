@@ -1,5 +1,3 @@
-import { defer, tap, type Observable } from 'rxjs';
-
 /** The header carrying the gateway's own share of an answer's latency, in milliseconds. */
 export const OVERHEAD_HEADER = 'x-plexus-overhead-ms';
 
@@ -15,35 +13,27 @@ export class UpstreamTiming {
   private runningSince: number | null = null;
   private firstChunkAt: number | null = null;
 
-  /** Times one upstream attempt (cold: timing starts at subscription). */
-  observe<T>(attempt: Observable<T>): Observable<T> {
-    return defer(() => {
-      this.runningSince = performance.now();
-      this.firstChunkAt = null;
-      const end = (): void => this.attemptEnded(performance.now());
-      return attempt.pipe(
-        tap({
-          next: () => {
-            this.firstChunkAt ??= performance.now();
-          },
-          error: end,
-          complete: end,
-          unsubscribe: end,
-        }),
-      );
-    });
+  /** An upstream attempt begins (the lifecycle calls these three, with no operator of their own). */
+  attemptStarted(): void {
+    this.runningSince = performance.now();
+    this.firstChunkAt = null;
+  }
+
+  firstChunk(now: number): void {
+    this.firstChunkAt ??= now;
+  }
+
+  /** The attempt ended, however it ended; a second call is a no-op. */
+  attemptEnded(): void {
+    if (this.runningSince === null) return;
+    this.finishedMs += performance.now() - this.runningSince;
+    this.runningSince = null;
   }
 
   /** Milliseconds spent on upstreams until `now`. */
   upstreamMs(now: number): number {
     if (this.runningSince === null) return this.finishedMs;
     return this.finishedMs + ((this.firstChunkAt ?? now) - this.runningSince);
-  }
-
-  private attemptEnded(now: number): void {
-    if (this.runningSince === null) return;
-    this.finishedMs += now - this.runningSince;
-    this.runningSince = null;
   }
 }
 

@@ -1,50 +1,25 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiKeyDirectory, TrustedProxies, extractPresentedKey, type ApiKeyPrincipal } from '@plexus/auth';
 import { ErrorCode, GatewayException } from '@plexus/core';
 import { encodeChatErrorBody } from '@plexus/protocols/openai-chat';
-import { QuotaExceededException, QuotaService, type Reservation } from '@plexus/quota';
-import { RoutingConfigService } from '@plexus/routing';
-import { RequestEventBus, UsageRecorder, type UsageRecord } from '@plexus/usage';
+import { QuotaExceededException } from '@plexus/quota';
+import { RoutingConfigService, type RouteTarget } from '@plexus/routing';
+import type { MediaChunk } from '@plexus/providers';
+import type { UsageRecord } from '@plexus/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Agent, request as upstreamRequest, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
+import { MediaReplyWriter } from '../pipeline/media-reply-writer';
+import type { AuthenticatedRequest } from '../pipeline/request-context';
+import { createRequestContext } from '../pipeline/request-context.factory';
+import { RequestLifecycle } from '../pipeline/request-lifecycle';
+import { standInRequest } from '../pipeline/stand-in-request';
 import { parseRawUrl } from './raw-path';
-import { RawUsageObserver, isRecognizedRawPath } from './raw-usage.observer';
-
-/** The client's credentials for Plexus: never relayed (the provider's key is injected instead). */
-const CLIENT_CREDENTIAL_HEADERS = new Set([
-  'authorization',
-  'api-key',
-  'proxy-authorization',
-  'x-admin-key',
-  'x-api-key',
-  'x-goog-api-key',
-]);
-
-/** Hop-by-hop headers (RFC 9110 §7.6.1): never relayed either way. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/** Set by the HTTP client itself on the upstream request. */
-const CLIENT_SET = new Set(['host', 'content-length']);
+import type { RawUsage } from './raw-usage.observer';
+import { isRecognizedRawPath } from './raw-usage.observer';
+import { rawUpstreamCall, type RawTarget } from './raw-upstream';
 
 /** An upstream that sends nothing for this long is given up on (a 504 before any byte, a cut stream after). */
 const UPSTREAM_TIMEOUT_MS = 600_000;
-
-type AuthStyle = 'bearer' | 'x-api-key' | 'x-goog-api-key';
-
-interface RawTarget {
-  provider: string;
-  baseUrl: string;
-  auth: AuthStyle;
-  apiKey: string | null;
-}
 
 /**
  * `/raw/{provider}/{path}`: a provider's native API, relayed without routing, failover or
@@ -52,42 +27,42 @@ interface RawTarget {
  * credentials are dropped and the provider's key injected; the upstream's status, headers
  * and body come back unchanged (streamed), and each request leaves a usage row (`raw`),
  * with tokens when the answer is a recognizable LLM response.
+ *
+ * It runs the request lifecycle like every other request (quota admission, the usage
+ * row, metrics, events and traces, backpressure) with a one-target plan and a body
+ * strategy that relays bytes and never touches routing health: no failover, cooldowns or
+ * performance stats, no cost.
  */
 @Injectable()
 export class RawPassthrough implements OnApplicationShutdown {
-  private readonly logger = new Logger(RawPassthrough.name);
   private readonly agent = new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 30_000 });
 
   constructor(
     private readonly directory: ApiKeyDirectory,
     private readonly proxies: TrustedProxies,
     private readonly routingConfig: RoutingConfigService,
-    private readonly usage: UsageRecorder,
-    private readonly quotas: QuotaService,
-    private readonly events: RequestEventBus,
+    private readonly lifecycle: RequestLifecycle,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 
-  async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const startTime = new Date();
-    const startedAt = performance.now();
+  async handle(request: FastifyRequest & AuthenticatedRequest, reply: FastifyReply): Promise<void> {
     void reply.header('x-plexus-request-id', request.id);
-    let principal: ApiKeyPrincipal;
     let target: RawTarget;
     let upstreamPath: string;
     try {
-      principal = this.authenticate(request);
+      request.plexusPrincipal = this.authenticate(request);
       const parsed = parseRawUrl(request.url);
       upstreamPath = parsed.path;
-      target = this.targetFor(parsed.provider, principal);
+      target = this.targetFor(parsed.provider, request.plexusPrincipal);
     } catch (error) {
       await refuse(reply, error);
       return;
     }
-
+    const context = createRequestContext(request, 'raw');
+    context.responseHeaders = { 'x-plexus-request-id': request.id };
     const body =
       request.method === 'GET' ||
       request.method === 'HEAD' ||
@@ -95,111 +70,50 @@ export class RawPassthrough implements OnApplicationShutdown {
       request.body.length === 0
         ? undefined
         : request.body;
-    const row = {
-      requestId: request.id,
-      startTime,
-      startedAt,
-      principal,
-      provider: target.provider,
-      sourceIp: request.ip ?? null,
-      clientRequestId: headerValue(request.headers['x-client-request-id'])?.trim().slice(0, 255) || null,
-      model: requestedModel(body, upstreamPath),
-    };
-    this.started(row);
-
-    // The key's quotas count the request before it leaves (nothing to estimate: tokens
-    // are settled from the answer when it can be read).
-    let reservation: Reservation | null;
-    try {
-      reservation = this.quotas.applies(principal) ? await this.quotas.admit(principal, { tokens: 0, cost: 0 }) : null;
-    } catch (error) {
-      this.record(row, {
-        status: 'error',
-        httpStatus: error instanceof GatewayException ? error.status : 500,
-        ttftMs: null,
-        error: (error as Error).message,
-      });
-      await refuse(reply, error);
-      return;
-    }
-    if (reservation) void reply.headers(reservation.headers);
-    const settleQuota = (reached: boolean, tokens: number): void => {
-      if (!reservation) return;
-      void (reached ? this.quotas.settle(reservation, { tokens, cost: 0 }) : this.quotas.release(reservation));
-    };
-    const abort = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) abort.abort();
+    const model = requestedModel(body, upstreamPath);
+    let answered: { status: number; streamed: boolean } | null = null;
+    let reported: RawUsage | null = null;
+    const routeTarget = rawRouteTarget(target, model);
+    const chunks$ = this.lifecycle.run<MediaChunk>({
+      context,
+      request: standInRequest(model ?? `raw/${target.provider}`),
+      rawBody: body?.toString('utf8') ?? null,
+      plan: { alias: model ?? `raw/${target.provider}`, targets: [routeTarget], skipped: [] },
+      strategy: {
+        kind: 'raw',
+        isPassthrough: () => true,
+        // Counted against the key's quotas; nothing to estimate, tokens settle from the answer.
+        estimate: { tokens: 0, cost: 0 },
+        recordsHealth: false,
+        catalogPricing: false,
+        accounting: (chunk) =>
+          chunk.type === 'usage' ? { type: 'usage', usage: chunk.usage } : { type: 'passthrough', data: '' },
+        send: ({ capture }) =>
+          rawUpstreamCall({
+            request,
+            target,
+            path: withoutPlexusKey(upstreamPath, request),
+            body,
+            timeoutMs: UPSTREAM_TIMEOUT_MS,
+            dispatcher: this.agent,
+            readsUsage: isRecognizedRawPath(upstreamPath),
+            onHead: (status, contentType) => {
+              answered = { status, streamed: /event-stream/i.test(contentType) };
+            },
+            onUsage: (usage) => {
+              reported = usage;
+            },
+            ...(capture && { observer: capture }),
+            ...(context.clientFlow && { flow: context.clientFlow }),
+          }),
+        finalizeRow: (row) => rawRow(row, { model, answered, reported }),
+      },
     });
-
-    let upstream: Dispatcher.ResponseData;
     try {
-      upstream = await upstreamRequest(`${target.baseUrl}${withoutPlexusKey(upstreamPath, request)}`, {
-        method: request.method,
-        headers: this.upstreamHeaders(request, target),
-        ...(body !== undefined && { body }),
-        signal: abort.signal,
-        dispatcher: this.agent,
-        headersTimeout: UPSTREAM_TIMEOUT_MS,
-        bodyTimeout: UPSTREAM_TIMEOUT_MS,
-      });
+      await new MediaReplyWriter(reply, context.responseHeaders).write(chunks$);
     } catch (error) {
-      const cancelled = abort.signal.aborted;
-      settleQuota(false, 0);
-      this.record(row, {
-        status: cancelled ? 'cancelled' : 'error',
-        httpStatus: cancelled ? null : 502,
-        ttftMs: null,
-        error: (error as Error).message,
-      });
-      if (cancelled) return;
-      const failure = new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, {
-        message: `Provider '${target.provider}' could not be reached: ${(error as Error).message}`,
-      });
-      await reply.code(502).send(encodeChatErrorBody(failure.body));
-      return;
+      await refuse(reply, error);
     }
-
-    const ttftMs = Math.round(performance.now() - startedAt);
-    const contentType = headerValue(upstream.headers['content-type']) ?? '';
-    const observer = isRecognizedRawPath(upstreamPath) ? new RawUsageObserver() : null;
-    if (observer) upstream.body.on('data', (chunk: Buffer) => observer.push(chunk));
-    const finished = (status: UsageRecord['responseStatus'], error?: string): void => {
-      const usage = observer?.usage(contentType);
-      settleQuota(true, usage ? usage.inputTokens + usage.outputTokens + usage.cachedTokens : 0);
-      this.record(row, {
-        status,
-        httpStatus: upstream.statusCode,
-        ttftMs,
-        streamed: /event-stream/i.test(contentType),
-        ...(usage && { usage }),
-        ...(error !== undefined && { error }),
-      });
-    };
-    let settled = false;
-    const settle = (status: UsageRecord['responseStatus'], error?: string): void => {
-      if (settled) return;
-      settled = true;
-      finished(status, error);
-    };
-    reply.raw.once('finish', () => settle(upstream.statusCode < 400 ? 'success' : 'error'));
-    reply.raw.once('close', () =>
-      settle(reply.raw.writableFinished ? (upstream.statusCode < 400 ? 'success' : 'error') : 'cancelled'),
-    );
-    upstream.body.once('error', (error: Error) => settle(abort.signal.aborted ? 'cancelled' : 'error', error.message));
-
-    void reply.code(upstream.statusCode);
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value === undefined || HOP_BY_HOP.has(name.toLowerCase())) continue;
-      void reply.header(name, value);
-    }
-    // A HEAD answer has no body to relay, whatever its content-length says.
-    if (request.method === 'HEAD') {
-      upstream.body.resume();
-      await reply.send();
-      return;
-    }
-    await reply.send(upstream.body);
   }
 
   private authenticate(request: FastifyRequest): ApiKeyPrincipal {
@@ -237,132 +151,61 @@ export class RawPassthrough implements OnApplicationShutdown {
     const auth = raw.auth === 'x-api-key' || raw.auth === 'x-goog-api-key' ? raw.auth : 'bearer';
     return { provider: slug, baseUrl: raw.base_url.replace(/\/+$/, ''), auth, apiKey: provider.apiKey };
   }
+}
 
-  private upstreamHeaders(request: FastifyRequest, target: RawTarget): Record<string, string | string[]> {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      const lower = name.toLowerCase();
-      if (
-        value === undefined ||
-        CLIENT_CREDENTIAL_HEADERS.has(lower) ||
-        HOP_BY_HOP.has(lower) ||
-        CLIENT_SET.has(lower) ||
-        lower.startsWith('x-plexus-')
-      )
-        continue;
-      headers[lower] = value;
-    }
-    if (target.apiKey) {
-      if (target.auth === 'bearer') headers['authorization'] = `Bearer ${target.apiKey}`;
-      else headers[target.auth] = target.apiKey;
-    }
-    return headers;
-  }
+/** The plan's one target: the raw provider, as the lifecycle and its observers see it. */
+function rawRouteTarget(target: RawTarget, model: string | null): RouteTarget {
+  return {
+    provider: target.provider,
+    model: model ?? `raw/${target.provider}`,
+    // Not an API type the gateway speaks: the usage row names none (see rawRow).
+    apiType: 'chat',
+    baseUrl: target.baseUrl,
+    apiKey: target.apiKey,
+    headers: {},
+    extraBody: {},
+    timeoutMs: UPSTREAM_TIMEOUT_MS,
+    group: 'raw',
+    modelConfig: {},
+    discount: 0,
+    stall: {},
+  };
+}
 
-  /** In flight from here: every path on from here ends with `record` (metrics gauge, live feed, restart drain). */
-  private started(row: {
-    requestId: string;
-    clientRequestId: string | null;
-    startTime: Date;
-    principal: ApiKeyPrincipal;
-    sourceIp: string | null;
-    model: string | null;
-    provider: string;
-  }): void {
-    this.usage.started({
-      requestId: row.requestId,
-      apiKey: row.principal.keyName,
-      model: row.model ?? `raw/${row.provider}`,
-      startedAt: row.startTime.getTime(),
-    });
-    if (!this.events.listening) return;
-    this.events.emit({
-      type: 'request.started',
-      apiKey: row.principal.keyName,
-      data: {
-        requestId: row.requestId,
-        clientRequestId: row.clientRequestId,
-        startTime: row.startTime,
-        apiKey: row.principal.keyName,
-        attribution: row.principal.attribution,
-        sourceIp: row.sourceIp,
-        incomingApiType: 'raw',
-        incomingModelAlias: row.model ?? `raw/${row.provider}`,
-        // Known only once the answer's headers arrive.
-        isStreamed: false,
-      },
-    });
-  }
-
-  private record(
-    row: {
-      requestId: string;
-      startTime: Date;
-      startedAt: number;
-      principal: ApiKeyPrincipal;
-      provider: string;
-      sourceIp: string | null;
-      clientRequestId: string | null;
-      model: string | null;
-    },
-    outcome: {
-      status: UsageRecord['responseStatus'];
-      httpStatus: number | null;
-      ttftMs: number | null;
-      streamed?: boolean;
-      usage?: {
-        model: string | null;
-        inputTokens: number;
-        outputTokens: number;
-        cachedTokens: number;
-        reasoningTokens: number;
-      };
-      error?: string;
-    },
-  ): void {
-    const model = row.model ?? outcome.usage?.model ?? null;
-    try {
-      this.usage.record({
-        requestId: row.requestId,
-        clientRequestId: row.clientRequestId,
-        startTime: row.startTime,
-        apiKey: row.principal.keyName,
-        attribution: row.principal.attribution,
-        sourceIp: row.sourceIp,
-        incomingApiType: 'raw',
-        outgoingApiType: null,
-        incomingModelAlias: model,
-        provider: row.provider,
-        selectedModelName: outcome.usage?.model ?? model,
-        isStreamed: outcome.streamed ?? false,
-        isPassthrough: true,
-        responseStatus: outcome.status,
-        httpStatus: outcome.httpStatus,
-        tokensInput: outcome.usage?.inputTokens ?? 0,
-        tokensOutput: outcome.usage?.outputTokens ?? 0,
-        tokensReasoning: outcome.usage?.reasoningTokens ?? 0,
-        tokensCached: outcome.usage?.cachedTokens ?? 0,
-        tokensCacheWrite: 0,
-        providerReportedCost: null,
-        costInput: 0,
-        costOutput: 0,
-        costCached: 0,
-        costCacheWrite: 0,
-        costTotal: 0,
-        costSource: null,
-        durationMs: Math.round(performance.now() - row.startedAt),
-        ttftMs: outcome.ttftMs,
-        tokensPerSec: null,
-        attemptCount: 1,
-        retryHistory: [],
-        finishReason: null,
-        errorMessage: outcome.error ?? null,
-        clientDisconnected: outcome.status === 'cancelled',
-      });
-    } catch (error) {
-      this.logger.error(`raw passthrough usage row lost: ${(error as Error).message}`);
-    }
-  }
+/**
+ * A raw request's usage row: the upstream's own status (a 4xx/5xx it answered is an
+ * error the client received as is), its reported model and tokens, no cost, no
+ * outgoing API type and no attempt history.
+ */
+function rawRow(
+  row: UsageRecord,
+  outcome: { model: string | null; answered: { status: number; streamed: boolean } | null; reported: RawUsage | null },
+): UsageRecord {
+  const { answered, reported } = outcome;
+  const model = outcome.model ?? reported?.model ?? null;
+  const upstreamFailed = answered !== null && answered.status >= 400;
+  return {
+    ...row,
+    incomingApiType: 'raw',
+    outgoingApiType: null,
+    incomingModelAlias: model,
+    selectedModelName: reported?.model ?? model,
+    isStreamed: answered?.streamed ?? false,
+    isPassthrough: true,
+    responseStatus: row.responseStatus === 'success' && upstreamFailed ? 'error' : row.responseStatus,
+    httpStatus: answered?.status ?? row.httpStatus,
+    providerReportedCost: null,
+    costInput: 0,
+    costOutput: 0,
+    costCached: 0,
+    costCacheWrite: 0,
+    costTotal: 0,
+    costSource: null,
+    tokensPerSec: null,
+    attemptCount: 1,
+    retryHistory: [],
+    finishReason: null,
+  };
 }
 
 /** A refusal in the OpenAI error shape; a quota refusal in the reference's quota body, with its headers. */
@@ -401,8 +244,4 @@ function requestedModel(body: Buffer | undefined, path: string): string | null {
   } catch {
     return null;
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

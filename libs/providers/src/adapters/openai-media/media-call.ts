@@ -31,4 +31,12 @@ export interface MediaCall {
  * reported (zero when it reports none, so per-request pricing still applies).
  */
 export type MediaChunk =
-  { type: 'head'; contentType: string } | { type: 'data'; data: Uint8Array } | { type: 'usage'; usage: Usage };
+  | {
+      type: 'head';
+      contentType: string;
+      /** A relay that keeps the upstream's status and headers (raw pass-through) sets them; else 200. */
+      status?: number;
+      headers?: Record<string, string | string[]>;
+    }
+  | { type: 'data'; data: Uint8Array }
+  | { type: 'usage'; usage: Usage };
