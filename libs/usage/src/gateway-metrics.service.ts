@@ -56,8 +56,30 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Label children by their label values: prom-client hashes the label object on every
+   * `inc`/`observe`, a child is looked up once per label combination. Bounded by the
+   * configured providers, models and formats.
+   */
+  private readonly children = new Map<object, Map<string, unknown>>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'plexus_process_' });
+  }
+
+  private child<C>(metric: { labels(...values: string[]): C }, ...values: string[]): C {
+    let byValues = this.children.get(metric);
+    if (!byValues) {
+      byValues = new Map();
+      this.children.set(metric, byValues);
+    }
+    const key = values.join('\u0000');
+    let child = byValues.get(key) as C | undefined;
+    if (child === undefined) {
+      child = metric.labels(...values);
+      byValues.set(key, child);
+    }
+    return child;
   }
 
   requestStarted(): void {
@@ -68,7 +90,7 @@ export class GatewayMetrics {
     this.inFlight.dec();
     const provider = record.provider ?? 'none';
     const model = record.selectedModelName ?? 'none';
-    this.requests.inc({ api_type: record.incomingApiType, provider, model, status: record.responseStatus });
+    this.child(this.requests, record.incomingApiType, provider, model, record.responseStatus).inc();
     const kinds: Array<[string, number]> = [
       ['input', record.tokensInput],
       ['output', record.tokensOutput],
@@ -76,14 +98,14 @@ export class GatewayMetrics {
       ['cache_write', record.tokensCacheWrite],
       ['reasoning', record.tokensReasoning],
     ];
-    for (const [kind, count] of kinds) if (count > 0) this.tokens.inc({ provider, model, kind }, count);
-    if (record.costTotal > 0) this.cost.inc({ provider, model }, record.costTotal);
+    for (const [kind, count] of kinds) if (count > 0) this.child(this.tokens, provider, model, kind).inc(count);
+    if (record.costTotal > 0) this.child(this.cost, provider, model).inc(record.costTotal);
     for (const attempt of record.retryHistory) {
-      if (attempt.status === 'failed') this.attempts.inc({ provider: attempt.provider, model: attempt.model });
+      if (attempt.status === 'failed') this.child(this.attempts, attempt.provider, attempt.model).inc();
     }
     if (record.durationMs !== null)
-      this.duration.observe({ api_type: record.incomingApiType, provider }, record.durationMs / 1000);
-    if (record.ttftMs !== null) this.ttft.observe({ api_type: record.incomingApiType, provider }, record.ttftMs / 1000);
+      this.child(this.duration, record.incomingApiType, provider).observe(record.durationMs / 1000);
+    if (record.ttftMs !== null) this.child(this.ttft, record.incomingApiType, provider).observe(record.ttftMs / 1000);
   }
 
   /** A gauge read at scrape time. */
