@@ -1,7 +1,7 @@
 import { ErrorCode, GatewayException } from '@plexus/core';
 import { EmptyCompletionError, UpstreamStallError } from '@plexus/providers';
 import { DEFAULT_ROUTING_SETTINGS, type FailureReport, type FailoverSettings } from '@plexus/routing';
-import { catchError, defer, tap, throwError, type Observable } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 
 /** The request itself is at fault (too large, unprocessable): another target won't do better. */
 const NEVER_RETRY_STATUSES = new Set([413, 422]);
@@ -149,7 +149,9 @@ export interface FailoverHooks {
  * Tries `attempt(0)`, then the next ones while an attempt fails retryably before it has
  * emitted anything: once a chunk is out, the stream is committed to its target. With a
  * policy, at most `maxAttempts` of the `count` targets are tried, and only the first
- * when failover is disabled.
+ * when failover is disabled. One operator for the whole sequence (no defer/tap/catchError
+ * chain per attempt): each attempt is subscribed to directly, and unsubscribing tears the
+ * running one down.
  */
 export function withFailover<T>(
   count: number,
@@ -158,24 +160,44 @@ export function withFailover<T>(
   policy: FailoverSettings = DEFAULT_ROUTING_SETTINGS.failover,
 ): Observable<T> {
   const limit = attemptLimit(count, policy);
-  const run = (index: number): Observable<T> =>
-    defer(() => {
+  return new Observable<T>((subscriber) => {
+    let running: Subscription | null = null;
+    let current = -1;
+    const failed = (index: number, error: unknown, emitted: boolean): void => {
+      hooks.onAttemptFailed(index, error, emitted);
+      if (!emitted && isRetryable(error, policy)) {
+        let next = index + 1;
+        while (next < limit && hooks.skip?.(next)) next++;
+        if (next < limit) {
+          run(next);
+          return;
+        }
+      }
+      subscriber.error(error);
+    };
+    const run = (index: number): void => {
+      current = index;
       let emitted = false;
       hooks.onAttemptStart(index);
-      return attempt(index).pipe(
-        tap(() => {
+      let source: Observable<T>;
+      try {
+        source = attempt(index);
+      } catch (error) {
+        failed(index, error, false);
+        return;
+      }
+      const subscription = source.subscribe({
+        next: (value) => {
           emitted = true;
-        }),
-        catchError((error: unknown) => {
-          hooks.onAttemptFailed(index, error, emitted);
-          if (!emitted && isRetryable(error, policy)) {
-            let next = index + 1;
-            while (next < limit && hooks.skip?.(next)) next++;
-            if (next < limit) return run(next);
-          }
-          return throwError(() => error);
-        }),
-      );
-    });
-  return run(0);
+          subscriber.next(value);
+        },
+        error: (error: unknown) => failed(index, error, emitted),
+        complete: () => subscriber.complete(),
+      });
+      // An attempt that failed while being subscribed has already started the next one.
+      if (current === index) running = subscription;
+    };
+    run(0);
+    return () => running?.unsubscribe();
+  });
 }
