@@ -37,6 +37,14 @@ export class Environment {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /**
+   * Tests only: a JSON object of origin to origin that sends the subscription providers'
+   * OAuth and API calls elsewhere (scripted servers on loopback). Unset in production.
+   */
+  @IsOptional()
+  @IsString()
+  OAUTH_ENDPOINT_OVERRIDES?: string;
+
   /** A YAML file (the shape of a config export) applied at boot and on change; its objects are read-only through the API. */
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@plexus/auth';
+import { OAuthModule } from '@plexus/oauth';
 import { MetersModule, QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
 import { CatalogModule, UsageModule } from '@plexus/usage';
@@ -19,6 +20,7 @@ import { KeysController } from './keys/keys.controller';
 import { LoggingController, SystemLogsController } from './logging/logging.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ModelMetadataController } from './models/model-metadata.controller';
+import { OAuthController, PiCatalogController } from './oauth/oauth.controller';
 import { PerformanceController } from './performance/performance.controller';
 import { ProviderToolingController } from './providers/provider-tooling.controller';
 import { ProvidersController } from './providers/providers.controller';
@@ -42,7 +44,7 @@ import { McpEnabledController, McpEnabledSetting } from './mcp/mcp-enabled.contr
 import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
 
 @Module({
-  imports: [AuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
+  imports: [AuthModule, OAuthModule, QuotaModule, MetersModule, RoutingModule, UsageModule, CatalogModule],
   controllers: [
     AuthVerifyController,
     ProvidersController,
@@ -78,6 +80,8 @@ import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
     McpServersController,
     McpLogsController,
     McpEnabledController,
+    OAuthController,
+    PiCatalogController,
   ],
   // Every configuration change lands in the audit log, whichever controller made it.
   providers: [

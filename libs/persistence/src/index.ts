@@ -18,6 +18,7 @@ export * from './repositories/debug-log.repository';
 export * from './repositories/audit-log.repository';
 export * from './repositories/concurrency.repository';
 export * from './repositories/mcp.repository';
+export * from './repositories/oauth-credential.repository';
 export { SecretCipher, SecretCipherError, useSecretCipher } from './encryption/secret-cipher';
 export { reconcileSecretsAtRest, rekeySecrets } from './encryption/secrets-at-rest';
 export { isCredentialOption, mapProviderSecrets, providerSecretsOf } from './encryption/provider-secrets';

@@ -26,6 +26,7 @@ import { QuotaStateRepository } from './repositories/quota-state.repository';
 import { UserQuotaRepository } from './repositories/user-quota.repository';
 import { MeterSnapshotRepository } from './repositories/meter-snapshot.repository';
 import { McpServerKeyRepository, McpUsageRepository } from './repositories/mcp.repository';
+import { OAuthCredentialRepository } from './repositories/oauth-credential.repository';
 
 const REPOSITORIES = [
   ProviderRepository,
@@ -43,6 +44,7 @@ const REPOSITORIES = [
   ConcurrencyRepository,
   McpServerKeyRepository,
   McpUsageRepository,
+  OAuthCredentialRepository,
 ];
 
 /** Closes the pool before the embedded server it talks to. */

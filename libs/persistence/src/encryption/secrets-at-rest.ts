@@ -8,6 +8,9 @@ const SECRET_COLUMNS = [
   { table: 'providers', id: 'id', column: 'api_key' },
   { table: 'api_keys', id: 'id', column: 'secret' },
   { table: 'mcp_server_keys', id: 'id', column: 'key' },
+  { table: 'oauth_credentials', id: 'id', column: 'access_token' },
+  { table: 'oauth_credentials', id: 'id', column: 'refresh_token' },
+  { table: 'oauth_credentials', id: 'id', column: 'extra' },
 ] as const;
 
 /** One stored value holding secrets (a column, the headers and checker credentials inside a provider's settings, the MCP servers setting), and how to rewrite them. */

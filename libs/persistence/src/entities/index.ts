@@ -13,6 +13,7 @@ import { UserQuotaDefinitionEntity } from './user-quota-definition.entity';
 import { MeterSnapshotEntity } from './meter-snapshot.entity';
 import { McpServerKeyEntity } from './mcp-server-key.entity';
 import { McpRequestUsageEntity } from './mcp-request-usage.entity';
+import { OAuthCredentialEntity } from './oauth-credential.entity';
 
 export * from './api-key.entity';
 export * from './debug-log.entity';
@@ -29,6 +30,7 @@ export * from './quota-state.entity';
 export * from './meter-snapshot.entity';
 export * from './mcp-server-key.entity';
 export * from './mcp-request-usage.entity';
+export * from './oauth-credential.entity';
 
 export const ENTITIES = [
   ProviderEntity,
@@ -46,4 +48,5 @@ export const ENTITIES = [
   AuditLogEntity,
   McpServerKeyEntity,
   McpRequestUsageEntity,
+  OAuthCredentialEntity,
 ];

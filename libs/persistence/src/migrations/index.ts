@@ -9,6 +9,7 @@ import { AuditLog1764000850000 } from './1764000850000-audit-log';
 import { DebugTraces1764000900000 } from './1764000900000-debug-traces';
 import { ResponseConversations1764001300000 } from './1764001300000-response-conversations';
 import { McpGateway1764001500000 } from './1764001500000-mcp-gateway';
+import { OAuthCredentials1764001600000 } from './1764001600000-oauth-credentials';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DebugTraces1764000900000,
   ResponseConversations1764001300000,
   McpGateway1764001500000,
+  OAuthCredentials1764001600000,
 ];

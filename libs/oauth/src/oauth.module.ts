@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { Environment } from '@plexus/config';
+import { OAuthEndpointOverrides } from './endpoint-overrides';
+import { LoginSessionsService } from './login-sessions.service';
+import { OAUTH_FLOWS } from './oauth-flows';
+import { OAuthCredentialService } from './oauth-credential.service';
+import { OAuthRefreshScheduler } from './oauth-refresh.scheduler';
+import { PiAiOAuthFlows } from './pi-ai-oauth.flows';
+
+/** Subscription providers over OAuth: login sessions, the encrypted token store's refreshes, access tokens for requests. */
+@Module({
+  providers: [
+    {
+      provide: OAuthEndpointOverrides,
+      inject: [Environment],
+      useFactory: (environment: Environment) => {
+        const overrides = OAuthEndpointOverrides.parse(environment.OAUTH_ENDPOINT_OVERRIDES);
+        overrides.installForFetch();
+        return overrides;
+      },
+    },
+    { provide: OAUTH_FLOWS, useClass: PiAiOAuthFlows },
+    LoginSessionsService,
+    OAuthCredentialService,
+    OAuthRefreshScheduler,
+  ],
+  exports: [OAuthEndpointOverrides, OAUTH_FLOWS, LoginSessionsService, OAuthCredentialService],
+})
+export class OAuthModule {}
