@@ -1,3 +1,4 @@
+import { OAuthModule } from '@plexus/oauth';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@plexus/auth';
 import { ConversationsModule } from '@plexus/conversations';
@@ -21,7 +22,16 @@ import { RequestLifecycle } from './pipeline/request-lifecycle';
 import { RawPassthrough } from './raw/raw-passthrough.service';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, ProvidersModule, QuotaModule, RoutingModule, UsageModule, CatalogModule],
+  imports: [
+    AuthModule,
+    ConversationsModule,
+    OAuthModule,
+    ProvidersModule,
+    QuotaModule,
+    RoutingModule,
+    UsageModule,
+    CatalogModule,
+  ],
   controllers: [
     OpenAiChatController,
     OpenAiCompletionsController,

@@ -15,3 +15,4 @@ export {
   type OAuthAccessGrant,
   type OAuthAccountRef,
 } from './oauth-credential.service';
+export { OAuthCredentialStep, type SubscriptionTarget } from './oauth-credential.step';

@@ -4,6 +4,7 @@ import { OAuthEndpointOverrides } from './endpoint-overrides';
 import { LoginSessionsService } from './login-sessions.service';
 import { OAUTH_FLOWS } from './oauth-flows';
 import { OAuthCredentialService } from './oauth-credential.service';
+import { OAuthCredentialStep } from './oauth-credential.step';
 import { OAuthRefreshScheduler } from './oauth-refresh.scheduler';
 import { PiAiOAuthFlows } from './pi-ai-oauth.flows';
 
@@ -22,8 +23,9 @@ import { PiAiOAuthFlows } from './pi-ai-oauth.flows';
     { provide: OAUTH_FLOWS, useClass: PiAiOAuthFlows },
     LoginSessionsService,
     OAuthCredentialService,
+    OAuthCredentialStep,
     OAuthRefreshScheduler,
   ],
-  exports: [OAuthEndpointOverrides, OAUTH_FLOWS, LoginSessionsService, OAuthCredentialService],
+  exports: [OAuthEndpointOverrides, OAUTH_FLOWS, LoginSessionsService, OAuthCredentialService, OAuthCredentialStep],
 })
 export class OAuthModule {}

@@ -74,7 +74,9 @@ export class PiAiOAuthFlows implements OAuthFlows {
 
   async requestAuth(providerId: string, tokens: OAuthTokens): Promise<OAuthRequestAuth> {
     const auth = await (await this.oauth(providerId)).toAuth(toCredential(tokens));
-    return { accessToken: auth.apiKey ?? tokens.access, ...(auth.baseUrl && { baseUrl: auth.baseUrl }) };
+    // Without an account-specific host, the provider's catalog names its API host.
+    const baseUrl = auth.baseUrl ?? (await this.load()).get(providerId)?.getModels()[0]?.baseUrl;
+    return { accessToken: auth.apiKey ?? tokens.access, ...(baseUrl && { baseUrl }) };
   }
 
   async catalogProviders(): Promise<string[]> {

@@ -13,6 +13,13 @@ export interface UpstreamTarget {
   timeoutMs: number;
   /** Stall detection for streamed answers; null or absent: none. */
   stall?: StallPolicy | null;
+  /**
+   * Set by the pipeline's credential step for an `oauth://` provider: `apiKey` is the
+   * account's access token and the request takes the subscription's shape.
+   */
+  subscription?: { provider: string; accountId?: string };
+  /** Claude Code's request shape for an API-key provider (`useClaudeMasking`). */
+  claudeMasking?: boolean;
 }
 
 /**

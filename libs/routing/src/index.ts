@@ -4,6 +4,7 @@ export { RouterService, type RouteParams } from './router.service';
 export { NoHealthyTargetException } from './no-healthy-target.exception';
 export { RoutingConfigService } from './routing-config.service';
 export { baseUrlFor, providerApiTypes } from './api-type';
+export { oauthAccountOf, oauthApiType, type OAuthTargetAccount } from './oauth-target';
 export { RoutingModule } from './routing.module';
 export * from './routing-settings';
 export {

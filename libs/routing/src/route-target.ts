@@ -1,3 +1,4 @@
+import type { OAuthTargetAccount } from './oauth-target';
 import type { IncomingApiType } from '@plexus/core';
 
 /** One concrete provider model a request may be sent to, with what it takes to reach it. */
@@ -19,6 +20,10 @@ export interface RouteTarget {
   discount: number;
   /** The provider's stall-detection overrides of the global stall settings. */
   stall: StallOverrides;
+  /** Set for `oauth://` providers: the subscription account whose access token the attempt sends. */
+  oauth?: OAuthTargetAccount;
+  /** Claude Code's request shape for an API-key provider (`useClaudeMasking`). */
+  claudeMasking?: boolean;
 }
 
 /**

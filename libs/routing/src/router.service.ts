@@ -16,6 +16,7 @@ import { RoutingConfigService } from './routing-config.service';
 import { TARGET_SELECTORS, type TargetSelector } from './selectors/target-selector';
 import { PROVIDER_QUOTA_VIEW, type ProviderQuotaView } from './provider-quota';
 import { stallOverrides } from './stall-overrides';
+import { oauthAccountOf, oauthApiType } from './oauth-target';
 
 export interface RouteParams {
   model: string;
@@ -185,15 +186,21 @@ export class RouterService {
 
 function toTarget(provider: ProviderRecord, model: string, incoming: IncomingApiType, group: string): RouteTarget {
   const modelConfig = provider.models.find((candidate) => candidate.name === model)?.config ?? {};
+  const oauth = oauthAccountOf(provider);
   const apiType = isMediaApiType(incoming)
     ? mediaApiTypeFor(provider, incoming)
-    : chooseApiType(providerApiTypes(provider), incoming);
+    : oauth
+      ? oauthApiType(oauth, model, modelConfig, incoming)
+      : chooseApiType(providerApiTypes(provider), incoming);
   const settings = provider.settings;
   return {
     provider: provider.slug,
     model,
     apiType,
-    baseUrl: isMediaApiType(apiType) ? mediaBaseUrlFor(provider, apiType) : baseUrlFor(provider, apiType),
+    // An OAuth account's API host comes with its credential, at the attempt.
+    baseUrl: oauth ? '' : isMediaApiType(apiType) ? mediaBaseUrlFor(provider, apiType) : baseUrlFor(provider, apiType),
+    ...(oauth && { oauth }),
+    ...(settings['useClaudeMasking'] === true && { claudeMasking: true }),
     apiKey: provider.apiKey,
     headers: (settings['headers'] as Record<string, string> | undefined) ?? {},
     extraBody: {

@@ -1,3 +1,4 @@
+import { OAuthCredentialStep } from '@plexus/oauth';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCode,
@@ -88,6 +89,7 @@ export class RequestLifecycle {
     private readonly observation: RequestObservation,
     private readonly catalog: ModelCatalog,
     @Inject(ATTEMPT_STEPS) private readonly steps: AttemptStep[],
+    private readonly oauthCredentials: OAuthCredentialStep,
   ) {}
 
   /** The route plan; when every target was left out, the refusal is recorded with the skipped targets first. */
@@ -149,9 +151,15 @@ export class RequestLifecycle {
         // An empty answer is the answer on the last target that may be tried; before it, the next one is.
         failOnEmpty: targets.slice(index + 1, limit).some((next) => contextWindows.skipReason(next) === null),
       });
+      // The OAuth credential step sits around the send rather than in ATTEMPT_STEPS: it must see
+      // the upstream's 401 to refresh the account's token and send the attempt once more.
+      const send = (shaped: AttemptDraft): Observable<T> =>
+        this.oauthCredentials.attempt(target.oauth, shaped.upstream, (credentialed) =>
+          strategy.send(prepared({ ...shaped, upstream: credentialed })),
+        );
       timing.attemptStarted();
-      if (this.steps.length === 0) return strategy.send(prepared(draft));
-      return from(runAttemptSteps(this.steps, draft)).pipe(switchMap((shaped) => strategy.send(prepared(shaped))));
+      if (this.steps.length === 0) return send(draft);
+      return from(runAttemptSteps(this.steps, draft)).pipe(switchMap(send));
     };
 
     return new Observable<T>((subscriber) => {
@@ -287,6 +295,7 @@ export class RequestLifecycle {
       extraBody: target.extraBody,
       timeoutMs: target.timeoutMs ?? this.settings.current.timeout.defaultSeconds * 1000,
       stall: resolveStallPolicy(this.settings.current.stall, target.stall),
+      ...(target.claudeMasking && { claudeMasking: true }),
     };
   }
 

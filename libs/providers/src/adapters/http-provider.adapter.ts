@@ -5,6 +5,7 @@ import type { ProviderAdapter, UpstreamCall, UpstreamTarget } from '../provider-
 import { StallWatchdog } from '../stall-watchdog';
 import { EmptyCompletionError, UpstreamStallError, upstreamHttpError, upstreamTransportError } from '../upstream-error';
 import type { UpstreamHttpClient } from '../upstream-http.client';
+import { subscriptionAuthHeaders, subscriptionHeaders } from '../subscription/subscription-shapes';
 import { ContentGate, hasContent } from './content-gate';
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -35,6 +36,11 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
   /** The pass-through body: the client's own, re-targeted at the upstream model. */
   protected passthroughRequest(call: UpstreamCall, body: Record<string, unknown>): object {
     return { ...body, model: call.target.model };
+  }
+
+  /** The body as sent, after encoding or re-targeting: where a subscription's shape is applied. */
+  protected finishBody(body: object, _call: UpstreamCall): object {
+    return body;
   }
 
   /** Whether a relayed event carries usage or a finish reason, and so must be parsed. */
@@ -91,7 +97,10 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     watchdog: StallWatchdog | null,
   ): Promise<void> {
     const { target, request } = call;
-    const body = call.passthroughBody ? this.passthroughRequest(call, call.passthroughBody) : this.encodeRequest(call);
+    const body = this.finishBody(
+      call.passthroughBody ? this.passthroughRequest(call, call.passthroughBody) : this.encodeRequest(call),
+      call,
+    );
     const { observer } = call;
     const post = {
       url: this.url(target, request.stream),
@@ -99,6 +108,8 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
         'content-type': 'application/json',
         accept: request.stream ? 'text/event-stream' : 'application/json',
         ...this.authHeaders(target),
+        ...subscriptionAuthHeaders(target),
+        ...subscriptionHeaders(target),
         ...target.headers,
       },
       body: JSON.stringify({ ...body, ...target.extraBody }),

@@ -4,6 +4,7 @@ import { AnthropicStreamDecoder, decodeAnthropicResponse, encodeAnthropicRequest
 import type { UpstreamCall, UpstreamTarget } from '../../provider-adapter';
 import { UpstreamHttpClient } from '../../upstream-http.client';
 import { HttpProviderAdapter, type StreamDecoder } from '../http-provider.adapter';
+import { claudeCodeHeaders, usesClaudeCodeShape, withClaudeCodeSystem } from '../../subscription/subscription-shapes';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 /** The events of a Messages stream that carry usage or the stop reason. */
@@ -25,7 +26,16 @@ export class AnthropicAdapter extends HttpProviderAdapter {
   }
 
   protected authHeaders(target: UpstreamTarget): Record<string, string> {
-    return { 'anthropic-version': ANTHROPIC_VERSION, ...(target.apiKey ? { 'x-api-key': target.apiKey } : {}) };
+    return {
+      'anthropic-version': ANTHROPIC_VERSION,
+      ...(target.apiKey && !target.subscription ? { 'x-api-key': target.apiKey } : {}),
+      ...(usesClaudeCodeShape(target) && claudeCodeHeaders(target)),
+    };
+  }
+
+  /** A Claude subscription (or `useClaudeMasking`) answers only requests in Claude Code's shape. */
+  protected override finishBody(body: object, call: UpstreamCall): object {
+    return usesClaudeCodeShape(call.target) ? withClaudeCodeSystem(body as Record<string, unknown>) : body;
   }
 
   protected encodeRequest(call: UpstreamCall): object {

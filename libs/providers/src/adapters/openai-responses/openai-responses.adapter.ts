@@ -8,6 +8,7 @@ import {
 import type { UpstreamCall, UpstreamTarget } from '../../provider-adapter';
 import { UpstreamHttpClient } from '../../upstream-http.client';
 import { HttpProviderAdapter, type StreamDecoder } from '../http-provider.adapter';
+import { codexBody, codexHeaders, isSubscription } from '../../subscription/subscription-shapes';
 
 /** The events of a Responses stream that carry usage or the final status. */
 const ACCOUNTING_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -21,12 +22,21 @@ export class OpenAiResponsesAdapter extends HttpProviderAdapter {
     super(http);
   }
 
+  /** ChatGPT's Codex backend serves Responses under `/codex/responses` of its base. */
   protected url(target: UpstreamTarget): string {
-    return `${target.baseUrl.replace(/\/+$/, '')}/responses`;
+    const base = target.baseUrl.replace(/\/+$/, '');
+    return isSubscription(target, 'openai-codex') ? `${base}/codex/responses` : `${base}/responses`;
   }
 
   protected authHeaders(target: UpstreamTarget): Record<string, string> {
-    return target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {};
+    return {
+      ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
+      ...(isSubscription(target, 'openai-codex') && codexHeaders(target)),
+    };
+  }
+
+  protected override finishBody(body: object, call: UpstreamCall): object {
+    return isSubscription(call.target, 'openai-codex') ? codexBody(body as Record<string, unknown>) : body;
   }
 
   protected encodeRequest(call: UpstreamCall): object {
