@@ -129,6 +129,14 @@ class ScriptedProviders {
             refresh_in: 1500,
           },
         };
+      case '/api/oauth/usage':
+        return {
+          kind: 'json',
+          body: {
+            five_hour: { utilization: 42, resets_at: new Date(Date.now() + 3_600_000).toISOString() },
+            seven_day: { utilization: 10, resets_at: new Date(Date.now() + 86_400_000).toISOString() },
+          },
+        };
       case '/models':
         return { kind: 'json', body: { data: [] } };
       case '/v1/messages':
@@ -460,6 +468,25 @@ describe('subscription providers over OAuth (scripted authorization servers and 
     expect(String(sent.headers['authorization'])).toMatch(/^Bearer tid=e2e;/);
     expect(sent.headers['user-agent']).toBe('GitHubCopilotChat/0.35.0');
     expect(sent.headers['copilot-integration-id']).toBe('vscode-chat');
+  });
+
+  it('the claude-code quota checker reads the windows with the stored OAuth credential', async () => {
+    const updated = await admin('PUT', '/providers/claude-work', {
+      api_base_url: 'oauth://',
+      oauth_provider: 'anthropic',
+      oauth_account: 'work',
+      models: ['claude-sonnet-4-5'],
+      quota_checker: { type: 'claude-code', options: { endpoint: `${providers.server.url}/api/oauth/usage` } },
+    });
+    expect(updated.status).toBeLessThan(300);
+    let checked: Json = {};
+    for (let attempt = 0; attempt < 50 && checked['success'] !== true; attempt += 1) {
+      checked = (await admin('POST', '/quotas/claude-work/check')).body;
+      if (checked['success'] !== true) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(checked).toMatchObject({ checkerType: 'claude-code', success: true });
+    const sent = providers.requests('/api/oauth/usage').at(-1)!;
+    expect(providers.issued).toContain(String(sent.headers['authorization']).replace(/^Bearer /, ''));
   });
 
   it('cancels a session', async () => {

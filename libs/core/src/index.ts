@@ -11,3 +11,4 @@ export * from './errors/gateway-exception';
 export * from './pricing/cost-calculator';
 export * from './http/conditional-get';
 export * from './ports/provider-tooling';
+export * from './ports/oauth-access';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OAuthUsageTokens } from '@plexus/core';
 import { OAuthCredentialRepository, type OAuthCredentialRecord } from '@plexus/persistence';
 import { OAuthEndpointOverrides } from './endpoint-overrides';
 import { OAUTH_FLOWS, type OAuthFlows, type OAuthTokens } from './oauth-flows';
@@ -48,7 +49,7 @@ function tokensOf(record: OAuthCredentialRecord): OAuthTokens {
  * refused refresh marks the account `needs_login` and is not retried until a new login.
  */
 @Injectable()
-export class OAuthCredentialService {
+export class OAuthCredentialService implements OAuthUsageTokens {
   private readonly logger = new Logger('OAuthCredentials');
   private readonly refreshing = new Map<string, Promise<OAuthCredentialRecord>>();
 
@@ -65,6 +66,20 @@ export class OAuthCredentialService {
     if (record.status === 'needs_login') throw new OAuthLoginRequired(account, 'needs a new login');
     if (this.expiresSoon(record)) record = await this.refresh(account, null);
     return this.grant(account, record);
+  }
+
+  /**
+   * The token the provider's usage API (quota checkers) takes: GitHub's own token for
+   * Copilot (pi-ai keeps it as the refresh token), the access token elsewhere.
+   */
+  async usageTokenFor(account: OAuthAccountRef): Promise<string> {
+    if (account.oauthProvider === 'github-copilot') {
+      const record = await this.credentials.find(account.oauthProvider, account.oauthAccount);
+      if (!record) throw new OAuthLoginRequired(account, 'has no credential: log in first');
+      if (record.status === 'needs_login') throw new OAuthLoginRequired(account, 'needs a new login');
+      return record.refreshToken;
+    }
+    return (await this.accessTokenFor(account)).accessToken;
   }
 
   /**

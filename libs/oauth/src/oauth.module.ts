@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { OAUTH_USAGE_TOKENS } from '@plexus/core';
 import { Environment } from '@plexus/config';
 import { OAuthEndpointOverrides } from './endpoint-overrides';
 import { LoginSessionsService } from './login-sessions.service';
@@ -8,7 +9,12 @@ import { OAuthCredentialStep } from './oauth-credential.step';
 import { OAuthRefreshScheduler } from './oauth-refresh.scheduler';
 import { PiAiOAuthFlows } from './pi-ai-oauth.flows';
 
-/** Subscription providers over OAuth: login sessions, the encrypted token store's refreshes, access tokens for requests. */
+/**
+ * Subscription providers over OAuth: login sessions, the encrypted token store's refreshes,
+ * access tokens for requests. Global so the quota meters find OAUTH_USAGE_TOKENS without
+ * importing this lib.
+ */
+@Global()
 @Module({
   providers: [
     {
@@ -25,7 +31,15 @@ import { PiAiOAuthFlows } from './pi-ai-oauth.flows';
     OAuthCredentialService,
     OAuthCredentialStep,
     OAuthRefreshScheduler,
+    { provide: OAUTH_USAGE_TOKENS, useExisting: OAuthCredentialService },
   ],
-  exports: [OAuthEndpointOverrides, OAUTH_FLOWS, LoginSessionsService, OAuthCredentialService, OAuthCredentialStep],
+  exports: [
+    OAuthEndpointOverrides,
+    OAUTH_FLOWS,
+    LoginSessionsService,
+    OAuthCredentialService,
+    OAuthCredentialStep,
+    OAUTH_USAGE_TOKENS,
+  ],
 })
 export class OAuthModule {}

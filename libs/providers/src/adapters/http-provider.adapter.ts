@@ -38,9 +38,22 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     return { ...body, model: call.target.model };
   }
 
+  /** The headers as sent, the provider's configured ones included. */
+  protected finishHeaders(headers: Record<string, string>, _call: UpstreamCall): Record<string, string> {
+    return headers;
+  }
+
   /** The body as sent, after encoding or re-targeting: where a subscription's shape is applied. */
   protected finishBody(body: object, _call: UpstreamCall): object {
     return body;
+  }
+
+  /**
+   * An answer's JSON text (the body, or one SSE event's data) before it is decoded or
+   * relayed: where a request shape's renames are undone.
+   */
+  protected restoreData(data: string, _call: UpstreamCall): string {
+    return data;
   }
 
   /** Whether a relayed event carries usage or a finish reason, and so must be parsed. */
@@ -104,14 +117,17 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     const { observer } = call;
     const post = {
       url: this.url(target, request.stream),
-      headers: {
-        'content-type': 'application/json',
-        accept: request.stream ? 'text/event-stream' : 'application/json',
-        ...this.authHeaders(target),
-        ...subscriptionAuthHeaders(target),
-        ...subscriptionHeaders(target),
-        ...target.headers,
-      },
+      headers: this.finishHeaders(
+        {
+          'content-type': 'application/json',
+          accept: request.stream ? 'text/event-stream' : 'application/json',
+          ...this.authHeaders(target),
+          ...subscriptionAuthHeaders(target),
+          ...subscriptionHeaders(target),
+          ...target.headers,
+        },
+        call,
+      ),
       body: JSON.stringify({ ...body, ...target.extraBody }),
       signal,
       timeoutMs: target.timeoutMs,
@@ -127,8 +143,9 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
     }
 
     if (!request.stream) {
-      const text = await response.body.text();
-      observer?.body(text);
+      const received = await response.body.text();
+      observer?.body(received);
+      const text = this.restoreData(received, call);
       const decoded = this.decodeResponse(parseJson(text));
       if (call.failOnEmpty && !hasContent({ type: 'message', response: decoded }))
         throw new EmptyCompletionError(target);
@@ -155,19 +172,20 @@ export abstract class HttpProviderAdapter implements ProviderAdapter {
       onEvent: (event) => {
         watchdog?.bytes(Buffer.byteLength(event.data));
         if (this.isTerminator(event.data)) return;
+        const data = this.restoreData(event.data, call);
         if (!passthrough) {
-          for (const chunk of decoder.decode(event.event, parseJson(event.data))) emit(chunk);
+          for (const chunk of decoder.decode(event.event, parseJson(data))) emit(chunk);
           return;
         }
         // Relayed frames are not parsed, but the first one is: a garbled answer is caught while
         // the request can still fail over, and the cost is one parse per stream. Until content
         // shows up, frames are decoded too, to tell an empty answer from one still starting.
-        const inspect = gate.waiting || this.carriesAccounting(event.event, event.data);
-        if (!firstFrameChecked && !inspect) parseJson(event.data);
+        const inspect = gate.waiting || this.carriesAccounting(event.event, data);
+        if (!firstFrameChecked && !inspect) parseJson(data);
         firstFrameChecked = true;
-        const decoded = inspect ? decoder.decode(event.event, parseJson(event.data)) : [];
+        const decoded = inspect ? decoder.decode(event.event, parseJson(data)) : [];
         if (gate.waiting && decoded.some(hasContent)) gate.open();
-        const frame = this.relayFrame(event.event, event.data, call);
+        const frame = this.relayFrame(event.event, data, call);
         if (frame !== null) emit({ type: 'passthrough', data: frame });
         for (const chunk of decoded) {
           if (chunk.type === 'usage' || chunk.type === 'finish') emit({ ...chunk, observed: true });

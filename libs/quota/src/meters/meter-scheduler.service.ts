@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { OAUTH_USAGE_TOKENS, type OAuthUsageTokens } from '@plexus/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { MeterSnapshotRepository, ProviderRepository } from '@plexus/persistence';
 import { resultOf, snapshotRows, type CheckResult } from './check-result';
@@ -75,6 +83,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly providers: ProviderRepository,
     private readonly snapshots: MeterSnapshotRepository,
     private readonly registry: SchedulerRegistry,
+    @Optional() @Inject(OAUTH_USAGE_TOKENS) private readonly oauth: OAuthUsageTokens | null = null,
   ) {
     this.checkers = new Map(checkers.map((checker) => [checker.type, checker]));
   }
@@ -188,6 +197,15 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     return done.then((outcome) => outcome.result);
   }
 
+  /**
+   * The checker's credential: `options.apiKey` or the provider's key, else, for a provider
+   * on an OAuth account, that account's stored token (refreshed when due).
+   */
+  private async credentialOf(config: CheckerConfig): Promise<string | null> {
+    if (config.apiKey || !this.oauth || !config.oauthProvider || !config.oauthAccount) return config.apiKey;
+    return this.oauth.usageTokenFor({ oauthProvider: config.oauthProvider, oauthAccount: config.oauthAccount });
+  }
+
   private async execute({ config }: CheckerState, mode: RunMode): Promise<RunOutcome> {
     const shared = mode === 'scheduled' ? await this.recentReading(config) : null;
     if (shared) {
@@ -202,11 +220,13 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const checkedAt = new Date();
     const base = { checkerId: config.checkerId, checkerType: config.type, provider: config.provider, checkedAt };
     let result: CheckResult;
+    let apiKey = config.apiKey;
     try {
       if (!checker) throw new Error(`unknown checker type '${config.type}'`);
+      apiKey = await this.credentialOf(config);
       const meters = await checker.check({
         options: config.options,
-        apiKey: config.apiKey,
+        apiKey,
         signal: AbortSignal.any([AbortSignal.timeout(CHECK_TIMEOUT_MS), this.shutdown.signal]),
       });
       result = { ...base, success: true, meters: uniqueKeys(meters) };
@@ -217,7 +237,7 @@ export class MeterScheduler implements OnApplicationBootstrap, OnModuleDestroy {
             ? `timed out after ${CHECK_TIMEOUT_MS} ms`
             : error.message
           : String(error);
-      result = { ...base, success: false, error: redact(message, config), meters: [] };
+      result = { ...base, success: false, error: redact(message, { ...config, apiKey }), meters: [] };
       this.logger.warn(`quota checker '${config.checkerId}' (${config.type}) failed: ${result.error}`);
     }
     // The config may have changed or gone while the upstream answered, or the module stopped.

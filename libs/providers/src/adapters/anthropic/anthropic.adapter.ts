@@ -4,6 +4,11 @@ import { AnthropicStreamDecoder, decodeAnthropicResponse, encodeAnthropicRequest
 import type { UpstreamCall, UpstreamTarget } from '../../provider-adapter';
 import { UpstreamHttpClient } from '../../upstream-http.client';
 import { HttpProviderAdapter, type StreamDecoder } from '../http-provider.adapter';
+import {
+  claudeCodeRenames,
+  restoreClientToolNames,
+  withClaudeCodeToolNames,
+} from '../../subscription/claude-code-tools';
 import { claudeCodeHeaders, usesClaudeCodeShape, withClaudeCodeSystem } from '../../subscription/subscription-shapes';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -35,7 +40,22 @@ export class AnthropicAdapter extends HttpProviderAdapter {
 
   /** A Claude subscription (or `useClaudeMasking`) answers only requests in Claude Code's shape. */
   protected override finishBody(body: object, call: UpstreamCall): object {
-    return usesClaudeCodeShape(call.target) ? withClaudeCodeSystem(body as Record<string, unknown>) : body;
+    if (!usesClaudeCodeShape(call.target)) return body;
+    return withClaudeCodeToolNames(withClaudeCodeSystem(body as Record<string, unknown>));
+  }
+
+  /** Claude Code's beta flags stay, merged with the ones the provider configures. */
+  protected override finishHeaders(headers: Record<string, string>, call: UpstreamCall): Record<string, string> {
+    if (!usesClaudeCodeShape(call.target)) return headers;
+    const kept = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'anthropic-beta'),
+    );
+    return { ...kept, 'anthropic-beta': claudeCodeHeaders(call.target)['anthropic-beta'] };
+  }
+
+  /** Tool calls come back under the client's own tool names. */
+  protected override restoreData(data: string, call: UpstreamCall): string {
+    return usesClaudeCodeShape(call.target) ? restoreClientToolNames(data, claudeCodeRenames(call)) : data;
   }
 
   protected encodeRequest(call: UpstreamCall): object {
