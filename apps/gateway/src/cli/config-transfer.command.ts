@@ -1,6 +1,7 @@
 import { ConfigTransferService, readPlexusDatabase } from '@plexus/management';
 import {
   DatabaseEndpoint,
+  OAuthCredentialRepository,
   SecretCipher,
   dataSourceOptions,
   reconcileSecretsAtRest,
@@ -55,7 +56,7 @@ export async function runConfigTransferCommand(
     const commands: Record<ConfigTransferCommand, () => Promise<CommandOutcome>> = {
       backup: () => backup(transfer, args, env),
       restore: () => restore(transfer, args[0]),
-      'import-plexus': () => importPlexus(transfer, args[0], env),
+      'import-plexus': () => importPlexus(transfer, new OAuthCredentialRepository(dataSource), args[0], env),
     };
     return await commands[command]();
   } finally {
@@ -117,14 +118,22 @@ async function restore(transfer: ConfigTransferService, file: string | undefined
 
 async function importPlexus(
   transfer: ConfigTransferService,
+  credentials: OAuthCredentialRepository,
   source: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<CommandOutcome> {
   if (!source) throw new Error('import-plexus needs the Plexus database: a SQLite file or a postgres:// URL');
-  const { document, warnings } = await readPlexusDatabase(source, env['PLEXUS_ENCRYPTION_KEY'] || undefined);
+  const { document, oauthCredentials, warnings } = await readPlexusDatabase(
+    source,
+    env['PLEXUS_ENCRYPTION_KEY'] || undefined,
+  );
   const result = await transfer.importConfig(document).catch(rethrowReadably);
+  // Saved through the repository: the tokens are encrypted with this gateway's key.
+  for (const credential of oauthCredentials) await credentials.saveLogin({ ...credential, extra: {} });
   for (const warning of warnings) process.stderr.write(`plexus: import-plexus: ${warning}\n`);
-  return { message: `imported ${describeCounts(result.imported)} from Plexus` };
+  return {
+    message: `imported ${describeCounts({ ...result.imported, oauth_credentials: oauthCredentials.length })} from Plexus`,
+  };
 }
 
 function describeCounts(counts: Record<string, number>): string {

@@ -10,8 +10,18 @@ interface SourceDatabase {
   close(): Promise<void>;
 }
 
+/** An OAuth account's tokens as Plexus stored them, decrypted (re-encrypted with our key when saved). */
+export interface PlexusOAuthCredential {
+  providerId: string;
+  accountId: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date | null;
+}
+
 export interface PlexusImport {
   document: ConfigDocument;
+  oauthCredentials: PlexusOAuthCredential[];
   /** What could not be carried over, one line each. */
   warnings: string[];
 }
@@ -41,15 +51,16 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
 
   const providerRows = await rowsOf('providers');
   const modelRows = await rowsOf('provider_models');
+  const credentialRows = await rowsOf('oauth_credentials');
   const providers: ConfigMap = {};
   for (const row of providerRows) {
     const slug = String(row['slug']);
-    if (
-      row['oauth_provider_type'] ||
-      row['api_key'] === 'oauth' ||
-      text(json(row['api_base_url'])).startsWith('oauth://')
-    ) {
-      warnings.push(`provider '${slug}' uses OAuth: not imported (log in again on this gateway)`);
+    const oauth =
+      row['oauth_provider_type'] || row['api_key'] === 'oauth' || text(json(row['api_base_url'])).startsWith('oauth://')
+        ? oauthAccountOf(row, credentialRows)
+        : null;
+    if (oauth === undefined) {
+      warnings.push(`provider '${slug}' uses OAuth without naming its OAuth provider: not imported`);
       continue;
     }
     const models = modelRows
@@ -57,8 +68,10 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       .sort((a, b) => Number(a['sort_order'] ?? 0) - Number(b['sort_order'] ?? 0));
     providers[slug] = compact({
       display_name: row['display_name'],
-      api_base_url: json(row['api_base_url']),
-      api_key: secrets.reveal(row['api_key'], `providers.${slug}.api_key`),
+      api_base_url: oauth ? 'oauth://' : json(row['api_base_url']),
+      api_key: oauth ? undefined : secrets.reveal(row['api_key'], `providers.${slug}.api_key`),
+      oauth_provider: oauth?.provider,
+      oauth_account: oauth?.account,
       enabled: bool(row['enabled']),
       disable_cooldown: flag(row['disable_cooldown']),
       stall_cooldown: flag(row['stall_cooldown']),
@@ -221,10 +234,48 @@ async function readDocument(database: SourceDatabase, secrets: PlexusSecrets): P
       startup_timeout_ms: row['startup_timeout_ms'],
     });
   }
-  if ((await rowsOf('oauth_credentials')).length > 0)
-    warnings.push('OAuth credentials are not imported: log in again on this gateway');
+  const oauthCredentials: PlexusOAuthCredential[] = [];
+  for (const row of credentialRows) {
+    const providerId = text(row['oauth_provider_type']);
+    const accountId = text(row['account_id']) || 'legacy';
+    const where = `oauth_credentials.${providerId}.${accountId}`;
+    const accessToken = secrets.reveal(row['access_token'], `${where}.access_token`);
+    const refreshToken = secrets.reveal(row['refresh_token'], `${where}.refresh_token`);
+    if (!providerId || typeof accessToken !== 'string' || typeof refreshToken !== 'string') {
+      warnings.push(`OAuth credential ${providerId || '?'}/${accountId} is incomplete: not imported`);
+      continue;
+    }
+    const expires = Number(row['expires_at']);
+    oauthCredentials.push({
+      providerId,
+      accountId,
+      accessToken,
+      refreshToken,
+      // Plexus stores seconds; a value in milliseconds is taken as such.
+      expiresAt: Number.isFinite(expires) && expires > 0 ? new Date(expires > 1e12 ? expires : expires * 1000) : null,
+    });
+  }
 
-  return { document: { secrets: 'plaintext', providers, models, keys, user_quotas, mcp_servers }, warnings };
+  return {
+    document: { secrets: 'plaintext', providers, models, keys, user_quotas, mcp_servers },
+    oauthCredentials,
+    warnings,
+  };
+}
+
+/**
+ * The OAuth provider and account of a Plexus OAuth provider: its own columns, else its
+ * linked credential's; accounts from before multi-account support are `legacy`.
+ * Undefined when the OAuth provider can't be told.
+ */
+function oauthAccountOf(row: Row, credentials: Row[]): { provider: string; account: string } | undefined {
+  const credentialId = text(row['oauth_credential_id']);
+  const linked = credentialId ? credentials.find((credential) => text(credential['id']) === credentialId) : undefined;
+  const provider =
+    text(row['oauth_provider_type']) || text(row['oauth_provider']) || text(linked?.['oauth_provider_type']);
+  if (!provider) return undefined;
+  const account = text(row['oauth_account']) || text(linked?.['account_id']) || 'legacy';
+  return { provider, account };
 }
 
 /** Plexus's own at-rest format: `enc:v1:<iv hex>:<tag hex>:<ciphertext hex>`, AES-256-GCM. */
