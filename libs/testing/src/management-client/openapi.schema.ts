@@ -1050,6 +1050,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/oauth/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored accounts with their status and token expiry (tokens are never shown) */
+        get: operations["OAuthController_listCredentials"];
+        put?: never;
+        post?: never;
+        /** Delete an account's credential */
+        delete: operations["OAuthController_deleteCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/credentials/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether an account is logged in and usable */
+        get: operations["OAuthController_credentialStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An OAuth provider's models (pi-ai's static catalog) */
+        get: operations["OAuthController_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth providers accounts can log in to */
+        get: operations["OAuthController_providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a login for an account (supersedes a login of the same account under way); poll it until it ends */
+        post: operations["OAuthController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Poll a login session (sessions last 20 minutes) */
+        get: operations["OAuthController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a login session (its callback port is freed) */
+        post: operations["OAuthController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/sessions/{id}/manual-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Paste the code or redirect URL the provider showed (status awaiting_manual_code) */
+        post: operations["OAuthController_manualCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/oauth/sessions/{id}/prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the session's prompt (status awaiting_prompt) */
+        post: operations["OAuthController_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/performance": {
         parameters: {
             query?: never;
@@ -1063,6 +1217,40 @@ export interface paths {
         post?: never;
         /** Forget a model's performance samples (optionally of one provider) */
         delete: operations["PerformanceController_clear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/pi/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pi-ai provider's builtin models, optionally filtered by ?q= on id or name */
+        get: operations["PiCatalogController_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v0/management/pi/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** pi-ai's builtin provider ids */
+        get: operations["PiCatalogController_providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2707,6 +2895,117 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        OAuthCredentialDeletedDto: {
+            data: components["schemas"]["OAuthDeletedDataDto"];
+        };
+        OAuthCredentialDto: {
+            accountId: string;
+            createdAt: string;
+            /** @description When the access token expires (ISO 8601) */
+            expiresAt: string | null;
+            /** @description Why the last refresh was refused */
+            lastError: string | null;
+            lastRefreshAt: string | null;
+            providerId: string;
+            /** @enum {string} */
+            status: "ready" | "needs_login";
+        };
+        OAuthCredentialListDto: {
+            data: components["schemas"]["OAuthCredentialDto"][];
+            total: number;
+        };
+        OAuthCredentialRefDto: {
+            /** @example work */
+            accountId: string;
+            /** @example openai-codex */
+            providerId: string;
+        };
+        OAuthCredentialStatusDataDto: {
+            ready: boolean;
+        };
+        OAuthCredentialStatusDto: {
+            data: components["schemas"]["OAuthCredentialStatusDataDto"];
+        };
+        OAuthDeletedDataDto: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        OAuthModelDto: {
+            context_length: number;
+            id: string;
+            name: string;
+            pricing: components["schemas"]["OAuthModelPricingDto"];
+        };
+        OAuthModelListDto: {
+            data: components["schemas"]["OAuthModelDto"][];
+        };
+        OAuthModelPricingDto: {
+            completion: string;
+            /** @description Dollars per token, as a decimal string */
+            prompt: string;
+        };
+        OAuthProviderDto: {
+            /** @example openai-codex */
+            id: string;
+            /** @example OpenAI (ChatGPT Plus/Pro) */
+            name: string;
+            /** @description The flow waits for the redirect on a local callback port (pasting the redirect URL also works) */
+            usesCallbackServer: boolean;
+        };
+        OAuthProviderListDto: {
+            data: components["schemas"]["OAuthProviderDto"][];
+            total: number;
+        };
+        OAuthSessionAnswerDto: {
+            /** @description The answer: prompt text (blank allowed), or the pasted code / redirect URL */
+            value: string;
+        };
+        OAuthSessionAuthInfoDto: {
+            instructions?: string;
+            /** @description Where to sign in (the consent page, or the device verification page) */
+            url: string;
+            /** @description The device code to enter (device code flows) */
+            userCode?: string;
+        };
+        OAuthSessionCreateDto: {
+            /**
+             * @description Your name for the account: several accounts per provider
+             * @example work
+             */
+            accountId: string;
+            /**
+             * @description Provider ID from /v0/management/oauth/providers
+             * @example openai-codex
+             */
+            providerId: string;
+        };
+        OAuthSessionDto: {
+            accountId: string;
+            authInfo?: components["schemas"]["OAuthSessionAuthInfoDto"];
+            /** @description Unix time (ms) */
+            createdAt: number;
+            error?: string;
+            id: string;
+            progress: components["schemas"]["OAuthSessionProgressDto"][];
+            prompt?: components["schemas"]["OAuthSessionPromptDto"];
+            providerId: string;
+            /** @enum {string} */
+            status: "in_progress" | "awaiting_auth" | "awaiting_prompt" | "awaiting_manual_code" | "success" | "error" | "cancelled";
+            /** @description Unix time (ms) */
+            updatedAt: number;
+        };
+        OAuthSessionEnvelopeDto: {
+            data: components["schemas"]["OAuthSessionDto"];
+        };
+        OAuthSessionProgressDto: {
+            /** @description Unix time (ms) */
+            at: number;
+            message: string;
+        };
+        OAuthSessionPromptDto: {
+            message: string;
+            placeholder?: string;
+        };
         OidcLoginConfigDto: {
             /** @description The console's client id (authorization code with PKCE) */
             clientId?: string;
@@ -2739,6 +3038,20 @@ export interface components {
             /** @description Recent attempts held (at most 100) */
             sample_count: number;
             success_count: number;
+        };
+        PiModelDto: {
+            /** @description The model's wire API in pi-ai (anthropic-messages, openai-responses...) */
+            api: string;
+            /** @enum {boolean} */
+            custom: false;
+            id: string;
+            name: string;
+        };
+        PiModelListDto: {
+            data: components["schemas"]["PiModelDto"][];
+        };
+        PiProviderListDto: {
+            data: string[];
         };
         ProviderConfigDto: {
             /**
@@ -6006,6 +6319,225 @@ export interface operations {
             };
         };
     };
+    OAuthController_listCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthCredentialListDto"];
+                };
+            };
+        };
+    };
+    OAuthController_deleteCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthCredentialRefDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthCredentialDeletedDto"];
+                };
+            };
+        };
+    };
+    OAuthController_credentialStatus: {
+        parameters: {
+            query: {
+                providerId: string;
+                accountId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthCredentialStatusDto"];
+                };
+            };
+        };
+    };
+    OAuthController_models: {
+        parameters: {
+            query: {
+                providerId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthModelListDto"];
+                };
+            };
+        };
+    };
+    OAuthController_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthProviderListDto"];
+                };
+            };
+        };
+    };
+    OAuthController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthSessionCreateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthSessionEnvelopeDto"];
+                };
+            };
+        };
+    };
+    OAuthController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthSessionEnvelopeDto"];
+                };
+            };
+        };
+    };
+    OAuthController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthSessionEnvelopeDto"];
+                };
+            };
+        };
+    };
+    OAuthController_manualCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthSessionAnswerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthSessionEnvelopeDto"];
+                };
+            };
+        };
+    };
+    OAuthController_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthSessionAnswerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthSessionEnvelopeDto"];
+                };
+            };
+        };
+    };
     PerformanceController_list: {
         parameters: {
             query?: {
@@ -6049,6 +6581,47 @@ export interface operations {
                         model?: string;
                         success?: boolean;
                     };
+                };
+            };
+        };
+    };
+    PiCatalogController_models: {
+        parameters: {
+            query: {
+                provider: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PiModelListDto"];
+                };
+            };
+        };
+    };
+    PiCatalogController_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PiProviderListDto"];
                 };
             };
         };
