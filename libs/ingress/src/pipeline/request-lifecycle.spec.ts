@@ -1,3 +1,4 @@
+import type { OAuthCredentialStep } from '@plexus/oauth';
 import { GatewayException, ErrorCode, type CanonicalChunk } from '@plexus/core';
 import type { QuotaService } from '@plexus/quota';
 import {
@@ -70,6 +71,8 @@ function lifecycle(steps: AttemptStep[]): { lifecycle: RequestLifecycle; rows: U
       { begin: () => observer } as unknown as RequestObservation,
       { defaultPricing: () => null, contextWindow: () => null } as unknown as ModelCatalog,
       steps,
+      // No target here is oauth://: the credential step only sends.
+      { attempt: (_account, upstream, send) => send(upstream) } as OAuthCredentialStep,
     ),
   };
 }
