@@ -1,12 +1,14 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { toGatewayException } from '@plexus/ingress';
-import { encodeChatErrorBody } from '@plexus/protocols/openai-chat';
+import { ErrorCode } from '@plexus/core';
+import { clientFormatOfPath, encodeClientError, toGatewayException } from '@plexus/ingress';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAssets } from './admin-assets';
 
 /**
- * Errors of every route without a format-specific filter: management answers with the
- * exception's own body, inference paths in the OpenAI shape, and unknown GET paths
+ * Errors of every route without a format-specific filter, and of every request refused
+ * before its route ran (body parser, limits, unknown paths: Fastify's error and not-found
+ * handlers end here): inference paths in their client format (decided by the path alone,
+ * see client-format.ts), management with the exception's own body, and unknown GET paths
  * outside the APIs fall back to the admin console's index.html (client-side routes).
  */
 @Catch()
@@ -31,9 +33,12 @@ export class HttpErrorFilter implements ExceptionFilter {
         .send(this.adminAssets.indexHtml());
       return;
     }
-    if (path.startsWith('/v1') || path === '/completions') {
+    const format = clientFormatOfPath(path);
+    if (format !== null) {
       const error = toGatewayException(exception);
-      void reply.status(error.status).send(encodeChatErrorBody(error.body));
+      if (error.code === ErrorCode.INTERNAL) this.logger.error(error.cause ?? error);
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      void reply.status(error.status).send(encodeClientError(format, error.body));
       return;
     }
     if (exception instanceof HttpException) {

@@ -3,6 +3,8 @@ export enum ErrorCode {
   INVALID_REQUEST = 'INVALID_REQUEST',
   MALFORMED_JSON = 'MALFORMED_JSON',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   MISSING_API_KEY = 'MISSING_API_KEY',
   INVALID_API_KEY = 'INVALID_API_KEY',
   FORBIDDEN = 'FORBIDDEN',
@@ -19,6 +21,9 @@ export enum ErrorCode {
   UNSUPPORTED_API_FORMAT = 'UNSUPPORTED_API_FORMAT',
   QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
   CONCURRENCY_LIMIT = 'CONCURRENCY_LIMIT',
+  STREAM_LIMIT = 'STREAM_LIMIT',
+  RATE_LIMITED = 'RATE_LIMITED',
+  UPSTREAM_RESPONSE_TOO_LARGE = 'UPSTREAM_RESPONSE_TOO_LARGE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -34,6 +39,16 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
   [ErrorCode.INVALID_REQUEST]: { status: 400, message: 'Invalid request', wireCode: 'invalid_request' },
   [ErrorCode.MALFORMED_JSON]: { status: 400, message: 'Request body is not valid JSON', wireCode: 'malformed_json' },
   [ErrorCode.PAYLOAD_TOO_LARGE]: { status: 413, message: 'Request body is too large', wireCode: 'payload_too_large' },
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: {
+    status: 415,
+    message: 'Unsupported content type',
+    wireCode: 'unsupported_media_type',
+  },
+  [ErrorCode.REQUEST_TIMEOUT]: {
+    status: 408,
+    message: 'The request was not received in time',
+    wireCode: 'request_timeout',
+  },
   [ErrorCode.MISSING_API_KEY]: { status: 401, message: 'Missing API key', wireCode: 'missing_api_key' },
   [ErrorCode.INVALID_API_KEY]: { status: 401, message: 'Invalid API key', wireCode: 'invalid_api_key' },
   [ErrorCode.FORBIDDEN]: { status: 403, message: 'Forbidden', wireCode: 'forbidden' },
@@ -69,6 +84,17 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
     status: 429,
     message: 'Too many requests in flight for this API key',
     wireCode: 'concurrency_limit_exceeded',
+  },
+  [ErrorCode.STREAM_LIMIT]: {
+    status: 429,
+    message: 'Too many streams open for this API key',
+    wireCode: 'stream_limit_exceeded',
+  },
+  [ErrorCode.RATE_LIMITED]: { status: 429, message: 'Too many requests; try again later', wireCode: 'rate_limited' },
+  [ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE]: {
+    status: 502,
+    message: 'Upstream provider answer is too large',
+    wireCode: 'upstream_response_too_large',
   },
   [ErrorCode.INTERNAL]: { status: 500, message: 'Internal error', wireCode: 'internal_error' },
 };

@@ -36,39 +36,51 @@ export abstract class WireExceptionFilter implements ExceptionFilter {
   }
 }
 
+/** Fastify's own errors by code; see FOREIGN_ERROR_TABLE. */
+const FASTIFY_ERRORS: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MALFORMED_JSON,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.MALFORMED_JSON,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.INVALID_REQUEST,
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_CTP_INVALID_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+};
+
+/** Statuses of HTTP exceptions (Nest's, the management guard's) and the error each is; others by class. */
+const HTTP_STATUS_ERRORS: Record<number, ErrorCode> = {
+  401: ErrorCode.INVALID_API_KEY,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  408: ErrorCode.REQUEST_TIMEOUT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: ErrorCode.RATE_LIMITED,
+};
+
+/** Any error thrown while serving an inference request, as the gateway error it answers with. */
 export function toGatewayException(exception: unknown): GatewayException {
   if (exception instanceof GatewayException) return exception;
   // Nest wraps Fastify's body-parsing errors in an HttpException; the cause tells which.
   const fastifyError = ((exception instanceof HttpException ? exception.cause : exception) ?? {}) as {
     statusCode?: number;
-    code?: string;
+    code?: unknown;
     message?: string;
   };
-  switch (fastifyError.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GatewayException(ErrorCode.MALFORMED_JSON, { message: `Request body is not valid JSON` });
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE);
-    case undefined:
-    default:
-      break;
+  const fastifyCode = typeof fastifyError.code === 'string' ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  if (fastifyCode !== undefined) {
+    // Fastify's wording is kept where it names what was wrong (the content type, the length).
+    const specific = fastifyCode === ErrorCode.UNSUPPORTED_MEDIA_TYPE || fastifyCode === ErrorCode.INVALID_REQUEST;
+    return new GatewayException(fastifyCode, { message: specific ? fastifyError.message : undefined });
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const code =
-      status === 404
-        ? ErrorCode.NOT_FOUND
-        : status === 413
-          ? ErrorCode.PAYLOAD_TOO_LARGE
-          : status < 500
-            ? ErrorCode.INVALID_REQUEST
-            : ErrorCode.INTERNAL;
+    const code = HTTP_STATUS_ERRORS[status] ?? (status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL);
     return new GatewayException(code, { status, message: messageOf(exception) });
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
-    return new GatewayException(ErrorCode.INVALID_REQUEST, {
-      status: fastifyError.statusCode,
+    const status = fastifyError.statusCode;
+    return new GatewayException(HTTP_STATUS_ERRORS[status] ?? ErrorCode.INVALID_REQUEST, {
+      status,
       message: fastifyError.message ?? 'Invalid request',
     });
   }

@@ -80,6 +80,8 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
     case ErrorCode.INVALID_REQUEST:
     case ErrorCode.MALFORMED_JSON:
     case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
+    case ErrorCode.REQUEST_TIMEOUT:
     case ErrorCode.MISSING_API_KEY:
     case ErrorCode.INVALID_API_KEY:
     case ErrorCode.FORBIDDEN:
@@ -92,6 +94,9 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
     case ErrorCode.UNSUPPORTED_API_FORMAT:
     case ErrorCode.QUOTA_EXCEEDED:
     case ErrorCode.CONCURRENCY_LIMIT:
+    case ErrorCode.STREAM_LIMIT:
+    case ErrorCode.RATE_LIMITED:
+    case ErrorCode.UPSTREAM_RESPONSE_TOO_LARGE:
     case ErrorCode.INTERNAL:
       return false;
   }
