@@ -17,8 +17,7 @@ import { AppModule } from './app.module';
 import { registerDatabaseOutageGate } from './database-outage.gate';
 import { HttpErrorFilter } from './http-error.filter';
 import { registerBinaryBodyParser, registerJsonBodyParser, registerMultipartBodyParser } from './json-body.parser';
-
-const BODY_LIMIT = 30 * 1024 * 1024;
+import { clientErrorHandler, MAX_BODY_LIMIT, registerRequestLimits, serverLimitOptions } from './request-limits';
 
 export interface CreateAppOptions {
   /** Where the built admin console lives; defaults to the build output beside this app. */
@@ -32,11 +31,15 @@ export async function createApp(
   // Every request gets a UUID, echoed as x-request-id on every answer (errors included), and
   // used as the usage record's id.
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT,
+    // Per-route body limits, URL, header and timeout limits: request-limits.ts.
+    bodyLimit: MAX_BODY_LIMIT,
+    ...serverLimitOptions(environment),
+    clientErrorHandler,
     forceCloseConnections: true,
     trustProxy: false,
     genReqId: () => randomUUID(),
   });
+  registerRequestLimits(adapter.getInstance(), environment);
   adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     if (!reply.hasHeader('x-request-id')) void reply.header('x-request-id', request.id);
     // Inference answers that never reached an upstream (count_tokens, model lists, refusals

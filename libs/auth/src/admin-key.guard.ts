@@ -39,8 +39,8 @@ function first(value: HeaderValue): string | undefined {
  * Management API authentication. A presented key (`x-admin-key`, or `Authorization:
  * Bearer`) decides: ADMIN_KEY (constant-time) is the admin; an API key's own secret is a
  * limited principal, admitted only on routes marked `@AllowLimited()` and refused with 403
- * elsewhere; anything else is 401 and counts as a failed login for the client's address
- * (429 with Retry-After once too many failed). Without a key, a request from a trusted
+ * elsewhere; anything else is 401 and counts as a failed login for the client's address and
+ * the credential (answered later and later, then 429 with Retry-After: AdminLoginThrottle). Without a key, a request from a trusted
  * proxy that names a user in SSO_USER_HEADER is that user, as admin; the header is ignored
  * from anywhere else. With OIDC configured, a Bearer ID token of an allowed user is an
  * admin too.
@@ -90,15 +90,6 @@ export class AdminKeyGuard implements CanActivate {
       if (user) return { role: 'admin', via: 'sso', user };
       throw unauthorized();
     }
-    const throttleKey = address ?? 'unknown';
-    const retryAfter = await this.throttle.retryAfterSeconds(throttleKey);
-    if (retryAfter > 0) {
-      context.switchToHttp().getResponse<HeaderReply>().header('retry-after', String(retryAfter));
-      throw new HttpException(
-        { error: { message: 'Too many failed login attempts; try again later', type: 'rate_limit_error', code: 429 } },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
     if (secretsEqual(presented, this.adminKey)) return { role: 'admin', via: 'admin-key' };
     const limited = this.directory.authenticate(presented, null, address);
     if (limited.ok) return { role: 'limited', ...limited.principal };
@@ -106,7 +97,16 @@ export class AdminKeyGuard implements CanActivate {
       const identity = await this.oidc.verify(presented);
       if (identity) return { role: 'admin', via: 'oidc', user: identity.user };
     }
-    await this.throttle.recordFailure(throttleKey);
+    // Only failures are throttled: the right key always gets in, whoever shares its address.
+    const verdict = await this.throttle.recordFailure(address ?? 'unknown', presented);
+    if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+    if (verdict.retryAfterSeconds > 0) {
+      context.switchToHttp().getResponse<HeaderReply>().header('retry-after', String(verdict.retryAfterSeconds));
+      throw new HttpException(
+        { error: { message: 'Too many failed login attempts; try again later', type: 'rate_limit_error', code: 429 } },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     throw unauthorized();
   }
 }

@@ -9,7 +9,7 @@ const REDIS_URL = process.env['PLEXUS_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:637
 
 describe('AdminLoginThrottle shared through Redis (two replicas)', () => {
   const prefix = `plexus-test-${randomBytes(6).toString('hex')}:login:`;
-  const env = { ADMIN_LOGIN_MAX_FAILURES: 3, ADMIN_LOGIN_WINDOW_SECONDS: 2 } as Environment;
+  const env = { ADMIN_KEY: 'admin', ADMIN_LOGIN_MAX_FAILURES: 3, ADMIN_LOGIN_WINDOW_SECONDS: 2 } as Environment;
   let clients: Redis[];
 
   beforeAll(() => {
@@ -22,21 +22,22 @@ describe('AdminLoginThrottle shared through Redis (two replicas)', () => {
     await Promise.all(clients.map((client) => client.quit()));
   });
 
-  it('blocks an address on every replica once the failures on all of them reach the limit, until the window ends', async () => {
+  it('throttles an address on every replica once the failures on all of them pass the limit, until the window ends', async () => {
     const [a, b] = clients.map((client) => new AdminLoginThrottle(env, new RedisFailureCounter(client, prefix))) as [
       AdminLoginThrottle,
       AdminLoginThrottle,
     ];
-    await a.recordFailure('203.0.113.5');
-    await b.recordFailure('203.0.113.5');
-    expect(await a.retryAfterSeconds('203.0.113.5')).toBe(0);
-    await a.recordFailure('203.0.113.5');
-    expect(await b.retryAfterSeconds('203.0.113.5')).toBeGreaterThanOrEqual(1);
-    expect(await b.retryAfterSeconds('203.0.113.5')).toBeLessThanOrEqual(2);
-    expect(await b.retryAfterSeconds('203.0.113.6')).toBe(0);
+    expect((await a.recordFailure('203.0.113.5', 'k1')).retryAfterSeconds).toBe(0);
+    expect((await b.recordFailure('203.0.113.5', 'k2')).retryAfterSeconds).toBe(0);
+    expect((await a.recordFailure('203.0.113.5', 'k3')).retryAfterSeconds).toBe(0);
+    const throttled = await b.recordFailure('203.0.113.5', 'k4');
+    expect(throttled.failures).toBe(4);
+    expect(throttled.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(throttled.retryAfterSeconds).toBeLessThanOrEqual(2);
+    expect((await b.recordFailure('203.0.113.6', 'k5')).retryAfterSeconds).toBe(0);
     expect(await clients[0].pttl(`${prefix}203.0.113.5`)).toBeGreaterThan(0);
 
     await new Promise((resolve) => setTimeout(resolve, 2_200));
-    expect(await a.retryAfterSeconds('203.0.113.5')).toBe(0);
+    expect((await a.recordFailure('203.0.113.5', 'k6')).failures).toBe(1);
   });
 });

@@ -129,6 +129,36 @@ export class Environment {
   /** `false` records no usage rows (for measuring what recording costs, e.g. in the benchmark); metrics still count. */
   @Transform(({ value }: { value: unknown }) => !(value === false || value === 'false' || value === '0'))
   USAGE_RECORDING = true;
+
+  /** Seconds a client may take to send its request line and headers (slowloris); then 408 and the connection closed. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt({ message: 'REQUEST_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  REQUEST_HEADERS_TIMEOUT_SECONDS = 30;
+
+  /** Seconds a request body may stall between two chunks before the request is refused with 408. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt({ message: 'REQUEST_BODY_IDLE_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  REQUEST_BODY_IDLE_TIMEOUT_SECONDS = 30;
+
+  /** Seconds a whole request (headers and body) may take to arrive before it is refused with 408. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 300 : Number(value)))
+  @IsInt({ message: 'REQUEST_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  REQUEST_TIMEOUT_SECONDS = 300;
+
+  /** Bytes of request line and headers together; more is refused with 431. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 32_768 : Number(value)))
+  @IsInt({ message: 'MAX_HEADER_BYTES must be a whole number of bytes' })
+  @Min(1024)
+  MAX_HEADER_BYTES = 32_768;
+
+  /** Bytes of the request URL (path and query); more is refused with 414. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 8_192 : Number(value)))
+  @IsInt({ message: 'MAX_URL_BYTES must be a whole number of bytes' })
+  @Min(256)
+  MAX_URL_BYTES = 8_192;
 }
 
 export class EnvironmentError extends Error {

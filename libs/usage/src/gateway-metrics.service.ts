@@ -120,6 +120,19 @@ export class GatewayMetrics {
     });
   }
 
+  /** A counter whose running total is read at scrape time (the source only ever grows). */
+  counter(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
   scrape(): Promise<string> {
     return this.registry.metrics();
   }

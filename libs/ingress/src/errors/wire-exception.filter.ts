@@ -53,8 +53,10 @@ const HTTP_STATUS_ERRORS: Record<number, ErrorCode> = {
   404: ErrorCode.NOT_FOUND,
   408: ErrorCode.REQUEST_TIMEOUT,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
+  414: ErrorCode.URL_TOO_LONG,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.RATE_LIMITED,
+  431: ErrorCode.HEADERS_TOO_LARGE,
 };
 
 /** Any error thrown while serving an inference request, as the gateway error it answers with. */

@@ -82,6 +82,8 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
     case ErrorCode.REQUEST_TIMEOUT:
+    case ErrorCode.URL_TOO_LONG:
+    case ErrorCode.HEADERS_TOO_LARGE:
     case ErrorCode.MISSING_API_KEY:
     case ErrorCode.INVALID_API_KEY:
     case ErrorCode.FORBIDDEN:
