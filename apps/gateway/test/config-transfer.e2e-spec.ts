@@ -347,7 +347,7 @@ describe('config export/import and backup/restore on the built gateway', () => {
       await target.drop();
       rmSync(directory, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 
   it('reads and merges system settings', async () => {
     expect((await call('PATCH', '/system-settings', { display_currency: 'EUR' })).body).toEqual({ success: true });

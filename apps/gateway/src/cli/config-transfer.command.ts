@@ -7,7 +7,8 @@ import {
   reconcileSecretsAtRest,
   useSecretCipher,
 } from '@plexus/persistence';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 
@@ -72,10 +73,9 @@ async function backup(
 ): Promise<CommandOutcome> {
   const full = args.includes('--full');
   const target = args.find((arg) => arg !== '--full');
-  const envelope = full ? null : await transfer.backup();
-  const content = envelope ? Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`) : await transfer.fullBackup();
   if (target === '-') {
-    process.stdout.write(content);
+    if (full) await transfer.fullBackup(process.stdout);
+    else process.stdout.write(`${JSON.stringify(await transfer.backup(), null, 2)}\n`);
     return { message: `${full ? 'full backup' : 'backup'} written to stdout`, toStderr: true };
   }
   let file = target;
@@ -87,7 +87,8 @@ async function backup(
       `plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}${full ? '.tar.gz' : '.json'}`,
     );
   }
-  await writeFile(file, content, { mode: 0o600 });
+  if (full) await transfer.fullBackup(createWriteStream(file, { mode: 0o600 }));
+  else await writeFile(file, `${JSON.stringify(await transfer.backup(), null, 2)}\n`, { mode: 0o600 });
   const encrypted = env['ENCRYPTION_KEY']
     ? 'encrypted: restore needs the same ENCRYPTION_KEY'
     : 'in plaintext: keep the file safe';
@@ -96,23 +97,30 @@ async function backup(
 
 async function restore(transfer: ConfigTransferService, file: string | undefined): Promise<CommandOutcome> {
   if (!file) throw new Error('restore needs the backup file: plexus restore <file>');
-  let content: Buffer;
+  let head: Buffer;
   try {
-    content = await readFile(file);
+    const handle = await open(file, 'r');
+    try {
+      head = Buffer.alloc(2);
+      await handle.read(head, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new Error(`cannot read the backup ${file}: ${(error as Error).message}`, { cause: error });
   }
-  // A full backup is a gzipped tar (gzip magic 1f 8b); a config backup is JSON.
-  const isArchive = content[0] === 0x1f && content[1] === 0x8b;
-  let body: unknown;
-  if (!isArchive) {
-    try {
-      body = JSON.parse(content.toString('utf8'));
-    } catch (error) {
-      throw new Error(`the backup ${file} is neither JSON nor a full backup archive`, { cause: error });
-    }
+  // A full backup is a gzipped tar (gzip magic 1f 8b), streamed; a config backup is JSON.
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const result = await transfer.restoreArchive(createReadStream(file)).catch(rethrowReadably);
+    return { message: `restored ${describeCounts(result.restored)}` };
   }
-  const result = await (isArchive ? transfer.restoreArchive(content) : transfer.restore(body)).catch(rethrowReadably);
+  let body: unknown;
+  try {
+    body = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`the backup ${file} is neither JSON nor a full backup archive`, { cause: error });
+  }
+  const result = await transfer.restore(body).catch(rethrowReadably);
   return { message: `restored ${describeCounts(result.restored)}` };
 }
 

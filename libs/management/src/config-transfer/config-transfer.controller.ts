@@ -1,4 +1,19 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Logger,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
+import { PassThrough, Readable } from 'node:stream';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -37,6 +52,8 @@ import {
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management')
 export class ConfigTransferController {
+  private readonly logger = new Logger(ConfigTransferController.name);
+
   constructor(
     private readonly transfer: ConfigTransferService,
     private readonly runtime: ConfigRuntime,
@@ -97,16 +114,19 @@ export class ConfigTransferController {
   async backup(
     @Query('full') full: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BackupEnvelope | Buffer> {
+  ): Promise<BackupEnvelope | StreamableFile> {
     if (full !== 'true') return this.transfer.backup();
-    const archive = await this.transfer.fullBackup();
-    void reply
-      .header('content-type', 'application/gzip')
-      .header(
-        'content-disposition',
-        `attachment; filename="plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz"`,
-      );
-    return archive;
+    // Streamed as it is written; a failure part way ends the download short (a truncated gzip).
+    const archive = new PassThrough();
+    this.transfer.fullBackup(archive).catch((error: unknown) => {
+      this.logger.error(`full backup failed: ${(error as Error).message}`);
+      archive.destroy(error as Error);
+    });
+    void reply.header('cache-control', 'no-store');
+    return new StreamableFile(archive, {
+      type: 'application/gzip',
+      disposition: `attachment; filename="plexus-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz"`,
+    });
   }
 
   @Post('restore')
@@ -120,7 +140,9 @@ export class ConfigTransferController {
   @ApiBody({ type: BackupEnvelopeDto })
   @ApiOkResponse({ type: RestoreResultDto })
   async restore(@Body() body: unknown): Promise<RestoreResult> {
-    const result = Buffer.isBuffer(body) ? await this.transfer.restoreArchive(body) : await this.transfer.restore(body);
+    const result = Buffer.isBuffer(body)
+      ? await this.transfer.restoreArchive(Readable.from([body]))
+      : await this.transfer.restore(body);
     await this.runtime.reload();
     return result;
   }

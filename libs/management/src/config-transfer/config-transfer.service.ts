@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { maskSecret } from '@plexus/auth';
 import {
@@ -17,22 +17,22 @@ import {
   type ProviderRecord,
   type UserQuotaRecord,
 } from '@plexus/persistence';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import type { DataSource } from 'typeorm';
+import type { Readable, Writable } from 'node:stream';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { aliasConfigOf } from '../aliases/alias-config.mapper';
 import { conflict } from '../common/validation';
 import { keyConfigOf } from '../keys/keys.controller';
 import { providerConfigOf } from '../providers/provider-config.mapper';
 import { viewOf } from '../quotas/user-quotas.controller';
-import { readCsv, writeCsv } from './archive/csv';
 import {
-  checkDumps,
-  dumpOperationalTables,
-  operationalColumns,
-  restoreOperationalTables,
-  type TableDump,
-} from './archive/operational-tables';
-import { readTar, writeTar } from './archive/tar';
+  DEFAULT_ARCHIVE_LIMITS,
+  readBackupArchive,
+  readEntryText,
+  type ArchiveLimits,
+} from './archive/backup-archive.reader';
+import { writeBackupArchive } from './archive/backup-archive.writer';
+import { operationalColumns } from './archive/operational-tables';
+import { BackupMismatchError, TableStager } from './archive/table-stager';
 import {
   MCP_SERVERS_SETTING,
   type BackupEnvelope,
@@ -241,62 +241,53 @@ export class ConfigTransferService {
     return { success: true, restored, message: 'Restore complete' };
   }
 
-  /** A full backup: the config envelope plus every operational table (usage history...), as the reference's tar.gz. */
-  async fullBackup(): Promise<Buffer> {
+  /**
+   * A full backup, the reference's tar.gz: the config envelope plus every operational table
+   * (usage history...), streamed to `out` without holding a table in memory.
+   */
+  async fullBackup(out: Writable): Promise<void> {
     const envelope = await this.backup();
-    const dumps = await dumpOperationalTables(this.dataSource.manager);
     const manifest = {
       plexus_backup: true,
       version: 1,
       kind: 'full',
       created_at: envelope.created_at,
       secrets: envelope.secrets,
-      tables: Object.fromEntries(dumps.map((dump) => [dump.table, dump.rows.length])),
     };
-    return gzipSync(
-      writeTar([
-        { name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest, null, 2)) },
-        { name: 'config.json', content: Buffer.from(JSON.stringify(envelope, null, 2)) },
-        ...dumps.map((dump) => ({
-          name: `${dump.table}.csv.gz`,
-          content: gzipSync(writeCsv(dump.columns, dump.rows)),
-        })),
-      ]),
-    );
+    await writeBackupArchive(this.dataSource, { manifest, config: envelope }, out);
   }
 
-  /** Restores a full backup archive: configuration and the operational tables it holds, in one transaction. */
-  async restoreArchive(archive: Buffer): Promise<RestoreResult> {
-    let entries: Map<string, Buffer>;
+  /**
+   * Restores a full backup archive, streamed: configuration and the operational tables it
+   * holds, in one transaction. Every table is read into a staging copy first, so an archive
+   * that is truncated, over its limits or does not fit this database changes nothing.
+   */
+  async restoreArchive(archive: Readable, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<RestoreResult> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
     try {
-      entries = new Map(readTar(gunzipSync(archive)).map((entry) => [entry.name.replace(/^\.\//, ''), entry.content]));
-    } catch {
-      throw new BadRequestException({
-        error: 'Invalid backup archive: expected the gzipped tar of GET /backup?full=true',
+      await runner.startTransaction();
+      const stager = new TableStager(runner, await operationalColumns(runner.manager));
+      let backup: { config: ValidatedConfig; managed: Set<string> } | undefined;
+      await readBackupArchive(archive, limits, async (name, content) => {
+        if (name === 'config.json')
+          backup = this.checkedBackup(parseJson(Buffer.from(await readEntryText(content, MAX_CONFIG_BYTES))));
+        else if (name.endsWith('.csv')) await stager.stage(name.slice(0, -'.csv'.length), content);
+        else content.resume();
       });
+      if (!backup) throw new BadRequestException({ error: 'Invalid backup archive: config.json is missing' });
+      const restored = {
+        ...(await writeConfig(runner.manager, backup.config, 'all', backup.managed)),
+        ...(await stager.replace()),
+      };
+      await runner.commitTransaction();
+      return { success: true, restored, message: 'Restore complete' };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw restoreFailure(error);
+    } finally {
+      await runner.release();
     }
-    const configFile = entries.get('config.json');
-    if (!configFile) throw new BadRequestException({ error: 'Invalid backup archive: config.json is missing' });
-    const { config, managed } = this.checkedBackup(parseJson(configFile));
-    const dumps: TableDump[] = [];
-    for (const [name, content] of entries) {
-      if (!name.endsWith('.csv.gz')) continue;
-      try {
-        const { columns, rows } = readCsv(gunzipSync(content).toString('utf8'));
-        dumps.push({ table: name.slice(0, -'.csv.gz'.length), columns, rows });
-      } catch {
-        throw new BadRequestException({ error: `Invalid backup archive: ${name} is not gzipped CSV` });
-      }
-    }
-    const schema = await operationalColumns(this.dataSource.manager);
-    const problems = checkDumps(dumps, schema);
-    if (problems.length > 0)
-      throw new BadRequestException({ error: `The backup does not fit this database: ${problems.join('; ')}` });
-    const restored = await this.dataSource.transaction(async (manager) => ({
-      ...(await writeConfig(manager, config, 'all', managed)),
-      ...(await restoreOperationalTables(manager, dumps, schema)),
-    }));
-    return { success: true, restored, message: 'Restore complete' };
   }
 
   /** A backup envelope, validated in full: what restoring it would write. */
@@ -409,4 +400,20 @@ function parseJson(content: Buffer): unknown {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** config.json of a full archive is read whole; it holds configuration only. */
+const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What a failed archive restore answers: HTTP errors as they are, a database that refuses
+ * the archive's rows as "does not fit", anything else met while reading it (gzip, tar, CSV,
+ * limits) as an invalid archive. All are 400s: the transaction was rolled back.
+ */
+function restoreFailure(error: unknown): unknown {
+  if (error instanceof HttpException) return error;
+  const message = String((error as { message?: unknown } | null)?.message ?? error);
+  if (error instanceof BackupMismatchError || error instanceof QueryFailedError)
+    return new BadRequestException({ error: `The backup does not fit this database: ${message}` });
+  return new BadRequestException({ error: `Invalid backup archive: ${message}` });
 }
