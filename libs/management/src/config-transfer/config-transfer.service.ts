@@ -275,7 +275,7 @@ export class ConfigTransferService {
         else if (name.endsWith('.csv')) await stager.stage(name.slice(0, -'.csv'.length), content);
         else content.resume();
       });
-      if (!backup) throw new BadRequestException({ error: 'Invalid backup archive: config.json is missing' });
+      if (!backup) throw refusal('Invalid backup archive: config.json is missing');
       const restored = {
         ...(await writeConfig(runner.manager, backup.config, 'all', backup.managed)),
         ...(await stager.replace()),
@@ -414,6 +414,10 @@ function restoreFailure(error: unknown): unknown {
   if (error instanceof HttpException) return error;
   const message = String((error as { message?: unknown } | null)?.message ?? error);
   if (error instanceof BackupMismatchError || error instanceof QueryFailedError)
-    return new BadRequestException({ error: `The backup does not fit this database: ${message}` });
-  return new BadRequestException({ error: `Invalid backup archive: ${message}` });
+    return refusal(`The backup does not fit this database: ${message}`);
+  return refusal(`Invalid backup archive: ${message}`);
+}
+
+function refusal(message: string): BadRequestException {
+  return new BadRequestException({ error: { message, type: 'invalid_request_error' } });
 }
