@@ -60,7 +60,6 @@ export async function createApp(
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
   registerBinaryBodyParser(app.getHttpAdapter().getInstance());
   registerMultipartBodyParser(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
   app.enableCors({
     origin: '*',
     allowedHeaders: [

@@ -10,11 +10,13 @@ import { QuotaModule } from '@plexus/quota';
 import { GatewayMcpAccess } from './mcp-access';
 import { PersistenceModule } from '@plexus/persistence';
 import { LogJournal, LoggingModule } from '@plexus/usage';
+import { ConfigBusModule } from './config-bus.module';
 import { HealthController } from './health/health.controller';
 import { ProviderQuotaModule } from './provider-quota.module';
 import { LoginThrottleModule } from './login-throttle.module';
 import { ProviderToolingModule } from './provider-tooling.module';
 import { RoutingMetricsModule } from './routing-metrics.module';
+import { ShutdownState } from './shutdown/shutdown-state';
 
 @Module({})
 export class AppModule {
@@ -29,7 +31,9 @@ export class AppModule {
           databaseUrl: environment.DATABASE_URL,
           dataDir: environment.DATA_DIR,
           encryptionKey: environment.ENCRYPTION_KEY,
+          runMigrations: environment.RUN_MIGRATIONS,
         }),
+        ConfigBusModule,
         ScheduleModule.forRoot(),
         ProviderQuotaModule,
         ProviderToolingModule,
@@ -42,6 +46,7 @@ export class AppModule {
         ConfigTransferModule.forRoot({ configFile: environment.PLEXUS_CONFIG }),
       ],
       controllers: [HealthController],
+      providers: [ShutdownState],
     };
   }
 }

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { EnvironmentError, loadEnvironment, type Environment } from '@plexus/config';
 import { GracefulRestart } from '@plexus/management';
+import { ConfigChangeBus } from '@plexus/persistence';
 import { createApp } from './app.factory';
 import { migrateQuotaSnapshots } from './cli/migrate-quota-snapshots.command';
 import { isConfigTransferCommand, runConfigTransferCommand } from './cli/config-transfer.command';
 import { rekey } from './cli/rekey.command';
+import { GracefulShutdown } from './shutdown/graceful-shutdown';
+import { ShutdownState } from './shutdown/shutdown-state';
 
 function environmentOrExit(): Environment {
   try {
@@ -24,9 +27,16 @@ async function bootstrap(): Promise<void> {
   // The same close as SIGTERM's (in-flight requests finish, usage is flushed), then a clean
   // exit for the process manager to restart.
   app.get(GracefulRestart).handleWith(async () => {
+    app.get(ShutdownState).begin();
     await app.close();
     process.exit(0);
   });
+  const bus = app.get(ConfigChangeBus);
+  new GracefulShutdown(
+    app,
+    { delayMs: environment.SHUTDOWN_DELAY_SECONDS * 1000, timeoutMs: environment.SHUTDOWN_TIMEOUT_SECONDS * 1000 },
+    () => void bus.reconcile('SIGHUP'),
+  ).install();
   await app.listen({ port: environment.PORT, host: environment.HOST });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : environment.PORT;

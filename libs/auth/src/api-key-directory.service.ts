@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ApiKeyRepository, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { ApiKeyRepository, ConfigChangeBus, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
 import { timingSafeEqual } from 'node:crypto';
 import { IpRules } from './ip-rules';
 import { hashSecret } from './secret-hash';
@@ -26,17 +26,22 @@ export type AuthenticationResult =
 
 /**
  * Every API key, held in memory by the hash of its secret, so authenticating a request
- * costs one hash and one map lookup, never a database round trip. Reloaded after writes.
+ * costs one hash and one map lookup, never a database round trip. Reloaded when the
+ * configuration bus says keys changed (here or on another replica); expiry is checked per request.
  */
 @Injectable()
 export class ApiKeyDirectory implements OnModuleInit {
   private readonly logger = new Logger(ApiKeyDirectory.name);
   private byHash = new Map<string, DirectoryEntry>();
 
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Optional() private readonly bus?: ConfigChangeBus,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
+    this.bus?.subscribe(ApiKeyDirectory.name, ['keys'], () => this.reload());
   }
 
   async reload(): Promise<void> {

@@ -1,13 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { Environment } from '@plexus/config';
-import { SystemSettingsRepository } from '@plexus/persistence';
+import { ConfigChangeBus, SystemSettingsRepository } from '@plexus/persistence';
 import { IpRules, normaliseAddress } from './ip-rules';
 
 /** The `system_settings` key of the reference's `trustedProxies` setting. */
 export const TRUSTED_PROXIES_SETTING = 'trustedProxies';
-
-/** How often another replica's change of the setting is picked up. */
-const REFRESH_MS = 10_000;
 
 /**
  * The reverse proxies whose forwarding and SSO headers are believed. The stored setting
@@ -15,15 +12,15 @@ const REFRESH_MS = 10_000;
  * stays off, so the peer address is always the socket's and a client can't forge it.
  */
 @Injectable()
-export class TrustedProxies implements OnModuleInit, OnApplicationShutdown {
+export class TrustedProxies implements OnModuleInit {
   private readonly logger = new Logger(TrustedProxies.name);
   private readonly defaults: IpRules;
   private current: IpRules;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     env: Environment,
     private readonly settings: SystemSettingsRepository,
+    @Optional() private readonly bus?: ConfigChangeBus,
   ) {
     try {
       this.defaults = IpRules.parse((env.TRUSTED_PROXIES ?? '').split(','));
@@ -35,16 +32,7 @@ export class TrustedProxies implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) =>
-        this.logger.warn(`could not reload trusted proxies: ${(error as Error).message}`),
-      );
-    }, REFRESH_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.bus?.subscribe(TrustedProxies.name, ['settings'], () => this.reload());
   }
 
   get rules(): readonly string[] {
@@ -60,6 +48,7 @@ export class TrustedProxies implements OnModuleInit, OnApplicationShutdown {
     const parsed = IpRules.parse(rules);
     await this.settings.set(TRUSTED_PROXIES_SETTING, parsed.rules);
     this.current = parsed;
+    await this.bus?.publish('settings');
     return parsed.rules;
   }
 

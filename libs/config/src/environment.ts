@@ -159,6 +159,27 @@ export class Environment {
   @IsInt({ message: 'MAX_URL_BYTES must be a whole number of bytes' })
   @Min(256)
   MAX_URL_BYTES = 8_192;
+  /** How often a replica compares the stored configuration version with its own and reloads when they differ. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'CONFIG_RECONCILE_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  CONFIG_RECONCILE_SECONDS = 5;
+
+  /** `false`: this process leaves the schema alone (a separate `migrate` run, e.g. the Helm chart's hook Job, owns it). */
+  @Transform(({ value }: { value: unknown }) => !(value === false || value === 'false' || value === '0'))
+  RUN_MIGRATIONS = true;
+
+  /** After SIGTERM, how long readiness reports false before the listener closes (the load balancer's time to notice). */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'SHUTDOWN_DELAY_SECONDS must be a whole number of seconds' })
+  @Min(0)
+  SHUTDOWN_DELAY_SECONDS = 5;
+
+  /** After the listener closes, how long in-flight requests and streams may take to finish. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(0)
+  SHUTDOWN_TIMEOUT_SECONDS = 30;
 }
 
 export class EnvironmentError extends Error {

@@ -28,3 +28,5 @@ export {
   mcpServerSecretsOf,
   storedSettingValue,
 } from './encryption/mcp-server-secrets';
+export * from './config-bus';
+export { runMigrationsOnce } from './database/run-migrations';

@@ -7,9 +7,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DatabaseEndpoint, type DatabaseParams } from './database/database-endpoint';
 import { dataSourceOptions } from './database/data-source-options';
+import { runMigrationsOnce } from './database/run-migrations';
 import { SecretCipher, useSecretCipher } from './encryption/secret-cipher';
 import { reconcileSecretsAtRest } from './encryption/secrets-at-rest';
 import { AliasRepository } from './repositories/alias.repository';
@@ -98,12 +99,17 @@ class DatabaseEndpointModule {
   }
 }
 
-/** The database: TypeORM over PostgreSQL (a server, or the embedded one). Migrations run at start. */
+/**
+ * The database: TypeORM over PostgreSQL (a server, or the embedded one). Migrations run at
+ * start (once, whatever the number of replicas) unless `runMigrations` is false.
+ */
 @Module({})
 export class PersistenceModule {
-  static forRoot(params: DatabaseParams & { encryptionKey?: string }): DynamicModule {
+  static forRoot(params: DatabaseParams & { encryptionKey?: string; runMigrations?: boolean }): DynamicModule {
     const cipher = new SecretCipher(params.encryptionKey);
     useSecretCipher(cipher);
+    // Set by the options factory, read by the data source factory that Nest calls right after it.
+    let embedded = false;
     return {
       module: PersistenceModule,
       global: true,
@@ -111,10 +117,16 @@ export class PersistenceModule {
         DatabaseEndpointModule.register(params),
         TypeOrmModule.forRootAsync({
           inject: [DatabaseEndpoint],
-          useFactory: (endpoint: DatabaseEndpoint) => ({
-            ...dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize }),
-            migrationsRun: true,
-          }),
+          useFactory: (endpoint: DatabaseEndpoint) => {
+            embedded = endpoint.embedded !== null;
+            return dataSourceOptions({ url: endpoint.url, poolSize: endpoint.poolSize });
+          },
+          dataSourceFactory: async (options) => {
+            if (!options) throw new Error('no data source options');
+            const dataSource = await new DataSource(options).initialize();
+            if (params.runMigrations !== false) await runMigrationsOnce(dataSource, { embedded });
+            return dataSource;
+          },
         }),
       ],
       providers: [

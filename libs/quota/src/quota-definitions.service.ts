@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Environment } from '@plexus/config';
-import { UserQuotaRepository, type ApiKeyPolicy, type UserQuotaRecord } from '@plexus/persistence';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { ConfigChangeBus, UserQuotaRepository, type ApiKeyPolicy, type UserQuotaRecord } from '@plexus/persistence';
 import { parseDuration } from './window/duration';
 import type { QuotaDefinition } from './window/quota-window';
 
@@ -23,38 +22,28 @@ export function assignedQuotaNames(policy: ApiKeyPolicy): string[] {
   return [...new Set(names)];
 }
 
-/** With replicas (REDIS_URL), how often each rereads the definitions another may have changed. */
-const REFRESH_MS = 30_000;
 /** A key naming a definition this replica doesn't know rereads them at most this often. */
 const MISS_RELOAD_MS = 5_000;
 
 /**
  * Every user quota definition, held in memory so admission never reads the database.
- * Updated on each management write through this replica; with replicas (REDIS_URL) also
- * reread every 30 s, and at once (at most every 5 s) when a key names one it doesn't know.
+ * Reloaded whenever the configuration bus says user quotas changed (on this replica or
+ * another), and at once (at most every 5 s) when a key names one it doesn't know.
  */
 @Injectable()
-export class QuotaDefinitions implements OnModuleInit, OnModuleDestroy {
+export class QuotaDefinitions implements OnModuleInit {
   private readonly logger = new Logger(QuotaDefinitions.name);
   private byName = new Map<string, QuotaDefinition>();
-  private timer: NodeJS.Timeout | null = null;
   private lastMissReload = 0;
 
   constructor(
     private readonly repository: UserQuotaRepository,
-    private readonly env?: Environment,
+    @Optional() private readonly bus?: ConfigChangeBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    if (this.env?.REDIS_URL) {
-      this.timer = setInterval(() => void this.reloadQuietly(), REFRESH_MS);
-      this.timer.unref();
-    }
-  }
-
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.bus?.subscribe(QuotaDefinitions.name, ['user-quotas'], () => this.reload());
   }
 
   async reload(): Promise<void> {
@@ -84,15 +73,6 @@ export class QuotaDefinitions implements OnModuleInit, OnModuleDestroy {
       if (!definition) this.missed();
       return definition ? [definition] : [];
     });
-  }
-
-  /** Replaces one definition in memory (a write through this replica). */
-  set(record: UserQuotaRecord): void {
-    this.byName.set(record.name, definitionOf(record));
-  }
-
-  delete(name: string): void {
-    this.byName.delete(name);
   }
 
   private missed(now = Date.now()): void {

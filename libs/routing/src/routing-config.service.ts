@@ -1,9 +1,16 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { AliasRepository, ProviderRepository, type AliasRecord, type ProviderRecord } from '@plexus/persistence';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import {
+  AliasRepository,
+  ConfigChangeBus,
+  ProviderRepository,
+  type AliasRecord,
+  type ProviderRecord,
+} from '@plexus/persistence';
 
 /**
  * The routing configuration held in memory, so routing a request costs no database
- * round trip. Rebuilt from the database after every management write.
+ * round trip. Rebuilt from the database whenever the configuration bus says providers or
+ * aliases changed, on this replica or another.
  */
 @Injectable()
 export class RoutingConfigService implements OnModuleInit {
@@ -16,10 +23,12 @@ export class RoutingConfigService implements OnModuleInit {
   constructor(
     private readonly providerRepository: ProviderRepository,
     private readonly aliasRepository: AliasRepository,
+    @Optional() private readonly bus?: ConfigChangeBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
+    this.bus?.subscribe(RoutingConfigService.name, ['providers', 'aliases'], () => this.reload());
   }
 
   async reload(): Promise<void> {

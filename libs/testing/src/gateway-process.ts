@@ -11,6 +11,8 @@ export interface GatewayProcess {
   url: string;
   /** The gateway's process id (its embedded database server is a child of it). */
   pid: number;
+  /** Sends a signal without waiting for anything. */
+  signal(signal: NodeJS.Signals): void;
   output(): string;
   /** SIGTERM, then the exit code once the process has shut down (0 for a clean shutdown). */
   stop(): Promise<number | null>;
@@ -29,6 +31,8 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 45_0
       PORT: '0',
       LOG_LEVEL: 'warn',
       MODEL_CATALOG_REFRESH: 'false',
+      // No load balancer to wait for: a test's SIGTERM closes the listener at once.
+      SHUTDOWN_DELAY_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +61,7 @@ export async function startGateway(env: Record<string, string>, timeoutMs = 45_0
   return {
     url,
     pid: child.pid!,
+    signal: (signal) => void child.kill(signal),
     output: () => output,
     stop: () => stopChild(child),
     exited: () =>
@@ -73,7 +78,6 @@ function stopChild(child: ChildProcess): Promise<number | null> {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', (code, signal) => {
       clearTimeout(kill);
-      // Nest re-raises SIGTERM once its shutdown hooks have run.
       resolve(code ?? (signal === 'SIGTERM' ? 0 : null));
     });
     child.kill('SIGTERM');

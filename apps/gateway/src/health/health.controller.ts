@@ -1,6 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { ShutdownState } from '../shutdown/shutdown-state';
 
 @ApiTags('Health')
 @Controller()
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('health')
@@ -20,10 +22,11 @@ export class HealthController {
 
   @Get(['healthz', 'ready'])
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers' })
+  @ApiOperation({ summary: 'Readiness: the database answers and the process is not shutting down' })
   @ApiOkResponse({ description: '{ok:true,status:"ok",...}' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or the process is shutting down' })
   async ready(): Promise<HealthCheckResult & { ok: true }> {
+    if (this.shutdown.draining) throw new ServiceUnavailableException('shutting down');
     const result = await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
     return { ok: true, ...result };
   }

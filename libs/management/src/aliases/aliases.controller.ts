@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
-import { AliasRepository, ProviderRepository, type AliasRecord } from '@plexus/persistence';
-import { RoutingConfigService } from '@plexus/routing';
+import { AliasRepository, ConfigChangeBus, ProviderRepository, type AliasRecord } from '@plexus/persistence';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody, validationFailed, type ValidationIssue } from '../common/validation';
 import { SaveSlugResultDto } from '../providers/provider.dto';
@@ -18,7 +17,7 @@ export class AliasesController {
   constructor(
     private readonly aliases: AliasRepository,
     private readonly providers: ProviderRepository,
-    private readonly routingConfig: RoutingConfigService,
+    private readonly bus: ConfigChangeBus,
   ) {}
 
   @Get('aliases')
@@ -90,13 +89,13 @@ export class AliasesController {
     for (const alias of deletable) {
       if (await this.aliases.delete(alias.slug)) deletedCount += 1;
     }
-    await this.routingConfig.reload();
+    await this.bus.publish('aliases');
     return { success: true, deletedCount };
   }
 
   private async remove(slug: string): Promise<SuccessDto> {
     if (!(await this.aliases.delete(slug))) throw notFound(`Alias '${slug}' not found`);
-    await this.routingConfig.reload();
+    await this.bus.publish('aliases');
     return { success: true };
   }
 
@@ -133,6 +132,6 @@ export class AliasesController {
     }
     if (issues.length > 0) throw validationFailed(issues);
     await this.aliases.upsert(record);
-    await this.routingConfig.reload();
+    await this.bus.publish('aliases');
   }
 }

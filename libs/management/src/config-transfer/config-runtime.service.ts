@@ -1,24 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeyDirectory } from '@plexus/auth';
-import { QuotaDefinitions } from '@plexus/quota';
-import { RoutingConfigService, SettingsService } from '@plexus/routing';
+import { CONFIG_TOPICS, ConfigChangeBus } from '@plexus/persistence';
 
-/** After a whole-config write: every in-memory view of the configuration reads the database again. */
+/** After a whole-config write (import, restore, the declarative file): every view of the configuration reloads, on every replica. */
 @Injectable()
 export class ConfigRuntime {
-  constructor(
-    private readonly routingConfig: RoutingConfigService,
-    private readonly directory: ApiKeyDirectory,
-    private readonly quotaDefinitions: QuotaDefinitions,
-    private readonly settings: SettingsService,
-  ) {}
+  constructor(private readonly bus: ConfigChangeBus) {}
 
   async reload(): Promise<void> {
-    await Promise.all([
-      this.routingConfig.reload(),
-      this.directory.reload(),
-      this.quotaDefinitions.reload(),
-      this.settings.reload(),
-    ]);
+    await this.bus.publish(...CONFIG_TOPICS);
   }
 }

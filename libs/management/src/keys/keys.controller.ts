@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AdminKeyGuard, ApiKeyDirectory, hashSecret, maskSecret } from '@plexus/auth';
-import { ApiKeyRepository, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
+import { AdminKeyGuard, hashSecret, maskSecret } from '@plexus/auth';
+import { ApiKeyRepository, ConfigChangeBus, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
 import { QuotaDefinitions, assignedQuotaNames } from '@plexus/quota';
 import { SuccessDto } from '../common/success.dto';
 import { notFound, validateBody, validationFailed } from '../common/validation';
@@ -29,7 +29,7 @@ export const POLICY_FIELDS = [
 export class KeysController {
   constructor(
     private readonly keys: ApiKeyRepository,
-    private readonly directory: ApiKeyDirectory,
+    private readonly bus: ConfigChangeBus,
     private readonly quotaDefinitions: QuotaDefinitions,
   ) {}
 
@@ -86,7 +86,7 @@ export class KeysController {
   @RefuseManaged('key', 'name')
   async delete(@Param('name') name: string): Promise<SuccessDto> {
     if (!(await this.keys.delete(name))) throw notFound(`API key '${name}' not found`);
-    await this.directory.reload();
+    await this.bus.publish('keys');
     return { success: true };
   }
 
@@ -98,7 +98,7 @@ export class KeysController {
     const existing = await this.keys.findByName(name);
     if (!existing) throw notFound(`API key '${name}' not found`);
     await this.keys.upsert({ ...existing, disabledAt: existing.disabledAt ?? new Date() });
-    await this.directory.reload();
+    await this.bus.publish('keys');
     return { success: true };
   }
 
@@ -146,7 +146,7 @@ export class KeysController {
         (config.expiresInMinutes === undefined ? null : new Date(Date.now() + config.expiresInMinutes * 60_000)),
       disabledAt: existing?.disabledAt ?? null,
     });
-    await this.directory.reload();
+    await this.bus.publish('keys');
   }
 }
 

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
-import { AliasRepository, ProviderRepository } from '@plexus/persistence';
-import { RoutingConfigService } from '@plexus/routing';
+import { AliasRepository, ConfigChangeBus, ProviderRepository } from '@plexus/persistence';
 import { conflict, notFound, validateBody } from '../common/validation';
 import { ProviderConfigDto, ProviderDeleteResultDto, SaveSlugResultDto } from './provider.dto';
 import { providerConfigOf, providerRecordFrom, withStoredSecrets } from './provider-config.mapper';
@@ -16,7 +15,7 @@ export class ProvidersController {
   constructor(
     private readonly providers: ProviderRepository,
     private readonly aliases: AliasRepository,
-    private readonly routingConfig: RoutingConfigService,
+    private readonly bus: ConfigChangeBus,
   ) {}
 
   @Get()
@@ -48,7 +47,7 @@ export class ProvidersController {
     await this.providers.upsert(
       withStoredSecrets(providerRecordFrom(slug, config), await this.providers.findBySlug(slug)),
     );
-    await this.routingConfig.reload();
+    await this.bus.publish('providers');
     return { success: true, slug };
   }
 
@@ -63,7 +62,7 @@ export class ProvidersController {
     const merged = { ...providerConfigOf(existing, true), ...(body as Record<string, unknown>) };
     const config = validateBody(ProviderConfigDto, merged);
     await this.providers.upsert(withStoredSecrets(providerRecordFrom(slug, config), existing));
-    await this.routingConfig.reload();
+    await this.bus.publish('providers');
     return { success: true, slug };
   }
 
@@ -102,7 +101,7 @@ export class ProvidersController {
       await this.aliases.upsert({ ...alias, targetGroups });
     }
     await this.providers.delete(slug);
-    await this.routingConfig.reload();
+    await this.bus.publish('providers', 'aliases');
     return cascade === 'true'
       ? { success: true, provider: slug, removedTargets, affectedAliases: referencing.map((alias) => alias.slug) }
       : { success: true, provider: slug };

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpStatus, Param, Patch, Put, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminKeyGuard } from '@plexus/auth';
-import { ApiKeyRepository, UserQuotaRepository, type UserQuotaRecord } from '@plexus/persistence';
-import { QuotaDefinitions, QuotaService, assignedQuotaNames } from '@plexus/quota';
+import { ApiKeyRepository, ConfigChangeBus, UserQuotaRepository, type UserQuotaRecord } from '@plexus/persistence';
+import { QuotaService, assignedQuotaNames } from '@plexus/quota';
 import type { FastifyReply } from 'fastify';
 import { notFound, validateBody, validationFailed } from '../common/validation';
 import {
@@ -24,7 +24,7 @@ import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-ob
 export class UserQuotasController {
   constructor(
     private readonly repository: UserQuotaRepository,
-    private readonly definitions: QuotaDefinitions,
+    private readonly bus: ConfigChangeBus,
     private readonly keys: ApiKeyRepository,
     private readonly quotas: QuotaService,
   ) {}
@@ -96,7 +96,7 @@ export class UserQuotasController {
       };
     }
     await this.repository.delete(name);
-    this.definitions.delete(name);
+    await this.bus.publish('user-quotas');
     await this.quotas.forget(name);
     return { success: true, name, message: `User quota '${name}' deleted` };
   }
@@ -112,7 +112,7 @@ export class UserQuotasController {
       warnAt: config.warnAt ?? null,
     };
     await this.repository.upsert(record);
-    this.definitions.set(record);
+    await this.bus.publish('user-quotas');
     return { success: true, name, quota: viewOf(record) };
   }
 }

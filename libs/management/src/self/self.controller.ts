@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AdminKeyGuard, AllowLimited, ApiKeyDirectory, hashSecret, type ManagementRequest } from '@plexus/auth';
-import { ApiKeyRepository, type ApiKeyRecord } from '@plexus/persistence';
+import { AdminKeyGuard, AllowLimited, hashSecret, type ManagementRequest } from '@plexus/auth';
+import { ApiKeyRepository, ConfigChangeBus, type ApiKeyRecord } from '@plexus/persistence';
 import { DebugTraceService } from '@plexus/usage';
 import { randomBytes } from 'node:crypto';
 import { conflict, notFound, validateBody, validationFailed } from '../common/validation';
@@ -27,7 +27,7 @@ const KEY_NAME_QUERY = {
 export class SelfController {
   constructor(
     private readonly keys: ApiKeyRepository,
-    private readonly directory: ApiKeyDirectory,
+    private readonly bus: ConfigChangeBus,
     private readonly traces: DebugTraceService,
   ) {}
 
@@ -69,7 +69,7 @@ export class SelfController {
     const record = changeable(await this.ownKey(request, validateBody(SelfKeyQueryDto, query).keyName));
     const secret = `sk-${randomBytes(24).toString('hex')}`;
     await this.keys.upsert({ ...record, secret, secretHash: hashSecret(secret) });
-    await this.directory.reload();
+    await this.bus.publish('keys');
     return { keyName: record.name, secret, message: 'Store this secret now: it is not shown again.' };
   }
 

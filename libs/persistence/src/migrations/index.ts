@@ -10,6 +10,7 @@ import { DebugTraces1764000900000 } from './1764000900000-debug-traces';
 import { ResponseConversations1764001300000 } from './1764001300000-response-conversations';
 import { McpGateway1764001500000 } from './1764001500000-mcp-gateway';
 import { OAuthCredentials1764001600000 } from './1764001600000-oauth-credentials';
+import { ConfigVersion1764001700000 } from './1764001700000-config-version';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ResponseConversations1764001300000,
   McpGateway1764001500000,
   OAuthCredentials1764001600000,
+  ConfigVersion1764001700000,
 ];

@@ -117,6 +117,8 @@ export class RedisConnection implements OnApplicationShutdown {
 
   private connect(role: string): Redis {
     const client = new Redis(this.url as string, {
+      // Names this process's connections in CLIENT LIST (operators, and tests that cut one replica off).
+      connectionName: `plexus-${process.pid}-${role}`,
       // A command fails after a few reconnection attempts instead of waiting forever.
       maxRetriesPerRequest: 3,
       connectTimeout: 5000,

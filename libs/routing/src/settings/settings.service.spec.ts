@@ -1,5 +1,4 @@
 import type { SystemSettingRecord, SystemSettingsRepository } from '@plexus/persistence';
-import { RedisConnection } from '../redis/redis-connection';
 import { DEFAULT_ROUTING_SETTINGS, RoutingSettings } from '../routing-settings';
 import { SettingsService } from './settings.service';
 
@@ -26,11 +25,7 @@ describe('SettingsService', () => {
   beforeEach(() => {
     rows = new MemorySettings();
     settings = new RoutingSettings();
-    service = new SettingsService(
-      rows as unknown as SystemSettingsRepository,
-      settings,
-      new RedisConnection(undefined),
-    );
+    service = new SettingsService(rows as unknown as SystemSettingsRepository, settings);
   });
 
   it('keeps the defaults when nothing is stored', async () => {
@@ -74,11 +69,7 @@ describe('SettingsService', () => {
 
     // A fresh process sees the same.
     const restarted = new RoutingSettings();
-    await new SettingsService(
-      rows as unknown as SystemSettingsRepository,
-      restarted,
-      new RedisConnection(undefined),
-    ).onModuleInit();
+    await new SettingsService(rows as unknown as SystemSettingsRepository, restarted).onModuleInit();
     expect(restarted.current.cooldown).toEqual({ initialMinutes: 1, maxMinutes: 10 });
   });
 

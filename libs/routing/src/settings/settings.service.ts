@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { SystemSettingsRepository } from '@plexus/persistence';
-import { RedisConnection } from '../redis/redis-connection';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { ConfigChangeBus, SystemSettingsRepository } from '@plexus/persistence';
 import { DEFAULT_ROUTING_SETTINGS, RoutingSettings, type RoutingSettingsValues } from '../routing-settings';
 
 export type SettingsSection = keyof RoutingSettingsValues;
@@ -15,36 +14,22 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   'backgroundExploration',
 ];
 
-const CHANNEL = 'settings';
-
 /**
  * The global routing settings, persisted in `system_settings` (one row per section, the
- * whole section as JSON) and applied to RoutingSettings at boot and on every change. With
- * REDIS_URL, a change tells the other replicas to reload.
+ * whole section as JSON) and applied to RoutingSettings at boot and whenever the
+ * configuration bus says settings changed, on this replica or another.
  */
 @Injectable()
 export class SettingsService implements OnModuleInit {
-  private readonly logger = new Logger(SettingsService.name);
-
   constructor(
     private readonly repository: SystemSettingsRepository,
     private readonly settings: RoutingSettings,
-    private readonly redis: RedisConnection,
+    @Optional() private readonly bus?: ConfigChangeBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    if (!this.redis.enabled) return;
-    try {
-      await this.redis.subscribe(CHANNEL, (origin) => {
-        if (origin === this.redis.instanceId) return;
-        void this.reload().catch((error: unknown) =>
-          this.logger.warn(`could not reload settings: ${(error as Error).message}`),
-        );
-      });
-    } catch (error) {
-      this.logger.warn(`settings changes on other replicas won't be seen until restart: ${(error as Error).message}`);
-    }
+    this.bus?.subscribe(SettingsService.name, ['settings'], () => this.reload());
   }
 
   /** Applies the stored sections over the defaults. */
@@ -69,11 +54,7 @@ export class SettingsService implements OnModuleInit {
     const next = { ...this.settings.current[section], ...defined } as RoutingSettingsValues[S];
     await this.repository.set(section, next);
     this.settings.update({ [section]: next });
-    if (this.redis.enabled) {
-      await this.redis.publish(CHANNEL, this.redis.instanceId).catch((error: unknown) => {
-        this.logger.warn(`could not tell other replicas about the settings change: ${(error as Error).message}`);
-      });
-    }
+    await this.bus?.publish('settings');
     return this.get(section);
   }
 }
