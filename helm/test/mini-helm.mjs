@@ -346,6 +346,7 @@ const FUNCS = {
   lower: (s) => str(s).toLowerCase(),
   upper: (s) => str(s).toUpperCase(),
   int: (v) => Math.trunc(Number(v ?? 0)),
+  add: (...numbers) => numbers.reduce((sum, n) => sum + Math.trunc(Number(n)), 0),
   indent,
   nindent: (n, s) => '\n' + indent(n, s),
   toYaml,

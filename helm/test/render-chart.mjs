@@ -16,6 +16,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
 import { renderChart, toHelmOutput } from './mini-helm.mjs';
+import { validateObject } from './validate-objects.mjs';
 
 const CHART_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'plexus');
 const RELEASE = 't';
@@ -168,6 +169,7 @@ describe('helm/plexus chart', () => {
       databaseUrl: 'postgres://u:p@db:5432/plexus',
       redisUrl: 'redis://redis:6379',
       logLevel: 'debug',
+      migrations: { job: false },
       image: { repository: 'registry.example/plexus', tag: '1.2.3' },
       resources: { requests: { cpu: '100m' }, limits: { memory: '1Gi' } },
       extraEnv: [{ name: 'EXTRA', value: 'yes' }],
@@ -180,7 +182,7 @@ describe('helm/plexus chart', () => {
     const deployment = one(docs, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
     assert.equal(container.image, 'registry.example/plexus:1.2.3');
-    assert.deepEqual(container.resources, { requests: { cpu: '100m' }, limits: { memory: '1Gi' } });
+    assert.deepEqual(container.resources, { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } });
     const env = envOf(deployment);
     assert.equal(env.REDIS_URL.value, 'redis://redis:6379');
     assert.equal(env.LOG_LEVEL.value, 'debug');
@@ -270,6 +272,67 @@ describe('helm/plexus chart', () => {
     const docs = mustRender({ adminKey: 'x', replicaCount: 3, databaseUrl: 'postgres://db/plexus' });
     assert.equal(one(docs, 'Deployment').spec.replicas, 3);
     assert.equal(one(mustRender({ replicaCount: 2, existingSecret: 's' }), 'Deployment').spec.replicas, 2);
+  });
+
+  test('every object of the default and the production-like values validates against the Kubernetes schemas', async () => {
+    const production = yaml.load(readFileSync(path.join(CHART_DIR, 'ci', 'production-values.yaml'), 'utf8'));
+    const sets = [
+      {},
+      production,
+      { adminKey: 'x', databaseUrl: 'postgres://db/plexus', persistence: { enabled: true } },
+    ];
+    for (const values of sets) for (const doc of mustRender(values)) await validateObject(doc);
+    // The validator does refuse what the API server would.
+    const broken = structuredClone(one(mustRender({}), 'Deployment'));
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    await assert.rejects(validateObject(broken), /Deployment t-plexus/);
+  });
+
+  test('production-like values: hook Job migrates, pods skip migrations, HPA, PDB, Ingress with TLS and SSO, ServiceMonitor', () => {
+    const production = yaml.load(readFileSync(path.join(CHART_DIR, 'ci', 'production-values.yaml'), 'utf8'));
+    const docs = mustRender(production);
+    const job = one(docs, 'Job');
+    assert.equal(job.metadata.annotations['helm.sh/hook'], 'pre-install,pre-upgrade');
+    assert.deepEqual(job.spec.template.spec.containers[0].args.slice(-1), ['migrate']);
+    assert.equal(
+      job.spec.template.spec.containers[0].env.find((e) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name,
+      'plexus-secrets',
+    );
+    const deployment = one(docs, 'Deployment');
+    const env = envOf(deployment);
+    assert.equal(env.RUN_MIGRATIONS.value, 'false');
+    assert.equal(env.REDIS_URL.value, 'redis://plexus-redis-master:6379');
+    assert.equal(env.TRUSTED_PROXIES.value, '10.0.0.0/8');
+    assert.equal(env.NODE_OPTIONS.value, '--max-old-space-size=384');
+    assert.equal(deployment.spec.replicas, undefined, 'the HPA owns the replica count');
+    assert.equal(deployment.spec.template.spec.terminationGracePeriodSeconds, 45);
+    assert.equal(deployment.spec.template.spec.containers[0].resources.limits.memory, '512Mi');
+    const hpa = one(docs, 'HorizontalPodAutoscaler');
+    assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 10]);
+    assert.equal(hpa.spec.scaleTargetRef.name, deployment.metadata.name);
+    const pdb = one(docs, 'PodDisruptionBudget');
+    assert.equal(pdb.spec.minAvailable, 2);
+    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+    const ingress = one(docs, 'Ingress');
+    assert.equal(ingress.spec.ingressClassName, 'nginx');
+    assert.deepEqual(ingress.spec.tls, [{ secretName: 'plexus-tls', hosts: ['plexus.example.com'] }]);
+    assert.match(ingress.metadata.annotations['nginx.ingress.kubernetes.io/auth-url'], /oauth2\/auth/);
+    assert.equal(one(docs, 'ServiceMonitor').spec.endpoints[0].path, '/metrics');
+    assert.equal(one(docs, 'ConfigMap').metadata.name, 't-plexus-config');
+
+    // The chart's own Secret does not exist yet at pre-install: the Job gets a hook Secret.
+    const own = mustRender({ adminKey: 'x', databaseUrl: 'postgres://db/plexus' });
+    const hookSecret = find(own, 'Secret').find((secret) => secret.metadata.annotations?.['helm.sh/hook']);
+    assert.equal(Buffer.from(hookSecret.data.DATABASE_URL, 'base64').toString(), 'postgres://db/plexus');
+    // The embedded database migrates in its pod: no Job.
+    assert.equal(find(mustRender({}), 'Job').length, 0);
+    assert.equal(envOf(one(mustRender({}), 'Deployment')).RUN_MIGRATIONS, undefined);
+  });
+
+  test('the embedded database is refused with autoscaling', () => {
+    const refused = render({ adminKey: 'x', autoscaling: { enabled: true } });
+    assert.equal(refused.ok, false, 'autoscaling with the embedded database must not render');
+    assert.match(refused.error, /autoscaling.enabled needs an external database/);
   });
 
   test('names follow the release and the overrides', () => {

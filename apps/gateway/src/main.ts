@@ -5,6 +5,7 @@ import { ConfigChangeBus } from '@plexus/persistence';
 import { createApp } from './app.factory';
 import { migrateQuotaSnapshots } from './cli/migrate-quota-snapshots.command';
 import { isConfigTransferCommand, runConfigTransferCommand } from './cli/config-transfer.command';
+import { migrate } from './cli/migrate.command';
 import { rekey } from './cli/rekey.command';
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
 import { ShutdownState } from './shutdown/shutdown-state';
@@ -46,6 +47,10 @@ async function bootstrap(): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv[2] === 'migrate-quota-snapshots') {
     process.stdout.write(`plexus: ${await migrateQuotaSnapshots(process.env)}\n`);
+    return;
+  }
+  if (process.argv[2] === 'migrate') {
+    process.stdout.write(`plexus: ${await migrate(process.env)}\n`);
     return;
   }
   if (process.argv[2] === 'rekey') {

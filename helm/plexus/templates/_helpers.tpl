@@ -108,4 +108,14 @@ Refuses settings that cannot work.
 {{- if and (gt (int .Values.replicaCount) 1) (not .Values.databaseUrl) (not .Values.existingSecret) }}
 {{- fail "replicaCount > 1 needs an external database: set databaseUrl (or existingSecret with a DATABASE_URL key); the embedded database is single-process" }}
 {{- end }}
+{{- if and .Values.autoscaling.enabled (not .Values.databaseUrl) (not .Values.existingSecret) }}
+{{- fail "autoscaling.enabled needs an external database: set databaseUrl (or existingSecret with a DATABASE_URL key); the embedded database is single-process" }}
+{{- end }}
+{{- end }}
+
+{{/*
+"true" when a hook Job migrates the database (an external one) before pods start.
+*/}}
+{{- define "plexus.migrationJob" -}}
+{{- if and .Values.migrations.job (or .Values.databaseUrl .Values.existingSecret) }}true{{- end }}
 {{- end }}
