@@ -88,7 +88,16 @@ describe.each([
     };
     // Started together: the migrations run once (advisory lock), whichever replica comes first.
     replicas = await Promise.all([startGateway(env, BOOT_MS), startGateway(env, BOOT_MS), startGateway(env, BOOT_MS)]);
-  }, BOOT_MS + 10_000);
+    // One untimed request through each replica first: the timings below are propagation, not a cold start.
+    const [first] = replicas;
+    await configure(first, 'PUT', `/providers/warm-${run}`, { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' });
+    await configure(first, 'PUT', `/aliases/warm-${run}`, {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: `warm-${run}`, model: 'm' }] }],
+    });
+    await configure(first, 'PUT', `/keys/warm-${run}`, { secret: `sk-warm-${run}` });
+    const warm = performance.now();
+    for (const replica of replicas) await msUntil(replica, `sk-warm-${run}`, `warm-${run}`, 200, warm, 30_000);
+  }, BOOT_MS + 40_000);
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -200,6 +209,25 @@ describe.each([
     );
     expect(count(answers, 200)).toBe(30);
     expect(count(answers, 429)).toBe(60);
+  });
+
+  it('performance samples recorded on one replica reach the statistics of the others', async () => {
+    const [first, second, third] = replicas;
+    await configure(first, 'PUT', `/providers/perf-${run}`, { api_base_url: `${upstream.url}/v1`, api_key: 'sk-up' });
+    await configure(first, 'PUT', `/aliases/perf-${run}`, {
+      target_groups: [{ name: 'g', selector: 'in_order', targets: [{ provider: `perf-${run}`, model: 'm' }] }],
+    });
+    const samples = async (replica: GatewayProcess): Promise<number> => {
+      const rows = (await (await admin(replica, 'GET', `/performance?provider=perf-${run}`)).json()) as Array<{
+        sample_count: number;
+      }>;
+      return rows.reduce((total, row) => total + row.sample_count, 0);
+    };
+    for (let index = 0; index < 5; index++) expect((await chat(first, `sk-k-${run}`, `perf-${run}`)).status).toBe(200);
+    const deadline = performance.now() + 3000;
+    while ((await samples(second)) + (await samples(third)) < 10 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([await samples(first), await samples(second), await samples(third)]).toEqual([5, 5, 5]);
   });
 
   it('a cooldown opened on one replica is honoured by the other two', async () => {

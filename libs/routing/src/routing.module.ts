@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Environment } from '@plexus/config';
 import { CooldownService } from './cooldown/cooldown.service';
+import { PerformanceSampleSharing } from './performance/performance-sharing.service';
 import { PerformanceStats } from './performance/performance-stats.service';
 import { RouterService } from './router.service';
 import { RoutingConfigService } from './routing-config.service';
@@ -40,6 +41,7 @@ const SELECTORS = [
     CooldownService,
     SettingsService,
     PerformanceStats,
+    PerformanceSampleSharing,
     ...SELECTORS,
     { provide: TARGET_SELECTORS, inject: SELECTORS, useFactory: (...selectors: TargetSelector[]) => selectors },
     RouterService,

@@ -145,12 +145,26 @@ const EMPTY: TargetPerformance = {
  * Recent performance of each provider model, in memory: the ingress pipeline `record`s every
  * attempt and the stats-driven selectors read it on the request path without any I/O. It
  * restarts empty with the process; the selectors treat "no data" as unknown, never as fast.
+ * With REDIS_URL, replicas exchange their samples (PerformanceSampleSharing), so each one's
+ * selectors see the whole deployment's traffic.
  */
 @Injectable()
 export class PerformanceStats {
   private readonly targets = new Map<string, TargetRecord>();
+  private readonly listeners = new Set<(sample: PerformanceSample) => void>();
+
+  /** Called with every sample this process records itself (not those `recordShared` adds). */
+  onRecorded(listener: (sample: PerformanceSample) => void): void {
+    this.listeners.add(listener);
+  }
 
   record(sample: PerformanceSample): void {
+    this.recordShared(sample);
+    for (const listener of this.listeners) listener(sample);
+  }
+
+  /** A sample another replica recorded. */
+  recordShared(sample: PerformanceSample): void {
     const at = finiteOr(sample.at, Date.now());
     const key = keyOf(sample.provider, sample.model);
     let target = this.targets.get(key);

@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { Environment } from '@plexus/config';
-import { DebugLogRepository, SystemSettingsRepository } from '@plexus/persistence';
+import { ConfigChangeBus, DebugLogRepository, SystemSettingsRepository } from '@plexus/persistence';
 import { RequestTrace, type RequestTraceParams, type TraceOutcome } from './request-trace';
 
 /** The `system_settings` key of the capture-on-error switch (the reference's name). */
@@ -37,12 +37,18 @@ export class DebugTraceService implements OnModuleInit {
     private readonly env: Environment,
     private readonly repository: DebugLogRepository,
     private readonly settings: SystemSettingsRepository,
+    @Optional() private readonly bus?: ConfigChangeBus,
   ) {
     this.enabledGlobal = env.DEBUG;
     this.refreshActive();
   }
 
   async onModuleInit(): Promise<void> {
+    await this.loadCaptureOnError();
+    this.bus?.subscribe(DebugTraceService.name, ['settings'], () => this.loadCaptureOnError());
+  }
+
+  private async loadCaptureOnError(): Promise<void> {
     this.captureOnErrorEnabled = (await this.settings.get(CAPTURE_ON_ERROR_SETTING)) === true;
     this.refreshActive();
   }
@@ -89,6 +95,7 @@ export class DebugTraceService implements OnModuleInit {
     await this.settings.set(CAPTURE_ON_ERROR_SETTING, enabled);
     this.captureOnErrorEnabled = enabled;
     this.refreshActive();
+    await this.bus?.publish('settings');
     return enabled;
   }
 
