@@ -22,10 +22,11 @@ export class HealthController {
 
   @Get(['healthz', 'ready'])
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers and the process is not shutting down' })
+  @ApiOperation({ summary: 'Readiness: the database answers' })
   @ApiOkResponse({ description: '{ok:true,status:"ok",...}' })
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer, or the process is shutting down' })
+  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthCheckResult & { ok: true }> {
+    // Also 503 from the first moment of a shutdown, so load balancers stop sending new requests.
     if (this.shutdown.draining) throw new ServiceUnavailableException('shutting down');
     const result = await this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
     return { ok: true, ...result };
