@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 /**
  * Runs pending migrations once however many replicas start together: each takes a
  * session advisory lock first, so the first migrates and the others, once it is done,
- * find nothing pending. The embedded database serves one process and a single
- * connection, which the lock would keep from the migrations themselves.
+ * find nothing pending. The embedded database serves one gateway process: no one to
+ * take turns with.
  */
 export async function runMigrationsOnce(dataSource: DataSource, options: { embedded: boolean }): Promise<void> {
   if (options.embedded) {
