@@ -180,6 +180,19 @@ export class Environment {
   @IsInt({ message: 'SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds' })
   @Min(0)
   SHUTDOWN_TIMEOUT_SECONDS = 30;
+  /** `test` enables the test-only settings below; nothing else reads it. */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /**
+   * Tests only (honoured with NODE_ENV=test): comma-separated `host=address` pairs the image
+   * fetcher resolves to that address and may reach though it is not public, so a test can
+   * serve an image URL from loopback. Every other host keeps the public-only rule.
+   */
+  @IsOptional()
+  @IsString()
+  PLEXUS_TEST_IMAGE_HOSTS?: string;
 }
 
 export class EnvironmentError extends Error {

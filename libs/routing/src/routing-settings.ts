@@ -53,6 +53,34 @@ export interface BackgroundExplorationSettings {
   workerConcurrency: number;
 }
 
+/** Vision fallthrough: the model that describes images for aliases whose target cannot see them. */
+export interface VisionFallthroughSettings {
+  /** An alias or `direct/<provider>/<model>`; null switches fallthrough off. */
+  descriptor_model: string | null;
+  default_prompt: string;
+}
+
+/** Native compaction's limits on what a long request keeps. */
+export interface NativeCompactionSettings {
+  maxArrayItems: number;
+  maxStringChars: number;
+}
+
+/**
+ * Context compaction (layered alias > provider > global). `headroom` (an external
+ * compaction service) is stored for the reference's configurations but not applied.
+ */
+export interface CompactionSettings {
+  enabled: boolean;
+  strategy: 'native' | 'headroom';
+  triggerRatio: number;
+  absoluteTriggerTokens: number | null;
+  minTokens: number;
+  protectRecent: number;
+  native: NativeCompactionSettings;
+  headroom: { baseUrl: string; apiKey?: string; targetRatio: number | null; timeoutMs: number };
+}
+
 export interface RoutingSettingsValues {
   exploration: ExplorationSettings;
   cooldown: CooldownSettings;
@@ -60,6 +88,8 @@ export interface RoutingSettingsValues {
   timeout: TimeoutSettings;
   stall: StallSettings;
   backgroundExploration: BackgroundExplorationSettings;
+  visionFallthrough: VisionFallthroughSettings;
+  compaction: CompactionSettings;
 }
 
 export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
@@ -81,6 +111,21 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
     stallCooldown: false,
   },
   backgroundExploration: { enabled: false, stalenessThresholdSeconds: 600, workerConcurrency: 2 },
+  visionFallthrough: {
+    descriptor_model: null,
+    default_prompt:
+      'Describe this image in detail for someone who cannot see it. Transcribe any text in it exactly.',
+  },
+  compaction: {
+    enabled: false,
+    strategy: 'native',
+    triggerRatio: 0.8,
+    absoluteTriggerTokens: null,
+    minTokens: 2000,
+    protectRecent: 4,
+    native: { maxArrayItems: 50, maxStringChars: 4000 },
+    headroom: { baseUrl: 'http://localhost:8787', targetRatio: null, timeoutMs: 5000 },
+  },
 };
 
 /**

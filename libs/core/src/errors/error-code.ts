@@ -7,6 +7,7 @@ export enum ErrorCode {
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   URL_TOO_LONG = 'URL_TOO_LONG',
   HEADERS_TOO_LARGE = 'HEADERS_TOO_LARGE',
+  CONTEXT_LENGTH_EXCEEDED = 'CONTEXT_LENGTH_EXCEEDED',
   MISSING_API_KEY = 'MISSING_API_KEY',
   INVALID_API_KEY = 'INVALID_API_KEY',
   FORBIDDEN = 'FORBIDDEN',
@@ -56,6 +57,10 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
     status: 431,
     message: 'Request headers are too large',
     wireCode: 'headers_too_large',
+  [ErrorCode.CONTEXT_LENGTH_EXCEEDED]: {
+    status: 400,
+    message: "The request is longer than the model's context window",
+    wireCode: 'context_length_exceeded',
   },
   [ErrorCode.MISSING_API_KEY]: { status: 401, message: 'Missing API key', wireCode: 'missing_api_key' },
   [ErrorCode.INVALID_API_KEY]: { status: 401, message: 'Invalid API key', wireCode: 'invalid_api_key' },

@@ -51,6 +51,13 @@ export function usageRecordOf(row: RequestUsageEntity, hasDebug = false): UsageR
     finishReason: row.finishReason,
     errorMessage: row.errorMessage,
     clientDisconnected: row.clientDisconnected,
+    isVisionFallthrough: row.isVisionFallthrough === true,
+    visionFallthroughModel: row.visionFallthroughModel ?? null,
+    visionFallthroughError: row.visionFallthroughError ?? null,
+    isDescriptorRequest: row.isDescriptorRequest === true,
+    parentRequestId: row.parentRequestId ?? null,
+    compactionTokensBefore: row.compactionTokensBefore ?? null,
+    compactionTokensAfter: row.compactionTokensAfter ?? null,
     hasError: row.responseStatus !== 'success',
     hasDebug,
   };

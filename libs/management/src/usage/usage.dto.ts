@@ -125,6 +125,22 @@ export class UsageRecordDto {
   @ApiProperty({ nullable: true, type: String }) finishReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) errorMessage!: string | null;
   @ApiProperty() clientDisconnected!: boolean;
+  @ApiProperty({ description: "Images were described by the descriptor model for a target that can't see them" })
+  isVisionFallthrough!: boolean;
+  @ApiProperty({ nullable: true, type: String }) visionFallthroughModel!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why images were left as sent (refused URL, failed descriptor); the request went on',
+  })
+  visionFallthroughError!: string | null;
+  @ApiProperty({ description: 'A descriptor call made for the request parentRequestId' })
+  isDescriptorRequest!: boolean;
+  @ApiProperty({ nullable: true, type: String }) parentRequestId!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Estimated input tokens before compaction' })
+  compactionTokensBefore!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Estimated input tokens after compaction' })
+  compactionTokensAfter!: number | null;
   @ApiProperty() hasError!: boolean;
   @ApiProperty({ description: 'A debug trace exists: GET /v0/management/debug/logs/{requestId}' }) hasDebug!: boolean;
 }

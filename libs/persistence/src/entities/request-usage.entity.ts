@@ -124,4 +124,29 @@ export class RequestUsageEntity {
 
   @Column({ name: 'client_disconnected', type: 'boolean', default: false })
   clientDisconnected!: boolean;
+
+  /** Images were described for a target that cannot see them (null on rows from before the column). */
+  @Column({ name: 'is_vision_fallthrough', type: 'boolean', nullable: true })
+  isVisionFallthrough?: boolean | null;
+
+  @Column({ name: 'vision_fallthrough_model', type: 'varchar', length: 300, nullable: true })
+  visionFallthroughModel?: string | null;
+
+  /** Why some image was left as it was (refused URL, failed descriptor): the request went on with it. */
+  @Column({ name: 'vision_fallthrough_error', type: 'text', nullable: true })
+  visionFallthroughError?: string | null;
+
+  /** A descriptor call made for the request `parentRequestId`. */
+  @Column({ name: 'is_descriptor_request', type: 'boolean', nullable: true })
+  isDescriptorRequest?: boolean | null;
+
+  @Column({ name: 'parent_request_id', type: 'uuid', nullable: true })
+  parentRequestId?: string | null;
+
+  /** Estimated input tokens before and after compaction, when the request was compacted. */
+  @Column({ name: 'compaction_tokens_before', type: 'integer', nullable: true })
+  compactionTokensBefore?: number | null;
+
+  @Column({ name: 'compaction_tokens_after', type: 'integer', nullable: true })
+  compactionTokensAfter?: number | null;
 }

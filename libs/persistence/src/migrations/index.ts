@@ -11,6 +11,7 @@ import { ResponseConversations1764001300000 } from './1764001300000-response-con
 import { McpGateway1764001500000 } from './1764001500000-mcp-gateway';
 import { OAuthCredentials1764001600000 } from './1764001600000-oauth-credentials';
 import { ConfigVersion1764001700000 } from './1764001700000-config-version';
+import { RequestShaping1764001800000 } from './1764001800000-request-shaping';
 
 /** Every migration, in order. Listed explicitly so bundling never loses one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   McpGateway1764001500000,
   OAuthCredentials1764001600000,
   ConfigVersion1764001700000,
+  RequestShaping1764001800000,
 ];

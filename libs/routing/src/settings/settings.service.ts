@@ -12,6 +12,8 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   'timeout',
   'stall',
   'backgroundExploration',
+  'visionFallthrough',
+  'compaction',
 ];
 
 /**
