@@ -35,6 +35,7 @@ import { GracefulRestart } from './restart/graceful-restart.service';
 import { RestartController } from './restart/restart.controller';
 import { SelfController } from './self/self.controller';
 import { SettingsController } from './settings/settings.controller';
+import { RequestShapingController } from './settings/request-shaping.controller';
 import { ErrorsController } from './usage/errors.controller';
 import { LogsResetController } from './usage/logs-reset.controller';
 import { UsageController } from './usage/usage.controller';
@@ -54,6 +55,7 @@ import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
     ManagementMetricsController,
     CooldownsController,
     SettingsController,
+    RequestShapingController,
     PerformanceController,
     ErrorsController,
     UserQuotasController,

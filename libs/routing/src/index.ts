@@ -30,3 +30,4 @@ export {
   type ExplorationTarget,
 } from './exploration/background-explorer';
 export { PROVIDER_QUOTA_VIEW, type ProviderQuotaView, type ProviderHeadroom } from './provider-quota';
+export { VisionDescriptorCache } from './vision/vision-descriptor-cache';

@@ -113,8 +113,7 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
   backgroundExploration: { enabled: false, stalenessThresholdSeconds: 600, workerConcurrency: 2 },
   visionFallthrough: {
     descriptor_model: null,
-    default_prompt:
-      'Describe this image in detail for someone who cannot see it. Transcribe any text in it exactly.',
+    default_prompt: 'Describe this image in detail for someone who cannot see it. Transcribe any text in it exactly.',
   },
   compaction: {
     enabled: false,

@@ -6,6 +6,7 @@ import { PerformanceStats } from './performance/performance-stats.service';
 import { RouterService } from './router.service';
 import { RoutingConfigService } from './routing-config.service';
 import { RedisConnection } from './redis/redis-connection';
+import { VisionDescriptorCache } from './vision/vision-descriptor-cache';
 import { RoutingSettings } from './routing-settings';
 import { CostSelector } from './selectors/cost.selector';
 import { E2ePerformanceSelector } from './selectors/e2e-performance.selector';
@@ -45,7 +46,17 @@ const SELECTORS = [
     ...SELECTORS,
     { provide: TARGET_SELECTORS, inject: SELECTORS, useFactory: (...selectors: TargetSelector[]) => selectors },
     RouterService,
+    VisionDescriptorCache,
   ],
-  exports: [RoutingConfigService, RouterService, RoutingSettings, CooldownService, SettingsService, PerformanceStats],
+  exports: [
+    RoutingConfigService,
+    RouterService,
+    RoutingSettings,
+    CooldownService,
+    SettingsService,
+    PerformanceStats,
+    RedisConnection,
+    VisionDescriptorCache,
+  ],
 })
 export class RoutingModule {}

@@ -8,10 +8,19 @@ import { ExecutionService } from '../pipeline/execution.service';
 import { ReplyWriter } from '../pipeline/reply-writer';
 import type { AuthenticatedRequest } from '../pipeline/request-context';
 import { createRequestContext, responseHeaders } from '../pipeline/request-context.factory';
+import { RequestShaper } from '../shaping';
 import { chatWireCodec } from './openai-chat.codec';
 import { OpenAiChatExceptionFilter } from './openai-chat-exception.filter';
 
 const PROCESS_START = Math.floor(Date.now() / 1000);
+
+interface ModelListEntry {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  architecture?: { input_modalities: string[]; output_modalities: string[] };
+}
 
 /** OpenAI Chat Completions ingress: `/v1/chat/completions` and the `/v1/models` list. */
 @ApiTags('Inference')
@@ -21,6 +30,7 @@ export class OpenAiChatController {
   constructor(
     private readonly execution: ExecutionService,
     private readonly routingConfig: RoutingConfigService,
+    private readonly shaper: RequestShaper,
   ) {}
 
   @Post('chat/completions')
@@ -49,12 +59,19 @@ export class OpenAiChatController {
   @Get('models')
   @ApiOperation({ summary: 'List model aliases (public)' })
   @ApiOkResponse({ description: 'OpenAI-style model list' })
-  listModels(): { object: 'list'; data: Array<{ id: string; object: 'model'; created: number; owned_by: string }> } {
+  listModels(): { object: 'list'; data: ModelListEntry[] } {
     return {
       object: 'list',
-      data: this.routingConfig
-        .allAliases()
-        .map((alias) => ({ id: alias.slug, object: 'model' as const, created: PROCESS_START, owned_by: 'plexus' })),
+      data: this.routingConfig.allAliases().map((alias) => ({
+        id: alias.slug,
+        object: 'model' as const,
+        created: PROCESS_START,
+        owned_by: 'plexus',
+        // Vision fallthrough makes the alias take images whatever its targets can see.
+        ...(this.shaper.advertisesImages(alias.slug) && {
+          architecture: { input_modalities: ['text', 'image'], output_modalities: ['text'] },
+        }),
+      })),
     };
   }
 }

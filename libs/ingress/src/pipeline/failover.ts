@@ -72,8 +72,9 @@ export function isRetryable(error: unknown, policy: FailoverSettings = DEFAULT_R
   switch (error.code) {
     case ErrorCode.UPSTREAM_TIMEOUT:
     case ErrorCode.UPSTREAM_INVALID_RESPONSE:
-    // The gateway's own context check passed over a target too small for the prompt: a larger one may fit.
+      return true;
     case ErrorCode.CONTEXT_LENGTH_EXCEEDED:
+      // The gateway's own context check passed over a target too small for the prompt: a larger one may fit.
       return true;
     case ErrorCode.UPSTREAM_UNREACHABLE:
       return matchesAny(transportDescriptions(error), policy.retryableErrors);

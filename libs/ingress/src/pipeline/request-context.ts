@@ -27,6 +27,8 @@ export interface RequestContext {
   /** The client's headers and URL, for a debug trace (redacted there). */
   clientHeaders?: IncomingHttpHeaders;
   clientUrl?: string;
+  /** Set on the gateway's own calls made for another request (an image descriptor's): that request's id. */
+  parentRequestId?: string;
   /** Set when the request is traced: the reply writer copies the answer into it. */
   responseCapture?: ResponseCapture;
   /** The client connection's backpressure, handed to the upstream call (the reply writer attaches it). */

@@ -5,11 +5,21 @@ import { Tiktoken } from 'js-tiktoken/lite';
 const IMAGE_TOKENS = 765;
 const PER_MESSAGE_OVERHEAD = 4;
 
-let encoder: Promise<Tiktoken> | null = null;
+/** The tokenizers we ship: o200k (GPT-4o and later) and cl100k (GPT-4, GPT-3.5). */
+export type TokenizerEncoding = 'o200k_base' | 'cl100k_base';
 
-/** The rank table is ~12 MiB in memory: loaded on the first count, not at boot. */
-function loadEncoder(): Promise<Tiktoken> {
-  encoder ??= import('js-tiktoken/ranks/o200k_base').then((ranks) => new Tiktoken(ranks.default));
+const encoders = new Map<TokenizerEncoding, Promise<Tiktoken>>();
+
+/** A rank table is ~12 MiB in memory: loaded on the first count, not at boot. */
+function loadEncoder(encoding: TokenizerEncoding): Promise<Tiktoken> {
+  let encoder = encoders.get(encoding);
+  if (!encoder) {
+    encoder =
+      encoding === 'cl100k_base'
+        ? import('js-tiktoken/ranks/cl100k_base').then((ranks) => new Tiktoken(ranks.default))
+        : import('js-tiktoken/ranks/o200k_base').then((ranks) => new Tiktoken(ranks.default));
+    encoders.set(encoding, encoder);
+  }
   return encoder;
 }
 
@@ -32,11 +42,15 @@ function partTokens(part: ContentPart, tokens: (text: string) => number): number
 }
 
 /**
- * Input tokens of a request, estimated with the o200k tokenizer: for count-tokens
- * endpoints whose target can't count for us. An estimate, never billed.
+ * Input tokens of a request, estimated with the o200k tokenizer (or the one given): for
+ * count-tokens endpoints whose target can't count for us, and the context checks. An
+ * estimate, never billed.
  */
-export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
-  const tiktoken = await loadEncoder();
+export async function estimateInputTokens(
+  request: CanonicalRequest,
+  encoding: TokenizerEncoding = 'o200k_base',
+): Promise<number> {
+  const tiktoken = await loadEncoder(encoding);
   const tokens = (text: string): number => tiktoken.encode(text).length;
   let total = request.instructions.reduce((sum, block) => sum + tokens(block.text), 0);
   for (const message of request.messages) {

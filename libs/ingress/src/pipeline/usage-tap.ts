@@ -3,6 +3,7 @@ import { GatewayException } from '@plexus/core';
 import type { AttemptRecord, UsageRecord } from '@plexus/usage';
 import type { RouteTarget, SkippedTarget } from '@plexus/routing';
 import type { RequestContext } from './request-context';
+import type { ShapedRequest, ShapingRecord } from '../shaping/shaping-record';
 
 /** Watches one request's chunks and attempts, and turns them into its usage row. */
 export class UsageTap {
@@ -11,6 +12,9 @@ export class UsageTap {
   private finishReason: FinishReason | null = null;
   private target: RouteTarget | null = null;
   private readonly attempts: AttemptRecord[] = [];
+  /** What shaping did to the latest attempt's request. */
+  private shaping: ShapingRecord = {};
+  private rewritten = false;
 
   constructor(
     private readonly context: RequestContext,
@@ -49,6 +53,11 @@ export class UsageTap {
 
   attemptStarted(target: RouteTarget): void {
     this.target = target;
+  }
+
+  shaped(shaped: ShapedRequest): void {
+    this.shaping = shaped.record;
+    this.rewritten = shaped.rewritten;
   }
 
   attemptFailed(target: RouteTarget, error: unknown): void {
@@ -112,7 +121,7 @@ export class UsageTap {
       provider: target?.provider ?? null,
       selectedModelName: target?.model ?? null,
       isStreamed: this.stream,
-      isPassthrough: target ? this.passthrough(target) : false,
+      isPassthrough: target ? this.passthrough(target) && !this.rewritten : false,
       responseStatus: outcome.status,
       httpStatus: outcome.httpStatus,
       tokensInput: usage?.inputTokens ?? 0,
@@ -130,8 +139,35 @@ export class UsageTap {
       finishReason: this.finishReason,
       errorMessage: outcome.error === undefined ? null : (outcome.error as Error).message,
       clientDisconnected: outcome.status === 'cancelled',
+      ...shapingColumns(this.shaping, context.parentRequestId),
     };
   }
+}
+
+/** The usage columns of vision fallthrough, descriptor calls and compaction. */
+function shapingColumns(
+  shaping: ShapingRecord,
+  parentRequestId: string | undefined,
+): Pick<
+  UsageRecord,
+  | 'isVisionFallthrough'
+  | 'visionFallthroughModel'
+  | 'visionFallthroughError'
+  | 'isDescriptorRequest'
+  | 'parentRequestId'
+  | 'compactionTokensBefore'
+  | 'compactionTokensAfter'
+> {
+  const vision = shaping.visionFallthrough;
+  return {
+    isVisionFallthrough: vision !== undefined,
+    visionFallthroughModel: vision?.descriptorModel ?? null,
+    visionFallthroughError: vision?.error ?? null,
+    isDescriptorRequest: parentRequestId !== undefined,
+    parentRequestId: parentRequestId ?? null,
+    compactionTokensBefore: shaping.compaction?.tokensBefore ?? null,
+    compactionTokensAfter: shaping.compaction?.tokensAfter ?? null,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { CompactionSettingsDto } from '../settings/request-shaping-settings.dto';
 import {
   ArrayMinSize,
   IsArray,
@@ -84,6 +85,34 @@ export class AliasConfigDto {
   @IsArray()
   @IsString({ each: true })
   additional_aliases?: string[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Targets that can't see images (by their model's input modalities; unknown counts as can't) get each image described by the vision fallthrough descriptor model instead",
+  })
+  @IsOptional()
+  @IsBoolean()
+  use_image_fallthrough?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Skip targets whose context window can't hold the request's input plus its reserved output; when none can, 400 context_length_exceeded before any upstream call",
+  })
+  @IsOptional()
+  @IsBoolean()
+  enforce_limits?: boolean;
+
+  @ApiPropertyOptional({
+    type: CompactionSettingsDto,
+    description: 'Overrides of the compaction settings for this alias',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CompactionSettingsDto)
+  compaction?: CompactionSettingsDto;
+
   @ApiPropertyOptional({
     readOnly: true,
     description:

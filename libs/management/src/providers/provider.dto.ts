@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { CompactionSettingsDto } from '../settings/request-shaping-settings.dto';
 import {
   IsBoolean,
   IsIn,
@@ -119,6 +120,15 @@ export class ProviderConfigDto {
   @Min(0)
   @Max(1)
   discount?: number;
+
+  @ApiPropertyOptional({
+    type: CompactionSettingsDto,
+    description: "Overrides of the compaction settings for this provider's targets (an alias's own win)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CompactionSettingsDto)
+  compaction?: CompactionSettingsDto;
 
   @ApiPropertyOptional({ default: false })
   @IsOptional()
