@@ -52,7 +52,7 @@ function compactText(text: string, limits: CompactionSettings['native']): string
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       const compacted = JSON.stringify(compactValue(JSON.parse(text), limits));
-      return compacted.length < text.length ? shortened(compacted, limits.maxStringChars * 2) : text;
+      return compacted.length < text.length ? compacted : text;
     } catch {
       // not JSON: cut as text
     }
