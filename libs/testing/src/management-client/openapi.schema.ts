@@ -266,6 +266,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v0/management/cache/vision-descriptor/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forget every cached image description (every replica's, with REDIS_URL) */
+        post: operations["RequestShapingController_clearDescriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v0/management/concurrency": {
         parameters: {
             query?: never;
@@ -338,6 +355,24 @@ export interface paths {
         head?: never;
         /** Turn capture-on-error on or off (stored in system settings) */
         patch: operations["CaptureTraceOnErrorController_update"];
+        trace?: never;
+    };
+    "/v0/management/config/compaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Context compaction defaults (aliases and providers override them with `compaction`) */
+        get: operations["RequestShapingController_getCompaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update the compaction defaults (nested native and headroom merge field by field) */
+        patch: operations["RequestShapingController_patchCompaction"];
         trace?: never;
     };
     "/v0/management/config/cooldown": {
@@ -498,6 +533,24 @@ export interface paths {
         head?: never;
         /** Replace trusted proxy rules (admin only); empty strings are discarded */
         patch: operations["TrustedProxiesController_patch"];
+        trace?: never;
+    };
+    "/v0/management/config/vision-fallthrough": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vision fallthrough: the descriptor model and its prompt */
+        get: operations["RequestShapingController_getVisionFallthrough"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update vision fallthrough (the descriptor model must be an alias or direct/<provider>/<model>) */
+        patch: operations["RequestShapingController_patchVisionFallthrough"];
         trace?: never;
     };
     "/v0/management/cooldowns": {
@@ -2085,6 +2138,13 @@ export interface components {
     schemas: {
         AliasConfigDto: {
             additional_aliases?: string[];
+            /** @description Overrides of the compaction settings for this alias */
+            compaction?: components["schemas"]["CompactionSettingsDto"];
+            /**
+             * @description Skip targets whose context window can't hold the request's input plus its reserved output; when none can, 400 context_length_exceeded before any upstream call
+             * @default false
+             */
+            enforce_limits?: boolean;
             /** @description Set on objects from the declarative config file (PLEXUS_CONFIG): the API refuses to change them (409) */
             readonly managed?: boolean;
             /**
@@ -2098,6 +2158,11 @@ export interface components {
              * @enum {string}
              */
             type?: "text" | "embeddings" | "transcriptions" | "speech" | "image";
+            /**
+             * @description Targets that can't see images (by their model's input modalities; unknown counts as can't) get each image described by the vision fallthrough descriptor model instead
+             * @default false
+             */
+            use_image_fallthrough?: boolean;
         };
         AliasDeleteAllResultDto: {
             /** @description How many aliases were deleted (config-file aliases are kept and not counted) */
@@ -2222,9 +2287,33 @@ export interface components {
             /** @enum {number} */
             version: 1;
         };
+        CacheClearResultDto: {
+            message: string;
+            /** @enum {boolean} */
+            success: true;
+        };
         CaptureTraceOnErrorDto: {
             /** @description Capture and keep traces of failed requests even when no target is set */
             enabled: boolean;
+        };
+        CompactionSettingsDto: {
+            /** @description Compact above this many input tokens (instead of the ratio) */
+            absoluteTriggerTokens?: number | null;
+            /** @description Compact requests over the trigger */
+            enabled?: boolean;
+            headroom?: components["schemas"]["HeadroomCompactionSettingsDto"];
+            /** @description Never compact requests smaller than this */
+            minTokens?: number;
+            native?: components["schemas"]["NativeCompactionSettingsDto"];
+            /** @description The last turns kept whole */
+            protectRecent?: number;
+            /**
+             * @description native: cut long strings and arrays of older turns. headroom (an external service) is stored, not applied.
+             * @enum {string}
+             */
+            strategy?: "native" | "headroom";
+            /** @description Compact above this share of the target's context window */
+            triggerRatio?: number;
         };
         ConcurrencyDto: {
             /** @description Timeline bucket size in ms */
@@ -2549,6 +2638,12 @@ export interface components {
         };
         FetchModelsResultDto: {
             data: components["schemas"]["UpstreamModelDto"][];
+        };
+        HeadroomCompactionSettingsDto: {
+            apiKey?: string;
+            baseUrl?: string;
+            targetRatio?: number | null;
+            timeoutMs?: number;
         };
         InferenceErrorDto: {
             apiKey: string | null;
@@ -2876,6 +2971,12 @@ export interface components {
              */
             modules: string[];
         };
+        NativeCompactionSettingsDto: {
+            /** @description JSON arrays in older turns keep this many items */
+            maxArrayItems?: number;
+            /** @description Strings in older turns keep this many characters */
+            maxStringChars?: number;
+        };
         NormalizedModelMetadataDto: {
             /** @description input_modalities, output_modalities, tokenizer */
             architecture?: {
@@ -3065,6 +3166,8 @@ export interface components {
             };
             /** @description Upstream API key. Write-only: responses show it masked. */
             api_key?: string;
+            /** @description Overrides of the compaction settings for this provider's targets (an alias's own win) */
+            compaction?: components["schemas"]["CompactionSettingsDto"];
             /** @default false */
             disable_cooldown?: boolean;
             discount?: number;
@@ -3485,6 +3588,10 @@ export interface components {
             attribution: string | null;
             clientDisconnected: boolean;
             clientRequestId: string | null;
+            /** @description Estimated input tokens after compaction */
+            compactionTokensAfter: number | null;
+            /** @description Estimated input tokens before compaction */
+            compactionTokensBefore: number | null;
             /** @description USD */
             costCached: number;
             /** @description USD */
@@ -3510,9 +3617,14 @@ export interface components {
             httpStatus: number | null;
             incomingApiType: string;
             incomingModelAlias: string | null;
+            /** @description A descriptor call made for the request parentRequestId */
+            isDescriptorRequest: boolean;
             isPassthrough: boolean;
             isStreamed: boolean;
+            /** @description Images were described by the descriptor model for a target that can't see them */
+            isVisionFallthrough: boolean;
             outgoingApiType: string | null;
+            parentRequestId: string | null;
             provider: string | null;
             providerReportedCost: number | null;
             /** Format: uuid */
@@ -3531,6 +3643,9 @@ export interface components {
             tokensPerSec: number | null;
             tokensReasoning: number;
             ttftMs: number | null;
+            /** @description Why images were left as sent (refused URL, failed descriptor); the request went on */
+            visionFallthroughError: string | null;
+            visionFallthroughModel: string | null;
         };
         UsageSeriesPointDto: {
             bucketStartMs: number;
@@ -3682,6 +3797,24 @@ export interface components {
             quota: components["schemas"]["UserQuotaDefinitionViewDto"];
             /** @enum {boolean} */
             success: true;
+        };
+        VisionFallthroughSettingsDto: {
+            /** @description The instruction sent with each image to the descriptor model */
+            default_prompt: string;
+            /**
+             * @description The model that describes images for aliases with use_image_fallthrough whose target can't see them: an alias or direct/<provider>/<model>. null switches fallthrough off.
+             * @example direct/openai/gpt-4o-mini
+             */
+            descriptor_model: string | null;
+        };
+        VisionFallthroughSettingsPatchDto: {
+            /** @description The instruction sent with each image to the descriptor model */
+            default_prompt?: string;
+            /**
+             * @description The model that describes images for aliases with use_image_fallthrough whose target can't see them: an alias or direct/<provider>/<model>. null switches fallthrough off.
+             * @example direct/openai/gpt-4o-mini
+             */
+            descriptor_model?: string | null;
         };
     };
     responses: never;
@@ -4792,6 +4925,25 @@ export interface operations {
             };
         };
     };
+    RequestShapingController_clearDescriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheClearResultDto"];
+                };
+            };
+        };
+    };
     ConcurrencyController_get: {
         parameters: {
             query?: {
@@ -4948,6 +5100,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaptureTraceOnErrorDto"];
+                };
+            };
+        };
+    };
+    RequestShapingController_getCompaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompactionSettingsDto"];
+                };
+            };
+        };
+    };
+    RequestShapingController_patchCompaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompactionSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompactionSettingsDto"];
                 };
             };
         };
@@ -5280,6 +5474,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrustedProxiesDto"];
+                };
+            };
+        };
+    };
+    RequestShapingController_getVisionFallthrough: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisionFallthroughSettingsDto"];
+                };
+            };
+        };
+    };
+    RequestShapingController_patchVisionFallthrough: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisionFallthroughSettingsPatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisionFallthroughSettingsDto"];
                 };
             };
         };

@@ -41,6 +41,8 @@ export type { ConfigTransferControllerBackup$Gzip$Params as ConfigTransferContro
 export { configTransferControllerBackup$Gzip as configTransferControllerBackup$Gzip } from './fn/management-config/config-transfer-controller-backup-gzip';
 export type { ConfigTransferControllerBackup$Json$Params as ConfigTransferControllerBackup$Json$Params } from './fn/management-config/config-transfer-controller-backup-json';
 export { configTransferControllerBackup$Json as configTransferControllerBackup$Json } from './fn/management-config/config-transfer-controller-backup-json';
+export type { RequestShapingControllerClearDescriptions$Params as RequestShapingControllerClearDescriptions$Params } from './fn/management-config/request-shaping-controller-clear-descriptions';
+export { requestShapingControllerClearDescriptions as requestShapingControllerClearDescriptions } from './fn/management-config/request-shaping-controller-clear-descriptions';
 export type { ConfigTransferControllerGetConfig$Params as ConfigTransferControllerGetConfig$Params } from './fn/management-config/config-transfer-controller-get-config';
 export { configTransferControllerGetConfig as configTransferControllerGetConfig } from './fn/management-config/config-transfer-controller-get-config';
 export type { ConfigTransferControllerImportConfig$Params as ConfigTransferControllerImportConfig$Params } from './fn/management-config/config-transfer-controller-import-config';
@@ -53,6 +55,10 @@ export type { CaptureTraceOnErrorControllerGet$Params as CaptureTraceOnErrorCont
 export { captureTraceOnErrorControllerGet as captureTraceOnErrorControllerGet } from './fn/management-config/capture-trace-on-error-controller-get';
 export type { CaptureTraceOnErrorControllerUpdate$Params as CaptureTraceOnErrorControllerUpdate$Params } from './fn/management-config/capture-trace-on-error-controller-update';
 export { captureTraceOnErrorControllerUpdate as captureTraceOnErrorControllerUpdate } from './fn/management-config/capture-trace-on-error-controller-update';
+export type { RequestShapingControllerGetCompaction$Params as RequestShapingControllerGetCompaction$Params } from './fn/management-config/request-shaping-controller-get-compaction';
+export { requestShapingControllerGetCompaction as requestShapingControllerGetCompaction } from './fn/management-config/request-shaping-controller-get-compaction';
+export type { RequestShapingControllerPatchCompaction$Params as RequestShapingControllerPatchCompaction$Params } from './fn/management-config/request-shaping-controller-patch-compaction';
+export { requestShapingControllerPatchCompaction as requestShapingControllerPatchCompaction } from './fn/management-config/request-shaping-controller-patch-compaction';
 export type { SettingsControllerGetCooldown$Params as SettingsControllerGetCooldown$Params } from './fn/management-config/settings-controller-get-cooldown';
 export { settingsControllerGetCooldown as settingsControllerGetCooldown } from './fn/management-config/settings-controller-get-cooldown';
 export type { SettingsControllerPatchCooldown$Params as SettingsControllerPatchCooldown$Params } from './fn/management-config/settings-controller-patch-cooldown';
@@ -85,6 +91,10 @@ export type { TrustedProxiesControllerGet$Params as TrustedProxiesControllerGet$
 export { trustedProxiesControllerGet as trustedProxiesControllerGet } from './fn/management-config/trusted-proxies-controller-get';
 export type { TrustedProxiesControllerPatch$Params as TrustedProxiesControllerPatch$Params } from './fn/management-config/trusted-proxies-controller-patch';
 export { trustedProxiesControllerPatch as trustedProxiesControllerPatch } from './fn/management-config/trusted-proxies-controller-patch';
+export type { RequestShapingControllerGetVisionFallthrough$Params as RequestShapingControllerGetVisionFallthrough$Params } from './fn/management-config/request-shaping-controller-get-vision-fallthrough';
+export { requestShapingControllerGetVisionFallthrough as requestShapingControllerGetVisionFallthrough } from './fn/management-config/request-shaping-controller-get-vision-fallthrough';
+export type { RequestShapingControllerPatchVisionFallthrough$Params as RequestShapingControllerPatchVisionFallthrough$Params } from './fn/management-config/request-shaping-controller-patch-vision-fallthrough';
+export { requestShapingControllerPatchVisionFallthrough as requestShapingControllerPatchVisionFallthrough } from './fn/management-config/request-shaping-controller-patch-vision-fallthrough';
 export type { QuotaCheckerTypesControllerTypes$Params as QuotaCheckerTypesControllerTypes$Params } from './fn/management-config/quota-checker-types-controller-types';
 export { quotaCheckerTypesControllerTypes as quotaCheckerTypesControllerTypes } from './fn/management-config/quota-checker-types-controller-types';
 export type { ConfigTransferControllerRestore$Gzip$Params as ConfigTransferControllerRestore$Gzip$Params } from './fn/management-config/config-transfer-controller-restore-gzip';

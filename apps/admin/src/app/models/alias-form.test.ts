@@ -33,6 +33,9 @@ describe('AliasForm', () => {
       type: 'text',
       priority: 'selector',
       additional_aliases: [],
+      use_image_fallthrough: false,
+      enforce_limits: false,
+      compaction: {},
       target_groups: [
         { name: 'default', selector: 'in_order', targets: [{ provider: 'gone', model: 'm', enabled: true }] },
       ],

@@ -27,6 +27,8 @@ import {
   ALIAS_TYPES,
   ALIAS_TYPE_LABELS,
   PRIORITIES,
+  COMPACTION_LABELS,
+  COMPACTION_OVERRIDES,
   PRIORITY_LABELS,
   SELECTORS,
   SELECTOR_LABELS,
@@ -94,6 +96,8 @@ export class AliasForm {
   protected readonly typeLabels = ALIAS_TYPE_LABELS;
   protected readonly priorities = PRIORITIES;
   protected readonly priorityLabels = PRIORITY_LABELS;
+  protected readonly compactionOverrides = COMPACTION_OVERRIDES;
+  protected readonly compactionLabels = COMPACTION_LABELS;
   protected readonly selectors = SELECTORS;
   protected readonly selectorLabels = SELECTOR_LABELS;
   protected readonly creating = computed(() => this.slug() === undefined);

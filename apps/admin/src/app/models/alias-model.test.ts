@@ -38,6 +38,8 @@ describe('alias views', () => {
         type: 'embeddings',
         priority: 'api_match',
         additional_aliases: ['x'],
+        use_image_fallthrough: true,
+        compaction: { enabled: false, protectRecent: 2 },
         target_groups: [
           {
             name: 'g',
@@ -54,6 +56,9 @@ describe('alias views', () => {
       type: 'embeddings',
       priority: 'api_match',
       additional_aliases: ['x'],
+      use_image_fallthrough: true,
+      enforce_limits: false,
+      compaction: 'off',
       target_groups: [
         {
           name: 'g',
@@ -70,6 +75,9 @@ describe('alias views', () => {
       type: 'text',
       priority: 'selector',
       additional_aliases: [],
+      use_image_fallthrough: false,
+      enforce_limits: false,
+      compaction: 'inherit',
       target_groups: [{ name: '', selector: 'in_order', targets: [] }],
     });
     expect(aliasesOf({ b: {}, a: {} }).map((a) => a.slug)).toEqual(['a', 'b']);
@@ -97,6 +105,10 @@ describe('editing helpers', () => {
     expect(move(['a', 'b'], 1, 1)).toEqual(['a', 'b']);
   });
 
+  it('clears the compaction override when the alias inherits it', () => {
+    expect(aliasPayload(valid()).compaction).toEqual({});
+  });
+
   it('names new groups without clashes', () => {
     expect(nextGroupName([])).toBe('default');
     expect(nextGroupName([{ name: 'default', selector: 'random', targets: [] }])).toBe('group-2');
@@ -111,11 +123,16 @@ describe('editing helpers', () => {
   it('builds the body: trimmed names, ordered targets with their enabled flag', () => {
     const model = valid();
     model.additional_aliases = [' fast ', ''];
+    model.enforce_limits = true;
+    model.compaction = 'on';
     model.target_groups[0]!.targets.push({ provider: 'anthropic', model: ' claude ', enabled: false });
     expect(aliasPayload(model)).toEqual({
       type: 'text',
       priority: 'selector',
       additional_aliases: ['fast'],
+      use_image_fallthrough: false,
+      enforce_limits: true,
+      compaction: { enabled: true },
       target_groups: [
         {
           name: 'default',

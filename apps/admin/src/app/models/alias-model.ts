@@ -46,6 +46,16 @@ export interface AliasGroupModel {
   targets: AliasTargetModel[];
 }
 
+/** The alias's compaction override: the global setting, or compaction on or off for this alias. */
+export type CompactionOverride = 'inherit' | 'on' | 'off';
+
+export const COMPACTION_LABELS: Readonly<Record<CompactionOverride, string>> = {
+  inherit: 'As the provider or global setting says',
+  on: 'On for this alias',
+  off: 'Off for this alias',
+};
+export const COMPACTION_OVERRIDES = Object.keys(COMPACTION_LABELS) as CompactionOverride[];
+
 /** An alias as the list and the editor use it; also the editor's form model. */
 export interface AliasFormModel {
   slug: string;
@@ -53,6 +63,14 @@ export interface AliasFormModel {
   priority: AliasPriority;
   additional_aliases: string[];
   target_groups: AliasGroupModel[];
+  use_image_fallthrough: boolean;
+  enforce_limits: boolean;
+  compaction: CompactionOverride;
+}
+
+function compactionOverrideOf(value: unknown): CompactionOverride {
+  const enabled = record(value)['enabled'];
+  return enabled === true ? 'on' : enabled === false ? 'off' : 'inherit';
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -71,6 +89,9 @@ export function aliasOf(slug: string, raw: unknown): AliasFormModel {
     type: oneOf(config['type'], ALIAS_TYPES, 'text'),
     priority: oneOf(config['priority'], PRIORITIES, 'selector'),
     additional_aliases: Array.isArray(config['additional_aliases']) ? config['additional_aliases'].map(String) : [],
+    use_image_fallthrough: config['use_image_fallthrough'] === true,
+    enforce_limits: config['enforce_limits'] === true,
+    compaction: compactionOverrideOf(config['compaction']),
     target_groups: groups.map((rawGroup) => {
       const group = record(rawGroup);
       const targets = Array.isArray(group['targets']) ? group['targets'] : [];
@@ -105,7 +126,16 @@ export function emptyGroup(name = 'default'): AliasGroupModel {
 }
 
 export function emptyAliasForm(): AliasFormModel {
-  return { slug: '', type: 'text', priority: 'selector', additional_aliases: [], target_groups: [emptyGroup()] };
+  return {
+    slug: '',
+    type: 'text',
+    priority: 'selector',
+    additional_aliases: [],
+    target_groups: [emptyGroup()],
+    use_image_fallthrough: false,
+    enforce_limits: false,
+    compaction: 'inherit',
+  };
 }
 
 /** A free group name: default, group-2, group-3, ... */
@@ -133,6 +163,10 @@ export function aliasPayload(model: AliasFormModel): AliasConfigDto {
     type: model.type,
     priority: model.priority,
     additional_aliases: model.additional_aliases.map((name) => name.trim()).filter((name) => name !== ''),
+    use_image_fallthrough: model.use_image_fallthrough,
+    enforce_limits: model.enforce_limits,
+    // No fields: no override. Other compaction fields set through the API are replaced.
+    compaction: model.compaction === 'inherit' ? {} : { enabled: model.compaction === 'on' },
     target_groups: model.target_groups.map((group) => ({
       name: group.name.trim(),
       selector: group.selector,

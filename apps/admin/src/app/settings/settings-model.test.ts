@@ -22,7 +22,19 @@ describe('settings model', () => {
       'background-exploration',
       'debug',
       'capture-trace-on-error',
+      'vision-fallthrough',
+      'compaction',
     ]);
+  });
+
+  it('sends text fields trimmed, an empty nullable one as null', () => {
+    const vision = section('vision-fallthrough');
+    const form = settingsFormOf(vision, { descriptor_model: 'describer', default_prompt: 'Describe it.' });
+    expect(form).toEqual({ descriptor_model: 'describer', default_prompt: 'Describe it.' });
+    expect(settingsPayload(vision, { descriptor_model: ' ', default_prompt: ' Look. ' })).toEqual({
+      descriptor_model: null,
+      default_prompt: 'Look.',
+    });
   });
 
   it('turns server values into form values: numbers as text, null as empty, lists as strings', () => {

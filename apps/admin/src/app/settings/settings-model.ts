@@ -31,7 +31,15 @@ export interface ListField extends FieldBase {
   readonly maxLength?: number;
 }
 
-export type SettingField = NumberField | ToggleField | ListField;
+export interface TextField extends FieldBase {
+  readonly kind: 'text';
+  /** Empty means null. */
+  readonly nullable?: boolean;
+  readonly multiline?: boolean;
+  readonly maxLength: number;
+}
+
+export type SettingField = NumberField | ToggleField | ListField | TextField;
 
 /** A cross-field rule: an error message for the named field, or null. */
 export interface SettingRule {
@@ -45,6 +53,8 @@ export interface SettingsSectionSpec {
   readonly description: string;
   readonly fields: readonly SettingField[];
   readonly rules?: readonly SettingRule[];
+  /** A one-off action beside the form (e.g. clearing a cache). */
+  readonly action?: { readonly label: string; readonly done: string };
 }
 
 export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
@@ -249,6 +259,62 @@ export const SETTINGS_SECTIONS: readonly SettingsSectionSpec[] = [
     description: 'Keeps the trace of every failed request, even when debug capture is off.',
     fields: [{ kind: 'toggle', key: 'enabled', label: 'Capture a trace when a request fails' }],
   },
+  {
+    id: 'vision-fallthrough',
+    title: 'Vision fallthrough',
+    description:
+      "Aliases with vision fallthrough send each image to this model first when their target can't see images, and pass its description on as text.",
+    fields: [
+      {
+        kind: 'text',
+        key: 'descriptor_model',
+        label: 'Descriptor model',
+        nullable: true,
+        maxLength: 300,
+        hint: 'An alias or direct/<provider>/<model>; empty: off',
+      },
+      { kind: 'text', key: 'default_prompt', label: 'Prompt sent with each image', multiline: true, maxLength: 4000 },
+    ],
+    action: { label: 'Clear descriptor cache', done: 'Descriptor cache cleared' },
+  },
+  {
+    id: 'compaction',
+    title: 'Context compaction',
+    description:
+      'Requests over the trigger have long strings and arrays in older turns cut; the system prompt and recent turns stay whole. Aliases and providers can override these.',
+    fields: [
+      { kind: 'toggle', key: 'enabled', label: 'Compact long requests' },
+      {
+        kind: 'number',
+        key: 'triggerRatio',
+        label: 'Trigger at share of the context window',
+        min: 0,
+        max: 1,
+        integer: false,
+      },
+      {
+        kind: 'number',
+        key: 'absoluteTriggerTokens',
+        label: 'Or at input tokens',
+        unit: 'tokens',
+        min: 1,
+        integer: true,
+        nullable: true,
+        hint: 'Empty: use the share',
+      },
+      { kind: 'number', key: 'minTokens', label: 'Never below', unit: 'tokens', min: 0, integer: true },
+      { kind: 'number', key: 'protectRecent', label: 'Recent turns kept whole', min: 0, integer: true },
+      {
+        kind: 'number',
+        key: 'maxStringChars',
+        label: 'Longest string kept',
+        unit: 'characters',
+        min: 1,
+        integer: true,
+      },
+      { kind: 'number', key: 'maxArrayItems', label: 'Longest array kept', unit: 'items', min: 1, integer: true },
+    ],
+  },
 ];
 
 /** The server's settings as form values. */
@@ -261,6 +327,7 @@ export function settingsFormOf(
     const value = settings[field.key];
     if (field.kind === 'toggle') model[field.key] = value === true;
     else if (field.kind === 'list') model[field.key] = Array.isArray(value) ? value.map(String) : [];
+    else if (field.kind === 'text') model[field.key] = typeof value === 'string' ? value : '';
     else model[field.key] = typeof value === 'number' ? String(value) : '';
   }
   return model;
@@ -311,6 +378,10 @@ function payloadValue(field: SettingField, value: SettingValue | undefined): unk
     const items = Array.isArray(value) ? value : [];
     return field.ints ? items.map(Number) : items;
   }
+  if (field.kind === 'text') {
+    const entered = typeof value === 'string' ? value.trim() : '';
+    return entered === '' && field.nullable ? null : entered;
+  }
   const text = typeof value === 'string' ? value.trim() : '';
   return text === '' ? null : Number(text);
 }
@@ -327,6 +398,14 @@ export function settingsSchema(spec: SettingsSectionSpec) {
         validate(path[field.key] as SchemaPathTree<string[]>, ({ value }) => {
           const problem = listProblem(value(), field);
           return problem ? { kind: 'list', message: problem } : null;
+        });
+      } else if (field.kind === 'text') {
+        validate(path[field.key] as SchemaPathTree<string>, ({ value }) => {
+          const entered = value().trim();
+          if (entered === '' && !field.nullable) return { kind: 'text', message: 'Enter a value' };
+          if (entered.length > field.maxLength)
+            return { kind: 'text', message: `At most ${field.maxLength} characters` };
+          return null;
         });
       }
     }

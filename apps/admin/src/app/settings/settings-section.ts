@@ -87,6 +87,25 @@ import {
                         >{{ field.label }}</mat-slide-toggle
                       >
                     }
+                    @case ('text') {
+                      <mat-form-field class="full">
+                        <mat-label>{{ field.label }}</mat-label>
+                        @if (field.multiline) {
+                          <textarea
+                            matInput
+                            rows="3"
+                            [formField]="text(field.key)"
+                            [attr.data-testid]="s.id + '-' + field.key"
+                          ></textarea>
+                        } @else {
+                          <input matInput [formField]="text(field.key)" [attr.data-testid]="s.id + '-' + field.key" />
+                        }
+                        @if (field.hint) {
+                          <mat-hint>{{ field.hint }}</mat-hint>
+                        }
+                        <mat-error>{{ errorText(text(field.key)) }}</mat-error>
+                      </mat-form-field>
+                    }
                     @case ('list') {
                       <div class="full">
                         <plx-list-input [formField]="list(field.key)" [label]="field.label" [hint]="field.hint ?? ''" />
@@ -98,6 +117,11 @@ import {
               </div>
               <plx-field-errors [field]="sectionForm" [always]="true" />
               <div class="buttons">
+                @if (s.action; as action) {
+                  <button matButton type="button" (click)="runAction()" [attr.data-testid]="s.id + '-action'">
+                    {{ action.label }}
+                  </button>
+                }
                 <button matButton type="button" (click)="reset()" [disabled]="!dirty()">Undo changes</button>
                 <button
                   matButton="filled"
@@ -171,6 +195,18 @@ export class SettingsSection implements OnInit {
 
   protected list(key: string): FieldTree<string[]> {
     return this.sectionForm[key] as FieldTree<string[]>;
+  }
+
+  protected async runAction(): Promise<void> {
+    const { action } = this.spec();
+    const run = this.endpoints().action;
+    if (!action || !run) return;
+    try {
+      await run(this.api);
+      this.snack.open(action.done, undefined, { duration: 3000 });
+    } catch (error) {
+      this.snack.open(problemOf(error).message, 'Dismiss');
+    }
   }
 
   protected reset(): void {

@@ -44,6 +44,13 @@ export function usageRecord(overrides: Partial<UsageRecordDto> = {}): UsageRecor
     errorMessage: null,
     clientDisconnected: false,
     hasError: false,
+    isVisionFallthrough: false,
+    visionFallthroughModel: null,
+    visionFallthroughError: null,
+    isDescriptorRequest: false,
+    parentRequestId: null,
+    compactionTokensBefore: null,
+    compactionTokensAfter: null,
     ...overrides,
   };
 }

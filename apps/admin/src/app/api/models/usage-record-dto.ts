@@ -10,6 +10,16 @@ export interface UsageRecordDto {
   clientRequestId: string | null;
 
   /**
+   * Estimated input tokens after compaction
+   */
+  compactionTokensAfter: number | null;
+
+  /**
+   * Estimated input tokens before compaction
+   */
+  compactionTokensBefore: number | null;
+
+  /**
    * USD
    */
   costCacheWrite: number;
@@ -49,9 +59,20 @@ export interface UsageRecordDto {
   httpStatus: number | null;
   incomingApiType: string;
   incomingModelAlias: string | null;
+
+  /**
+   * A descriptor call made for the request parentRequestId
+   */
+  isDescriptorRequest: boolean;
   isPassthrough: boolean;
   isStreamed: boolean;
+
+  /**
+   * Images were described by the descriptor model for a target that can't see them
+   */
+  isVisionFallthrough: boolean;
   outgoingApiType: string | null;
+  parentRequestId: string | null;
   provider: string | null;
   providerReportedCost: number | null;
   requestId: string;
@@ -75,4 +96,10 @@ export interface UsageRecordDto {
   tokensPerSec: number | null;
   tokensReasoning: number;
   ttftMs: number | null;
+
+  /**
+   * Why images were left as sent (refused URL, failed descriptor); the request went on
+   */
+  visionFallthroughError: string | null;
+  visionFallthroughModel: string | null;
 }
