@@ -20,6 +20,8 @@ import { ATTEMPT_STEPS, type AttemptStep } from './pipeline/attempt-step';
 import { ExecutionService } from './pipeline/execution.service';
 import { RequestLifecycle } from './pipeline/request-lifecycle';
 import { RawPassthrough } from './raw/raw-passthrough.service';
+import { RequestShaper } from './shaping/request-shaper.service';
+import { VisionFallthroughService } from './shaping/vision-fallthrough.service';
 
 @Module({
   imports: [
@@ -49,7 +51,9 @@ import { RawPassthrough } from './raw/raw-passthrough.service';
     BackgroundExplorationService,
     RawPassthrough,
     // The per-attempt steps, in the order they run: add a step's class here and to `inject`.
-    { provide: ATTEMPT_STEPS, useFactory: (...steps: AttemptStep[]): AttemptStep[] => steps, inject: [] },
+    RequestShaper,
+    VisionFallthroughService,
+    { provide: ATTEMPT_STEPS, useFactory: (...steps: AttemptStep[]): AttemptStep[] => steps, inject: [RequestShaper] },
   ],
   exports: [RawPassthrough],
 })

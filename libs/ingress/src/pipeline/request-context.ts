@@ -2,6 +2,7 @@ import type { ApiKeyPrincipal } from '@plexus/auth';
 import type { IncomingApiType } from '@plexus/core';
 import type { ResponseCapture } from '@plexus/usage';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ShapingRecord } from '../shaping/shaping-record';
 import type { UpstreamTiming } from './upstream-timing';
 import type { WritableFlow } from './writable-flow';
 
@@ -27,6 +28,8 @@ export interface RequestContext {
   /** The client's headers and URL, for a debug trace (redacted there). */
   clientHeaders?: IncomingHttpHeaders;
   clientUrl?: string;
+  /** What the request-shaping step did to the latest attempt's request, for the usage row. */
+  shaping?: ShapingRecord;
   /** Set on the gateway's own calls made for another request (an image descriptor's): that request's id. */
   parentRequestId?: string;
   /** Set when the request is traced: the reply writer copies the answer into it. */

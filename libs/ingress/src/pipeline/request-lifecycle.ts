@@ -20,6 +20,7 @@ import {
 } from '@plexus/routing';
 import { ModelCatalog, RequestObservation, UsageRecorder, type UsageRecord } from '@plexus/usage';
 import { Observable, from, switchMap, type Subscription } from 'rxjs';
+import { ContextWindowExceededError } from '../shaping/context-limits';
 import { ATTEMPT_STEPS, runAttemptSteps, type AttemptDraft, type AttemptStep, type RequestKind } from './attempt-step';
 import { ContextWindowGuard, configuredContextWindow } from './context-window';
 import { attemptLimit, cooldownFailure, withFailover } from './failover';
@@ -209,6 +210,10 @@ export class RequestLifecycle {
             onAttemptFailed: (index, error, afterFirstByte) => {
               timing.attemptEnded();
               const failed = targets[index];
+              if (error instanceof ContextWindowExceededError) {
+                tap.attemptSkipped(failed, error.skipReason);
+                return;
+              }
               tap.attemptFailed(failed, error);
               contextWindows.attemptFailed(failed, error);
               observer.attemptFailed(failed, observedError(error));

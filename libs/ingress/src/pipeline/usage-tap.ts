@@ -3,7 +3,7 @@ import { GatewayException } from '@plexus/core';
 import type { AttemptRecord, UsageRecord } from '@plexus/usage';
 import type { RouteTarget, SkippedTarget } from '@plexus/routing';
 import type { RequestContext } from './request-context';
-import type { ShapedRequest, ShapingRecord } from '../shaping/shaping-record';
+import type { ShapingRecord } from '../shaping/shaping-record';
 
 /** Watches one request's chunks and attempts, and turns them into its usage row. */
 export class UsageTap {
@@ -12,9 +12,6 @@ export class UsageTap {
   private finishReason: FinishReason | null = null;
   private target: RouteTarget | null = null;
   private readonly attempts: AttemptRecord[] = [];
-  /** What shaping did to the latest attempt's request. */
-  private shaping: ShapingRecord = {};
-  private rewritten = false;
 
   constructor(
     private readonly context: RequestContext,
@@ -53,11 +50,6 @@ export class UsageTap {
 
   attemptStarted(target: RouteTarget): void {
     this.target = target;
-  }
-
-  shaped(shaped: ShapedRequest): void {
-    this.shaping = shaped.record;
-    this.rewritten = shaped.rewritten;
   }
 
   attemptFailed(target: RouteTarget, error: unknown): void {
@@ -121,7 +113,7 @@ export class UsageTap {
       provider: target?.provider ?? null,
       selectedModelName: target?.model ?? null,
       isStreamed: this.stream,
-      isPassthrough: target ? this.passthrough(target) && !this.rewritten : false,
+      isPassthrough: target ? this.passthrough(target) && !rewrote(context.shaping) : false,
       responseStatus: outcome.status,
       httpStatus: outcome.httpStatus,
       tokensInput: usage?.inputTokens ?? 0,
@@ -139,9 +131,14 @@ export class UsageTap {
       finishReason: this.finishReason,
       errorMessage: outcome.error === undefined ? null : (outcome.error as Error).message,
       clientDisconnected: outcome.status === 'cancelled',
-      ...shapingColumns(this.shaping, context.parentRequestId),
+      ...shapingColumns(context.shaping ?? {}, context.parentRequestId),
     };
   }
+}
+
+/** Whether shaping replaced the request (then it was encoded, never relayed as the client's bytes). */
+function rewrote(shaping: ShapingRecord | undefined): boolean {
+  return shaping?.compaction !== undefined || (shaping?.visionFallthrough?.described ?? 0) > 0;
 }
 
 /** The usage columns of vision fallthrough, descriptor calls and compaction. */

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { CanonicalRequest } from '@plexus/core';
 import { RoutingConfigService, RoutingSettings, type CompactionSettings, type RouteTarget } from '@plexus/routing';
 import { ModelCatalog } from '@plexus/usage';
-import { from, switchMap, type Observable } from 'rxjs';
 import { configuredContextWindow } from '../pipeline/context-window';
+import type { AttemptDraft, AttemptStep } from '../pipeline/attempt-step';
+import { ExecutionService } from '../pipeline/execution.service';
 import type { RequestContext } from '../pipeline/request-context';
 import { compactRequest, compactionThreshold, layeredCompaction } from './compaction';
 import { ContextWindowExceededError, countInputTokens, reservedOutputTokens } from './context-limits';
@@ -40,13 +42,38 @@ function positive(value: unknown): number | null {
  * configured: answers synchronously with the request untouched.
  */
 @Injectable()
-export class RequestShaper {
+export class RequestShaper implements AttemptStep {
+  readonly name = 'request-shaping';
+
   constructor(
     private readonly config: RoutingConfigService,
     private readonly settings: RoutingSettings,
     private readonly catalog: ModelCatalog,
     private readonly vision: VisionFallthroughService,
+    private readonly modules: ModuleRef,
   ) {}
+
+  /** Image descriptor calls go through the whole pipeline, as requests of their own (resolved late: the pipeline runs this step). */
+  private readonly dispatch: DescriptorDispatch = (request, context) =>
+    this.modules
+      .get(ExecutionService, { strict: false })
+      .execute({ context, request, rawBody: {}, allowPassthrough: false }).chunks$;
+
+  /** The attempt step: shapes a conversation's request for the attempt's target, and notes what it did for the usage row. */
+  async prepare(draft: AttemptDraft): Promise<void> {
+    if (draft.kind !== 'chat') return;
+    const { context } = draft;
+    const shaped = await this.shape({
+      request: draft.request,
+      target: draft.target,
+      context,
+      // The name the client sent: an alias (or one of its additional names), or direct/...
+      alias: draft.request.model,
+      dispatch: this.dispatch,
+    });
+    context.shaping = shaped.record;
+    if (shaped.rewritten) draft.request = shaped.request;
+  }
 
   shape(params: ShapeParams): ShapedRequest | Promise<ShapedRequest> {
     const plan = this.plan(params);
@@ -125,12 +152,4 @@ export class RequestShaper {
     }
     return { request, rewritten, record };
   }
-}
-
-/** Runs `attempt` with the shaped request: at once when shaping answered synchronously. */
-export function afterShaping<T>(
-  shaped: ShapedRequest | Promise<ShapedRequest>,
-  attempt: (shaped: ShapedRequest) => Observable<T>,
-): Observable<T> {
-  return shaped instanceof Promise ? from(shaped).pipe(switchMap(attempt)) : attempt(shaped);
 }
