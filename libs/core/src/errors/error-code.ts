@@ -57,6 +57,7 @@ export const ERROR_CODE_INFO: Record<ErrorCode, ErrorCodeInfo> = {
     status: 431,
     message: 'Request headers are too large',
     wireCode: 'headers_too_large',
+  },
   [ErrorCode.CONTEXT_LENGTH_EXCEEDED]: {
     status: 400,
     message: "The request is longer than the model's context window",

@@ -39,6 +39,7 @@ export const CLIENT_ERROR_TABLE: Record<ErrorCode, ClientErrorRendering> = {
   [ErrorCode.REQUEST_TIMEOUT]: row(408, 'invalid_request_error', 'invalid_request_error', 'invalid_request_error', 'INVALID_ARGUMENT'),
   [ErrorCode.URL_TOO_LONG]: row(414, 'invalid_request_error', 'invalid_request_error', 'invalid_request_error', 'INVALID_ARGUMENT'),
   [ErrorCode.HEADERS_TOO_LARGE]: row(431, 'invalid_request_error', 'invalid_request_error', 'invalid_request_error', 'INVALID_ARGUMENT'),
+  [ErrorCode.CONTEXT_LENGTH_EXCEEDED]: row(400, 'invalid_request_error', 'invalid_request_error', 'invalid_request_error', 'INVALID_ARGUMENT'),
   [ErrorCode.MISSING_API_KEY]: row(401, 'auth_error', 'auth_error', 'authentication_error', 'UNAUTHENTICATED'),
   [ErrorCode.INVALID_API_KEY]: row(401, 'auth_error', 'auth_error', 'authentication_error', 'UNAUTHENTICATED'),
   [ErrorCode.FORBIDDEN]: row(403, 'permission_error', 'invalid_request_error', 'permission_error', 'PERMISSION_DENIED'),
