@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@plexus/auth';
 import { OAuthModule } from '@plexus/oauth';
 import { MetersModule, QuotaModule } from '@plexus/quota';
@@ -7,7 +6,6 @@ import { RoutingModule } from '@plexus/routing';
 import { CatalogModule, UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
 import { AuditController } from './audit/audit.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthVerifyController } from './auth/auth-verify.controller';
 import { ConcurrencyController } from './concurrency/concurrency.controller';
 import { InFlightRequests } from './concurrency/in-flight-requests.service';
@@ -85,14 +83,7 @@ import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
     OAuthController,
     PiCatalogController,
   ],
-  // Every configuration change lands in the audit log, whichever controller made it.
-  providers: [
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-    InFlightRequests,
-    GracefulRestart,
-    McpEnabledSetting,
-    PlexusManagementMcp,
-  ],
+  providers: [InFlightRequests, GracefulRestart, McpEnabledSetting, PlexusManagementMcp],
   exports: [GracefulRestart, PlexusManagementMcp],
 })
 export class ManagementModule {}

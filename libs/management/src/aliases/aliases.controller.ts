@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { AliasRepository, ConfigChangeBus, ProviderRepository, type AliasRecord } from '@plexus/persistence';
 import { SuccessDto } from '../common/success.dto';
@@ -10,7 +12,7 @@ import { aliasConfigOf, aliasRecordFrom, normalizeLegacyAlias } from './alias-co
 import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Aliases')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management')
 export class AliasesController {
@@ -37,6 +39,7 @@ export class AliasesController {
     return aliasConfigOf(record);
   }
 
+  @Audited()
   @Put('aliases/:slug')
   @ApiOperation({ summary: 'Create or replace a model alias' })
   @ApiBody({ type: AliasConfigDto })
@@ -48,6 +51,7 @@ export class AliasesController {
     return { success: true, slug };
   }
 
+  @Audited()
   @Patch('aliases/:slug')
   @ApiOperation({ summary: 'Merge fields into a model alias, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
@@ -61,6 +65,7 @@ export class AliasesController {
     return { success: true, slug };
   }
 
+  @Audited()
   @Delete('aliases/:slug')
   @ApiOperation({ summary: 'Delete a model alias' })
   @ApiOkResponse({ type: SuccessDto })
@@ -69,6 +74,7 @@ export class AliasesController {
     return this.remove(slug);
   }
 
+  @Audited()
   @Delete('models/:slug')
   @ApiOperation({ summary: "Delete a model alias (the reference gateway's path)" })
   @ApiOkResponse({ type: SuccessDto })
@@ -77,6 +83,7 @@ export class AliasesController {
     return this.remove(slug);
   }
 
+  @Audited()
   @Delete('models')
   @ApiOperation({
     summary: 'Delete every model alias',

@@ -1,13 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ManagementApi } from '../common/management-api.decorator';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { AdminKeyGuard } from '@plexus/auth';
@@ -44,7 +37,7 @@ export class AuditListDto {
 
 /** The audit log of configuration changes (not in the reference API). */
 @ApiTags('Management — Audit')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/audit')
 export class AuditController {

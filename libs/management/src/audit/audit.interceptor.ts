@@ -21,16 +21,14 @@ interface AuditedRequest extends ManagementRequest {
   routeOptions?: { url?: string };
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /** Query parameters that name what a change applies to; any other (a `?key=`...) is never recorded. */
 const TARGET_QUERY = ['keyName', 'model', 'olderThanDays', 'cascade'];
 
 /**
- * Records every change made through /v0/management (any method but GET/HEAD/OPTIONS): who
- * (SSO user, `admin-key`, or the API key's name), what (method, path, the route's
- * parameters as target), when, and the status it ended with. Bodies are never recorded,
- * so no secret reaches the log. Requests refused by the guard never get here.
+ * Records a change made through a route marked `@Audited()`: who (SSO user, `admin-key`, or
+ * the API key's name), what (method, path, the route's parameters as target), when, and the
+ * status it ended with. Bodies are never recorded, so no secret reaches the log. Requests
+ * refused by the guard never get here.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -44,9 +42,7 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
-    const route = request.routeOptions?.url ?? '';
-    if (READ_METHODS.has(request.method) || !route.startsWith('/v0/management/') || !request.managementPrincipal)
-      return next.handle();
+    if (!request.managementPrincipal) return next.handle();
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
       (request.method === 'POST' ? 201 : 200);

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 
 export class AuthVerifyResultDto {
@@ -23,7 +24,7 @@ export class AuthVerifyResultDto {
  * proxy no key is needed, and the answer names the signed-in user.
  */
 @ApiTags('Management — Auth')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/auth')
 export class AuthVerifyController {

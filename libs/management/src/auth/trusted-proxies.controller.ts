@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { IsArray, IsString } from 'class-validator';
 import { AdminKeyGuard, IpRules, TrustedProxies } from '@plexus/auth';
 import { validateBody, validationFailed } from '../common/validation';
@@ -20,7 +22,7 @@ export class TrustedProxiesDto {
  * believed. Empty means none: the safe default, unlike the reference's trust-all.
  */
 @ApiTags('Management — Config')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/config')
 export class TrustedProxiesController {
@@ -33,6 +35,7 @@ export class TrustedProxiesController {
     return { trustedProxies: [...this.proxies.rules] };
   }
 
+  @Audited()
   @Patch('trusted-proxies')
   @ApiOperation({ summary: 'Replace trusted proxy rules (admin only); empty strings are discarded' })
   @ApiBody({ type: TrustedProxiesDto })

@@ -1,17 +1,8 @@
-import { BadRequestException, HttpException, HttpStatus, NotFoundException } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { validationFailed, type ValidationIssue } from './management-error';
 
-export interface ValidationIssue {
-  path: string[];
-  message: string;
-  code: string;
-}
-
-/** 400 in the reference gateway's shape: `{error:'Validation failed', details:[{path,message,code}]}`. */
-export function validationFailed(details: ValidationIssue[]): BadRequestException {
-  return new BadRequestException({ error: 'Validation failed', details });
-}
+export { conflict, notFound, validationFailed, type ValidationIssue } from './management-error';
 
 function flatten(errors: ValidationError[], parent: string[] = []): ValidationIssue[] {
   return errors.flatMap((error) => {
@@ -30,12 +21,4 @@ export function validateBody<T extends object>(dto: ClassConstructor<T>, body: u
   const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) throw validationFailed(flatten(errors));
   return instance;
-}
-
-export function notFound(message: string): NotFoundException {
-  return new NotFoundException({ error: { message, type: 'not_found' } });
-}
-
-export function conflict(message: string): HttpException {
-  return new HttpException({ error: { message, type: 'conflict' } }, HttpStatus.CONFLICT);
 }

@@ -1,13 +1,6 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ManagementApi } from '../common/management-api.decorator';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { ConcurrencyRepository } from '@plexus/persistence';
@@ -51,7 +44,7 @@ export class ConcurrencyDto {
  * requests ran within each time bucket, per provider or model.
  */
 @ApiTags('Management — Usage')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/concurrency')
 export class ConcurrencyController {

@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import { hashSecret, maskSecret } from '@plexus/auth';
 import {
   mapMcpServerSecrets,
@@ -12,6 +11,7 @@ import {
 import { assignedQuotaNames } from '@plexus/quota';
 import { AliasConfigDto } from '../aliases/alias.dto';
 import { aliasRecordFrom, normalizeLegacyAlias } from '../aliases/alias-config.mapper';
+import { ManagementError } from '../common/management-error';
 import { validateBody, validationFailed, type ValidationIssue } from '../common/validation';
 import { KeyConfigDto } from '../keys/key.dto';
 import { POLICY_FIELDS } from '../keys/keys.controller';
@@ -283,9 +283,8 @@ function validated<T extends object>(
   try {
     return validateBody(dto, body);
   } catch (error) {
-    if (!(error instanceof BadRequestException)) throw error;
-    const details = (error.getResponse() as { details?: ValidationIssue[] }).details ?? [];
-    for (const issue of details) issues.push({ ...issue, path: [...path, ...issue.path] });
+    if (!(error instanceof ManagementError)) throw error;
+    for (const issue of error.details) issues.push({ ...issue, path: [...path, ...issue.path] });
     return null;
   }
 }

@@ -22,9 +22,10 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SystemSettingsRepository } from '@plexus/persistence';
 import { SETTINGS_SECTIONS } from '@plexus/routing';
@@ -48,7 +49,7 @@ import {
 } from './config-transfer.service';
 
 @ApiTags('Management — Config')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management')
 export class ConfigTransferController {
@@ -77,6 +78,7 @@ export class ConfigTransferController {
     return this.transfer.exportConfig();
   }
 
+  @Audited()
   @Put('config')
   @ApiOperation({
     summary: 'Import a configuration, replacing every object made through the API',
@@ -129,6 +131,7 @@ export class ConfigTransferController {
     });
   }
 
+  @Audited()
   @Post('restore')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -155,6 +158,7 @@ export class ConfigTransferController {
     return Object.fromEntries(rows.filter((row) => row.key !== MCP_SERVERS_SETTING).map((row) => [row.key, row.value]));
   }
 
+  @Audited()
   @Patch('system-settings')
   @ApiOperation({ summary: 'Set the given settings (a shallow merge: settings not named keep their value)' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })

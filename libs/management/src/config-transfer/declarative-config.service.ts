@@ -1,16 +1,9 @@
-import {
-  BadRequestException,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { ValidationIssue } from '../common/validation';
+import { ManagementError } from '../common/management-error';
 import { ConfigRuntime } from './config-runtime.service';
 import { ConfigTransferService } from './config-transfer.service';
 import { DeclarativeConfigError, loadDeclarativeConfig } from './declarative-config.loader';
@@ -108,9 +101,8 @@ async function contentHash(file: string): Promise<string> {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof BadRequestException) {
-    const details = (error.getResponse() as { details?: ValidationIssue[] }).details;
-    if (details) return details.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  if (error instanceof ManagementError && error.details.length > 0) {
+    return error.details.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   }
   return error instanceof Error ? error.message : String(error);
 }

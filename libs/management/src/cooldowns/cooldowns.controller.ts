@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { CooldownService } from '@plexus/routing';
 import { SuccessDto } from '../common/success.dto';
@@ -7,7 +9,7 @@ import { CooldownDto } from './cooldown.dto';
 
 /** Provider/model cooldowns: what failed recently and is skipped by routing for now. */
 @ApiTags('Management — Cooldowns')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/cooldowns')
 export class CooldownsController {
@@ -20,6 +22,7 @@ export class CooldownsController {
     return this.cooldowns.list();
   }
 
+  @Audited()
   @Delete()
   @ApiOperation({ summary: 'Clear every cooldown and failure count' })
   @ApiOkResponse({ type: SuccessDto })
@@ -28,6 +31,7 @@ export class CooldownsController {
     return { success: true };
   }
 
+  @Audited()
   @Delete(':provider')
   @ApiOperation({ summary: "Clear a provider's cooldowns, or one provider/model pair with ?model=" })
   @ApiQuery({

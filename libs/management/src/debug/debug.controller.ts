@@ -12,7 +12,9 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { DebugLogRepository } from '@plexus/persistence';
 import { DebugTraceService } from '@plexus/usage';
@@ -41,7 +43,7 @@ function ownKey(request: ManagementRequest): string | undefined {
  * its own traces and whether its own requests are captured.
  */
 @ApiTags('Management — Debug')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/debug')
 export class DebugController {
@@ -79,6 +81,7 @@ export class DebugController {
     };
   }
 
+  @Audited()
   @Patch()
   @ApiOperation({
     summary: 'Change the capture targets (admin only); each list given replaces the old one, null or [] clears it',
@@ -123,6 +126,7 @@ export class DebugController {
     };
   }
 
+  @Audited()
   @Delete('logs')
   @ApiOperation({ summary: 'Delete every stored trace (admin only)' })
   @ApiOkResponse({ type: SuccessDto })
@@ -144,6 +148,7 @@ export class DebugController {
     return { ...(record.trace as unknown as DebugLogDto), createdAt: record.createdAt.getTime() };
   }
 
+  @Audited()
   @Delete('logs/:requestId')
   @ApiOperation({ summary: 'Delete one stored trace (admin only)' })
   @ApiOkResponse({ type: SuccessDto })
@@ -155,12 +160,13 @@ export class DebugController {
 
 /** Per-key capture: an API key turns tracing of its own requests on or off. */
 @ApiTags('Management — Auth')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/self/debug')
 export class SelfDebugController {
   constructor(private readonly traces: DebugTraceService) {}
 
+  @Audited()
   @Post('toggle')
   @HttpCode(200)
   @AllowLimited()
@@ -193,7 +199,7 @@ export class SelfDebugController {
 
 /** Capture-on-error: trace every request, keep those that fail. */
 @ApiTags('Management — Config')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/config/capture-trace-on-error')
 export class CaptureTraceOnErrorController {
@@ -206,6 +212,7 @@ export class CaptureTraceOnErrorController {
     return { enabled: this.traces.captureOnError };
   }
 
+  @Audited()
   @Patch()
   @ApiOperation({ summary: 'Turn capture-on-error on or off (stored in system settings)' })
   @ApiBody({ type: CaptureTraceOnErrorDto })

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import { RequestEventBus, type FeedEvent } from '@plexus/usage';
 import type { FastifyReply } from 'fastify';
@@ -37,7 +38,7 @@ function frameOf(event: FeedEvent): SseFrame {
 
 /** The live feed of requests as server-sent events. */
 @ApiTags('Events')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/events')
 export class EventsController {

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, hashSecret, maskSecret } from '@plexus/auth';
 import { ApiKeyRepository, ConfigChangeBus, type ApiKeyPolicy, type ApiKeyRecord } from '@plexus/persistence';
 import { QuotaDefinitions, assignedQuotaNames } from '@plexus/quota';
@@ -23,7 +25,7 @@ export const POLICY_FIELDS = [
 ] as const;
 
 @ApiTags('Management — Keys')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/keys')
 export class KeysController {
@@ -50,6 +52,7 @@ export class KeysController {
     return keyConfigOf(record);
   }
 
+  @Audited()
   @Put(':name')
   @ApiOperation({ summary: 'Create or replace an API key' })
   @ApiBody({ type: KeyConfigDto })
@@ -62,6 +65,7 @@ export class KeysController {
     return { success: true, name };
   }
 
+  @Audited()
   @Patch(':name')
   @ApiOperation({ summary: 'Merge fields into an API key, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
@@ -80,6 +84,7 @@ export class KeysController {
     return { success: true, name };
   }
 
+  @Audited()
   @Delete(':name')
   @ApiOperation({ summary: 'Delete an API key' })
   @ApiOkResponse({ type: SuccessDto })
@@ -90,6 +95,7 @@ export class KeysController {
     return { success: true };
   }
 
+  @Audited()
   @Post(':name/disable')
   @ApiOperation({ summary: 'Disable an API key now' })
   @ApiOkResponse({ type: SuccessDto })

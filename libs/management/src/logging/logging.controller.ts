@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Logger, Put, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { LogJournal, RUNTIME_LOG_LEVELS, type RuntimeLogLevel } from '@plexus/usage';
 import type { FastifyReply } from 'fastify';
@@ -18,7 +20,7 @@ import { ApiQueryFrom } from '../common/api-query-from';
 
 /** The runtime log level and the console's module filter (admin only; lost at restart). */
 @ApiTags('Management — Logging')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/logging')
 export class LoggingController {
@@ -33,6 +35,7 @@ export class LoggingController {
     return this.levelState();
   }
 
+  @Audited()
   @Put('level')
   @ApiOperation({ summary: 'Change the log level at once, until restart' })
   @ApiBody({ type: LoggingLevelUpdateDto })
@@ -42,6 +45,7 @@ export class LoggingController {
     return this.levelState();
   }
 
+  @Audited()
   @Delete('level')
   @ApiOperation({ summary: 'Back to the startup level' })
   @ApiOkResponse({ type: LoggingLevelStateDto })
@@ -59,6 +63,7 @@ export class LoggingController {
     return { modules: this.journal.modules };
   }
 
+  @Audited()
   @Put('modules')
   @ApiOperation({ summary: 'Replace the console module filter ([] prints all)' })
   @ApiBody({ type: ModuleFilterUpdateDto })
@@ -68,6 +73,7 @@ export class LoggingController {
     return { modules: this.journal.modules };
   }
 
+  @Audited()
   @Delete('modules')
   @ApiOperation({ summary: 'Clear the console module filter' })
   @ApiOkResponse({ type: ModuleFilterStateDto })
@@ -95,7 +101,7 @@ export class LoggingController {
 
 /** The gateway's recent log lines (a ring buffer of 1000) and their live stream (admin only). */
 @ApiTags('Events')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/system/logs')
 export class SystemLogsController {

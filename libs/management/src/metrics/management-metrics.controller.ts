@@ -1,12 +1,13 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { GatewayMetrics } from '@plexus/usage';
 import type { FastifyReply } from 'fastify';
 
 /** The reference gateway's admin-only path to the same Prometheus metrics as `/metrics`. */
 @ApiTags('Management — Metrics')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/metrics')
 export class ManagementMetricsController {

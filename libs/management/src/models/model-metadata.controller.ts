@@ -6,9 +6,10 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import {
   CATALOG_SOURCES,
@@ -104,12 +105,13 @@ const asText = (value: unknown): string | null => (typeof value === 'string' && 
 
 /** The model catalog behind default prices and context windows. */
 @ApiTags('Management — Models')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/models/metadata')
 export class ModelMetadataController {
   constructor(private readonly catalog: ModelCatalog) {}
 
+  @Audited()
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({
@@ -121,6 +123,7 @@ export class ModelMetadataController {
     return this.catalog.refresh('manual');
   }
 
+  @Audited()
   @Post('resolve')
   @HttpCode(200)
   @ApiOperation({

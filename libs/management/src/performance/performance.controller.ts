@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { PerformanceStats, type TargetPerformanceEntry } from '@plexus/routing';
 import { validationFailed } from '../common/validation';
@@ -42,7 +44,7 @@ function rowOf(entry: TargetPerformanceEntry): PerformanceRowDto {
 
 /** What the latency/performance selectors see, per provider model (this replica, in memory). */
 @ApiTags('Management — Performance')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/performance')
 export class PerformanceController {
@@ -63,6 +65,7 @@ export class PerformanceController {
       .map(rowOf);
   }
 
+  @Audited()
   @Delete()
   @ApiOperation({ summary: "Forget a model's performance samples (optionally of one provider)" })
   @ApiQuery({ name: 'model', required: true })

@@ -1,5 +1,8 @@
-import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementError, ManagementErrorCode } from '../common/management-error';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, IpRules } from '@plexus/auth';
 import {
   ErrorCode,
@@ -46,7 +49,7 @@ const FORBIDDEN_HOSTS = new Set(['localhost', 'metadata', 'metadata.google.inter
  * provider model. Both go through the provider adapters (bound as PROVIDER_TOOLING).
  */
 @ApiTags('Management — Providers')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management')
 export class ProviderToolingController {
@@ -56,6 +59,7 @@ export class ProviderToolingController {
     private readonly usage: UsageRecorder,
   ) {}
 
+  @Audited()
   @Post('providers/fetch-models')
   @HttpCode(200)
   @ApiOperation({
@@ -78,6 +82,7 @@ export class ProviderToolingController {
     }
   }
 
+  @Audited()
   @Post('test')
   @HttpCode(200)
   @ApiTags('Management — Test')
@@ -237,20 +242,12 @@ async function refuseForbiddenHost(url: URL): Promise<void> {
   if (addresses.some(({ address }) => FORBIDDEN_ADDRESSES.matches(address))) refuse();
 }
 
-function upstreamFailure(error: unknown): HttpException {
+function upstreamFailure(error: unknown): ManagementError {
   if (!(error instanceof GatewayException))
-    return new HttpException(
-      { error: { message: 'Model list fetch failed', type: 'api_error' } },
-      HttpStatus.BAD_GATEWAY,
-    );
-  if (error.code === ErrorCode.UPSTREAM_TIMEOUT) {
-    return new HttpException({ error: { message: error.message, type: 'timeout' } }, HttpStatus.GATEWAY_TIMEOUT);
-  }
-  if (error.code === ErrorCode.UPSTREAM_INVALID_RESPONSE) {
-    return new HttpException(
-      { error: { message: error.message, type: 'invalid_request_error' } },
-      HttpStatus.BAD_REQUEST,
-    );
-  }
-  return new HttpException({ error: { message: error.message, type: 'upstream_error' } }, HttpStatus.BAD_GATEWAY);
+    return new ManagementError(ManagementErrorCode.UPSTREAM_FAILED, 'Model list fetch failed', { type: 'api_error' });
+  if (error.code === ErrorCode.UPSTREAM_TIMEOUT)
+    return new ManagementError(ManagementErrorCode.UPSTREAM_TIMEOUT, error.message);
+  if (error.code === ErrorCode.UPSTREAM_INVALID_RESPONSE)
+    return new ManagementError(ManagementErrorCode.UPSTREAM_INVALID_RESPONSE, error.message);
+  return new ManagementError(ManagementErrorCode.UPSTREAM_FAILED, error.message);
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { AliasRepository, ConfigChangeBus, ProviderRepository } from '@plexus/persistence';
 import { conflict, notFound, validateBody } from '../common/validation';
@@ -8,7 +10,7 @@ import { providerConfigOf, providerRecordFrom, withStoredSecrets } from './provi
 import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Providers')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/providers')
 export class ProvidersController {
@@ -35,6 +37,7 @@ export class ProvidersController {
     return providerConfigOf(record);
   }
 
+  @Audited()
   @Put(':slug')
   @ApiOperation({
     summary: 'Create or replace a provider (a secret sent back masked, as GET shows it, keeps the stored one)',
@@ -51,6 +54,7 @@ export class ProvidersController {
     return { success: true, slug };
   }
 
+  @Audited()
   @Patch(':slug')
   @ApiOperation({ summary: 'Merge fields into a provider, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
@@ -66,6 +70,7 @@ export class ProvidersController {
     return { success: true, slug };
   }
 
+  @Audited()
   @Delete(':slug')
   @ApiOperation({ summary: 'Delete a provider; with cascade=true also remove alias targets that use it' })
   @ApiQuery({ name: 'cascade', required: false, enum: ['true', 'false'] })

@@ -1,13 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { MeterSnapshotRepository, type MeterSnapshotRecord } from '@plexus/persistence';
 import { MeterScheduler, MeterState, type CheckResult, type CheckerConfig, type CheckerState } from '@plexus/quota';
@@ -76,7 +70,7 @@ function first(value: string | string[] | undefined): string | undefined {
 
 /** The built-in provider quota checker types. */
 @ApiTags('Management — Config')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/quota-checker-types')
 export class QuotaCheckerTypesController {
@@ -93,7 +87,7 @@ export class QuotaCheckerTypesController {
 
 /** Provider quota checkers: the catalog and every configured checker's last reading. */
 @ApiTags('Management — Quotas (Provider)')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/quota-checkers')
 export class QuotaCheckersController {
@@ -125,7 +119,7 @@ export class QuotaCheckersController {
 
 /** Provider quota meter readings: latest, history, and a check on demand. */
 @ApiTags('Management — Quotas (Provider)')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/quotas')
 export class QuotaMetersController {
@@ -187,6 +181,7 @@ export class QuotaMetersController {
     };
   }
 
+  @Audited()
   @Post(':checkerId/check')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run one checker now and return its reading' })

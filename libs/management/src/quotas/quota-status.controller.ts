@@ -1,15 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,9 +6,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementError, ManagementErrorCode } from '../common/management-error';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import {
   QuotaRecomputeError,
@@ -53,7 +44,7 @@ function allowed(status: KeyQuotaStatus): boolean {
 
 /** A key's quota usage now, and resetting it. */
 @ApiTags('Management — Quotas (User)')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/quota')
 export class QuotaStatusController {
@@ -82,6 +73,7 @@ export class QuotaStatusController {
     };
   }
 
+  @Audited()
   @Post('clear')
   @HttpCode(200)
   @ApiOperation({ summary: "Reset a key's quota usage to zero (all its quotas, or one)" })
@@ -100,6 +92,7 @@ export class QuotaStatusController {
     };
   }
 
+  @Audited()
   @Post('recompute')
   @HttpCode(200)
   @ApiOperation({
@@ -126,14 +119,14 @@ export class QuotaStatusController {
     } catch (error) {
       if (!(error instanceof QuotaRecomputeError)) throw error;
       if (error.reason === 'key_not_found') throw notFound(error.message);
-      throw new BadRequestException({ error: { message: error.message, type: error.reason } });
+      throw new ManagementError(ManagementErrorCode.INVALID_REQUEST, error.message, { type: error.reason });
     }
   }
 }
 
 /** The calling key's own quota status (an admin names the key with ?keyName=). */
 @ApiTags('Management — Auth')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/self')
 export class SelfQuotaController {

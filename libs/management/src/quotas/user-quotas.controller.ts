@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpStatus, Param, Patch, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { ApiKeyRepository, ConfigChangeBus, UserQuotaRepository, type UserQuotaRecord } from '@plexus/persistence';
 import { QuotaService, assignedQuotaNames } from '@plexus/quota';
@@ -18,7 +20,7 @@ import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-ob
 
 /** User quota definitions: limits on requests, tokens or cost per window, assigned to keys by name. */
 @ApiTags('Management — Quotas (User)')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/user-quotas')
 export class UserQuotasController {
@@ -48,6 +50,7 @@ export class UserQuotasController {
     return { name, ...viewOf(record) };
   }
 
+  @Audited()
   @Put(':name')
   @ApiOperation({ summary: 'Create or replace a user quota definition' })
   @ApiBody({ type: UserQuotaDefinitionDto })
@@ -58,6 +61,7 @@ export class UserQuotasController {
     return this.save(name, validateBody(UserQuotaDefinitionDto, body));
   }
 
+  @Audited()
   @Patch(':name')
   @ApiOperation({ summary: 'Merge fields into a user quota definition, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
@@ -72,6 +76,7 @@ export class UserQuotasController {
     return this.save(name, validateBody(UserQuotaDefinitionDto, { ...viewOf(existing), ...body }));
   }
 
+  @Audited()
   @Delete(':name')
   @ApiOperation({ summary: 'Delete a user quota definition (409 while a key still holds it)' })
   @ApiOkResponse({ type: UserQuotaDeleteResultDto })

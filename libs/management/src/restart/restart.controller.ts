@@ -1,5 +1,8 @@
-import { Controller, HttpCode, HttpException, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementError, ManagementErrorCode } from '../common/management-error';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import type { FastifyReply } from 'fastify';
 import { GracefulRestart } from './graceful-restart.service';
@@ -10,12 +13,13 @@ export class RestartResultDto {
 }
 
 @ApiTags('Management — Restart')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management')
 export class RestartController {
   constructor(private readonly restarts: GracefulRestart) {}
 
+  @Audited()
   @Post('restart')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
@@ -27,9 +31,9 @@ export class RestartController {
   @ApiResponse({ status: 503, description: 'This gateway is embedded in another process and cannot exit' })
   restart(@Res({ passthrough: true }) reply: FastifyReply): RestartResultDto {
     if (!this.restarts.available) {
-      throw new HttpException(
-        { error: { message: 'Restart is not available: this gateway does not own its process', type: 'unavailable' } },
-        HttpStatus.SERVICE_UNAVAILABLE,
+      throw new ManagementError(
+        ManagementErrorCode.UNAVAILABLE,
+        'Restart is not available: this gateway does not own its process',
       );
     }
     // Shut down once this answer has left, so the caller always gets it.

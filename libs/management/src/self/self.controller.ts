@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, hashSecret, type ManagementRequest } from '@plexus/auth';
 import { ApiKeyRepository, ConfigChangeBus, type ApiKeyRecord } from '@plexus/persistence';
 import { DebugTraceService } from '@plexus/usage';
@@ -20,7 +22,7 @@ const KEY_NAME_QUERY = {
  * principal, and `?keyName=` counts only for admins.
  */
 @ApiTags('Management — Auth')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @AllowLimited()
 @Controller('v0/management/self')
@@ -55,6 +57,7 @@ export class SelfController {
     };
   }
 
+  @Audited()
   @Post('rotate')
   @HttpCode(200)
   @ApiOperation({
@@ -73,6 +76,7 @@ export class SelfController {
     return { keyName: record.name, secret, message: 'Store this secret now: it is not shown again.' };
   }
 
+  @Audited()
   @Patch('comment')
   @ApiOperation({ summary: "Update the key's comment (null removes it)" })
   @ApiQuery(KEY_NAME_QUERY)

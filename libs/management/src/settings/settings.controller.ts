@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SettingsService } from '@plexus/routing';
 import { validateBody, validationFailed } from '../common/validation';
@@ -31,7 +33,7 @@ function given<T extends object, K extends keyof T>(body: T, keys: readonly K[])
  * REDIS_URL).
  */
 @ApiTags('Management — Config')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/config')
 export class SettingsController {
@@ -46,6 +48,7 @@ export class SettingsController {
     return this.settings.get('cooldown');
   }
 
+  @Audited()
   @Patch('cooldown')
   @ApiOperation({ summary: 'Update the cooldown policy (maxMinutes must stay at least initialMinutes)' })
   @ApiBody({ type: CooldownSettingsPatchDto })
@@ -72,6 +75,7 @@ export class SettingsController {
     return this.settings.get('failover');
   }
 
+  @Audited()
   @Patch('failover')
   @ApiOperation({ summary: 'Update the failover policy' })
   @ApiBody({ type: FailoverSettingsPatchDto })
@@ -91,6 +95,7 @@ export class SettingsController {
     return this.settings.get('timeout');
   }
 
+  @Audited()
   @Patch('timeout')
   @ApiOperation({ summary: 'Update the default upstream timeout' })
   @ApiBody({ type: TimeoutSettingsPatchDto })
@@ -109,6 +114,7 @@ export class SettingsController {
     return this.settings.get('stall');
   }
 
+  @Audited()
   @Patch('stall')
   @ApiOperation({ summary: 'Update the stall detection thresholds (null switches a dimension off)' })
   @ApiBody({ type: StallSettingsPatchDto })
@@ -135,6 +141,7 @@ export class SettingsController {
     return explorationRates(this.settings.get('exploration'));
   }
 
+  @Audited()
   @Patch('exploration-rate')
   @ApiOperation({ summary: 'Update the exploration rates' })
   @ApiBody({ type: ExplorationRateSettingsPatchDto })
@@ -159,6 +166,7 @@ export class SettingsController {
     return this.settings.get('backgroundExploration');
   }
 
+  @Audited()
   @Patch('background-exploration')
   @ApiOperation({
     summary: 'Update the background exploration settings (while enabled, selectors do not explore on the request path)',

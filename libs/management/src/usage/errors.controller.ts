@@ -5,9 +5,10 @@ import {
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
@@ -55,7 +56,7 @@ export class InferenceErrorListDto {
 
 /** Requests that failed (errors, timeouts, cancellations), newest first, with their attempts. */
 @ApiTags('Management — Usage')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/errors')
 export class ErrorsController {
@@ -100,6 +101,7 @@ export class ErrorsController {
     };
   }
 
+  @Audited()
   @Delete(':requestId')
   @ApiOperation({ summary: 'Delete one failed request (its usage record) (admin only)' })
   @ApiOkResponse({ type: SuccessDto })

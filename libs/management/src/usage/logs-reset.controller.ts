@@ -1,5 +1,7 @@
 import { Controller, Delete, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { DebugLogRepository, UsageRepository } from '@plexus/persistence';
 
@@ -10,7 +12,7 @@ export class LogsResetResultDto {
 
 /** Wipes the request logs (usage, and so the errors, which are failed usage records) and debug traces. */
 @ApiTags('Management — Backup')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/logs')
 export class LogsResetController {
@@ -19,6 +21,7 @@ export class LogsResetController {
     private readonly traces: DebugLogRepository,
   ) {}
 
+  @Audited()
   @Delete('reset')
   @ApiOperation({
     summary: 'Reset all request logs, error logs, and debug trace logs (admin only)',

@@ -1,5 +1,7 @@
 import { Controller, Delete, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
 import {
   DebugLogRepository,
@@ -29,7 +31,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Request usage records: the request log. */
 @ApiTags('Management — Usage')
-@ApiSecurity('AdminKey')
+@ManagementApi()
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/usage')
 export class UsageController {
@@ -147,6 +149,7 @@ export class UsageController {
     };
   }
 
+  @Audited()
   @Delete()
   @ApiOperation({ summary: 'Delete usage records, all or older than N days' })
   @ApiQueryFrom(UsageDeleteQueryDto)
@@ -158,6 +161,7 @@ export class UsageController {
     return { success: true, deleted: await this.usage.deleteOlderThan(cutoff) };
   }
 
+  @Audited()
   @Delete(':requestId')
   @ApiOperation({ summary: 'Delete one usage record' })
   @ApiOkResponse({ type: SuccessDto })
