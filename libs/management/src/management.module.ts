@@ -5,6 +5,7 @@ import { MetersModule, QuotaModule } from '@plexus/quota';
 import { RoutingModule } from '@plexus/routing';
 import { CatalogModule, UsageModule } from '@plexus/usage';
 import { AliasesController } from './aliases/aliases.controller';
+import { AliasesService } from './aliases/aliases.service';
 import { AuditController } from './audit/audit.controller';
 import { AuthVerifyController } from './auth/auth-verify.controller';
 import { ConcurrencyController } from './concurrency/concurrency.controller';
@@ -15,6 +16,7 @@ import { CooldownsController } from './cooldowns/cooldowns.controller';
 import { CaptureTraceOnErrorController, DebugController, SelfDebugController } from './debug/debug.controller';
 import { EventsController } from './events/events.controller';
 import { KeysController } from './keys/keys.controller';
+import { KeysService } from './keys/keys.service';
 import { LoggingController, SystemLogsController } from './logging/logging.controller';
 import { ManagementMetricsController } from './metrics/management-metrics.controller';
 import { ModelMetadataController } from './models/model-metadata.controller';
@@ -22,6 +24,7 @@ import { OAuthController, PiCatalogController } from './oauth/oauth.controller';
 import { PerformanceController } from './performance/performance.controller';
 import { ProviderToolingController } from './providers/provider-tooling.controller';
 import { ProvidersController } from './providers/providers.controller';
+import { ProvidersService } from './providers/providers.service';
 import { QuotaStatusController, SelfQuotaController } from './quotas/quota-status.controller';
 import {
   QuotaCheckersController,
@@ -29,6 +32,7 @@ import {
   QuotaMetersController,
 } from './quota-meters/quota-meters.controller';
 import { UserQuotasController } from './quotas/user-quotas.controller';
+import { UserQuotasService } from './quotas/user-quotas.service';
 import { GracefulRestart } from './restart/graceful-restart.service';
 import { RestartController } from './restart/restart.controller';
 import { SelfController } from './self/self.controller';
@@ -83,7 +87,16 @@ import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
     OAuthController,
     PiCatalogController,
   ],
-  providers: [InFlightRequests, GracefulRestart, McpEnabledSetting, PlexusManagementMcp],
+  providers: [
+    ProvidersService,
+    AliasesService,
+    KeysService,
+    UserQuotasService,
+    InFlightRequests,
+    GracefulRestart,
+    McpEnabledSetting,
+    PlexusManagementMcp,
+  ],
   exports: [GracefulRestart, PlexusManagementMcp],
 })
 export class ManagementModule {}

@@ -14,7 +14,7 @@ import { aliasRecordFrom, normalizeLegacyAlias } from '../aliases/alias-config.m
 import { ManagementError } from '../common/management-error';
 import { validateBody, validationFailed, type ValidationIssue } from '../common/validation';
 import { KeyConfigDto } from '../keys/key.dto';
-import { POLICY_FIELDS } from '../keys/keys.controller';
+import { POLICY_FIELDS } from '../keys/key-config.mapper';
 import { ProviderConfigDto } from '../providers/provider.dto';
 import { providerRecordFrom } from '../providers/provider-config.mapper';
 import { QUOTA_NAME, UserQuotaDefinitionDto } from '../quotas/user-quota.dto';

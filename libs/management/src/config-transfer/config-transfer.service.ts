@@ -21,9 +21,9 @@ import type { Readable, Writable } from 'node:stream';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { aliasConfigOf } from '../aliases/alias-config.mapper';
 import { conflict } from '../common/validation';
-import { keyConfigOf } from '../keys/keys.controller';
+import { keyConfigOf } from '../keys/key-config.mapper';
 import { providerConfigOf } from '../providers/provider-config.mapper';
-import { viewOf } from '../quotas/user-quotas.controller';
+import { viewOf } from '../quotas/user-quota.mapper';
 import {
   DEFAULT_ARCHIVE_LIMITS,
   readBackupArchive,

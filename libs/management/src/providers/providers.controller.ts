@@ -3,10 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import { Audited } from '../audit/audited.decorator';
 import { ManagementApi } from '../common/management-api.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
-import { AliasRepository, ConfigChangeBus, ProviderRepository } from '@plexus/persistence';
-import { conflict, notFound, validateBody } from '../common/validation';
 import { ProviderConfigDto, ProviderDeleteResultDto, SaveSlugResultDto } from './provider.dto';
-import { providerConfigOf, providerRecordFrom, withStoredSecrets } from './provider-config.mapper';
+import { ProvidersService } from './providers.service';
 import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-object.guard';
 
 @ApiTags('Management — Providers')
@@ -14,27 +12,20 @@ import { ManagedObjectGuard, RefuseManaged } from '../config-transfer/managed-ob
 @UseGuards(AdminKeyGuard, ManagedObjectGuard)
 @Controller('v0/management/providers')
 export class ProvidersController {
-  constructor(
-    private readonly providers: ProviderRepository,
-    private readonly aliases: AliasRepository,
-    private readonly bus: ConfigChangeBus,
-  ) {}
+  constructor(private readonly providers: ProvidersService) {}
 
   @Get()
   @ApiOperation({ summary: 'All providers, keyed by slug (api_key and quota checker credentials masked)' })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'object' } } })
-  async list(): Promise<Record<string, Record<string, unknown>>> {
-    const records = await this.providers.findAll();
-    return Object.fromEntries(records.map((record) => [record.slug, providerConfigOf(record)]));
+  list(): Promise<Record<string, Record<string, unknown>>> {
+    return this.providers.list();
   }
 
   @Get(':slug')
   @ApiOperation({ summary: 'One provider (api_key and quota checker credentials masked)' })
   @ApiOkResponse({ type: ProviderConfigDto })
-  async get(@Param('slug') slug: string): Promise<Record<string, unknown>> {
-    const record = await this.providers.findBySlug(slug);
-    if (!record) throw notFound(`Provider '${slug}' not found`);
-    return providerConfigOf(record);
+  get(@Param('slug') slug: string): Promise<Record<string, unknown>> {
+    return this.providers.get(slug);
   }
 
   @Audited()
@@ -45,12 +36,8 @@ export class ProvidersController {
   @ApiBody({ type: ProviderConfigDto })
   @ApiOkResponse({ type: SaveSlugResultDto })
   @RefuseManaged('provider', 'slug')
-  async put(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
-    const config = validateBody(ProviderConfigDto, body);
-    await this.providers.upsert(
-      withStoredSecrets(providerRecordFrom(slug, config), await this.providers.findBySlug(slug)),
-    );
-    await this.bus.publish('providers');
+  async put(@Param('slug') slug: string, @Body() config: ProviderConfigDto): Promise<SaveSlugResultDto> {
+    await this.providers.replace(slug, config);
     return { success: true, slug };
   }
 
@@ -60,13 +47,8 @@ export class ProvidersController {
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiOkResponse({ type: SaveSlugResultDto })
   @RefuseManaged('provider', 'slug')
-  async patch(@Param('slug') slug: string, @Body() body: unknown): Promise<SaveSlugResultDto> {
-    const existing = await this.providers.findBySlug(slug);
-    if (!existing) throw notFound(`Provider '${slug}' not found`);
-    const merged = { ...providerConfigOf(existing, true), ...(body as Record<string, unknown>) };
-    const config = validateBody(ProviderConfigDto, merged);
-    await this.providers.upsert(withStoredSecrets(providerRecordFrom(slug, config), existing));
-    await this.bus.publish('providers');
+  async patch(@Param('slug') slug: string, @Body() changes: unknown): Promise<SaveSlugResultDto> {
+    await this.providers.merge(slug, changes);
     return { success: true, slug };
   }
 
@@ -76,39 +58,7 @@ export class ProvidersController {
   @ApiQuery({ name: 'cascade', required: false, enum: ['true', 'false'] })
   @ApiOkResponse({ type: ProviderDeleteResultDto })
   @RefuseManaged('provider', 'slug')
-  async delete(@Param('slug') slug: string, @Query('cascade') cascade?: string): Promise<ProviderDeleteResultDto> {
-    if (!(await this.providers.findBySlug(slug))) throw notFound(`Provider '${slug}' not found`);
-    const aliases = await this.aliases.findAll();
-    const referencing = aliases.filter((alias) =>
-      alias.targetGroups.some((group) => group.targets.some((target) => target.provider === slug)),
-    );
-    if (referencing.length > 0 && cascade !== 'true') {
-      throw conflict(
-        `Provider '${slug}' is a target of ${referencing.map((alias) => alias.slug).join(', ')}: delete with ?cascade=true to remove those targets too`,
-      );
-    }
-    const managed = referencing.filter((alias) => alias.managed === true).map((alias) => alias.slug);
-    if (managed.length > 0) {
-      throw conflict(
-        `Provider '${slug}' is a target of ${managed.join(', ')}, managed by the config file (PLEXUS_CONFIG): change the file first`,
-      );
-    }
-    const removedTargets: string[] = [];
-    for (const alias of referencing) {
-      const targetGroups = alias.targetGroups.map((group) => ({
-        ...group,
-        targets: group.targets.filter((target) => {
-          if (target.provider !== slug) return true;
-          removedTargets.push(`${target.provider}/${target.model}`);
-          return false;
-        }),
-      }));
-      await this.aliases.upsert({ ...alias, targetGroups });
-    }
-    await this.providers.delete(slug);
-    await this.bus.publish('providers', 'aliases');
-    return cascade === 'true'
-      ? { success: true, provider: slug, removedTargets, affectedAliases: referencing.map((alias) => alias.slug) }
-      : { success: true, provider: slug };
+  delete(@Param('slug') slug: string, @Query('cascade') cascade?: string): Promise<ProviderDeleteResultDto> {
+    return this.providers.delete(slug, cascade === 'true');
   }
 }
