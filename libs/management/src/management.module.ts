@@ -39,6 +39,7 @@ import { SelfController } from './self/self.controller';
 import { SettingsController } from './settings/settings.controller';
 import { RequestShapingController } from './settings/request-shaping.controller';
 import { ErrorsController } from './usage/errors.controller';
+import { InferenceErrorsService } from './usage/inference-errors.service';
 import { LogsResetController } from './usage/logs-reset.controller';
 import { UsageController } from './usage/usage.controller';
 import { McpLogsController } from './mcp/mcp-logs.controller';
@@ -92,6 +93,7 @@ import { PlexusManagementMcp } from './mcp/plexus/plexus-mcp.service';
     AliasesService,
     KeysService,
     UserQuotasService,
+    InferenceErrorsService,
     InFlightRequests,
     GracefulRestart,
     McpEnabledSetting,

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { ManagementError } from '../common/management-error';
 import { hashSecret } from '@plexus/auth';
 import { SecretCipher } from '@plexus/persistence';
 import { validateConfigDocument, type ValidationContext } from './config-document.validator';
@@ -24,7 +24,7 @@ function issuesOf(run: () => unknown): string[] {
   try {
     run();
   } catch (error) {
-    if (!(error instanceof BadRequestException)) throw error;
+    if (!(error instanceof ManagementError)) throw error;
     return (error.getResponse() as { details: Array<{ path: string[]; code: string }> }).details.map(
       (issue) => `${issue.path.join('.')}:${issue.code}`,
     );

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { ManagementError } from '../common/management-error';
 import type { ProviderRecord } from '@plexus/persistence';
 import { providerConfigOf, withStoredSecrets } from './provider-config.mapper';
 
@@ -49,7 +49,7 @@ describe('provider config secrets', () => {
       type: 'minimax',
       options: { token: 'mm-session-token-0002', provisioningKey: 'new-provisioning-key', groupid: '1' },
     });
-    expect(() => withStoredSecrets(provider(null, { token: 'mm-...0002' }), null)).toThrow(BadRequestException);
+    expect(() => withStoredSecrets(provider(null, { token: 'mm-...0002' }), null)).toThrow(ManagementError);
   });
 });
 
@@ -71,8 +71,6 @@ describe('provider header secrets', () => {
       'X-Org': 'org2',
       'X-New': 'plain-new-value',
     });
-    expect(() => withStoredSecrets(provider(null, {}, { 'X-Other': 'hdr...0003' }), stored)).toThrow(
-      BadRequestException,
-    );
+    expect(() => withStoredSecrets(provider(null, {}, { 'X-Other': 'hdr...0003' }), stored)).toThrow(ManagementError);
   });
 });

@@ -12,9 +12,10 @@ import { ManagementApi } from '../common/management-api.decorator';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AdminKeyGuard, AllowLimited, type ManagementRequest } from '@plexus/auth';
-import { UsageRepository, type RequestUsageEntity } from '@plexus/persistence';
+import type { RequestUsageEntity } from '@plexus/persistence';
 import { SuccessDto } from '../common/success.dto';
-import { notFound, validateBody } from '../common/validation';
+import { validateBody } from '../common/validation';
+import { InferenceErrorsService } from './inference-errors.service';
 import { ApiQueryFrom } from '../common/api-query-from';
 
 export class ErrorsQueryDto {
@@ -60,7 +61,7 @@ export class InferenceErrorListDto {
 @UseGuards(AdminKeyGuard)
 @Controller('v0/management/errors')
 export class ErrorsController {
-  constructor(private readonly usage: UsageRepository) {}
+  constructor(private readonly errors: InferenceErrorsService) {}
 
   @Get()
   @AllowLimited()
@@ -68,37 +69,26 @@ export class ErrorsController {
   @ApiQueryFrom(ErrorsQueryDto)
   @ApiOkResponse({ type: InferenceErrorListDto })
   @ApiBadRequestResponse({ description: 'limit or offset out of range' })
-  async list(
-    @Query() rawQuery: Record<string, unknown>,
-    @Req() request: ManagementRequest,
-  ): Promise<InferenceErrorListDto> {
+  list(@Query() rawQuery: Record<string, unknown>, @Req() request: ManagementRequest): Promise<InferenceErrorListDto> {
     const query = validateBody(ErrorsQueryDto, rawQuery);
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
     const principal = request.managementPrincipal;
-    const { rows, total } = await this.usage.find({
-      limit,
-      offset,
-      failedOnly: true,
+    return this.errors.list({
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
       ...(principal?.role === 'limited' && { apiKey: principal.keyName }),
     });
-    return {
-      data: rows.map((row) => ({
-        requestId: row.requestId,
-        date: row.startTime.toISOString(),
-        apiKey: row.apiKey,
-        incomingModelAlias: row.incomingModelAlias,
-        provider: row.provider,
-        model: row.selectedModelName,
-        responseStatus: row.responseStatus,
-        httpStatus: row.httpStatus,
-        errorMessage: row.errorMessage,
-        attempts: row.retryHistory,
-      })),
-      total,
-      limit,
-      offset,
-    };
+  }
+
+  @Audited()
+  @Delete()
+  @ApiOperation({
+    summary: 'Delete all error logs (admin only)',
+    description: 'Deletes the records of every request that did not succeed; the successful usage history stays.',
+  })
+  @ApiOkResponse({ type: SuccessDto })
+  async deleteAll(): Promise<SuccessDto> {
+    await this.errors.deleteAll();
+    return { success: true };
   }
 
   @Audited()
@@ -106,9 +96,7 @@ export class ErrorsController {
   @ApiOperation({ summary: 'Delete one failed request (its usage record) (admin only)' })
   @ApiOkResponse({ type: SuccessDto })
   async deleteOne(@Param('requestId', new ParseUUIDPipe()) requestId: string): Promise<SuccessDto> {
-    const record = await this.usage.findById(requestId);
-    if (!record || record.responseStatus === 'success') throw notFound(`Error log '${requestId}' not found`);
-    await this.usage.deleteById(requestId);
+    await this.errors.deleteOne(requestId);
     return { success: true };
   }
 }

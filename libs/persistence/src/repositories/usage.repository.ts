@@ -283,6 +283,12 @@ export class UsageRepository {
     return result[1];
   }
 
+  /** Deletes every row of a request that did not succeed (the error log); returns how many. */
+  async deleteFailed(): Promise<number> {
+    const result = await this.dataSource.getRepository(RequestUsageEntity).delete({ responseStatus: Not('success') });
+    return result.affected ?? 0;
+  }
+
   async deleteById(requestId: string): Promise<boolean> {
     const result = await this.dataSource.getRepository(RequestUsageEntity).delete({ requestId });
     return (result.affected ?? 0) > 0;

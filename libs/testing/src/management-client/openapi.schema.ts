@@ -653,7 +653,11 @@ export interface paths {
         get: operations["ErrorsController_list"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete all error logs (admin only)
+         * @description Deletes the records of every request that did not succeed; the successful usage history stays.
+         */
+        delete: operations["ErrorsController_deleteAll"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5733,6 +5737,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ErrorsController_deleteAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessDto"];
+                };
             };
         };
     };

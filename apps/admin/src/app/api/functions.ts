@@ -111,6 +111,8 @@ export type { ConcurrencyControllerGet$Params as ConcurrencyControllerGet$Params
 export { concurrencyControllerGet as concurrencyControllerGet } from './fn/management-usage/concurrency-controller-get';
 export type { ErrorsControllerList$Params as ErrorsControllerList$Params } from './fn/management-usage/errors-controller-list';
 export { errorsControllerList as errorsControllerList } from './fn/management-usage/errors-controller-list';
+export type { ErrorsControllerDeleteAll$Params as ErrorsControllerDeleteAll$Params } from './fn/management-usage/errors-controller-delete-all';
+export { errorsControllerDeleteAll as errorsControllerDeleteAll } from './fn/management-usage/errors-controller-delete-all';
 export type { ErrorsControllerDeleteOne$Params as ErrorsControllerDeleteOne$Params } from './fn/management-usage/errors-controller-delete-one';
 export { errorsControllerDeleteOne as errorsControllerDeleteOne } from './fn/management-usage/errors-controller-delete-one';
 export type { UsageControllerList$Params as UsageControllerList$Params } from './fn/management-usage/usage-controller-list';
