@@ -1,4 +1,4 @@
-/** Unit (*.spec.ts), integration (*.int-spec.ts) and e2e (*.e2e-spec.ts) tests, compiled by SWC. */
+/** Unit (*.spec.ts), controller (*.controller-spec.ts: one controller on a light Nest module), integration (*.int-spec.ts) and e2e (*.e2e-spec.ts) tests, compiled by SWC. */
 const swc = [
   '@swc/jest',
   {
@@ -25,6 +25,7 @@ module.exports = {
   testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...common, displayName: 'controller', testMatch: ['<rootDir>/{apps,libs}/**/*.controller-spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
     {
       ...common,
