@@ -1,4 +1,5 @@
 export { ManagementModule } from './management.module';
+export { AuditInterceptor } from './audit/audit.interceptor';
 export { GracefulRestart } from './restart/graceful-restart.service';
 export { ConfigTransferModule } from './config-transfer/config-transfer.module';
 export { ConfigTransferService } from './config-transfer/config-transfer.service';
