@@ -18,6 +18,7 @@ import { POLICY_FIELDS } from '../keys/key-config.mapper';
 import { ProviderConfigDto } from '../providers/provider.dto';
 import { providerRecordFrom } from '../providers/provider-config.mapper';
 import { QUOTA_NAME, UserQuotaDefinitionDto } from '../quotas/user-quota.dto';
+import { userQuotaRecordFrom } from '../quotas/user-quota.mapper';
 import type { ConfigDocument, ConfigMap, ValidatedConfig } from './config-document';
 
 const DOCUMENT_FIELDS = new Set([
@@ -88,15 +89,7 @@ export function validateConfigDocument(body: unknown, context: ValidationContext
       });
     const config = validated(UserQuotaDefinitionDto, withoutManaged(entry), path, issues);
     if (!config) continue;
-    quotas.push({
-      name,
-      type: config.type,
-      limitType: config.limitType,
-      limit: config.limit,
-      duration: config.type === 'rolling' ? (config.duration ?? null) : null,
-      shared: config.shared ?? false,
-      warnAt: config.warnAt ?? null,
-    });
+    quotas.push(userQuotaRecordFrom(name, config));
   }
 
   const providers = entries(document, 'providers', issues).flatMap(([slug, entry]) => {

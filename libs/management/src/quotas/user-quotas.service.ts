@@ -11,7 +11,7 @@ import {
   type UserQuotaNamedDto,
   type UserQuotaSaveResultDto,
 } from './user-quota.dto';
-import { viewOf } from './user-quota.mapper';
+import { userQuotaRecordFrom, viewOf } from './user-quota.mapper';
 
 /** User quota definitions: named limits assigned to keys; one held by a key can't be deleted. */
 @Injectable()
@@ -80,15 +80,7 @@ export class UserQuotasService {
   }
 
   private async save(name: string, config: UserQuotaDefinitionDto): Promise<UserQuotaSaveResultDto> {
-    const record: UserQuotaRecord = {
-      name,
-      type: config.type,
-      limitType: config.limitType,
-      limit: config.limit,
-      duration: config.type === 'rolling' ? (config.duration ?? null) : null,
-      shared: config.shared ?? false,
-      warnAt: config.warnAt ?? null,
-    };
+    const record = userQuotaRecordFrom(name, config);
     await this.repository.upsert(record);
     await this.bus.publish('user-quotas');
     return { success: true, name, quota: viewOf(record) };
