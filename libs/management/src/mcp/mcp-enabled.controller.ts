@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Injectable, Patch, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { SystemSettingsRepository } from '@plexus/persistence';
 import { validationFailed } from '../common/validation';
@@ -39,6 +40,7 @@ export class McpEnabledController {
     return { enabled: await this.setting.enabled() };
   }
 
+  @Audited()
   @Patch()
   @ApiOperation({ summary: 'Enable or disable the Plexus management MCP server (418 mcp_disabled while off)' })
   @ApiBody({ type: McpEnabledDto })

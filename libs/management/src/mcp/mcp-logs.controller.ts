@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminKeyGuard } from '@plexus/auth';
 import { McpUsageRecorder } from '@plexus/mcp';
 import { McpUsageRepository, type McpUsageRow } from '@plexus/persistence';
@@ -52,6 +53,7 @@ export class McpLogsController {
     return toDto(row);
   }
 
+  @Audited()
   @Delete()
   @ApiOperation({ summary: 'Delete MCP logs: all, or those older than olderThanDays' })
   @ApiQuery({ name: 'olderThanDays', required: false, schema: { type: 'integer', minimum: 0 } })
@@ -63,6 +65,7 @@ export class McpLogsController {
     return { success: true };
   }
 
+  @Audited()
   @Delete(':requestId')
   @ApiOperation({ summary: 'Delete one MCP log' })
   @ApiOkResponse({ type: SuccessDto })

@@ -12,6 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminKeyGuard, maskSecret } from '@plexus/auth';
 import {
   MCP_SERVER_NAME,
@@ -64,6 +65,7 @@ export class McpServersController {
     return { name, ...(mapMcpServerSecrets({ [name]: raw }, maskSecret)[name] as object) };
   }
 
+  @Audited()
   @Put(':serverName')
   @ApiOperation({ summary: 'Create or replace an MCP server' })
   @ApiBody({ type: McpServerConfigDto })
@@ -73,6 +75,7 @@ export class McpServersController {
     return { success: true, name };
   }
 
+  @Audited()
   @Patch(':serverName')
   @ApiOperation({ summary: 'Merge fields into an MCP server, then validate the result' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
@@ -84,6 +87,7 @@ export class McpServersController {
     return { success: true, name };
   }
 
+  @Audited()
   @Delete(':serverName')
   @ApiOperation({ summary: 'Delete an MCP server (its process is stopped and its upstream keys removed)' })
   @ApiOkResponse({ type: SuccessDto })
@@ -100,6 +104,7 @@ export class McpServersController {
     return this.processes.status(name, await this.server(name));
   }
 
+  @Audited()
   @Post(':serverName/start')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start the process of a local server and wait until it listens' })
@@ -110,6 +115,7 @@ export class McpServersController {
     return this.processes.status(name, config);
   }
 
+  @Audited()
   @Post(':serverName/stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop the process of a local server' })
@@ -119,6 +125,7 @@ export class McpServersController {
     return (await this.processes.stop(name)) ?? this.processes.status(name, config);
   }
 
+  @Audited()
   @Post(':serverName/restart')
   @HttpCode(200)
   @ApiOperation({ summary: 'Restart the process of a local server' })
@@ -151,6 +158,7 @@ export class McpServersController {
     };
   }
 
+  @Audited()
   @Post(':serverName/keys')
   @ApiOperation({
     summary: 'Add an upstream key; new sessions rotate through the active keys (429/402 cool a key down)',
@@ -173,6 +181,7 @@ export class McpServersController {
     return { id: record.id, key: maskSecret(record.key), is_active: record.isActive, cooldown_until: null };
   }
 
+  @Audited()
   @Delete(':serverName/keys/:keyId')
   @ApiOperation({ summary: 'Remove an upstream key (sessions pinned to it must start over)' })
   @ApiOkResponse({ type: SuccessDto })
@@ -181,6 +190,7 @@ export class McpServersController {
     return { success: true };
   }
 
+  @Audited()
   @Post(':serverName/keys/:keyId/clear-cooldown')
   @HttpCode(200)
   @ApiOperation({ summary: "End an upstream key's cooldown" })
