@@ -39,6 +39,7 @@ import {
   PiProviderListDto,
   type OAuthCredentialDto,
 } from './oauth.dto';
+import { Audited } from '../audit/audited.decorator';
 
 /** Subscription accounts: login sessions, stored credentials (never their tokens), the OAuth providers' models. */
 @ApiTags('Management — OAuth')
@@ -61,6 +62,7 @@ export class OAuthController {
   }
 
   @Post('sessions')
+  @Audited()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Start a login for an account (supersedes a login of the same account under way); poll it until it ends',
@@ -83,6 +85,7 @@ export class OAuthController {
   }
 
   @Post('sessions/:id/prompt')
+  @Audited()
   @HttpCode(200)
   @ApiOperation({ summary: "Answer the session's prompt (status awaiting_prompt)" })
   @ApiOkResponse({ type: OAuthSessionEnvelopeDto })
@@ -91,6 +94,7 @@ export class OAuthController {
   }
 
   @Post('sessions/:id/manual-code')
+  @Audited()
   @HttpCode(200)
   @ApiOperation({ summary: 'Paste the code or redirect URL the provider showed (status awaiting_manual_code)' })
   @ApiOkResponse({ type: OAuthSessionEnvelopeDto })
@@ -99,6 +103,7 @@ export class OAuthController {
   }
 
   @Post('sessions/:id/cancel')
+  @Audited()
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a login session (its callback port is freed)' })
   @ApiOkResponse({ type: OAuthSessionEnvelopeDto })
@@ -129,6 +134,7 @@ export class OAuthController {
   }
 
   @Delete('credentials')
+  @Audited()
   @ApiOperation({ summary: "Delete an account's credential" })
   @ApiOkResponse({ type: OAuthCredentialDeletedDto })
   async deleteCredential(@Body() body: OAuthCredentialRefDto): Promise<OAuthCredentialDeletedDto> {

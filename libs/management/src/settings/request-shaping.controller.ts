@@ -9,6 +9,7 @@ import {
   VisionFallthroughSettingsDto,
   VisionFallthroughSettingsPatchDto,
 } from './request-shaping-settings.dto';
+import { Audited } from '../audit/audited.decorator';
 
 /** Vision fallthrough and compaction: the global settings of per-attempt request shaping. */
 @ApiTags('Management — Config')
@@ -30,6 +31,7 @@ export class RequestShapingController {
   }
 
   @Patch('config/vision-fallthrough')
+  @Audited()
   @ApiOperation({
     summary: 'Update vision fallthrough (the descriptor model must be an alias or direct/<provider>/<model>)',
   })
@@ -57,6 +59,7 @@ export class RequestShapingController {
   }
 
   @Post('cache/vision-descriptor/clear')
+  @Audited()
   @HttpCode(200)
   @ApiOperation({ summary: "Forget every cached image description (every replica's, with REDIS_URL)" })
   @ApiOkResponse({ type: CacheClearResultDto })
@@ -73,6 +76,7 @@ export class RequestShapingController {
   }
 
   @Patch('config/compaction')
+  @Audited()
   @ApiOperation({ summary: 'Update the compaction defaults (nested native and headroom merge field by field)' })
   @ApiBody({ type: CompactionSettingsDto })
   @ApiOkResponse({ type: CompactionSettingsDto })
