@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ProviderRules } from './strict-upstream';
 
 export interface RecordedRequest {
   method: string;
@@ -31,6 +32,14 @@ export type ScriptedReply =
 
 export type ScriptHandler = (request: RecordedRequest) => ScriptedReply;
 
+export interface ScriptedUpstreamOptions {
+  /**
+   * Refuse what the real provider refuses (default). Off only for an OpenAI-compatible server
+   * that takes fields OpenAI itself does not.
+   */
+  strict?: boolean;
+}
+
 /**
  * A provider on loopback that answers each request with what the test scripted, in the
  * provider's own wire format, and records what it received.
@@ -40,14 +49,17 @@ export class ScriptedUpstream {
   /** Set when a client closed a connection before its reply was complete. */
   readonly aborted: RecordedRequest[] = [];
   private handler: ScriptHandler = () => ({ kind: 'json', status: 500, body: { error: { message: 'no script' } } });
+  /** Requests refused by the provider's rules, each with the refusal the client got. */
+  readonly refused: { request: RecordedRequest; status: number; body: unknown }[] = [];
+  private readonly rules = new ProviderRules();
   private readonly server: Server;
 
-  private constructor() {
+  private constructor(private readonly strict: boolean) {
     this.server = createServer((request, response) => void this.handle(request, response));
   }
 
-  static async start(): Promise<ScriptedUpstream> {
-    const upstream = new ScriptedUpstream();
+  static async start(options: ScriptedUpstreamOptions = {}): Promise<ScriptedUpstream> {
+    const upstream = new ScriptedUpstream(options.strict ?? true);
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     return upstream;
   }
@@ -87,7 +99,15 @@ export class ScriptedUpstream {
     response.on('close', () => {
       if (!response.writableFinished) this.aborted.push(recorded);
     });
+    const refusal = this.strict ? this.rules.judge(recorded.method, recorded.path, body) : undefined;
+    if (refusal !== undefined) {
+      this.refused.push({ request: recorded, ...refusal });
+      response.writeHead(refusal.status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(refusal.body));
+      return;
+    }
     const reply = this.handler(recorded);
+    this.issueSignatures(reply);
     switch (reply.kind) {
       case 'json':
         response.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
@@ -130,6 +150,16 @@ export class ScriptedUpstream {
         response.end();
         return;
       }
+    }
+  }
+
+  private issueSignatures(reply: ScriptedReply): void {
+    if (reply.kind === 'json') this.rules.issue(reply.body);
+    if (reply.kind === 'sse' || reply.kind === 'hang' || reply.kind === 'cut') {
+      for (const event of reply.events ?? []) this.rules.issue(typeof event === 'string' ? event : event.data);
+    }
+    if (reply.kind === 'raw-sse') {
+      for (const line of reply.body.split('\n')) if (line.startsWith('data:')) this.rules.issue(line.slice(5).trim());
     }
   }
 }

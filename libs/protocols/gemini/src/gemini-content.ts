@@ -60,6 +60,12 @@ function fnv1a(text: string): string {
 }
 
 /**
+ * Values Gemini clients put where a signature goes for calls the model did not produce: they
+ * vouch for nothing, so they are not carried as signatures (another vendor would refuse them).
+ */
+const STAND_IN_SIGNATURES = new Set(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go']);
+
+/**
  * Gemini parts to canonical parts. A signature on a non-thought part (a function call, a
  * text) becomes an empty `thinking` part with that signature right before it, so that the
  * encoder can put it back on the same part: Gemini validates where signatures sit.
@@ -67,7 +73,8 @@ function fnv1a(text: string): string {
 export function decodeGeminiParts(parts: unknown[], naming: CallNaming): ContentPart[] {
   const out: ContentPart[] = [];
   for (const part of parts) {
-    const signature = field<string>(part, 'thoughtSignature');
+    const signed = field<string>(part, 'thoughtSignature');
+    const signature = signed !== undefined && STAND_IN_SIGNATURES.has(signed) ? undefined : signed;
     const text = field<string>(part, 'text');
     if (field(part, 'thought') === true) {
       const last = out.at(-1);

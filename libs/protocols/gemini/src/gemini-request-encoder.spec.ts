@@ -188,6 +188,44 @@ describe('encodeGeminiRequest', () => {
     ]);
   });
 
+  it("moves a signature that came back on the thought part onto the step's first call (a round trip through Responses)", () => {
+    const encoded = encode(
+      minimalCanonical({
+        messages: [
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', text: 'look it up', signature: 'SIG' },
+              { type: 'tool_call', id: 'a', name: 'f', arguments: '{}' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(encoded.contents[0]?.parts).toEqual([
+      { text: 'look it up', thought: true },
+      { functionCall: { name: 'f', args: {} }, thoughtSignature: 'SIG' },
+    ]);
+  });
+
+  it('reads the stand-in signatures Gemini clients replay as no signature at all', () => {
+    const decoded = decode({
+      contents: [
+        { role: 'user', parts: [{ text: 'weather?' }] },
+        {
+          role: 'model',
+          parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: FOREIGN_CALL_SIGNATURE }],
+        },
+        {
+          role: 'model',
+          parts: [{ text: 'plan', thought: true, thoughtSignature: 'context_engineering_is_the_way_to_go' }],
+        },
+      ],
+    });
+    const parts = decoded.messages.flatMap((message) => message.content);
+    expect(parts.filter((part) => part.type === 'thinking')).toEqual([{ type: 'thinking', text: 'plan' }]);
+  });
+
   it('keeps a signed thought on its thought part, drops redacted thinking, and leaves a trailing signature on an empty text part', () => {
     const encoded = encode(
       minimalCanonical({

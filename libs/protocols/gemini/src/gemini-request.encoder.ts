@@ -90,11 +90,26 @@ function encodeContent(
   return { role: 'model', parts: signFirstCall(parts) };
 }
 
+/**
+ * Gemini 3 validates the first function call of a model step: it must carry the step's
+ * signature. A signature that came back on a thought part instead (another format carried
+ * thought and signature as one reasoning item) moves onto that call; a step with none at all
+ * (history from another model) gets Google's stand-in.
+ */
 function signFirstCall(parts: GeminiPart[]): GeminiPart[] {
-  if (parts.some((part) => part.thoughtSignature !== undefined)) return parts;
   const first = parts.findIndex((part) => part.functionCall !== undefined);
-  if (first < 0) return parts;
-  return parts.map((part, index) => (index === first ? { ...part, thoughtSignature: FOREIGN_CALL_SIGNATURE } : part));
+  if (first < 0 || parts[first]?.thoughtSignature !== undefined) return parts;
+  const signedThought = parts.findLastIndex(
+    (part, index) => index < first && part.thought === true && part.thoughtSignature !== undefined,
+  );
+  const signature = signedThought < 0 ? FOREIGN_CALL_SIGNATURE : parts[signedThought]?.thoughtSignature;
+  return parts.map((part, index) => {
+    if (index === first) return { ...part, thoughtSignature: signature };
+    if (index !== signedThought) return part;
+    const thought = { ...part };
+    delete thought.thoughtSignature;
+    return thought;
+  });
 }
 
 function encodeToolConfig(

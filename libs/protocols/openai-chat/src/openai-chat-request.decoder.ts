@@ -20,7 +20,11 @@ import type {
   ChatToolChoice,
 } from './openai-chat.types';
 
-/** Request fields with a canonical meaning; everything else rides in `extensions.chat`. */
+/**
+ * Request fields with a canonical meaning; everything else rides in `extensions.chat`. `top_k`
+ * rides there too: OpenAI itself refuses it, so only a chat client's own request carries it
+ * back to a chat upstream (an OpenAI-compatible server that takes it).
+ */
 const MAPPED_FIELDS = new Set([
   'model',
   'messages',
@@ -30,7 +34,6 @@ const MAPPED_FIELDS = new Set([
   'max_completion_tokens',
   'temperature',
   'top_p',
-  'top_k',
   'stop',
   'seed',
   'n',

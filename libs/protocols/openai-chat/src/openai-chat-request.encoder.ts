@@ -36,7 +36,6 @@ export function encodeChatRequest(request: CanonicalRequest, options: ChatEncode
     ...(sampling.maxOutputTokens !== undefined && { max_completion_tokens: sampling.maxOutputTokens }),
     ...(sampling.temperature !== undefined && { temperature: sampling.temperature }),
     ...(sampling.topP !== undefined && { top_p: sampling.topP }),
-    ...(sampling.topK !== undefined && { top_k: sampling.topK }),
     ...(sampling.stop !== undefined && { stop: sampling.stop }),
     ...(sampling.seed !== undefined && { seed: sampling.seed }),
     ...(sampling.n !== undefined && { n: sampling.n }),

@@ -133,6 +133,15 @@ describe('encodeChatRequest', () => {
     ]);
   });
 
+  it("never sends top_k translated from another format (OpenAI refuses it); a chat client's own top_k goes back as sent", () => {
+    const fromGemini = encodeChatRequest(minimalCanonical({ sampling: { topK: 40, topP: 0.9 } }), { model: 'gpt-4.1' });
+    expect(fromGemini).not.toHaveProperty('top_k');
+    expect(fromGemini).toMatchObject({ top_p: 0.9 });
+    const fromChat = decodeChatRequest({ model: 'alias', messages: [{ role: 'user', content: 'hi' }], top_k: 5 });
+    expect(fromChat.sampling.topK).toBe(5);
+    expect(encodeChatRequest(fromChat, { model: 'local' })).toMatchObject({ top_k: 5 });
+  });
+
   it('keeps tool-call arguments as the exact text the model produced', () => {
     const body = encodeChatRequest(canonical(), { model: 'gpt-5-mini' });
     const assistant = body.messages[3];
