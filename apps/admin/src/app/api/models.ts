@@ -70,6 +70,7 @@ export type { ModelMetadataSourcesDto } from './models/model-metadata-sources-dt
 export type { ModelMetadataSourceStatusDto } from './models/model-metadata-source-status-dto';
 export type { ModuleFilterStateDto } from './models/module-filter-state-dto';
 export type { ModuleFilterUpdateDto } from './models/module-filter-update-dto';
+export type { NativeCompactionSettingsDto } from './models/native-compaction-settings-dto';
 export type { OAuthCredentialDeletedDto } from './models/o-auth-credential-deleted-dto';
 export type { OAuthCredentialDto } from './models/o-auth-credential-dto';
 export type { OAuthCredentialListDto } from './models/o-auth-credential-list-dto';
@@ -89,7 +90,6 @@ export type { OAuthSessionDto } from './models/o-auth-session-dto';
 export type { OAuthSessionEnvelopeDto } from './models/o-auth-session-envelope-dto';
 export type { OAuthSessionProgressDto } from './models/o-auth-session-progress-dto';
 export type { OAuthSessionPromptDto } from './models/o-auth-session-prompt-dto';
-export type { NativeCompactionSettingsDto } from './models/native-compaction-settings-dto';
 export type { OidcLoginConfigDto } from './models/oidc-login-config-dto';
 export type { PerformanceRowDto } from './models/performance-row-dto';
 export type { PiModelDto } from './models/pi-model-dto';
