@@ -67,18 +67,17 @@ export interface NativeCompactionSettings {
 }
 
 /**
- * Context compaction (layered alias > provider > global). `headroom` (an external
- * compaction service) is stored for the reference's configurations but not applied.
+ * Context compaction (layered alias > provider > global), by the `native` strategy only:
+ * the reference's `headroom` strategy (an external service) is refused, not stored.
  */
 export interface CompactionSettings {
   enabled: boolean;
-  strategy: 'native' | 'headroom';
+  strategy: 'native';
   triggerRatio: number;
   absoluteTriggerTokens: number | null;
   minTokens: number;
   protectRecent: number;
   native: NativeCompactionSettings;
-  headroom: { baseUrl: string; apiKey?: string; targetRatio: number | null; timeoutMs: number };
 }
 
 export interface RoutingSettingsValues {
@@ -123,7 +122,6 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettingsValues = {
     minTokens: 2000,
     protectRecent: 4,
     native: { maxArrayItems: 50, maxStringChars: 4000 },
-    headroom: { baseUrl: 'http://localhost:8787', targetRatio: null, timeoutMs: 5000 },
   },
 };
 

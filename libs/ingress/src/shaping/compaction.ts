@@ -15,7 +15,6 @@ export function layeredCompaction(global: CompactionSettings, provider: unknown,
       ...merged,
       ...layer,
       native: { ...merged.native, ...(layer.native ?? {}) },
-      headroom: { ...merged.headroom, ...(layer.headroom ?? {}) },
     };
   }
   return merged;

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmpty,
   IsIn,
   IsInt,
   IsNumber,
@@ -52,23 +53,6 @@ export class NativeCompactionSettingsDto {
   maxStringChars?: number;
 }
 
-export class HeadroomCompactionSettingsDto {
-  @ApiPropertyOptional() @IfPresent() @IsString() baseUrl?: string;
-  @ApiPropertyOptional({ writeOnly: true }) @IfPresent() @IsString() apiKey?: string;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 1 })
-  @IfNotNull()
-  @IsNumber()
-  @Min(0)
-  @Max(1)
-  targetRatio?: number | null;
-  @ApiPropertyOptional({ type: 'integer', minimum: 100, maximum: 60000 })
-  @IfPresent()
-  @IsInt()
-  @Min(100)
-  @Max(60000)
-  timeoutMs?: number;
-}
-
 /**
  * Compaction settings: global ones, or an alias's or provider's `compaction` object
  * overriding them (alias over provider over global, `native` field by field).
@@ -80,13 +64,15 @@ export class CompactionSettingsDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({
-    enum: ['native', 'headroom'],
+    enum: ['native'],
     description:
-      'native: cut long strings and arrays of older turns. headroom (an external service) is stored, not applied.',
+      "native: cut long strings and arrays of older turns. The reference's headroom strategy (an external service) is refused: nothing here would apply it.",
   })
   @IfPresent()
-  @IsIn(['native', 'headroom'])
-  strategy?: 'native' | 'headroom';
+  @IsIn(['native'], {
+    message: "strategy must be 'native': the headroom strategy (an external compaction service) is not supported",
+  })
+  strategy?: 'native';
 
   @ApiPropertyOptional({
     minimum: 0,
@@ -128,11 +114,10 @@ export class CompactionSettingsDto {
   @Type(() => NativeCompactionSettingsDto)
   native?: NativeCompactionSettingsDto;
 
-  @ApiPropertyOptional({ type: HeadroomCompactionSettingsDto })
-  @IfPresent()
-  @ValidateNested()
-  @Type(() => HeadroomCompactionSettingsDto)
-  headroom?: HeadroomCompactionSettingsDto;
+  /** Refused rather than stored: nothing here would call the reference's headroom service. */
+  @ApiHideProperty()
+  @IsEmpty({ message: 'headroom is not supported: only the native compaction strategy is' })
+  headroom?: never;
 }
 
 export class CacheClearResultDto {

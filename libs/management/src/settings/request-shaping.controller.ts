@@ -77,7 +77,7 @@ export class RequestShapingController {
 
   @Patch('config/compaction')
   @Audited()
-  @ApiOperation({ summary: 'Update the compaction defaults (nested native and headroom merge field by field)' })
+  @ApiOperation({ summary: 'Update the compaction defaults (nested native settings merge field by field)' })
   @ApiBody({ type: CompactionSettingsDto })
   @ApiOkResponse({ type: CompactionSettingsDto })
   async patchCompaction(@Body() body: unknown): Promise<CompactionSettingsDto> {
@@ -85,11 +85,10 @@ export class RequestShapingController {
     const current = this.settings.get('compaction');
     const defined = <T extends object>(value: T | undefined): Partial<T> =>
       Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined)) as Partial<T>;
-    const { native, headroom, ...top } = dto;
+    const { native, ...top } = dto;
     const next: Partial<CompactionSettings> = {
       ...defined(top),
       native: { ...current.native, ...defined(native) },
-      headroom: { ...current.headroom, ...defined(headroom) },
     };
     return this.settings.patch('compaction', next);
   }

@@ -371,7 +371,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update the compaction defaults (nested native and headroom merge field by field) */
+        /** Update the compaction defaults (nested native settings merge field by field) */
         patch: operations["RequestShapingController_patchCompaction"];
         trace?: never;
     };
@@ -2305,17 +2305,16 @@ export interface components {
             absoluteTriggerTokens?: number | null;
             /** @description Compact requests over the trigger */
             enabled?: boolean;
-            headroom?: components["schemas"]["HeadroomCompactionSettingsDto"];
             /** @description Never compact requests smaller than this */
             minTokens?: number;
             native?: components["schemas"]["NativeCompactionSettingsDto"];
             /** @description The last turns kept whole */
             protectRecent?: number;
             /**
-             * @description native: cut long strings and arrays of older turns. headroom (an external service) is stored, not applied.
+             * @description native: cut long strings and arrays of older turns. The reference's headroom strategy (an external service) is refused: nothing here would apply it.
              * @enum {string}
              */
-            strategy?: "native" | "headroom";
+            strategy?: "native";
             /** @description Compact above this share of the target's context window */
             triggerRatio?: number;
         };
@@ -2642,12 +2641,6 @@ export interface components {
         };
         FetchModelsResultDto: {
             data: components["schemas"]["UpstreamModelDto"][];
-        };
-        HeadroomCompactionSettingsDto: {
-            apiKey?: string;
-            baseUrl?: string;
-            targetRatio?: number | null;
-            timeoutMs?: number;
         };
         InferenceErrorDto: {
             apiKey: string | null;

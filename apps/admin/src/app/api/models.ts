@@ -39,7 +39,6 @@ export type { FailoverSettingsDto } from './models/failover-settings-dto';
 export type { FailoverSettingsPatchDto } from './models/failover-settings-patch-dto';
 export type { FetchModelsRequestDto } from './models/fetch-models-request-dto';
 export type { FetchModelsResultDto } from './models/fetch-models-result-dto';
-export type { HeadroomCompactionSettingsDto } from './models/headroom-compaction-settings-dto';
 export type { InferenceErrorDto } from './models/inference-error-dto';
 export type { InferenceErrorListDto } from './models/inference-error-list-dto';
 export type { KeyConfigDto } from './models/key-config-dto';
