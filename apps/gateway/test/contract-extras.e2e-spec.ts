@@ -319,7 +319,7 @@ describe('contract extras on the built gateway', () => {
         headers: { 'x-upstream-thing': 'kept' },
         body: { id: 'msg_1', model: 'claude-x', usage: { input_tokens: 11, output_tokens: 7 } },
       }));
-      const payload = '{ "model":"claude-x",   "max_tokens": 5 }';
+      const payload = '{ "model":"claude-x",   "max_tokens": 5, "messages": [] }';
       const response = await rawCall('/rawp/v1/messages?beta=true&x=%2F', {
         method: 'POST',
         headers: {
@@ -377,7 +377,7 @@ describe('contract extras on the built gateway', () => {
       const streamed = await rawCall('/rawp/v1/chat/completions', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: '{"model":"gpt-raw","stream":true}',
+        body: '{"model":"gpt-raw","stream":true,"messages":[]}',
       });
       expect(streamed.status).toBe(200);
       expect(streamed.headers.get('content-type')).toContain('text/event-stream');

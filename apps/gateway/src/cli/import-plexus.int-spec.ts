@@ -199,11 +199,9 @@ describe('plexus import-plexus', () => {
       PLEXUS_ENCRYPTION_KEY: PLEXUS_PASSPHRASE,
     });
     expect(message).toBe(
-      'imported 2 providers, 2 model aliases, 2 api keys, 2 user quotas, 1 system settings from Plexus',
+      'imported 3 providers, 2 model aliases, 2 api keys, 2 user quotas, 1 system settings, 1 oauth credentials from Plexus',
     );
-    expect(stderr.join('')).toContain("provider 'claude-max' uses OAuth: not imported");
-    expect(stderr.join('')).toContain("alias 'smart': target on provider 'claude-max' (not imported) dropped");
-    expect(stderr.join('')).toContain('OAuth credentials are not imported');
+    expect(stderr.join('')).not.toContain('claude-max');
 
     const { exported, providerKey, teamSecret } = await importedConfig();
     expect(providerKey).toBe('sk-openai-upstream-secret');
@@ -234,7 +232,14 @@ describe('plexus import-plexus', () => {
           sticky_session: true,
           target_groups: [
             { name: 'main', selector: 'in_order', targets: [{ provider: 'openai', model: 'gpt-4o', enabled: true }] },
-            { name: 'backup', selector: 'random', targets: [{ provider: 'local', model: 'small', enabled: false }] },
+            {
+              name: 'backup',
+              selector: 'random',
+              targets: [
+                { provider: 'local', model: 'small', enabled: false },
+                { provider: 'claude-max', model: 'claude', enabled: true },
+              ],
+            },
           ],
         },
         legacy: {
@@ -260,7 +265,8 @@ describe('plexus import-plexus', () => {
         },
       },
     });
-    expect(Object.keys(exported['providers'] as object)).not.toContain('claude-max');
+    // OAuth providers come along with their account's credential.
+    expect(Object.keys(exported['providers'] as object)).toContain('claude-max');
   }
 
   it('imports a Plexus SQLite database, decrypting its secrets with its key', async () => {
