@@ -146,7 +146,7 @@ describe('POST /v1/responses through the built gateway', () => {
         input: 'Hey',
         stream: true,
         store: false,
-        custom_vendor_field: 7,
+        safety_identifier: 'user-7',
       }),
     });
     const text = await response.text();
@@ -157,7 +157,7 @@ describe('POST /v1/responses through the built gateway', () => {
       model: 'resp-model',
       input: 'Hey',
       store: false,
-      custom_vendor_field: 7,
+      safety_identifier: 'user-7',
     });
   });
 
