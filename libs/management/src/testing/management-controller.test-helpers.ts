@@ -58,7 +58,8 @@ export async function startManagementControllers(
       { provide: TrustedProxies, useValue: { clientAddress: () => '127.0.0.1', isTrusted: () => false } },
       {
         provide: AdminLoginThrottle,
-        useValue: { retryAfterSeconds: () => Promise.resolve(0), recordFailure: () => Promise.resolve() },
+        // Never over the limit here: each wrong key gets its 401 at once.
+        useValue: { recordFailure: () => Promise.resolve({ failures: 1, retryAfterSeconds: 0, delayMs: 0 }) },
       },
       { provide: OidcVerifier, useValue: { enabled: false } },
       { provide: ProviderRepository, useValue: noObjects },
